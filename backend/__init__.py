@@ -1,0 +1,1 @@
+"""Waymark: a free, anonymous wellbeing service for young people."""

@@ -1,0 +1,165 @@
+"""Cross-cutting security: password hashing, sessions, the current user, role guards."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import secrets
+import uuid
+from typing import Any
+
+from advanced_alchemy.extensions.litestar.session import SQLAlchemyAsyncSessionBackend
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie, MutableScopeHeaders
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware.session.base import ONE_DAY_IN_SECONDS
+from litestar.types import Empty, Message, ScopeSession
+from litestar.utils.dataclass import extract_dataclass_items
+
+# --- passwords ------------------------------------------------------------------------
+
+# argon2id with the library's RFC 9106 "low memory" profile defaults (t=3, m=64 MiB, p=4).
+_hasher = PasswordHasher()
+# A real hash to verify against when the account does not exist, so an unknown name and
+# a wrong password take the same time.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+async def hash_secret(secret: str) -> str:
+    """argon2id, off the event loop."""
+    return await asyncio.to_thread(_hasher.hash, secret)
+
+
+async def verify_secret(stored_hash: str | None, secret: str) -> bool:
+    """Constant-shape check: always runs one argon2 verification, off the event loop."""
+
+    def _verify() -> bool:
+        try:
+            return _hasher.verify(stored_hash or _DUMMY_HASH, secret) and stored_hash is not None
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
+
+    return await asyncio.to_thread(_verify)
+
+
+def new_recovery_code() -> str:
+    """A one-time recovery code: 16 characters from an alphabet without look-alikes, in
+    groups of four, so a young person can copy it onto paper."""
+    alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    raw = "".join(secrets.choice(alphabet) for _ in range(16))
+    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+
+
+def normalise_recovery_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def constant_time_equals(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
+# --- sessions -------------------------------------------------------------------------
+
+SESSION_USER_KEY = "uid"
+_ROTATE_KEY = "waymark.rotate_session"
+
+
+class WaymarkSessionBackend(SQLAlchemyAsyncSessionBackend):
+    """The advanced-alchemy PostgreSQL session backend, with three changes:
+
+    - an anonymous visitor gets no session row and no session cookie (Litestar would
+      store an empty session for every request);
+    - a session that did not change is not written back on every response (its expiry
+      is already renewed when it is read);
+    - ``rotate_session`` issues a new session id on log-in (no session fixation).
+    """
+
+    async def store_in_message(self, scope_session: ScopeSession, message: Message, connection: ASGIConnection) -> None:
+        scope = connection.scope
+        cookie_id = connection.cookies.get(self.config.key)
+        had_cookie = bool(cookie_id) and cookie_id != "null"
+        store = self.config.get_store_from_app(scope["app"])
+        headers = MutableScopeHeaders.from_message(message)
+        cookie_params = dict(extract_dataclass_items(self.config, exclude_none=True, include=Cookie.__dict__.keys()))
+
+        if scope_session is Empty or not scope_session:
+            if had_cookie:
+                await self.delete(cookie_id, store=store)  # type: ignore[arg-type]
+                headers.add("Set-Cookie", Cookie(value="null", key=self.config.key, expires=0, **cookie_params).to_header(header=""))
+            return
+
+        rotate = scope.get(_ROTATE_KEY, False)  # type: ignore[call-overload]
+        if rotate and had_cookie:
+            await self.delete(cookie_id, store=store)  # type: ignore[arg-type]
+        if rotate or not had_cookie:
+            session_id = self.generate_session_id()
+        else:
+            session_id = cookie_id  # type: ignore[assignment]
+            if scope.get("waymark.session_loaded") == scope_session:  # type: ignore[call-overload]
+                return  # unchanged: nothing to write
+        await self.set(session_id=session_id, data=self.serialize_data(scope_session, scope), store=store)
+        headers.add("Set-Cookie", Cookie(value=session_id, key=self.config.key, **cookie_params).to_header(header=""))
+
+    async def load_from_connection(self, connection: ASGIConnection) -> dict[str, Any]:
+        data = await super().load_from_connection(connection)
+        connection.scope["waymark.session_loaded"] = dict(data)  # type: ignore[typeddict-unknown-key]
+        return data
+
+
+def start_session(connection: ASGIConnection, user_id: uuid.UUID) -> None:
+    """Sign the user in on a brand-new session id."""
+    connection.scope[_ROTATE_KEY] = True  # type: ignore[typeddict-unknown-key]
+    connection.set_session({SESSION_USER_KEY: str(user_id)})
+
+
+def end_session(connection: ASGIConnection) -> None:
+    connection.clear_session()
+
+
+def session_user_id(connection: ASGIConnection) -> uuid.UUID | None:
+    raw = connection.scope.get("session") or {}
+    value = raw.get(SESSION_USER_KEY) if isinstance(raw, dict) else None
+    if not value:
+        return None
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+SESSION_MAX_AGE_DEFAULT = ONE_DAY_IN_SECONDS * 7
+
+
+# --- guards ---------------------------------------------------------------------------
+
+
+def _user_of(connection: ASGIConnection) -> Any:
+    return connection.scope.get("user")
+
+
+def requires_login(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    if _user_of(connection) is None:
+        raise NotAuthorizedException("Please log in first.")
+
+
+def requires_role(*roles: str):  # noqa: ANN201 - a guard factory
+    allowed = frozenset(roles)
+
+    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+        user = _user_of(connection)
+        if user is None:
+            raise NotAuthorizedException("Please log in first.")
+        if user.role not in allowed:
+            raise PermissionDeniedException("This part of Waymark is not for your account.")
+
+    guard.__name__ = f"requires_{'_or_'.join(sorted(allowed))}"
+    return guard
+
+
+requires_young_person = requires_role("young_person")
+requires_counsellor = requires_role("counsellor")
+requires_moderator = requires_role("moderator", "admin")
+requires_admin = requires_role("admin")

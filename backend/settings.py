@@ -1,0 +1,67 @@
+"""Settings, read once from the environment.
+
+Nothing here is secret by default except what a deployment sets: in development the
+app makes what it needs (a data directory, an embedded PostgreSQL) on its own.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str = "development"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    database_url: str | None = None
+    data_dir: Path = ROOT / "var"
+    content_dir: Path = ROOT / "content"
+    pwa_dir: Path = ROOT / "pwa"
+    chat_hours: str = "mon-fri 12:00-22:00; sat-sun 18:00-22:00"
+    session_max_age: int = 60 * 60 * 24 * 7
+    db_pool_size: int = 10
+    db_max_overflow: int = 10
+    # Allowed browser origins for the WebSocket Origin check and CSRF (empty: same host only).
+    allowed_origins: tuple[str, ...] = field(default_factory=tuple)
+    log_level: str = "INFO"
+    max_body_bytes: int = 1_000_000
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.env not in {"development", "test"}
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    env = os.environ.get("WAYMARK_ENV", "development")
+    data_dir = Path(os.environ.get("WAYMARK_DATA_DIR", str(ROOT / "var"))).resolve()
+    origins = tuple(o.strip() for o in os.environ.get("WAYMARK_ALLOWED_ORIGINS", "").split(",") if o.strip())
+    return Settings(
+        env=env,
+        host=os.environ.get("HOST", "127.0.0.1"),
+        port=int(os.environ.get("PORT", "8000")),
+        database_url=os.environ.get("DATABASE_URL") or None,
+        data_dir=data_dir,
+        content_dir=Path(os.environ.get("WAYMARK_CONTENT_DIR", str(ROOT / "content"))).resolve(),
+        chat_hours=os.environ.get("WAYMARK_CHAT_HOURS", Settings.chat_hours),
+        db_pool_size=int(os.environ.get("WAYMARK_DB_POOL_SIZE", "10")),
+        allowed_origins=origins,
+        log_level=os.environ.get("WAYMARK_LOG_LEVEL", "INFO"),
+    )
