@@ -38,6 +38,8 @@ class Settings:
     allowed_origins: tuple[str, ...] = field(default_factory=tuple)
     log_level: str = "INFO"
     max_body_bytes: int = 1_000_000
+    rate_limit_per_minute: int = 600
+    access_log: bool = False
 
     @property
     def secure_cookies(self) -> bool:
@@ -64,4 +66,6 @@ def get_settings() -> Settings:
         db_pool_size=int(os.environ.get("WAYMARK_DB_POOL_SIZE", "10")),
         allowed_origins=origins,
         log_level=os.environ.get("WAYMARK_LOG_LEVEL", "INFO"),
+        rate_limit_per_minute=int(os.environ.get("WAYMARK_RATE_LIMIT_PER_MINUTE", "600")),
+        access_log=_bool("WAYMARK_ACCESS_LOG", False),
     )

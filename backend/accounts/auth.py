@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from litestar.connection import ASGIConnection
 from litestar.middleware import AbstractMiddleware
-from litestar.types import ASGIApp, Receive, Scope, Scopes, ScopeType, Send
+from litestar.enums import ScopeType
+from litestar.types import ASGIApp, Receive, Scope, Scopes, Send
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 

@@ -1,0 +1,74 @@
+"""Accounts over HTTP: thin handlers around backend.accounts.services."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, delete, get, post
+from litestar.params import Dependency
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.accounts import services
+from backend.accounts.auth import CurrentUser
+from backend.accounts.models import User
+from backend.accounts.schemas import LoginIn, LoginOut, RecoverIn, SignupIn, SignupOut, UserOut
+from backend.security import end_session, requires_login, requires_young_person, start_session
+
+DB = Annotated[AsyncSession, Dependency(skip_validation=True)]
+
+
+def user_out(user: User | CurrentUser) -> UserOut:
+    return UserOut(id=str(user.id), username=user.username, role=user.role, council_code=user.council_code)
+
+
+class AuthController(Controller):
+    path = "/api/v1/auth"
+    tags = ["accounts"]
+
+    @post("/signup", status_code=HTTP_201_CREATED, summary="Sign up anonymously (young people)")
+    async def sign_up(self, request: Request, data: SignupIn, db_session: DB) -> SignupOut:
+        result = await services.sign_up_young_person(
+            db_session, username=data.username, password=data.password, birth_month=data.birth_month,
+            birth_year=data.birth_year, council_code=data.council_code, extended_eligibility=data.extended_eligibility,
+        )
+        start_session(request, result.user.id)
+        return SignupOut(user=user_out(result.user), recovery_code=result.recovery_code)
+
+    @post("/login", status_code=HTTP_200_OK, summary="Log in (young people: username; staff: e-mail)")
+    async def log_in(self, request: Request, data: LoginIn, db_session: DB) -> LoginOut:
+        user = await services.log_in(db_session, login_name=data.username, password=data.password,
+                                     address=request.client.host if request.client else None)
+        start_session(request, user.id)
+        return LoginOut(user=user_out(user))
+
+    @post("/recover", status_code=HTTP_200_OK, summary="Set a new password with the one-time recovery code")
+    async def recover(self, request: Request, data: RecoverIn, db_session: DB) -> SignupOut:
+        result = await services.recover_account(db_session, username=data.username, recovery_code=data.recovery_code,
+                                                new_password=data.new_password,
+                                                address=request.client.host if request.client else None)
+        start_session(request, result.user.id)
+        return SignupOut(user=user_out(result.user), recovery_code=result.recovery_code)
+
+    @post("/logout", status_code=HTTP_204_NO_CONTENT, guards=[requires_login])
+    async def log_out(self, request: Request) -> None:
+        end_session(request)
+
+
+class MeController(Controller):
+    path = "/api/v1/me"
+    tags = ["accounts"]
+    guards = [requires_login]
+
+    @get("", summary="Who am I")
+    async def me(self, request: Request) -> UserOut:
+        return user_out(request.scope["user"])
+
+    @get("/export", guards=[requires_young_person], summary="Everything Waymark holds about me")
+    async def export(self, request: Request, db_session: DB) -> dict[str, Any]:
+        return await services.export_personal_data(db_session, request.scope["user"].id)
+
+    @delete("", guards=[requires_young_person], status_code=HTTP_204_NO_CONTENT, summary="Delete my account and data")
+    async def delete_me(self, request: Request, db_session: DB) -> None:
+        await services.delete_young_person(db_session, request.scope["user"].id)
+        end_session(request)

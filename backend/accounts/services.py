@@ -1,0 +1,249 @@
+"""The rules of accounts: signing up, logging in (with throttling), recovery, export and
+deletion. Controllers call these; these call the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable
+
+from advanced_alchemy.repository import SQLAlchemyAsyncRepository
+from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
+from sqlalchemy import case, delete, func, or_, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.accounts.models import STAFF_ROLES, LoginThrottle, User
+from backend.accounts.rules import password_problem, username_problem
+from backend.councils.models import Council
+from backend.errors import Problem
+from backend.reports.services import LONDON, age_on, record_usage_event
+from backend.security import hash_secret, new_recovery_code, normalise_recovery_code, verify_secret
+
+# Log-in throttling: failures counted in a rolling window per account and per address.
+THROTTLE_WINDOW = dt.timedelta(minutes=15)
+ACCOUNT_FAILURE_LIMIT = 5
+ADDRESS_FAILURE_LIMIT = 20
+LOCKOUT = dt.timedelta(minutes=15)
+
+
+class UserRepository(SQLAlchemyAsyncRepository[User]):
+    model_type = User
+
+
+class UserService(SQLAlchemyAsyncRepositoryService[User]):
+    repository_type = UserRepository
+
+    async def find_by_login_name(self, name: str) -> User | None:
+        key = name.strip().lower()
+        stmt = select(User).where(or_(func.lower(User.username) == key, func.lower(User.email) == key))
+        return (await self.repository.session.execute(stmt)).scalars().first()
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def check_eligibility(council: Council, birth_year: int, birth_month: int, extended: str | None, today: dt.date) -> None:
+    age = age_on(birth_year, birth_month, today)
+    upper = council.extended_max_age if extended else council.max_age
+    if council.min_age <= age <= upper:
+        return
+    if age < council.min_age:
+        detail = (f"Waymark in {council.short_name} is for young people aged {council.min_age} to {upper}. "
+                  "You can still talk to Childline any time, free, on 0800 1111.")
+    else:
+        detail = (f"Waymark in {council.short_name} is for young people up to {upper}"
+                  + ("" if extended else f" (up to {council.extended_max_age} for care leavers and young people with an EHCP)")
+                  + ". You can still get support any time: text SHOUT to 85258 or call Samaritans on 116 123.")
+    raise Problem(400, detail, code="not_eligible", min_age=council.min_age, max_age=upper)
+
+
+@dataclass
+class SignedUp:
+    user: User
+    recovery_code: str
+
+
+async def sign_up_young_person(
+    db: AsyncSession, *, username: str, password: str, birth_month: int, birth_year: int,
+    council_code: str, extended_eligibility: str | None,
+) -> SignedUp:
+    username = username.strip()
+    if problem := username_problem(username):
+        raise Problem(400, problem, code="bad_username")
+    if problem := password_problem(password, username):
+        raise Problem(400, problem, code="weak_password")
+    council = await db.get(Council, council_code)
+    if council is None:
+        raise Problem(400, "We don't know that council. Please choose yours from the list.", code="unknown_council")
+    today = _utcnow().astimezone(LONDON).date()
+    if (birth_year, birth_month) > (today.year, today.month):
+        raise Problem(400, "That birth date is in the future. Please check the month and year.", code="bad_birth_date")
+    check_eligibility(council, birth_year, birth_month, extended_eligibility, today)
+
+    users = UserService(session=db)
+    if await users.find_by_login_name(username) is not None:
+        raise Problem(409, "Someone already has that username. Please try another one.", code="username_taken")
+    recovery_code = new_recovery_code()
+    user = User(
+        id=uuid.uuid4(), username=username, role="young_person", council_code=council.code,
+        birth_month=birth_month, birth_year=birth_year, extended_eligibility=extended_eligibility,
+        password_hash=await hash_secret(password),
+        recovery_code_hash=await hash_secret(normalise_recovery_code(recovery_code)),
+        last_login_at=_utcnow(),
+    )
+    db.add(user)
+    try:
+        await db.flush()
+    except IntegrityError as exc:  # two sign-ups racing for one name
+        await db.rollback()
+        raise Problem(409, "Someone already has that username. Please try another one.", code="username_taken") from exc
+    record_usage_event(db, "signup", council_code=council.code, birth_year=birth_year, birth_month=birth_month)
+    return SignedUp(user=user, recovery_code=recovery_code)
+
+
+async def _throttle_state(db: AsyncSession, keys: list[str]) -> dict[str, LoginThrottle]:
+    rows = (await db.execute(select(LoginThrottle).where(LoginThrottle.key.in_(keys)))).scalars().all()
+    return {row.key: row for row in rows}
+
+
+def _retry_after(rows: dict[str, LoginThrottle], now: dt.datetime) -> int | None:
+    waits = [(row.locked_until - now).total_seconds() for row in rows.values() if row.locked_until and row.locked_until > now]
+    return int(max(waits)) + 1 if waits else None
+
+
+async def _count_failure(db: AsyncSession, key: str, limit: int, now: dt.datetime) -> None:
+    """Atomically add one failure to ``key``'s window (a fresh window when the old one is
+    over) and lock the key for a while once it reaches ``limit``. One statement, so
+    parallel attempts on several workers count correctly."""
+    table = LoginThrottle.__table__
+    window_over = table.c.window_started_at < now - THROTTLE_WINDOW
+    new_failures = case((window_over, 1), else_=table.c.failures + 1)
+    stmt = insert(LoginThrottle).values(key=key, failures=1, window_started_at=now)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.key],
+        set_={
+            "failures": new_failures,
+            "window_started_at": case((window_over, now), else_=table.c.window_started_at),
+            "locked_until": case((new_failures >= limit, now + LOCKOUT), else_=table.c.locked_until),
+        },
+    )
+    await db.execute(stmt)
+
+
+def _throttle_keys(login_name: str, address: str | None) -> tuple[str, str | None]:
+    return f"account:{login_name.strip().lower()}", (f"address:{address}" if address else None)
+
+
+async def log_in(db: AsyncSession, *, login_name: str, password: str, address: str | None) -> User:
+    """Check a name and password. Unknown names and wrong passwords get the same answer
+    after the same work (one argon2 verification)."""
+    now = _utcnow()
+    account_key, address_key = _throttle_keys(login_name, address)
+    keys = [k for k in (account_key, address_key) if k]
+    if (wait := _retry_after(await _throttle_state(db, keys), now)) is not None:
+        raise Problem(429, f"Too many tries. Please wait {max(1, wait // 60)} minute(s) and try again.",
+                      headers={"Retry-After": str(wait)}, retry_after=wait)
+
+    user = await UserService(session=db).find_by_login_name(login_name)
+    ok = await verify_secret(user.password_hash if user else None, password)
+    if not ok or user is None:
+        await _count_failure(db, account_key, ACCOUNT_FAILURE_LIMIT, now)
+        if address_key:
+            await _count_failure(db, address_key, ADDRESS_FAILURE_LIMIT, now)
+        await db.commit()  # the count must stick although the request fails
+        raise Problem(401, "That username and password don't match. Please check them and try again.", code="bad_credentials")
+
+    await db.execute(delete(LoginThrottle).where(LoginThrottle.key == account_key))
+    user.last_login_at = now
+    record_usage_event(db, "login", council_code=user.council_code, birth_year=user.birth_year, birth_month=user.birth_month)
+    return user
+
+
+async def recover_account(db: AsyncSession, *, username: str, recovery_code: str, new_password: str, address: str | None) -> SignedUp:
+    """Set a new password with the one-time recovery code; a new code replaces it."""
+    if problem := password_problem(new_password, username):
+        raise Problem(400, problem, code="weak_password")
+    now = _utcnow()
+    account_key, address_key = _throttle_keys(f"recover:{username}", address)
+    keys = [k for k in (account_key, address_key) if k]
+    if (wait := _retry_after(await _throttle_state(db, keys), now)) is not None:
+        raise Problem(429, f"Too many tries. Please wait {max(1, wait // 60)} minute(s) and try again.",
+                      headers={"Retry-After": str(wait)}, retry_after=wait)
+    user = await UserService(session=db).find_by_login_name(username)
+    usable = user is not None and user.role == "young_person"
+    ok = await verify_secret(user.recovery_code_hash if usable else None, normalise_recovery_code(recovery_code))
+    if not ok or user is None:
+        await _count_failure(db, account_key, ACCOUNT_FAILURE_LIMIT, now)
+        if address_key:
+            await _count_failure(db, address_key, ADDRESS_FAILURE_LIMIT, now)
+        await db.commit()
+        raise Problem(401, "That username and recovery code don't match.", code="bad_credentials")
+    code = new_recovery_code()
+    user.password_hash = await hash_secret(new_password)
+    user.recovery_code_hash = await hash_secret(normalise_recovery_code(code))
+    user.last_login_at = now
+    await db.execute(delete(LoginThrottle).where(LoginThrottle.key == account_key))
+    return SignedUp(user=user, recovery_code=code)
+
+
+async def create_staff_account(
+    db: AsyncSession, *, role: str, email: str, password: str, council_code: str | None, name: str | None,
+) -> User:
+    if role not in STAFF_ROLES:
+        raise ValueError(f"role must be one of {', '.join(STAFF_ROLES)}")
+    if "@" not in email:
+        raise ValueError("a staff account needs a work e-mail address")
+    if role == "council_admin" and not council_code:
+        raise ValueError("a council_admin needs --council")
+    if council_code and await db.get(Council, council_code) is None:
+        raise ValueError(f"unknown council {council_code}")
+    if problem := password_problem(password):
+        raise ValueError(problem)
+    if await UserService(session=db).find_by_login_name(email) is not None:
+        raise ValueError("an account with that e-mail exists")
+    user = User(id=uuid.uuid4(), username=email.strip(), email=email.strip(), display_name=name, role=role,
+                council_code=council_code, password_hash=await hash_secret(password))
+    db.add(user)
+    await db.flush()
+    return user
+
+
+# --- export and deletion ----------------------------------------------------------------
+
+Exporter = Callable[[AsyncSession, uuid.UUID], Awaitable[Any]]
+_EXPORTERS: dict[str, Exporter] = {}
+
+
+def register_exporter(name: str, exporter: Exporter) -> None:
+    """Each domain that keeps records about a person registers how to export them."""
+    _EXPORTERS[name] = exporter
+
+
+async def export_personal_data(db: AsyncSession, user_id: uuid.UUID) -> dict[str, Any]:
+    user = await db.get(User, user_id)
+    if user is None:
+        raise Problem(404, "We couldn't find your account.")
+    data: dict[str, Any] = {
+        "account": {
+            "id": str(user.id), "username": user.username, "role": user.role, "council_code": user.council_code,
+            "birth_month": user.birth_month, "birth_year": user.birth_year,
+            "extended_eligibility": user.extended_eligibility,
+            "created_at": user.created_at.isoformat(), "last_login_at": user.last_login_at and user.last_login_at.isoformat(),
+        },
+        "exported_at": _utcnow().isoformat(),
+        "about": "Everything Waymark keeps that is linked to your account. Anonymous counts (with no link to you) are not included.",
+    }
+    for name, exporter in _EXPORTERS.items():
+        data[name] = await exporter(db, user_id)
+    return data
+
+
+async def delete_young_person(db: AsyncSession, user_id: uuid.UUID) -> None:
+    """Delete the account. Every table that holds a person's records references the
+    account with ON DELETE CASCADE (or SET NULL where a record must outlive its author,
+    such as a chat transcript kept for safeguarding, which then has no identity)."""
+    await db.execute(delete(User).where(User.id == user_id))

@@ -1,0 +1,124 @@
+"""The Litestar application: every domain's controllers, and the cross-cutting parts
+(database, sessions, CSRF, rate limits, problem details, metrics, logs, the PWA)."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
+from litestar import Litestar, Router
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import CacheControlHeader, ResponseHeader
+from litestar.logging.config import StructLoggingConfig
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.logging import LoggingMiddlewareConfig
+from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.middleware.session.base import SessionMiddleware
+from litestar.middleware.session.server_side import ServerSideSessionConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.plugins.structlog import StructlogConfig, StructlogPlugin
+from litestar.static_files import create_static_files_router
+
+from backend.accounts.auth import CurrentUserMiddleware
+from backend.accounts.controllers import AuthController, MeController
+from backend.accounts.models import WebSession
+from backend.councils.controllers import CouncilController
+from backend.database import make_alchemy_config
+from backend.errors import exception_handlers, problem_details_plugin
+from backend.health.controllers import HealthController
+from backend.security import WaymarkSessionBackend
+from backend.settings import Settings, get_settings
+
+API_CONTROLLERS: list = [AuthController, MeController, CouncilController]
+
+
+def secret_key(settings: Settings) -> str:
+    """WAYMARK_SECRET_KEY, or one kept in the data directory so every worker and every
+    restart share it."""
+    import os
+
+    if key := os.environ.get("WAYMARK_SECRET_KEY"):
+        return key
+    path = settings.data_dir / "secret_key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        tmp = path.with_suffix(f".{secrets.token_hex(4)}")
+        tmp.write_text(secrets.token_urlsafe(48))
+        tmp.chmod(0o600)
+        tmp.replace(path) if not path.exists() else tmp.unlink()
+    return path.read_text().strip()
+
+
+class WaymarkMetrics(PrometheusController):
+    path = "/metrics"
+    include_in_schema = False
+
+
+SECURITY_HEADERS = [
+    ResponseHeader(name="X-Content-Type-Options", value="nosniff"),
+    ResponseHeader(name="Referrer-Policy", value="no-referrer"),
+    ResponseHeader(name="X-Frame-Options", value="DENY"),
+    ResponseHeader(name="Permissions-Policy", value="geolocation=(), camera=(), microphone=(), interest-cohort=()"),
+    ResponseHeader(
+        name="Content-Security-Policy",
+        value=("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+               "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
+    ),
+]
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    alchemy = make_alchemy_config(settings)
+    session_config = ServerSideSessionConfig(
+        key="waymark_session", max_age=settings.session_max_age, httponly=True, samesite="lax",
+        secure=settings.secure_cookies, renew_on_access=True,
+        exclude=["^/health", "^/metrics", "^/schema"],
+    )
+    session_backend = WaymarkSessionBackend(config=session_config, alchemy_config=alchemy, model=WebSession)
+    csrf = CSRFConfig(
+        secret=secret_key(settings), cookie_name="csrftoken", header_name="x-csrftoken",
+        cookie_secure=settings.secure_cookies, cookie_samesite="lax", cookie_httponly=False,
+    )
+    rate_limit = RateLimitConfig(
+        rate_limit=("minute", settings.rate_limit_per_minute),
+        exclude=["^/health", "^/metrics"],
+        set_rate_limit_headers=False,
+    )
+    api = Router(path="/", route_handlers=API_CONTROLLERS,
+                 cache_control=CacheControlHeader(no_store=True, private=True))
+    pwa = create_static_files_router(path="/", directories=[Path(settings.pwa_dir)], html_mode=True,
+                                     include_in_schema=False, name="pwa", opt={"skip_rate_limiting": True},
+                                     cache_control=CacheControlHeader(no_cache=True))
+    structlog = StructlogPlugin(StructlogConfig(
+        structlog_logging_config=StructLoggingConfig(log_exceptions="always"),
+        # Privacy by default: no request log unless asked for, and then only method, path and status.
+        middleware_logging_config=LoggingMiddlewareConfig(request_log_fields=("method", "path"),
+                                                          response_log_fields=("status_code",)),
+        enable_middleware_logging=settings.access_log,
+    ))
+    prometheus = PrometheusConfig(app_name="waymark", prefix="waymark", group_path=True,
+                                  exclude=["^/metrics", "^/health"])
+    alchemy_plugin = SQLAlchemyPlugin(config=alchemy)
+    app = Litestar(
+        route_handlers=[HealthController, WaymarkMetrics, api, pwa],
+        plugins=[alchemy_plugin, problem_details_plugin(), structlog],
+        middleware=[
+            prometheus.middleware,
+            rate_limit.middleware,
+            DefineMiddleware(SessionMiddleware, backend=session_backend),
+            DefineMiddleware(CurrentUserMiddleware, sessionmaker=alchemy.create_session_maker()),
+        ],
+        csrf_config=csrf,
+        exception_handlers=exception_handlers,
+        response_headers=SECURITY_HEADERS,
+        request_max_body_size=settings.max_body_bytes,
+        openapi_config=OpenAPIConfig(title="Waymark API", version="1.0.0", path="/schema",
+                                     description="The HTTP contract of Waymark (see shared/API.md)."),
+        debug=False,
+    )
+    app.state.settings = settings
+    app.state.alchemy = alchemy
+    return app

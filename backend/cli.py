@@ -1,0 +1,135 @@
+"""The ``waymark`` command: run the service, migrate, load content, create staff."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+
+from backend.settings import ROOT, get_settings
+
+
+def _alembic_config(url: str | None = None):  # noqa: ANN202
+    from alembic.config import Config
+
+    from backend.database import resolve_database_url
+
+    cfg = Config(str(ROOT / "backend" / "migrations" / "alembic.ini"))
+    cfg.set_main_option("script_location", str(ROOT / "backend" / "migrations"))
+    cfg.set_main_option("sqlalchemy.url", (url or resolve_database_url(get_settings())).replace("%", "%%"))
+    return cfg
+
+
+def database_upgrade(revision: str = "head") -> None:
+    from alembic import command
+
+    command.upgrade(_alembic_config(), revision)
+
+
+def database_revision(message: str) -> None:
+    from alembic import command
+
+    command.revision(_alembic_config(), message=message, autogenerate=True)
+
+
+async def _with_db(fn):  # noqa: ANN001, ANN202
+    from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
+    from backend.database import resolve_database_url
+
+    engine = create_async_engine(resolve_database_url(get_settings()))
+    try:
+        async with async_sessionmaker(engine, expire_on_commit=False)() as db:
+            result = await fn(db)
+            await db.commit()
+            return result
+    finally:
+        await engine.dispose()
+
+
+def import_content() -> dict[str, int]:
+    from backend.content.loader import import_all_content
+
+    report = asyncio.run(_with_db(lambda db: import_all_content(db, get_settings().content_dir)))
+    print("content: " + ", ".join(f"{k} {v}" for k, v in report.items()))
+    return report
+
+
+def create_staff(args: argparse.Namespace) -> None:
+    from backend.accounts.services import create_staff_account
+
+    async def go(db):  # noqa: ANN001, ANN202
+        return await create_staff_account(db, role=args.role, email=args.email, password=args.password,
+                                          council_code=args.council, name=args.name)
+
+    try:
+        user = asyncio.run(_with_db(go))
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from exc
+    print(user.id)
+
+
+def serve(args: argparse.Namespace) -> None:
+    """Migrate, load content, then serve with uvicorn (several workers if asked)."""
+    import uvicorn
+
+    settings = get_settings()
+    from backend.database import resolve_database_url
+
+    resolve_database_url(settings)  # starts the embedded PostgreSQL when DATABASE_URL is unset
+    if not args.no_migrate:
+        database_upgrade()
+        import_content()
+    workers = args.workers or int(os.environ.get("WEB_CONCURRENCY", "1"))
+    uvicorn.run(
+        "backend.app:create_app", factory=True, host=args.host or settings.host, port=args.port or settings.port,
+        workers=workers, access_log=False, proxy_headers=True,
+        forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        log_level=settings.log_level.lower(), timeout_graceful_shutdown=5,
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="waymark", description="Waymark: run and administer the service.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="migrate, load content and serve the API and the PWA")
+    run.add_argument("--host")
+    run.add_argument("--port", type=int)
+    run.add_argument("--workers", type=int)
+    run.add_argument("--no-migrate", action="store_true")
+
+    db = sub.add_parser("database", help="database migrations")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    up = db_sub.add_parser("upgrade", help="apply migrations up to a revision (default: head)")
+    up.add_argument("revision", nargs="?", default="head")
+    rev = db_sub.add_parser("revision", help="write a new migration from the models (autogenerate)")
+    rev.add_argument("-m", "--message", required=True)
+
+    sub.add_parser("import-content", help="load councils, articles and services from content/ (idempotent)")
+
+    staff = sub.add_parser("create-staff", help="create a staff account and print its id")
+    staff.add_argument("--role", required=True, choices=["counsellor", "moderator", "council_admin", "admin"])
+    staff.add_argument("--email", required=True)
+    staff.add_argument("--password", required=True)
+    staff.add_argument("--council")
+    staff.add_argument("--name")
+
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        serve(args)
+    elif args.command == "database":
+        if args.db_command == "upgrade":
+            database_upgrade(args.revision)
+        else:
+            database_revision(args.message)
+    elif args.command == "import-content":
+        import_content()
+    elif args.command == "create-staff":
+        create_staff(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,15 @@
+"""Loading content/ into PostgreSQL: idempotent, reports what changed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.councils.services import read_council_files, upsert_councils
+
+
+async def import_all_content(db: AsyncSession, content_dir: Path) -> dict[str, int]:
+    report: dict[str, int] = {}
+    report["councils changed"] = await upsert_councils(db, read_council_files(content_dir / "councils"))
+    return report

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, get
+from litestar.exceptions import ServiceUnavailableException
+from litestar.params import Dependency
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+class HealthController(Controller):
+    path = "/health"
+    include_in_schema = False
+    opt = {"skip_rate_limiting": True}
+
+    @get("/live")
+    async def live(self) -> dict[str, str]:
+        return {"status": "live"}
+
+    @get("/ready")
+    async def ready(self, db_session: Annotated[AsyncSession, Dependency(skip_validation=True)]) -> dict[str, str]:
+        try:
+            await db_session.execute(text("SELECT 1"))
+        except Exception as exc:  # noqa: BLE001 - any failure means not ready
+            raise ServiceUnavailableException("The database is not answering yet.") from exc
+        return {"status": "ready"}

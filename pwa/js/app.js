@@ -1,0 +1,296 @@
+// The shell and the router.
+//
+// Routes are hash routes (#/home, #/articles/<slug>, …). For safety every in-app
+// navigation REPLACES the current history entry (location.replace), so the app only ever
+// holds one entry in the back-button history and Quick exit leaves nothing behind.
+// Each screen therefore has a visible in-app back link instead of relying on Back.
+
+import { setQuickExitEnabled } from './quick-exit.js';
+import { h, screenHeading, setTitle, backLink } from './ui.js';
+import { loadUser, saveUser, logOut, isStaff, COUNCIL_ROLES } from './session.js';
+
+/** path (first segment) → screen module and who may see it. */
+const ROUTES = {
+  welcome: { module: 'welcome', access: 'signed-out' },
+  signup: { module: 'signup', access: 'signed-out' },
+  login: { module: 'login', access: 'signed-out' },
+  recover: { module: 'recover', access: 'signed-out' },
+  home: { module: 'home', access: 'young-person' },
+  talk: { module: 'talk', access: 'anyone', nav: 'talk' },
+  chat: { module: 'chat', access: 'anyone', nav: 'talk' },
+  library: { module: 'library', access: 'anyone', nav: 'library' },
+  search: { module: 'library', access: 'anyone', nav: 'library' },
+  articles: { module: 'article', access: 'anyone', nav: 'library' },
+  services: { module: 'services', access: 'anyone', nav: 'services' },
+  council: { module: 'council', access: 'council' },
+  staff: { module: 'staff', access: 'staff' },
+};
+
+const state = {
+  user: null,
+  current: null, // the hash being shown
+  previous: null, // the hash shown before it, for back links
+  renderToken: 0,
+  firstRender: true,
+};
+
+/** Where a person lands: welcome, their home, or the staff home. */
+export function landingFor(user) {
+  if (!user) return '#/welcome';
+  return isStaff(user) ? '#/staff' : '#/home';
+}
+
+function parseHash(hash) {
+  const raw = (hash || '').replace(/^#/, '');
+  const [pathPart, queryPart = ''] = raw.split('?');
+  const segments = pathPart.split('/').filter(Boolean).map((s) => {
+    try { return decodeURIComponent(s); } catch { return s; }
+  });
+  return { segments, query: new URLSearchParams(queryPart) };
+}
+
+/** Go to another screen, replacing the current history entry. */
+export function navigate(hash) {
+  const target = hash.startsWith('#') ? hash : `#${hash}`;
+  if (target === window.location.hash) {
+    render();
+  } else {
+    window.location.replace(target);
+  }
+}
+
+function setUser(user) {
+  state.user = user || null;
+  saveUser(state.user);
+  updateShell();
+}
+
+// --- the shell -------------------------------------------------------------------------
+
+function updateShell() {
+  const user = state.user;
+  const staff = isStaff(user);
+  const layout = staff ? 'staff' : user ? 'young' : 'public';
+  document.body.dataset.layout = layout;
+
+  const exitButton = document.getElementById('quick-exit');
+  if (exitButton) exitButton.hidden = staff;
+  setQuickExitEnabled(!staff);
+
+  const bottomNav = document.getElementById('bottom-nav');
+  if (bottomNav) bottomNav.hidden = layout !== 'young';
+
+  const staffNav = document.getElementById('staff-nav');
+  if (staffNav) {
+    staffNav.hidden = !staff;
+    staffNav.replaceChildren();
+    if (staff) {
+      const links = [h('li', {}, h('a', { href: '#/staff', 'data-nav': 'staff' }, 'Staff home'))];
+      if (COUNCIL_ROLES.has(user.role)) {
+        links.push(h('li', {}, h('a', { href: '#/council', 'data-nav': 'council' }, 'Council services')));
+      }
+      // Later: counsellor chat queue, moderation queue, reports and admin links go here.
+      links.push(h('li', {}, h('button', { type: 'button', class: 'btn btn-quiet btn-small', onclick: doLogOut }, 'Log out')));
+      staffNav.append(h('ul', {}, links));
+    }
+  }
+}
+
+function markCurrentNav(navKey) {
+  for (const a of document.querySelectorAll('#bottom-nav a[data-nav], #staff-nav a[data-nav]')) {
+    if (a.dataset.nav === navKey) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+}
+
+function updateOfflineBanner() {
+  const banner = document.getElementById('offline-banner');
+  if (!banner) return;
+  if (navigator.onLine === false) {
+    banner.textContent = "You're offline — saved pages still work.";
+    banner.classList.add('is-shown');
+  } else {
+    banner.textContent = '';
+    banner.classList.remove('is-shown');
+  }
+}
+
+// --- log-out ---------------------------------------------------------------------------
+
+export async function doLogOut() {
+  await logOut();
+  state.user = null;
+  updateShell();
+  navigate('#/welcome');
+}
+
+// --- rendering -------------------------------------------------------------------------
+
+function notFound(root) {
+  setTitle('Page not found');
+  root.append(
+    backLink(landingFor(state.user), 'Back to the start'),
+    screenHeading("We can't find that page"),
+    h('p', {}, 'The link may be old or mistyped.'),
+    h('p', {}, h('a', { href: landingFor(state.user) }, 'Go to the start')));
+}
+
+function screenFailed(root) {
+  setTitle('Something went wrong');
+  root.append(
+    backLink(landingFor(state.user), 'Back to the start'),
+    screenHeading('This page did not load'),
+    h('p', {}, 'This might be because you are offline. Please try again when you have a connection.'),
+    h('p', {}, h('a', { href: '#/talk' }, 'See helplines you can contact any time')));
+}
+
+/** Decide whether the route is allowed; returns a hash to go to instead, or null. */
+function guard(route) {
+  const user = state.user;
+  switch (route.access) {
+    case 'signed-out':
+      return user ? landingFor(user) : null;
+    case 'young-person':
+      if (!user) return '#/welcome';
+      return isStaff(user) ? landingFor(user) : null;
+    case 'staff':
+      if (!user) return '#/login';
+      return isStaff(user) ? null : landingFor(user);
+    case 'council':
+      if (!user) return '#/login';
+      return COUNCIL_ROLES.has(user.role) ? null : landingFor(user);
+    default:
+      return null;
+  }
+}
+
+async function render() {
+  const hash = window.location.hash;
+  const { segments, query } = parseHash(hash);
+  if (!segments.length) {
+    window.location.replace(landingFor(state.user));
+    return;
+  }
+  const route = ROUTES[segments[0]];
+  if (route) {
+    const redirect = guard(route);
+    if (redirect) {
+      window.location.replace(redirect);
+      return;
+    }
+  }
+
+  if (state.current !== hash) {
+    state.previous = state.current;
+    state.current = hash;
+  }
+  const token = ++state.renderToken;
+  const main = document.getElementById('main');
+  const view = h('div', { class: `screen screen-${route ? route.module : 'not-found'}` });
+  markCurrentNav(route ? (route.nav || segments[0]) : null);
+
+  let mod = null;
+  if (route) {
+    try {
+      mod = await import(`./screens/${route.module}.js`);
+    } catch {
+      mod = null;
+    }
+    if (token !== state.renderToken) return;
+  }
+
+  main.replaceChildren(view);
+  window.scrollTo(0, 0);
+  const ctx = {
+    user: state.user,
+    segments,
+    params: segments.slice(1),
+    query,
+    navigate,
+    setUser,
+    logOut: doLogOut,
+    landing: () => landingFor(state.user),
+    /** The previous in-app screen, or `fallback` when there is none. */
+    back: (fallback) => (state.previous && state.previous !== hash ? state.previous : fallback),
+    isCurrent: () => token === state.renderToken,
+  };
+
+  let pending = null;
+  if (!route) notFound(view);
+  else if (!mod) screenFailed(view);
+  else {
+    try {
+      setTitle('');
+      pending = mod.render(view, ctx);
+    } catch (err) {
+      console.error(err); // eslint-disable-line no-console
+      view.replaceChildren();
+      screenFailed(view);
+    }
+  }
+
+  // Move focus to the new screen's h1 (not on the very first load, which starts at the top).
+  if (!state.firstRender) {
+    const title = view.querySelector('h1');
+    if (title) {
+      if (!title.hasAttribute('tabindex')) title.setAttribute('tabindex', '-1');
+      title.focus({ preventScroll: true });
+    }
+  }
+  state.firstRender = false;
+  if (pending && typeof pending.catch === 'function') {
+    pending.catch((err) => console.error(err)); // eslint-disable-line no-console
+  }
+}
+
+// --- links: replace history instead of adding to it ------------------------------------
+
+function onDocumentClick(event) {
+  if (event.defaultPrevented || event.button !== 0) return;
+  if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  const a = event.target instanceof Element ? event.target.closest('a[href]') : null;
+  if (!a || a.target === '_blank' || a.hasAttribute('download')) return;
+  const href = a.getAttribute('href');
+  if (href.startsWith('#/') || href === '#') {
+    event.preventDefault();
+    navigate(href === '#' ? '#/' : href);
+  } else if (href.startsWith('#') && href.length > 1) {
+    // In-page link (skip link, error summary): move focus, don't touch the history.
+    event.preventDefault();
+    const el = document.getElementById(href.slice(1));
+    if (el) {
+      if (!el.matches('a, button, input, select, textarea, [tabindex]')) el.setAttribute('tabindex', '-1');
+      el.focus();
+      el.scrollIntoView({ block: 'center' });
+    }
+  }
+}
+
+// --- start -----------------------------------------------------------------------------
+
+async function start() {
+  document.addEventListener('click', onDocumentClick);
+  document.getElementById('talk-button')?.addEventListener('click', () => navigate('#/talk'));
+  window.addEventListener('hashchange', render);
+  window.addEventListener('online', updateOfflineBanner);
+  window.addEventListener('offline', updateOfflineBanner);
+  window.addEventListener('waymark:unauthorised', (event) => {
+    const path = event.detail && event.detail.path;
+    if (!state.user || !path || path.startsWith('/auth/') || path === '/me') return;
+    // The session ended (timed out or logged out elsewhere).
+    setUser(null);
+    const route = ROUTES[parseHash(window.location.hash).segments[0]];
+    if (route && guard(route)) navigate('#/login');
+  });
+  updateOfflineBanner();
+
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.register('sw.js').catch(() => { /* the app still works online */ });
+  }
+
+  state.user = await loadUser();
+  updateShell();
+  await render();
+}
+
+start();

@@ -1,0 +1,107 @@
+// Who is signed in, and wiping this device's Waymark data on log-out.
+//
+// The session itself is an HttpOnly cookie the app cannot read. We keep a copy of
+// {username, role, council_code} in localStorage only so the right screens show when the
+// phone is offline; it is removed on log-out and whenever the server says "not signed in".
+
+import { api, ApiError } from './api.js';
+
+const USER_KEY = 'waymark.user';
+/** IndexedDB databases this app creates (none yet: the journal and chat outbox will add theirs). */
+export const APP_DATABASES = [];
+/** Cache Storage caches that hold API responses (see sw.js). */
+export const API_CACHE_PREFIX = 'waymark-api';
+
+export const STAFF_ROLES = new Set(['counsellor', 'moderator', 'council_admin', 'admin']);
+export const COUNCIL_ROLES = new Set(['council_admin', 'admin']);
+
+export function isStaff(user) {
+  return Boolean(user && STAFF_ROLES.has(user.role));
+}
+
+function remember(user) {
+  try {
+    if (user) {
+      localStorage.setItem(USER_KEY, JSON.stringify({
+        id: user.id, username: user.username, role: user.role, council_code: user.council_code ?? null,
+      }));
+    } else {
+      localStorage.removeItem(USER_KEY);
+    }
+  } catch {
+    /* storage may be off (private mode); that's fine */
+  }
+}
+
+function remembered() {
+  try {
+    const raw = localStorage.getItem(USER_KEY);
+    return raw ? JSON.parse(raw) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Ask the server who we are. Returns the user or null. When offline, falls back to the
+ * remembered copy so the app still opens on the right screens.
+ */
+export async function loadUser() {
+  try {
+    const user = await api('/me');
+    remember(user);
+    return user;
+  } catch (err) {
+    if (err instanceof ApiError && (err.offline || err.status === 0 || err.status >= 500)) {
+      return remembered();
+    }
+    remember(null);
+    return null;
+  }
+}
+
+export function saveUser(user) {
+  remember(user);
+}
+
+/** Remove everything Waymark stored on this device (not the shell files, which hold no data). */
+export async function clearLocalData() {
+  try { localStorage.clear(); } catch { /* ignore */ }
+  try { sessionStorage.clear(); } catch { /* ignore */ }
+  if ('caches' in window) {
+    try {
+      const keys = await caches.keys();
+      await Promise.all(keys.filter((k) => k.startsWith(API_CACHE_PREFIX)).map((k) => caches.delete(k)));
+    } catch { /* ignore */ }
+  }
+  if ('indexedDB' in window) {
+    const names = new Set(APP_DATABASES);
+    try {
+      if (indexedDB.databases) {
+        for (const db of await indexedDB.databases()) {
+          if (db.name && db.name.startsWith('waymark')) names.add(db.name);
+        }
+      }
+    } catch { /* ignore */ }
+    await Promise.all([...names].map((name) => new Promise((resolve) => {
+      const req = indexedDB.deleteDatabase(name);
+      req.onsuccess = req.onerror = req.onblocked = () => resolve();
+    })));
+  }
+  // Let the service worker re-save the public articles for reading offline.
+  try {
+    navigator.serviceWorker?.controller?.postMessage({ type: 'precache-articles' });
+  } catch { /* ignore */ }
+}
+
+/** Log out on the server (if we can reach it) and wipe local data either way. */
+export async function logOut() {
+  let reached = true;
+  try {
+    await api('/auth/logout', { method: 'POST' });
+  } catch (err) {
+    reached = !(err instanceof ApiError && err.offline);
+  }
+  await clearLocalData();
+  return reached;
+}
