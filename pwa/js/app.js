@@ -207,6 +207,11 @@ async function render() {
     params: segments.slice(1),
     query,
     navigate,
+    /** Change the address (e.g. filters) without re-rendering or adding history. */
+    setHash: (newHash) => {
+      window.history.replaceState(window.history.state, '', newHash);
+      state.current = newHash;
+    },
     setUser,
     logOut: doLogOut,
     landing: () => landingFor(state.user),

@@ -298,3 +298,10 @@ export function radioGroup({ legend, name, options, hint, value = null }) {
     },
   };
 }
+
+/** Replace an element's children (skipping null/false, strings as text). */
+export function fill(el, ...children) {
+  el.replaceChildren();
+  appendChildren(el, children);
+  return el;
+}

@@ -1,0 +1,134 @@
+// The self-help library: topics, search, and lists of articles.
+// Routes: #/library, #/library?topic=<slug>, #/search?q=<words>
+
+import { api, errorMessage } from '../api.js';
+import { h, screenHeading, setTitle, backLink, button, uid, plural } from '../ui.js';
+
+export function articleList(items) {
+  return h('ul', { class: 'article-list' }, items.map((a) => h('li', { class: 'article-card' },
+    h('h3', { class: 'article-card-title' }, h('a', { href: `#/articles/${encodeURIComponent(a.slug)}` }, a.title)),
+    a.summary ? h('p', {}, a.summary) : null,
+    a.reading_minutes ? h('p', { class: 'meta' }, `${plural(a.reading_minutes, 'minute', 'minutes')} to read`) : null)));
+}
+
+function searchForm(ctx, value = '') {
+  const id = uid('search');
+  const input = h('input', {
+    id, type: 'search', name: 'q', autocomplete: 'off', enterkeyhint: 'search', maxlength: '100',
+  });
+  input.value = value;
+  const form = h('form', { role: 'search', class: 'search-form' },
+    h('label', { for: id, class: 'label' }, 'Search the library'),
+    h('div', { class: 'search-row' }, input, button('Search', { type: 'submit', class: 'btn btn-primary' })));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const q = input.value.trim();
+    ctx.navigate(q ? `#/search?q=${encodeURIComponent(q)}` : '#/library');
+  });
+  return form;
+}
+
+async function loadTopics() {
+  try {
+    const topics = await api('/topics');
+    return Array.isArray(topics) ? topics : [];
+  } catch {
+    return null;
+  }
+}
+
+function topicGrid(topics) {
+  return h('ul', { class: 'topic-grid' }, topics.map((t) => h('li', {},
+    h('a', { href: `#/library?topic=${encodeURIComponent(t.slug)}`, class: 'topic-tile' }, t.name))));
+}
+
+function failed(slot, err, retry) {
+  slot.replaceChildren(
+    h('p', {}, err && err.offline
+      ? "You're offline and this list isn't saved on your phone yet. Articles you've opened before still work."
+      : `We couldn't load the articles. ${errorMessage(err)}`),
+    button('Try again', { variant: 'secondary', onClick: retry }));
+}
+
+async function fillArticles(slot, query, emptyText) {
+  slot.replaceChildren(h('p', { class: 'loading' }, 'Loading articles…'));
+  try {
+    const data = await api('/articles', { query });
+    const items = (data && data.items) || [];
+    if (!items.length) {
+      slot.replaceChildren(emptyText);
+      return;
+    }
+    slot.replaceChildren(articleList(items));
+  } catch (err) {
+    failed(slot, err, () => fillArticles(slot, query, emptyText));
+  }
+}
+
+export async function render(root, ctx) {
+  const mode = ctx.segments[0];
+  if (mode === 'search') return renderSearch(root, ctx);
+  const topic = ctx.query.get('topic');
+  if (topic) return renderTopic(root, ctx, topic);
+  return renderIndex(root, ctx);
+}
+
+async function renderIndex(root, ctx) {
+  setTitle('Library');
+  const topicsSlot = h('div', {}, h('p', { class: 'loading' }, 'Loading topics…'));
+  const listSlot = h('div', {});
+  root.append(
+    backLink(ctx.back(ctx.landing())),
+    screenHeading('Library'),
+    h('p', {}, 'Short reads and activities about how you feel and what is going on for you.'),
+    searchForm(ctx),
+    h('section', { class: 'section', 'aria-labelledby': 'topics-title' },
+      h('h2', { id: 'topics-title' }, 'Topics'), topicsSlot),
+    h('section', { class: 'section', 'aria-labelledby': 'all-title' },
+      h('h2', { id: 'all-title' }, 'All articles'), listSlot));
+
+  const emptyText = h('p', {}, 'There are no articles yet.');
+  const [topics] = await Promise.all([loadTopics(), fillArticles(listSlot, {}, emptyText)]);
+  if (topics === null) topicsSlot.replaceChildren(h('p', {}, "Topics couldn't load right now."));
+  else topicsSlot.replaceChildren(topicGrid(topics));
+}
+
+async function renderTopic(root, ctx, slug) {
+  setTitle('Library');
+  const title = screenHeading('Library');
+  const listSlot = h('div', {});
+  root.append(
+    backLink('#/library', 'All topics'),
+    title,
+    listSlot,
+    h('p', {}, h('a', { href: '#/talk' }, 'Talk to someone about this')));
+  const topics = await loadTopics();
+  const found = topics && topics.find((t) => t.slug === slug);
+  const name = found ? found.name : slug.replace(/-/g, ' ');
+  title.textContent = name.charAt(0).toUpperCase() + name.slice(1);
+  setTitle(title.textContent);
+  await fillArticles(listSlot, { topic: slug },
+    h('p', {}, "There aren't any articles on this topic yet. ", h('a', { href: '#/library' }, 'See all topics'), '.'));
+}
+
+async function renderSearch(root, ctx) {
+  const q = (ctx.query.get('q') || '').trim();
+  setTitle(q ? `Search: ${q}` : 'Search');
+  const listSlot = h('div', { 'aria-live': 'polite' });
+  root.append(
+    backLink('#/library', 'Library'),
+    screenHeading('Search the library'),
+    searchForm(ctx, q),
+    h('section', { class: 'section', 'aria-labelledby': 'results-title' },
+      h('h2', { id: 'results-title' }, q ? `Results for “${q}”` : 'Results'),
+      listSlot));
+  if (!q) {
+    listSlot.replaceChildren(h('p', {}, 'Type a word above, like “sleep” or “exams”.'));
+    return;
+  }
+  await fillArticles(listSlot, { q },
+    h('div', {},
+      h('p', {}, `We couldn't find anything for “${q}”. Try a different word, or look through the `,
+        h('a', { href: '#/library' }, 'topics'), '.'),
+      h('p', {}, 'If something is worrying you, you can ', h('a', { href: '#/talk' }, 'talk to someone'), '.')));
+}

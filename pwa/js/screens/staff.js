@@ -1,0 +1,35 @@
+// Staff home: where counsellors, moderators, council officers and admins start.
+
+import { h, screenHeading, setTitle } from '../ui.js';
+import { COUNCIL_ROLES } from '../session.js';
+
+const ROLE_NAMES = {
+  counsellor: 'counsellor',
+  moderator: 'moderator',
+  council_admin: 'council officer',
+  admin: 'platform admin',
+};
+
+export function render(root, ctx) {
+  setTitle('Staff home');
+  const user = ctx.user;
+  const links = [];
+  if (COUNCIL_ROLES.has(user.role)) {
+    links.push(h('li', { class: 'tile' },
+      h('a', { href: '#/council', class: 'tile-link' }, 'Council services'),
+      h('p', { class: 'tile-text' }, 'Keep your local service directory right. Import and export Open Referral UK files.')));
+  }
+  if (user.role === 'counsellor') {
+    links.push(h('li', { class: 'tile' },
+      h('a', { href: '#/services', class: 'tile-link' }, 'Local help'),
+      h('p', { class: 'tile-text' }, 'The services young people can see.')));
+  }
+  // PLACEHOLDER: counsellor chat queue, moderation queue, commissioning reports, admin tools.
+
+  root.append(
+    screenHeading(`Hello, ${user.username}`),
+    h('p', {}, `You're logged in as a ${ROLE_NAMES[user.role] || user.role}.`),
+    links.length ? h('ul', { class: 'tiles tiles-wide' }, links)
+      : h('p', {}, 'Your tools will appear here as they are added.'),
+    h('p', {}, h('a', { href: '#/library' }, 'Read the self-help library'), ' as young people see it.'));
+}

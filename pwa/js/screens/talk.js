@@ -1,0 +1,65 @@
+// Talk to someone: crisis lines as big tap-to-call / tap-to-text buttons (with a built-in
+// list when offline), then whether counsellor chat is open.
+
+import { api } from '../api.js';
+import { h, screenHeading, setTitle, backLink, button, formatWait, londonWhen, fill } from '../ui.js';
+import { loadCrisisLines, crisisList, dangerNow } from '../crisis.js';
+
+export async function render(root, ctx) {
+  setTitle('Talk to someone');
+  const chatSlot = h('div', { class: 'chat-status', 'aria-live': 'polite' },
+    h('p', { class: 'loading' }, 'Checking if counsellors are online…'));
+  const linesSlot = h('div', {}, h('p', { class: 'loading' }, 'Loading helplines…'));
+
+  root.append(
+    backLink(ctx.back(ctx.landing())),
+    screenHeading('Talk to someone'),
+    h('p', {}, "You don't have to cope on your own. These are all free."),
+    dangerNow(),
+    h('section', { 'aria-labelledby': 'chat-title', class: 'section' },
+      h('h2', { id: 'chat-title' }, 'Chat with a Waymark counsellor'),
+      chatSlot),
+    h('section', { 'aria-labelledby': 'lines-title', class: 'section' },
+      h('h2', { id: 'lines-title' }, 'Helplines you can contact now'),
+      linesSlot));
+
+  const [linesResult, status] = await Promise.all([
+    loadCrisisLines(),
+    api('/chat/status').catch(() => null),
+  ]);
+
+  let { lines } = linesResult;
+  if (linesResult.fallback && status && Array.isArray(status.crisis_lines) && status.crisis_lines.length) {
+    lines = status.crisis_lines;
+  }
+  fill(linesSlot,
+    linesResult.fallback && lines === linesResult.lines
+      ? h('p', { class: 'meta' }, "We couldn't load the latest list, so here are national helplines that are always there.")
+      : null,
+    crisisList(lines, { skipEmergency: true }));
+
+  if (!status) {
+    chatSlot.replaceChildren(h('p', {},
+      "We couldn't check if chat is open right now. The helplines below are there for you any time."));
+    return;
+  }
+  if (status.open) {
+    const wait = formatWait(status.estimated_wait_seconds);
+    const parts = [h('p', {}, h('strong', {}, 'Counsellors are online now.'),
+      wait ? ` The wait is ${wait}.` : '')];
+    if (ctx.user && ctx.user.role === 'young_person') {
+      parts.push(button('Chat with a counsellor', {
+        class: 'btn btn-primary btn-block', onClick: () => ctx.navigate('#/chat'),
+      }));
+    } else if (!ctx.user) {
+      parts.push(h('p', {}, 'To chat you need a Waymark account. It is free and anonymous. ',
+        h('a', { href: '#/login' }, 'Log in'), ' or ', h('a', { href: '#/signup' }, 'sign up'), '.'));
+    }
+    fill(chatSlot, ...parts);
+  } else {
+    const when = status.opens_at ? londonWhen(status.opens_at) : null;
+    chatSlot.replaceChildren(
+      h('p', {}, h('strong', {}, when ? `Chat opens ${when}.` : 'Chat is closed right now.')),
+      h('p', {}, 'Until then, the helplines below are there for you any time.'));
+  }
+}
