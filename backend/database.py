@@ -89,3 +89,19 @@ def make_alchemy_config(settings: Settings, url: str | None = None) -> SQLAlchem
         ),
         create_all=False,
     )
+
+
+def stop_embedded_postgres(data_dir: Path) -> None:
+    """Stop the embedded server kept in ``data_dir/pg`` (fast shutdown), if it runs."""
+    import subprocess
+
+    from pgserver import _commands
+
+    pgdata = data_dir / "pg"
+    if not (pgdata / "postmaster.pid").exists():
+        return
+    user = "pgserver" if os.geteuid() == 0 else None
+    try:
+        _commands.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user, timeout=30)
+    except subprocess.CalledProcessError:
+        log.warning("the embedded PostgreSQL in %s was not running", pgdata)

@@ -78,9 +78,9 @@ class TestDatabase:
     def drop(self) -> None:
         asyncio.run(_admin(self.admin_url, f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
         if self.embedded_dir is not None:
-            import pgserver
+            from backend.database import stop_embedded_postgres
 
-            pgserver.get_server(self.embedded_dir / "pg", cleanup_mode="stop").cleanup()
+            stop_embedded_postgres(self.embedded_dir)
 
     def query(self, sql: str, *args: Any) -> list[Any]:
         """Run one statement directly against the database (for checks a test makes)."""

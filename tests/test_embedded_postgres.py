@@ -69,6 +69,6 @@ def test_embedded_postgres_boots_and_keeps_data_between_runs(tmp_path: Path) -> 
         c.close()
     finally:
         _stop(proc)
-        import pgserver
+        from backend.database import stop_embedded_postgres
 
-        pgserver.get_server(data_dir / "pg", cleanup_mode="stop").cleanup()
+        stop_embedded_postgres(data_dir)
