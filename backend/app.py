@@ -24,6 +24,7 @@ from litestar.static_files import create_static_files_router
 from backend.accounts.auth import CurrentUserMiddleware
 from backend.accounts.controllers import AuthController, MeController
 from backend.accounts.models import WebSession
+from backend.content.controllers import LibraryController
 from backend.councils.controllers import CouncilController
 from backend.database import make_alchemy_config
 from backend.errors import exception_handlers, problem_details_plugin
@@ -31,7 +32,7 @@ from backend.health.controllers import HealthController
 from backend.security import WaymarkSessionBackend
 from backend.settings import Settings, get_settings
 
-API_CONTROLLERS: list = [AuthController, MeController, CouncilController]
+API_CONTROLLERS: list = [AuthController, MeController, CouncilController, LibraryController]
 
 
 def secret_key(settings: Settings) -> str:

@@ -6,10 +6,12 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.content.services import import_library
 from backend.councils.services import read_council_files, upsert_councils
 
 
 async def import_all_content(db: AsyncSession, content_dir: Path) -> dict[str, int]:
     report: dict[str, int] = {}
     report["councils changed"] = await upsert_councils(db, read_council_files(content_dir / "councils"))
+    report.update(await import_library(db, content_dir))
     return report

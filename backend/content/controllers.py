@@ -1,0 +1,59 @@
+"""The self-help library over HTTP."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get
+from litestar.params import Dependency, Parameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.content import services
+from backend.content.services import Reader
+from backend.reports.services import LONDON, age_on
+
+DB = Annotated[AsyncSession, Dependency(skip_validation=True)]
+
+SEARCH_SUPPORT = {
+    "message": ("If you're thinking about hurting yourself or ending your life, you don't have to face it alone. "
+                "You can talk to someone right now."),
+    "can_talk_to_counsellor": True,
+}
+
+
+def reader_of(request: Request) -> Reader:
+    user = request.scope.get("user")
+    if user is None or user.role != "young_person" or user.birth_year is None:
+        return Reader()
+    today = dt.datetime.now(LONDON).date()
+    return Reader(age=age_on(user.birth_year, user.birth_month, today))
+
+
+class LibraryController(Controller):
+    path = "/api/v1"
+    tags = ["self-help"]
+
+    @get("/topics", summary="The topics of the library")
+    async def topics(self, db_session: DB) -> list[dict[str, str]]:
+        return await services.list_topics(db_session)
+
+    @get("/articles", summary="Articles and activities: by topic, or searched")
+    async def articles(
+        self, request: Request, db_session: DB,
+        topic: Annotated[str | None, Parameter(max_length=40)] = None,
+        q: Annotated[str | None, Parameter(max_length=200)] = None,
+        sort: Annotated[str, Parameter(pattern="^(title|popular)$")] = "title",
+        limit: Annotated[int | None, Parameter(ge=1, le=100)] = None,
+    ) -> dict[str, Any]:
+        items, intent = await services.find_articles(db_session, reader=reader_of(request), topic=topic, q=q,
+                                                     sort=sort, limit=limit,
+                                                     content_dir=request.app.state.settings.content_dir)
+        answer: dict[str, Any] = {"items": items, "total": len(items)}
+        if intent.risk:  # the search itself suggests the reader may not be safe: help comes first
+            answer["support"] = SEARCH_SUPPORT
+        return answer
+
+    @get("/articles/{slug:str}", summary="One article")
+    async def article(self, db_session: DB, slug: Annotated[str, Parameter(max_length=80)]) -> dict[str, Any]:
+        return await services.read_article_counting_view(db_session, slug)
