@@ -24,15 +24,24 @@ from litestar.static_files import create_static_files_router
 from backend.accounts.auth import CurrentUserMiddleware
 from backend.accounts.controllers import AuthController, MeController
 from backend.accounts.models import WebSession
+from backend.chat.controllers import ChatController, chat_socket
+from backend.chat.hours import ChatHours
+from backend.chat.hub import ChatHub
 from backend.content.controllers import LibraryController
 from backend.councils.controllers import CouncilController
 from backend.database import make_alchemy_config
 from backend.errors import exception_handlers, problem_details_plugin
 from backend.health.controllers import HealthController
+from backend.journal.controllers import (
+    GoalController, JournalController, JournalVocabularyController, MoodController,
+)
 from backend.security import WaymarkSessionBackend
 from backend.settings import Settings, get_settings
+from backend.signposting.controllers import CouncilServiceController, CrisisLineController, ServiceController
 
-API_CONTROLLERS: list = [AuthController, MeController, CouncilController, LibraryController]
+API_CONTROLLERS: list = [AuthController, MeController, CouncilController, LibraryController, ChatController]
+API_CONTROLLERS += [MoodController, JournalController, GoalController, JournalVocabularyController]
+API_CONTROLLERS += [ServiceController, CrisisLineController, CouncilServiceController]
 
 
 def secret_key(settings: Settings) -> str:
@@ -104,7 +113,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
                                   exclude=["^/metrics", "^/health"])
     alchemy_plugin = SQLAlchemyPlugin(config=alchemy)
     app = Litestar(
-        route_handlers=[HealthController, WaymarkMetrics, api, pwa],
+        route_handlers=[HealthController, WaymarkMetrics, api, chat_socket, pwa],
+        on_startup=[start_chat_hub],
+        on_shutdown=[stop_chat_hub],
         plugins=[alchemy_plugin, problem_details_plugin(), structlog],
         middleware=[
             prometheus.middleware,
@@ -122,4 +133,17 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     app.state.settings = settings
     app.state.alchemy = alchemy
+    app.state.chat_hours = ChatHours.parse(settings.chat_hours)  # a bad schedule stops start-up
     return app
+
+
+async def start_chat_hub(app: Litestar) -> None:
+    alchemy = app.state.alchemy
+    dsn = alchemy.get_engine().url.render_as_string(hide_password=False).replace("+asyncpg", "")
+    app.state.chat_hub = ChatHub(alchemy.create_session_maker(), dsn)
+    await app.state.chat_hub.start()
+
+
+async def stop_chat_hub(app: Litestar) -> None:
+    if hub := getattr(app.state, "chat_hub", None):
+        await hub.stop()

@@ -1,11 +1,15 @@
 """Every model, imported in one place so metadata and Alembic see them all."""
 
 from backend.accounts.models import LoginThrottle, User, WebSession
+from backend.chat.models import ChatMessage, ChatRequest, ChatSession, CounsellorAvailability
 from backend.content.models import Article, Topic
 from backend.councils.models import Council
 from backend.database import Base
+from backend.journal.models import Goal, GoalRating, JournalEntry, MoodCheckin
 from backend.reports.models import UsageEvent
+from backend.signposting.models import DirectorySchedule, DirectoryService
 
 metadata = Base.metadata
 
-__all__ = ["Article", "Topic", "Base", "Council", "LoginThrottle", "UsageEvent", "User", "WebSession", "metadata"]
+__all__ = ["ChatMessage", "ChatRequest", "ChatSession", "CounsellorAvailability", "DirectorySchedule", "DirectoryService", "Goal", "GoalRating", "JournalEntry", "MoodCheckin",
+           "Article", "Topic", "Base", "Council", "LoginThrottle", "UsageEvent", "User", "WebSession", "metadata"]

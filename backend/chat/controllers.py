@@ -1,0 +1,211 @@
+"""Talk to a counsellor over HTTP and the WebSocket. Each WebSocket frame opens its own
+short database session: nothing is held for the life of the socket."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Annotated, Any
+from urllib.parse import urlparse
+
+from litestar import Controller, Request, WebSocket, delete, get, post, put, websocket
+from litestar.params import Dependency, Parameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.chat import services
+from backend.chat.hub import ChatHub, Connection
+from backend.chat.schemas import AvailabilityIn, ChatRequestIn, EndIn, MessageIn, TakeIn
+from backend.errors import Problem
+from backend.security import requires_counsellor, requires_login, requires_young_person
+
+DB = Annotated[AsyncSession, Dependency(skip_validation=True)]
+
+# WebSocket close codes (documented in docs/chat-protocol.md)
+CLOSE_NOT_LOGGED_IN = 4401
+CLOSE_FORBIDDEN = 4403
+MAX_FRAME_CHARS = 16_000
+
+
+async def attachment_for(db: AsyncSession, service_id: str | None) -> dict[str, Any] | None:
+    if not service_id:
+        return None
+    try:
+        from backend.signposting.services import service_card
+    except ImportError as exc:
+        raise Problem(400, "Sharing services is not available yet.") from exc
+    card = await service_card(db, service_id)
+    if card is None:
+        raise Problem(404, "There is no such service.")
+    return card
+
+
+class ChatController(Controller):
+    path = "/api/v1/chat"
+    tags = ["chat"]
+
+    @get("/status", summary="Is the chat open, how long is the wait, and the crisis lines")
+    async def status(self, request: Request, db_session: DB) -> dict[str, Any]:
+        return await services.chat_status(db_session, request.app.state.chat_hours, request.scope.get("user"))
+
+    @post("/requests", guards=[requires_young_person], status_code=HTTP_201_CREATED, summary="Join the queue")
+    async def request_chat(self, request: Request, db_session: DB, data: ChatRequestIn) -> dict[str, Any]:
+        return await services.request_chat(db_session, request.app.state.chat_hours, request.scope["user"],
+                                           topic=(data.topic or "").strip() or None, urgent=data.urgent)
+
+    @get("/requests/current", guards=[requires_young_person], summary="My place in the queue, or my chat")
+    async def current(self, request: Request, db_session: DB) -> dict[str, Any]:
+        return await services.current_request(db_session, request.scope["user"])
+
+    @delete("/requests/current", guards=[requires_young_person], status_code=HTTP_204_NO_CONTENT,
+            summary="Leave the queue (or the chat)")
+    async def leave(self, request: Request, db_session: DB) -> None:
+        await services.leave_chat(db_session, request.scope["user"])
+
+    @put("/availability", guards=[requires_counsellor], status_code=HTTP_200_OK)
+    async def availability(self, request: Request, db_session: DB, data: AvailabilityIn) -> dict[str, Any]:
+        return await services.set_availability(db_session, request.scope["user"], data.status, data.max_concurrent)
+
+    @get("/queue", guards=[requires_counsellor], summary="Waiting young people: urgent first, then longest waiting")
+    async def queue(self, db_session: DB) -> dict[str, Any]:
+        items = await services.list_queue(db_session)
+        return {"items": items, "total": len(items)}
+
+    @post("/queue/take", guards=[requires_counsellor], status_code=HTTP_200_OK, summary="Take a chat")
+    async def take(self, request: Request, db_session: DB, data: TakeIn | None = None) -> dict[str, str]:
+        return await services.take_request(db_session, request.scope["user"], data.request_id if data else None)
+
+    @get("/sessions", guards=[requires_counsellor], summary="My open chats")
+    async def my_sessions(self, request: Request, db_session: DB) -> dict[str, Any]:
+        items = await services.counsellor_sessions(db_session, request.scope["user"])
+        return {"items": items, "total": len(items)}
+
+    @get("/sessions/{session_id:uuid}/messages", guards=[requires_login])
+    async def messages(self, request: Request, db_session: DB, session_id: uuid.UUID,
+                       after_seq: Annotated[int, Parameter(ge=0)] = 0) -> dict[str, Any]:
+        await services.session_for(db_session, session_id, request.scope["user"])
+        items = [services.message_out(m) for m in await services.messages_after(db_session, session_id, after_seq)]
+        for item in items:
+            item.pop("session_id")
+        return {"items": items, "total": len(items)}
+
+    @post("/sessions/{session_id:uuid}/messages", guards=[requires_login], status_code=HTTP_201_CREATED,
+          summary="Send a message over HTTP (the WebSocket's fallback)")
+    async def send(self, request: Request, db_session: DB, session_id: uuid.UUID, data: MessageIn) -> dict[str, Any]:
+        user = request.scope["user"]
+        session = await services.session_for(db_session, session_id, user)
+        attachment = await attachment_for(db_session, data.service_id) if services.sender_role(session, user) == "counsellor" else None
+        message, _ = await services.store_message(db_session, session_id, user, body=data.body,
+                                                  client_id=data.client_id, attachment=attachment)
+        return services.message_out(message)
+
+    @post("/sessions/{session_id:uuid}/end", guards=[requires_counsellor], status_code=HTTP_200_OK)
+    async def end(self, request: Request, db_session: DB, session_id: uuid.UUID, data: EndIn | None = None) -> dict[str, Any]:
+        return await services.end_session(db_session, session_id, request.scope["user"],
+                                          notes=data.notes if data else None, risk_level=data.risk_level if data else None)
+
+
+def origin_allowed(socket: WebSocket) -> bool:
+    origin = socket.headers.get("origin")
+    if not origin:
+        return False
+    if origin in socket.app.state.settings.allowed_origins:
+        return True
+    return urlparse(origin).netloc == socket.headers.get("host")
+
+
+@websocket("/api/v1/chat/ws", opt={"skip_rate_limiting": True})
+async def chat_socket(socket: WebSocket) -> None:
+    user = socket.scope.get("user")
+    await socket.accept()
+    if not origin_allowed(socket):
+        await socket.close(code=CLOSE_FORBIDDEN, reason="origin not allowed")
+        return
+    if user is None:
+        await socket.close(code=CLOSE_NOT_LOGGED_IN, reason="not logged in")
+        return
+    if user.role not in ("young_person", "counsellor"):
+        await socket.close(code=CLOSE_FORBIDDEN, reason="not for this role")
+        return
+    hub: ChatHub = socket.app.state.chat_hub
+    conn = Connection(socket=socket, user=user)
+    hub.add(conn)
+    try:
+        if user.role == "young_person":
+            await hub.send_queue_positions()
+        while True:
+            event = await socket.receive()
+            if event["type"] == "websocket.disconnect":
+                break
+            raw = event.get("text")
+            if raw is None:
+                raw = (event.get("bytes") or b"").decode("utf-8", "replace")
+            await handle_frame(hub, conn, raw)
+    except Exception:  # noqa: BLE001 - the socket went away
+        pass
+    finally:
+        hub.remove(conn)
+
+
+async def handle_frame(hub: ChatHub, conn: Connection, raw: str) -> None:
+    if len(raw) > MAX_FRAME_CHARS:
+        await conn.send({"type": "error", "detail": "That message is too long. Please split it up.", "code": "too_long"})
+        return
+    try:
+        frame = json.loads(raw)
+    except ValueError:
+        await conn.send({"type": "error", "detail": "That frame is not JSON.", "code": "bad_frame"})
+        return
+    if not isinstance(frame, dict):
+        await conn.send({"type": "error", "detail": "A frame must be a JSON object.", "code": "bad_frame"})
+        return
+    kind = frame.get("type")
+    try:
+        session_id = uuid.UUID(str(frame.get("session_id")))
+    except ValueError:
+        await conn.send({"type": "error", "detail": "session_id is missing or not a valid id.", "code": "bad_frame"})
+        return
+    try:
+        if kind == "message":
+            await _on_message(hub, conn, session_id, frame)
+        elif kind == "typing":
+            async with hub.sessionmaker() as db:
+                await services.session_for(db, session_id, conn.user)
+                await services.announce(db, k="typing", s=session_id, u=conn.user.id)
+                await db.commit()
+        elif kind == "resume":
+            after = frame.get("after_seq", 0)
+            if not isinstance(after, int) or after < 0:
+                raise Problem(400, "after_seq must be a whole number, 0 or more.", code="bad_frame")
+            async with hub.sessionmaker() as db:
+                await services.session_for(db, session_id, conn.user)
+            await hub.resume(conn, session_id, after)
+        else:
+            await conn.send({"type": "error", "detail": f"Unknown frame type {str(kind)[:40]!r}.", "code": "bad_frame"})
+    except Problem as problem:
+        error = {"type": "error", "detail": problem.detail, "session_id": str(session_id)}
+        if isinstance(problem.extra, dict) and "code" in problem.extra:
+            error["code"] = problem.extra["code"]
+        if frame.get("client_id"):
+            error["client_id"] = str(frame.get("client_id"))[:64]
+        await conn.send(error)
+
+
+async def _on_message(hub: ChatHub, conn: Connection, session_id: uuid.UUID, frame: dict[str, Any]) -> None:
+    body = frame.get("body", "")
+    if not isinstance(body, str):
+        raise Problem(400, "body must be text.", code="bad_frame")
+    try:
+        client_id = uuid.UUID(str(frame.get("client_id")))
+    except ValueError as exc:
+        raise Problem(400, "client_id must be a UUID made on your device.", code="bad_frame") from exc
+    async with hub.sessionmaker() as db:
+        session = await services.session_for(db, session_id, conn.user)
+        attachment = None
+        if frame.get("service_id") and services.sender_role(session, conn.user) == "counsellor":
+            attachment = await attachment_for(db, str(frame["service_id"])[:120])
+        message, _ = await services.store_message(db, session_id, conn.user, body=body, client_id=client_id,
+                                                  attachment=attachment)
+        seq = message.seq
+        await db.commit()  # stored before it is acknowledged or delivered
+    await conn.send({"type": "ack", "client_id": str(client_id), "seq": seq, "session_id": str(session_id)})

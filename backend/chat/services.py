@@ -1,0 +1,395 @@
+"""The rules of talking to a counsellor: opening hours, the queue, taking a chat,
+storing messages (each stored once, numbered without gaps) and ending a chat.
+
+Every change other workers must hear about is announced with ``pg_notify`` inside the
+same transaction, so PostgreSQL delivers it only once the change is committed. The
+announcement carries ids only; listeners read what they need from the tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, func, select, text, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.accounts.auth import CurrentUser
+from backend.accounts.models import User
+from backend.chat.hours import ChatHours
+from backend.chat.models import ChatMessage, ChatRequest, ChatSession, CounsellorAvailability
+from backend.errors import Problem
+
+EVENTS_CHANNEL = "waymark_events"  # the one NOTIFY channel: names never grow with use
+MAX_MESSAGE_CHARS = 4000
+DEFAULT_HANDLE_SECONDS = 20 * 60
+LONG_WAIT_SECONDS = 20 * 60
+
+# Used when the signposting directory cannot answer: the national 24/7 lines.
+FALLBACK_CRISIS_LINES = [
+    {"name": "Childline", "phone": "0800 1111", "hours": "24 hours, every day",
+     "description": "Free and confidential for anyone under 19."},
+    {"name": "Shout", "sms": "85258", "hours": "24 hours, every day", "description": "Text SHOUT to 85258."},
+    {"name": "Samaritans", "phone": "116 123", "hours": "24 hours, every day", "description": "Free, any time."},
+    {"name": "NHS 111", "phone": "111", "hours": "24 hours, every day",
+     "description": "Choose the mental health option (option 2)."},
+    {"name": "Emergency services", "phone": "999", "hours": "24 hours, every day",
+     "description": "If you or someone else is in danger now."},
+]
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+async def announce(db: AsyncSession, **event: Any) -> None:
+    """Queue a notification for every worker; PostgreSQL sends it when the transaction commits."""
+    payload = json.dumps({k: (str(v) if isinstance(v, uuid.UUID) else v) for k, v in event.items()})
+    await db.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": EVENTS_CHANNEL, "payload": payload})
+
+
+async def crisis_lines_for(db: AsyncSession, user: CurrentUser | None) -> list[dict[str, Any]]:
+    try:
+        from backend.signposting.services import crisis_lines_for_user
+    except ImportError:
+        return FALLBACK_CRISIS_LINES
+    lines = await crisis_lines_for_user(db, user)
+    return lines or FALLBACK_CRISIS_LINES
+
+
+# --- waiting-time estimates ----------------------------------------------------------------
+
+
+@dataclass
+class Capacity:
+    slots: int  # sum of max_concurrent of available counsellors
+    busy: int  # chats those counsellors are in now
+    handle_seconds: int  # typical length of a chat lately
+
+    def wait_for(self, position: int) -> int:
+        """Seconds until the person at ``position`` (1 = next) is likely to be taken."""
+        free = max(0, self.slots - self.busy)
+        if position <= free:
+            return 60
+        if self.slots == 0:
+            return position * self.handle_seconds
+        return math.ceil((position - free) / self.slots) * self.handle_seconds
+
+
+async def current_capacity(db: AsyncSession) -> Capacity:
+    available = select(CounsellorAvailability.counsellor_id, CounsellorAvailability.max_concurrent).where(
+        CounsellorAvailability.status == "available").subquery()
+    slots = (await db.execute(select(func.coalesce(func.sum(available.c.max_concurrent), 0)))).scalar_one()
+    busy = (await db.execute(select(func.count()).select_from(ChatSession).where(
+        ChatSession.ended_at.is_(None), ChatSession.counsellor_id.in_(select(available.c.counsellor_id))))).scalar_one()
+    since = utcnow() - dt.timedelta(days=7)
+    median = (await db.execute(select(func.percentile_cont(0.5).within_group(
+        func.extract("epoch", ChatSession.ended_at - ChatSession.started_at))).where(
+        ChatSession.ended_at.is_not(None), ChatSession.started_at > since))).scalar_one()
+    handle = int(min(max(median or DEFAULT_HANDLE_SECONDS, 5 * 60), 60 * 60))
+    return Capacity(slots=int(slots), busy=int(busy), handle_seconds=handle)
+
+
+async def queue_positions(db: AsyncSession) -> dict[uuid.UUID, tuple[int, dt.datetime]]:
+    """Every waiting request's place: urgent first, then longest waiting."""
+    rows = await db.execute(select(ChatRequest.id, ChatRequest.created_at).where(ChatRequest.status == "waiting")
+                            .order_by(ChatRequest.urgent.desc(), ChatRequest.created_at))
+    return {rid: (i + 1, created) for i, (rid, created) in enumerate(rows.all())}
+
+
+def queue_frame(request_id: uuid.UUID, position: int, created_at: dt.datetime, capacity: Capacity,
+                crisis_lines: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    waited = int((utcnow() - created_at).total_seconds())
+    frame: dict[str, Any] = {"type": "queue", "request_id": str(request_id), "position": position,
+                             "estimated_wait_seconds": capacity.wait_for(position), "waited_seconds": waited}
+    if waited >= LONG_WAIT_SECONDS:
+        frame["long_wait"] = True
+        frame["message"] = ("Thank you for waiting. It may still be a little while: you're number "
+                            f"{position}. You can stay in the queue, and if you need to talk now, these lines are open.")
+        if crisis_lines is not None:
+            frame["crisis_lines"] = crisis_lines
+    return frame
+
+
+# --- opening hours ----------------------------------------------------------------------------
+
+
+async def chat_status(db: AsyncSession, hours: ChatHours, user: CurrentUser | None) -> dict[str, Any]:
+    now = utcnow()
+    lines = await crisis_lines_for(db, user)
+    if not hours.is_open(now):
+        opens = hours.next_opening(now)
+        return {"open": False, "opens_at": opens.isoformat() if opens else None, "crisis_lines": lines}
+    waiting = len(await queue_positions(db))
+    capacity = await current_capacity(db)
+    return {"open": True, "estimated_wait_seconds": capacity.wait_for(waiting + 1), "crisis_lines": lines,
+            "waiting": waiting}
+
+
+# --- the young person's side --------------------------------------------------------------
+
+
+async def _open_request(db: AsyncSession, user_id: uuid.UUID) -> ChatRequest | None:
+    return (await db.execute(select(ChatRequest).where(
+        ChatRequest.young_person_id == user_id, ChatRequest.status.in_(("waiting", "active"))))).scalars().first()
+
+
+async def describe_request(db: AsyncSession, req: ChatRequest) -> dict[str, Any]:
+    answer: dict[str, Any] = {"id": str(req.id), "status": req.status, "topic": req.topic, "urgent": req.urgent,
+                              "created_at": req.created_at.isoformat()}
+    if req.status == "waiting":
+        position = (await queue_positions(db)).get(req.id, (1, req.created_at))[0]
+        answer.update(position=position, estimated_wait_seconds=(await current_capacity(db)).wait_for(position))
+    elif req.session_id:
+        session = await db.get(ChatSession, req.session_id)
+        counsellor = await db.get(User, session.counsellor_id) if session and session.counsellor_id else None
+        answer.update(session_id=str(req.session_id), counsellor=first_name(counsellor),
+                      last_seq=session.last_seq if session else 0)
+    return answer
+
+
+async def request_chat(db: AsyncSession, hours: ChatHours, user: CurrentUser, *, topic: str | None,
+                       urgent: bool) -> dict[str, Any]:
+    if not hours.is_open(utcnow()):
+        opens = hours.next_opening(utcnow())
+        raise Problem(409, "Our counsellors aren't online right now. These lines are open now, any time.",
+                      code="closed", crisis_lines=await crisis_lines_for(db, user),
+                      opens_at=opens.isoformat() if opens else None)
+    if await _open_request(db, user.id) is not None:
+        raise Problem(409, "You're already in the queue or in a chat.", code="already_open")
+    stmt = insert(ChatRequest).values(
+        id=uuid.uuid4(), young_person_id=user.id, council_code=user.council_code, topic=(topic or None),
+        urgent=urgent, status="waiting", created_at=utcnow(),
+    ).on_conflict_do_nothing().returning(ChatRequest.id)
+    new_id = (await db.execute(stmt)).scalar_one_or_none()
+    if new_id is None:  # a double tap raced us to the partial unique index
+        raise Problem(409, "You're already in the queue or in a chat.", code="already_open")
+    from backend.reports.services import record_usage_event
+
+    record_usage_event(db, "chat_requested", council_code=user.council_code, birth_year=user.birth_year,
+                       birth_month=user.birth_month)
+    await announce(db, k="queue")
+    req = await db.get(ChatRequest, new_id)
+    return await describe_request(db, req)
+
+
+async def current_request(db: AsyncSession, user: CurrentUser) -> dict[str, Any]:
+    req = await _open_request(db, user.id)
+    if req is None:
+        raise Problem(404, "You're not in the queue or a chat right now.")
+    return await describe_request(db, req)
+
+
+async def leave_chat(db: AsyncSession, user: CurrentUser) -> None:
+    """One tap: leave the queue, or end the chat you're in."""
+    req = await _open_request(db, user.id)
+    if req is None:
+        raise Problem(404, "You're not in the queue or a chat right now.")
+    now = utcnow()
+    if req.status == "waiting":
+        req.status, req.closed_at = "left", now
+        await announce(db, k="queue")
+        return
+    req.status, req.closed_at = "ended", now
+    if req.session_id:
+        await db.execute(update(ChatSession).where(ChatSession.id == req.session_id, ChatSession.ended_at.is_(None))
+                         .values(ended_at=now, ended_by="young_person"))
+        await announce(db, k="ended", s=req.session_id)
+
+
+# --- the counsellor's side ----------------------------------------------------------------
+
+
+def first_name(user: User | None) -> str | None:
+    if user is None:
+        return None
+    name = (user.display_name or "").strip()
+    return name.split()[0] if name else "Your counsellor"
+
+
+async def set_availability(db: AsyncSession, counsellor: CurrentUser, status: str, max_concurrent: int | None) -> dict[str, Any]:
+    values: dict[str, Any] = {"counsellor_id": counsellor.id, "status": status, "updated_at": utcnow()}
+    if max_concurrent is not None:
+        values["max_concurrent"] = max_concurrent
+    stmt = insert(CounsellorAvailability).values(**values)
+    stmt = stmt.on_conflict_do_update(index_elements=[CounsellorAvailability.counsellor_id],
+                                      set_={k: v for k, v in values.items() if k != "counsellor_id"})
+    await db.execute(stmt)
+    row = await db.get(CounsellorAvailability, counsellor.id, populate_existing=True)
+    await announce(db, k="queue")
+    return {"status": row.status, "max_concurrent": row.max_concurrent,
+            "active_chats": await _active_count(db, counsellor.id)}
+
+
+async def _active_count(db: AsyncSession, counsellor_id: uuid.UUID) -> int:
+    return (await db.execute(select(func.count()).select_from(ChatSession).where(
+        ChatSession.counsellor_id == counsellor_id, ChatSession.ended_at.is_(None)))).scalar_one()
+
+
+async def list_queue(db: AsyncSession) -> list[dict[str, Any]]:
+    now = utcnow()
+    rows = (await db.execute(select(ChatRequest).where(ChatRequest.status == "waiting")
+                             .order_by(ChatRequest.urgent.desc(), ChatRequest.created_at))).scalars().all()
+    return [{"id": str(r.id), "waited_seconds": int((now - r.created_at).total_seconds()), "urgent": r.urgent,
+             "topic": r.topic, "council_code": r.council_code} for r in rows]
+
+
+async def take_request(db: AsyncSession, counsellor: CurrentUser, request_id: uuid.UUID | None) -> dict[str, str]:
+    """Take a chosen request, or the next one. Row locks make two takes of one request
+    impossible: the second finds it no longer waiting (409)."""
+    availability = await db.get(CounsellorAvailability, counsellor.id, with_for_update=True)
+    if availability is None or availability.status != "available":
+        raise Problem(409, "Set yourself as available before taking a chat.", code="away")
+    if await _active_count(db, counsellor.id) >= availability.max_concurrent:
+        raise Problem(409, f"You're at your limit of {availability.max_concurrent} chats.", code="at_limit")
+    if request_id is None:
+        stmt = (select(ChatRequest).where(ChatRequest.status == "waiting")
+                .order_by(ChatRequest.urgent.desc(), ChatRequest.created_at).limit(1).with_for_update(skip_locked=True))
+        req = (await db.execute(stmt)).scalars().first()
+        if req is None:
+            raise Problem(404, "Nobody is waiting right now.", code="queue_empty")
+    else:
+        req = (await db.execute(select(ChatRequest).where(ChatRequest.id == request_id).with_for_update())).scalars().first()
+        if req is None:
+            raise Problem(404, "There is no such request.")
+        if req.status != "waiting":
+            raise Problem(409, "Someone else has taken this chat, or the young person has left.", code="taken")
+    now = utcnow()
+    session = ChatSession(id=uuid.uuid4(), request_id=req.id, young_person_id=req.young_person_id,
+                          counsellor_id=counsellor.id, council_code=req.council_code, started_at=now,
+                          at_risk=req.urgent)
+    db.add(session)
+    req.status, req.taken_at, req.session_id = "active", now, session.id
+    await db.flush()
+    from backend.reports.services import record_usage_event
+
+    record_usage_event(db, "chat_started", council_code=req.council_code)
+    await announce(db, k="assigned", r=req.id, s=session.id)
+    await announce(db, k="queue")
+    return {"session_id": str(session.id), "request_id": str(req.id)}
+
+
+async def session_for(db: AsyncSession, session_id: uuid.UUID, user: CurrentUser) -> ChatSession:
+    """The chat, if ``user`` is one of its two people; otherwise 404 (its existence is private)."""
+    session = await db.get(ChatSession, session_id)
+    if session is None or user.id not in (session.young_person_id, session.counsellor_id):
+        raise Problem(404, "There is no such chat.")
+    return session
+
+
+def sender_role(session: ChatSession, user: CurrentUser) -> str:
+    return "counsellor" if user.id == session.counsellor_id else "young_person"
+
+
+def message_out(m: ChatMessage) -> dict[str, Any]:
+    out: dict[str, Any] = {"session_id": str(m.session_id), "seq": m.seq, "sender": m.sender, "body": m.body,
+                           "sent_at": m.sent_at.isoformat(), "client_id": str(m.client_id) if m.client_id else None}
+    if m.attachment:
+        out["service"] = m.attachment
+    if m.risk_level not in ("none", None):
+        out["risk"] = m.risk_level
+    return out
+
+
+async def messages_after(db: AsyncSession, session_id: uuid.UUID, after_seq: int, limit: int = 500) -> list[ChatMessage]:
+    return list((await db.execute(select(ChatMessage).where(ChatMessage.session_id == session_id, ChatMessage.seq > after_seq)
+                                  .order_by(ChatMessage.seq).limit(limit))).scalars().all())
+
+
+def assess_chat_message(body: str) -> str:
+    """The moderation engine's risk level for a chat message (chat context: a young
+    person may tell their counsellor personal details; risk still counts)."""
+    from moderation import assess
+
+    return assess(body, {"kind": "chat"}).level
+
+
+async def store_message(db: AsyncSession, session_id: uuid.UUID, user: CurrentUser, *, body: str,
+                        client_id: uuid.UUID | None, attachment: dict[str, Any] | None = None) -> tuple[ChatMessage, bool]:
+    """Store one message with the chat's next ``seq`` (a row lock on the chat serialises
+    writers, so numbers have no gaps) and announce it. The same ``client_id`` twice
+    stores one message: the second call returns the first. Commit is the caller's."""
+    body = body.strip()
+    if not body and not attachment:
+        raise Problem(400, "A message can't be empty.", code="empty")
+    if len(body) > MAX_MESSAGE_CHARS:
+        raise Problem(400, f"A message can be up to {MAX_MESSAGE_CHARS} characters.", code="too_long")
+    session = (await db.execute(select(ChatSession).where(ChatSession.id == session_id).with_for_update())).scalars().first()
+    if session is None or user.id not in (session.young_person_id, session.counsellor_id):
+        raise Problem(404, "There is no such chat.")
+    if client_id is not None:
+        existing = (await db.execute(select(ChatMessage).where(
+            ChatMessage.session_id == session_id, ChatMessage.client_id == client_id))).scalars().first()
+        if existing is not None:
+            return existing, False
+    if session.ended_at is not None:
+        raise Problem(409, "This chat has ended.", code="ended")
+    sender = sender_role(session, user)
+    risk = assess_chat_message(body) if sender == "young_person" and body else "none"
+    now = utcnow()
+    session.last_seq += 1
+    session.last_message_at = now
+    if risk == "urgent" and not session.at_risk:
+        session.at_risk = True
+    message = ChatMessage(session_id=session_id, seq=session.last_seq, sender=sender, body=body, client_id=client_id,
+                          sent_at=now, risk_level=risk, attachment=attachment)
+    db.add(message)
+    await db.flush()
+    await announce(db, k="message", s=session_id, q=message.seq)
+    return message, True
+
+
+async def end_session(db: AsyncSession, session_id: uuid.UUID, counsellor: CurrentUser, *, notes: str | None,
+                      risk_level: str | None) -> dict[str, Any]:
+    session = await session_for(db, session_id, counsellor)
+    if session.counsellor_id != counsellor.id:
+        raise Problem(403, "Only the counsellor can end a chat this way.")
+    now = utcnow()
+    if session.ended_at is None:
+        session.ended_at, session.ended_by = now, "counsellor"
+        await db.execute(update(ChatRequest).where(ChatRequest.id == session.request_id)
+                         .values(status="ended", closed_at=now))
+        await announce(db, k="ended", s=session.id)
+    if notes is not None:
+        session.notes = notes
+    if risk_level is not None:
+        session.risk_level = risk_level
+    return {"session_id": str(session.id), "ended_at": session.ended_at.isoformat(), "risk_level": session.risk_level,
+            "at_risk": session.at_risk}
+
+
+async def counsellor_sessions(db: AsyncSession, counsellor: CurrentUser) -> list[dict[str, Any]]:
+    rows = (await db.execute(select(ChatSession, ChatRequest).join(ChatRequest, ChatRequest.id == ChatSession.request_id)
+                             .where(ChatSession.counsellor_id == counsellor.id, ChatSession.ended_at.is_(None))
+                             .order_by(ChatSession.started_at))).all()
+    return [{"session_id": str(s.id), "request_id": str(r.id), "topic": r.topic, "urgent": r.urgent,
+             "council_code": s.council_code, "started_at": s.started_at.isoformat(), "at_risk": s.at_risk,
+             "last_seq": s.last_seq} for s, r in rows]
+
+
+async def export_chats(db: AsyncSession, user_id: uuid.UUID) -> list[dict[str, Any]]:
+    sessions = (await db.execute(select(ChatSession).where(ChatSession.young_person_id == user_id)
+                                 .order_by(ChatSession.started_at))).scalars().all()
+    out = []
+    for s in sessions:
+        messages = await messages_after(db, s.id, 0, limit=100_000)
+        out.append({"session_id": str(s.id), "started_at": s.started_at.isoformat(),
+                    "ended_at": s.ended_at.isoformat() if s.ended_at else None,
+                    "messages": [{"seq": m.seq, "sender": m.sender, "body": m.body, "sent_at": m.sent_at.isoformat()}
+                                 for m in messages]})
+    return out
+
+
+def _register() -> None:
+    from backend.accounts.services import register_exporter
+
+    register_exporter("chats", export_chats)
+
+
+_register()
+__all__ = ["and_"]
