@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
+from prometheus_client import Gauge
 from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader, ResponseHeader
@@ -65,6 +66,8 @@ class WaymarkMetrics(PrometheusController):
     path = "/metrics"
     include_in_schema = False
 
+
+CHAT_SOCKETS = Gauge("waymark_chat_sockets", "Open chat WebSockets in this worker")
 
 SECURITY_HEADERS = [
     ResponseHeader(name="X-Content-Type-Options", value="nosniff"),
@@ -140,8 +143,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
 async def start_chat_hub(app: Litestar) -> None:
     alchemy = app.state.alchemy
     dsn = alchemy.get_engine().url.render_as_string(hide_password=False).replace("+asyncpg", "")
-    app.state.chat_hub = ChatHub(alchemy.create_session_maker(), dsn)
-    await app.state.chat_hub.start()
+    hub = ChatHub(alchemy.create_session_maker(), dsn, sweep_seconds=app.state.settings.chat_sweep_seconds)
+    app.state.chat_hub = hub
+    CHAT_SOCKETS.set_function(hub.connection_count)
+    await hub.start()
 
 
 async def stop_chat_hub(app: Litestar) -> None:

@@ -39,7 +39,13 @@ class Settings:
     log_level: str = "INFO"
     max_body_bytes: int = 1_000_000
     rate_limit_per_minute: int = 600
+    chat_long_wait_seconds: int = 20 * 60
+    chat_sweep_seconds: float = 15.0
     access_log: bool = False
+    # Keys for encrypting journal text at rest (urlsafe base64, 32 bytes each): the first
+    # encrypts, all decrypt. Empty: development generates one into data_dir (see
+    # backend/journal/crypto.py); production refuses to start.
+    encryption_keys: tuple[str, ...] = field(default_factory=tuple, repr=False)
 
     @property
     def secure_cookies(self) -> bool:
@@ -67,5 +73,18 @@ def get_settings() -> Settings:
         allowed_origins=origins,
         log_level=os.environ.get("WAYMARK_LOG_LEVEL", "INFO"),
         rate_limit_per_minute=int(os.environ.get("WAYMARK_RATE_LIMIT_PER_MINUTE", "600")),
+        chat_long_wait_seconds=int(os.environ.get("WAYMARK_CHAT_LONG_WAIT_SECONDS", str(20 * 60))),
+        chat_sweep_seconds=float(os.environ.get("WAYMARK_CHAT_SWEEP_SECONDS", "15")),
         access_log=_bool("WAYMARK_ACCESS_LOG", False),
+        encryption_keys=_encryption_keys(env),
     )
+
+
+def _encryption_keys(env: str) -> tuple[str, ...]:
+    """WAYMARK_ENCRYPTION_KEYS (or WAYMARK_ENCRYPTION_KEY): a comma list, newest first."""
+    raw = os.environ.get("WAYMARK_ENCRYPTION_KEYS") or os.environ.get("WAYMARK_ENCRYPTION_KEY") or ""
+    keys = tuple(k.strip() for k in raw.split(",") if k.strip())
+    if not keys and env == "production":
+        raise RuntimeError("WAYMARK_ENCRYPTION_KEY must be set when WAYMARK_ENV=production "
+                           "(see docs/journal-encryption.md for how to make one)")
+    return keys

@@ -3,6 +3,7 @@ accounts per test."""
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 from collections.abc import Callable, Iterator
@@ -34,8 +35,11 @@ def server_env(database: TestDatabase, run_dir: Path) -> dict[str, str]:
         "WAYMARK_DATA_DIR": str(run_dir),
         "WAYMARK_ENV": "test",
         "WAYMARK_SECRET_KEY": secrets.token_urlsafe(32),
+        "WAYMARK_ENCRYPTION_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "WAYMARK_RATE_LIMIT_PER_MINUTE": "100000",
         "WAYMARK_CHAT_HOURS": "always",
+        "WAYMARK_CHAT_LONG_WAIT_SECONDS": "3",
+        "WAYMARK_CHAT_SWEEP_SECONDS": "1",
         "PYTHONUNBUFFERED": "1",
     })
     waymark_cli("database", "upgrade", env=env)
@@ -84,15 +88,16 @@ def young_person(make_client: Callable[..., Client]) -> Callable[..., Client]:
     return make
 
 
-_staff_cache: dict[tuple[str, str | None], str] = {}
+_staff_cache: dict[tuple[str, str | None, str | None], str] = {}
 
 
 @pytest.fixture
 def staff(make_client: Callable[..., Client], server_env: dict[str, str]) -> Callable[..., Client]:
     """Create (once per role and council) a staff account; returns a signed-in client."""
 
-    def make(role: str, council: str | None = None, name: str = "Sam") -> Client:
-        key = (role, council)
+    def make(role: str, council: str | None = None, name: str = "Sam", key: str | None = None) -> Client:
+        """``key`` names a distinct account of the same role (e.g. two counsellors)."""
+        key = (role, council, key)
         if key not in _staff_cache:
             email = f"{role}.{unique_username('s')}@staff.example".replace("_", "-")
             args = ["create-staff", "--role", role, "--email", email, "--password", PASSWORD, "--name", name]

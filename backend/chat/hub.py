@@ -30,7 +30,6 @@ from backend.chat import services
 from backend.chat.models import ChatRequest, ChatSession
 
 log = logging.getLogger("waymark.chat")
-SWEEP_SECONDS = 15.0
 
 
 @dataclass(eq=False)
@@ -53,8 +52,9 @@ class Connection:
 
 
 class ChatHub:
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], dsn: str) -> None:
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], dsn: str, sweep_seconds: float = 15.0) -> None:
         self.sessionmaker = sessionmaker
+        self.sweep_seconds = sweep_seconds
         self.dsn = dsn
         self.by_user: dict[uuid.UUID, set[Connection]] = defaultdict(set)
         self._participants: dict[uuid.UUID, tuple[uuid.UUID | None, uuid.UUID | None]] = {}
@@ -106,7 +106,7 @@ class ChatHub:
 
     async def _sweep_forever(self) -> None:
         while not self._stopping.is_set():
-            await asyncio.sleep(SWEEP_SECONDS)
+            await asyncio.sleep(self.sweep_seconds)
             with contextlib.suppress(Exception):
                 await self.resync_all()
 
@@ -206,7 +206,7 @@ class ChatHub:
             conn.delivered.pop(session_id, None)
         self._participants.pop(session_id, None)
 
-    async def send_queue_positions(self) -> None:
+    async def send_queue_positions(self, tell_counsellors: bool = True) -> None:
         """Tell every local waiting young person their place; tell counsellors the queue changed."""
         if not self.by_user:
             return
@@ -218,7 +218,7 @@ class ChatHub:
             capacity = await services.current_capacity(db) if waiting else None
             lines = None
             if waiting and any(positions.get(rid, (0, services.utcnow()))[1] <
-                               services.utcnow() - services.dt.timedelta(seconds=services.LONG_WAIT_SECONDS)
+                               services.utcnow() - services.dt.timedelta(seconds=services.long_wait_seconds())
                                for rid, _ in waiting):
                 lines = await services.crisis_lines_for(db, None)
         for request_id, user_id in waiting:
@@ -227,6 +227,8 @@ class ChatHub:
                 frame = services.queue_frame(request_id, position, created, capacity, lines)
                 for conn in self._local(user_id):
                     await conn.send(frame)
+        if not tell_counsellors:
+            return
         for conns in list(self.by_user.values()):
             for conn in list(conns):
                 if conn.user.role == "counsellor":
@@ -238,4 +240,4 @@ class ChatHub:
             for conn in list(conns):
                 for session_id in list(conn.delivered):
                     await self.deliver(session_id, only=conn)
-        await self.send_queue_positions()
+        await self.send_queue_positions(tell_counsellors=False)

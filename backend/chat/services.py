@@ -28,7 +28,12 @@ from backend.errors import Problem
 EVENTS_CHANNEL = "waymark_events"  # the one NOTIFY channel: names never grow with use
 MAX_MESSAGE_CHARS = 4000
 DEFAULT_HANDLE_SECONDS = 20 * 60
-LONG_WAIT_SECONDS = 20 * 60
+
+
+def long_wait_seconds() -> int:
+    from backend.settings import get_settings
+
+    return get_settings().chat_long_wait_seconds
 
 # Used when the signposting directory cannot answer: the national 24/7 lines.
 FALLBACK_CRISIS_LINES = [
@@ -107,7 +112,7 @@ def queue_frame(request_id: uuid.UUID, position: int, created_at: dt.datetime, c
     waited = int((utcnow() - created_at).total_seconds())
     frame: dict[str, Any] = {"type": "queue", "request_id": str(request_id), "position": position,
                              "estimated_wait_seconds": capacity.wait_for(position), "waited_seconds": waited}
-    if waited >= LONG_WAIT_SECONDS:
+    if waited >= long_wait_seconds():
         frame["long_wait"] = True
         frame["message"] = ("Thank you for waiting. It may still be a little while: you're number "
                             f"{position}. You can stay in the queue, and if you need to talk now, these lines are open.")
@@ -319,7 +324,9 @@ async def store_message(db: AsyncSession, session_id: uuid.UUID, user: CurrentUs
         raise Problem(400, "A message can't be empty.", code="empty")
     if len(body) > MAX_MESSAGE_CHARS:
         raise Problem(400, f"A message can be up to {MAX_MESSAGE_CHARS} characters.", code="too_long")
-    session = (await db.execute(select(ChatSession).where(ChatSession.id == session_id).with_for_update())).scalars().first()
+    # Lock the chat row and read it fresh (the identity map may hold an older copy).
+    session = (await db.execute(select(ChatSession).where(ChatSession.id == session_id).with_for_update()
+                                .execution_options(populate_existing=True))).scalars().first()
     if session is None or user.id not in (session.young_person_id, session.counsellor_id):
         raise Problem(404, "There is no such chat.")
     if client_id is not None:

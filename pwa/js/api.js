@@ -112,7 +112,7 @@ export async function api(path, { method = 'GET', body, query, raw = false, keep
     status: res.status,
     detail: (data && (data.detail || data.title)) || '',
     code: data && data.code ? data.code : null,
-    extra: data && data.extra !== undefined ? data.extra : null,
+    extra: data ? (data.extra ?? data.errors ?? null) : null,
     retryAfter: Number.isFinite(retry) ? retry : null,
     offline: Boolean(data && data.code === 'offline'),
   });

@@ -88,10 +88,6 @@ export async function clearLocalData() {
       req.onsuccess = req.onerror = req.onblocked = () => resolve();
     })));
   }
-  // Let the service worker re-save the public articles for reading offline.
-  try {
-    navigator.serviceWorker?.controller?.postMessage({ type: 'precache-articles' });
-  } catch { /* ignore */ }
 }
 
 /** Log out on the server (if we can reach it) and wipe local data either way. */

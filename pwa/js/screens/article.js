@@ -15,7 +15,7 @@ async function topicNames() {
 
 function talkBlock() {
   return h('aside', { class: 'talk-block', 'aria-labelledby': 'talk-block-title' },
-    h('h2', { id: 'talk-block-title' }, 'Talk to someone'),
+    h('h2', { id: 'talk-block-title' }, 'Want to talk to someone?'),
     h('p', {}, 'If this has brought something up, you can talk to someone today. It is free.'),
     h('p', {}, h('a', { href: '#/talk', class: 'btn btn-primary btn-block' }, 'See who you can talk to')),
     h('p', { class: 'meta' }, 'Childline 0800 1111 · Text SHOUT to 85258 · Samaritans 116 123 · In danger now, call 999'));

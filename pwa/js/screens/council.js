@@ -131,11 +131,11 @@ class Console {
         h('td', {}, s.min_age != null ? `${s.min_age}–${s.max_age}${s.extended_max_age && s.extended_max_age > s.max_age ? ` (${s.extended_max_age})` : ''}` : '—'),
         h('td', {}, s.reviewed_on ? formatDate(s.reviewed_on) : 'Never'),
         h('td', {}, s.contact_verified ? 'Yes' : 'Not yet'),
-        h('td', { class: 'row-actions' },
+        h('td', {}, h('div', { class: 'row-actions' },
           button(['Edit', srOnly(` ${s.name}`)], { variant: 'secondary', class: 'btn btn-secondary btn-small', onClick: () => this.showForm(s) }),
           active ? button(['Retire', srOnly(` ${s.name}`)], {
             variant: 'danger', class: 'btn btn-danger-outline btn-small', onClick: (e) => this.confirmRetire(s, e.currentTarget),
-          }) : null));
+          }) : null)));
     });
     fill(slot,
       h('div', { class: 'table-wrap', role: 'region', 'aria-label': 'Services table', tabindex: '0' },
@@ -269,6 +269,7 @@ class Console {
     const title = h('h2', { tabindex: '-1' }, editing ? `Edit ${s.name}` : 'Add a service');
     const summary = errorSummary();
     const topics = await this.loadTopics();
+    const loc = (s.location && typeof s.location === 'object') ? s.location : {};
 
     const f = {
       name: field({ label: 'Service name', name: 'name', value: s.name, attrs: { maxlength: '200' } }),
@@ -295,12 +296,14 @@ class Console {
       phone: field({ label: 'Phone (optional)', name: 'phone', type: 'tel', value: s.phone, attrs: { autocomplete: 'off' } }),
       email: field({ label: 'E-mail (optional)', name: 'email', type: 'email', value: s.email, attrs: { autocomplete: 'off' } }),
       url: field({ label: 'Website (optional)', name: 'url', type: 'url', value: s.url, hint: 'Starting with https://', attrs: { autocomplete: 'off' } }),
-      location: field({
-        label: 'Location (optional)', name: 'location',
-        value: typeof s.location === 'string' ? s.location : '',
-        hint: s.location && typeof s.location === 'object'
-          ? 'This service has a structured location from an import. It is kept unless you type a new one here.'
-          : 'An address or area, for example "Portsmouth city centre". Leave empty for online or phone services.',
+      sms: field({ label: 'Text number (optional)', name: 'sms', type: 'tel', value: s.sms, hint: 'A number young people can text.', attrs: { autocomplete: 'off' } }),
+      loc_name: field({ label: 'Place name', name: 'loc_name', value: loc.name, attrs: { autocomplete: 'off' } }),
+      loc_address: field({ label: 'Address', name: 'loc_address', value: loc.address_1, attrs: { autocomplete: 'off' } }),
+      loc_city: field({ label: 'Town or city', name: 'loc_city', value: loc.city, attrs: { autocomplete: 'off' } }),
+      loc_postcode: field({ label: 'Postcode', name: 'loc_postcode', value: loc.postal_code, attrs: { autocomplete: 'off', class: 'input-medium', maxlength: '10' } }),
+      note: field({
+        label: 'Note for your team (optional)', name: 'note', type: 'textarea', value: s.note,
+        hint: 'Young people do not see this.', attrs: { rows: '2' },
       }),
       hours: field({
         label: 'Opening hours in words (optional)', name: 'hours', value: s.hours,
@@ -310,8 +313,9 @@ class Console {
     };
     const selfReferral = radioGroup({
       legend: 'Can young people contact them themselves?', name: uid('self_referral'),
-      value: s.self_referral === false ? 'no' : 'yes',
+      value: s.self_referral === false ? 'no' : s.self_referral === true ? 'yes' : null,
       options: [{ value: 'yes', label: 'Yes, they can contact them themselves' }, { value: 'no', label: 'No, someone like a GP or school has to refer them' }],
+      hint: s.self_referral === null ? 'Not known yet for this service.' : undefined,
     });
     const topicBoxes = topics.map((t) => {
       const id = uid('topic');
@@ -324,6 +328,8 @@ class Console {
       topicBoxes.length ? h('div', { class: 'choices choices-grid' }, topicBoxes.map((b) => b.el)) : h('p', {}, "Topics couldn't load."));
     const verifiedId = uid('verified');
     const verified = h('input', { type: 'checkbox', id: verifiedId, checked: s.contact_verified ? true : null });
+    const crisisId = uid('crisis');
+    const crisisLine = h('input', { type: 'checkbox', id: crisisId, checked: s.crisis_line ? true : null });
     const schedules = scheduleEditor(s.schedules || []);
 
     const save = button(editing ? 'Save changes' : 'Add service', { type: 'submit' });
@@ -339,12 +345,16 @@ class Console {
       f.eligibility.row,
       selfReferral.el,
       h('fieldset', { class: 'fieldset' }, h('legend', { class: 'legend' }, 'Contact'),
-        f.phone.row, f.email.row, f.url.row),
+        f.phone.row, f.sms.row, f.email.row, f.url.row),
       h('div', { class: 'choice' }, verified, h('label', { for: verifiedId }, 'I have checked the phone, e-mail and website are right')),
-      f.location.row,
+      h('fieldset', { class: 'fieldset' }, h('legend', { class: 'legend' }, 'Location (optional)'),
+        h('div', { class: 'hint' }, 'Leave empty for online or phone services.'),
+        f.loc_name.row, f.loc_address.row, h('div', { class: 'field-pair' }, f.loc_city.row, f.loc_postcode.row)),
       f.hours.row,
       schedules.el,
+      h('div', { class: 'choice' }, crisisLine, h('label', { for: crisisId }, 'This is a crisis line (show it with the helplines on "Talk to someone")')),
       f.reviewed_on.row,
+      f.note.row,
       h('div', { class: 'actions actions-row' }, save, cancel));
 
     fill(this.area, h('p', {}, h('button', { type: 'button', class: 'link-button back-link', onclick: () => cancel.click() }, 'Back to the list')),
@@ -393,17 +403,23 @@ class Console {
         max_age: num('max_age'),
         extended_max_age: num('extended_max_age'),
         eligibility: val('eligibility') || null,
-        self_referral: selfReferral.value() !== 'no',
+        self_referral: selfReferral.value() === null ? null : selfReferral.value() === 'yes',
         phone: val('phone') || null,
+        sms: val('sms') || null,
         email: val('email') || null,
         url: val('url') || null,
         hours: val('hours') || null,
         schedules: schedules.value(),
         reviewed_on: val('reviewed_on') || null,
         contact_verified: verified.checked,
+        crisis_line: crisisLine.checked,
+        note: val('note') || null,
       });
-      if (val('location')) body.location = val('location');
-      else if (!(service && service.location && typeof service.location === 'object')) body.location = null;
+      const location = {
+        ...loc, name: val('loc_name') || null, address_1: val('loc_address') || null, city: val('loc_city') || null, postal_code: val('loc_postcode') || null,
+      };
+      body.location = [location.name, location.address_1, location.city, location.postal_code].some(Boolean) ? location : null;
+      for (const k of ['managed_by', 'last_modified', 'national']) delete body[k];
 
       save.disabled = true;
       try {
@@ -418,8 +434,10 @@ class Console {
       } catch (err) {
         const items = [];
         if (err instanceof ApiError && err.status === 400) {
+          const alias = { address_1: 'loc_address', city: 'loc_city', postal_code: 'loc_postcode' };
           for (const [key, text] of Object.entries(fieldErrors(err))) {
-            if (f[key]) { f[key].setError(text); items.push({ text, target: f[key].id }); }
+            const fld = f[alias[key] || key];
+            if (fld) { fld.setError(text); items.push({ text, target: fld.id }); } else items.push({ text: `${key}: ${text}` });
           }
         }
         if (!items.length) items.push({ text: err instanceof ApiError && (err.status === 400 || err.status === 409) && err.detail ? err.detail : errorMessage(err) });

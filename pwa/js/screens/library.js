@@ -4,9 +4,9 @@
 import { api, errorMessage } from '../api.js';
 import { h, screenHeading, setTitle, backLink, button, uid, plural } from '../ui.js';
 
-export function articleList(items) {
+export function articleList(items, headingLevel = 3) {
   return h('ul', { class: 'article-list' }, items.map((a) => h('li', { class: 'article-card' },
-    h('h3', { class: 'article-card-title' }, h('a', { href: `#/articles/${encodeURIComponent(a.slug)}` }, a.title)),
+    h(`h${headingLevel}`, { class: 'article-card-title' }, h('a', { href: `#/articles/${encodeURIComponent(a.slug)}` }, a.title)),
     a.summary ? h('p', {}, a.summary) : null,
     a.reading_minutes ? h('p', { class: 'meta' }, `${plural(a.reading_minutes, 'minute', 'minutes')} to read`) : null)));
 }
@@ -50,7 +50,7 @@ function failed(slot, err, retry) {
     button('Try again', { variant: 'secondary', onClick: retry }));
 }
 
-async function fillArticles(slot, query, emptyText) {
+async function fillArticles(slot, query, emptyText, headingLevel = 3) {
   slot.replaceChildren(h('p', { class: 'loading' }, 'Loading articles…'));
   try {
     const data = await api('/articles', { query });
@@ -59,9 +59,9 @@ async function fillArticles(slot, query, emptyText) {
       slot.replaceChildren(emptyText);
       return;
     }
-    slot.replaceChildren(articleList(items));
+    slot.replaceChildren(articleList(items, headingLevel));
   } catch (err) {
-    failed(slot, err, () => fillArticles(slot, query, emptyText));
+    failed(slot, err, () => fillArticles(slot, query, emptyText, headingLevel));
   }
 }
 
@@ -108,7 +108,7 @@ async function renderTopic(root, ctx, slug) {
   title.textContent = name.charAt(0).toUpperCase() + name.slice(1);
   setTitle(title.textContent);
   await fillArticles(listSlot, { topic: slug },
-    h('p', {}, "There aren't any articles on this topic yet. ", h('a', { href: '#/library' }, 'See all topics'), '.'));
+    h('p', {}, "There aren't any articles on this topic yet. ", h('a', { href: '#/library' }, 'See all topics'), '.'), 2);
 }
 
 async function renderSearch(root, ctx) {

@@ -23,6 +23,10 @@ function serviceCard(service, track) {
     contacts.push(linkButton(['Call ', service.phone, srOnly(` (${service.name})`)], `tel:${dialable(service.phone)}`,
       { variant: 'primary', 'data-kind': 'phone' }));
   }
+  if (service.sms) {
+    contacts.push(linkButton(['Text ', service.sms, srOnly(` (${service.name})`)], `sms:${dialable(service.sms)}`,
+      { variant: 'primary', 'data-kind': 'sms' }));
+  }
   if (service.email) {
     contacts.push(linkButton(['Email', srOnly(` ${service.name}`)], `mailto:${service.email}`,
       { variant: 'secondary', 'data-kind': 'email' }));
@@ -36,10 +40,10 @@ function serviceCard(service, track) {
     h('h3', { class: 'service-name' }, service.name),
     openBadge(service),
     service.description ? h('p', {}, service.description) : null,
-    h('p', { class: 'referral' }, service.self_referral
-      ? 'You can contact them yourself.'
-      : 'Someone like a GP or school can refer you.'),
-    service.hours || ages ? h('p', { class: 'meta' }, [service.hours, ages].filter(Boolean).join(' ')) : null,
+    service.self_referral === true ? h('p', { class: 'referral' }, 'You can contact them yourself.') : null,
+    service.self_referral === false ? h('p', { class: 'referral' }, 'Someone like a GP or school can refer you.') : null,
+    service.hours ? h('p', { class: 'meta' }, /[.!?]$/.test(service.hours) ? service.hours : `${service.hours}.`) : null,
+    ages ? h('p', { class: 'meta' }, ages) : null,
     contacts.length ? h('div', { class: 'contact-actions' }, contacts) : null);
   if (track) {
     card.addEventListener('click', (event) => {

@@ -88,7 +88,7 @@ export function render(root, ctx) {
     h('fieldset', { class: 'fieldset' },
       h('legend', { class: 'legend' }, 'When were you born?'),
       h('div', { class: 'hint' }, 'Just the month and year.'),
-      h('div', { class: 'field-pair' }, month.row, year.row)),
+      month.row, year.row),
     council.row,
     councilNote,
     councilRetry,
@@ -141,7 +141,9 @@ export function render(root, ctx) {
     const name = username.control.value.trim();
     if (!name) add(username, 'Enter a username');
     else if (!USERNAME_PATTERN.test(name)) add(username, 'Use 3 to 20 letters, numbers, _ or - (no spaces)');
-    else if (/\d{7,}/.test(name)) add(username, "Don't put a phone number or long number in your username");
+    else if (/\d{4,}/.test(name) || (name.match(/\d/g) || []).length > 5) {
+      add(username, "Please don't use long numbers (like a phone number or a birth year) in your username");
+    }
     if (!password.control.value) add(password, 'Enter a password');
     else if (password.control.value.length < 10) add(password, 'Your password needs at least 10 characters');
     if (!month.control.value) add(month, 'Choose the month you were born');

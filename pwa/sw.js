@@ -1,0 +1,171 @@
+// Waymark service worker.
+//
+// - The shell (HTML, CSS, every JS module, icons, manifest) is precached in a versioned
+//   cache and served cache-first. Change VERSION whenever a shell file changes.
+// - Public API reads — /api/v1/articles*, /api/v1/topics, /api/v1/crisis-lines,
+//   /api/v1/councils — are network-first with a cache fallback, so the library and the
+//   crisis lines work offline. After install, the article list and the first 10 articles
+//   are saved too.
+// - Nothing else from the API is ever cached (it may be private), and no non-GET request
+//   is ever cached.
+
+const VERSION = '2026-11-22.1';
+const SHELL_CACHE = `waymark-shell-${VERSION}`;
+const API_CACHE = 'waymark-api-v1'; // the app deletes every "waymark-api*" cache on log-out
+const NETWORK_TIMEOUT_MS = 6000; // on a slow connection, fall back to a saved copy after this
+const PRECACHE_ARTICLES = 10;
+
+const SHELL_FILES = [
+  'index.html',
+  'manifest.webmanifest',
+  'css/app.css',
+  'icons/icon.svg',
+  'icons/maskable.svg',
+  'js/app.js',
+  'js/api.js',
+  'js/crisis.js',
+  'js/quick-exit.js',
+  'js/session.js',
+  'js/ui.js',
+  'js/screens/article.js',
+  'js/screens/chat.js',
+  'js/screens/council.js',
+  'js/screens/home.js',
+  'js/screens/library.js',
+  'js/screens/login.js',
+  'js/screens/recover.js',
+  'js/screens/recovery-code.js',
+  'js/screens/services.js',
+  'js/screens/signup.js',
+  'js/screens/staff.js',
+  'js/screens/talk.js',
+  'js/screens/welcome.js',
+];
+
+const SCOPE = new URL('./', self.location).href;
+const shellUrl = (path) => new URL(path, SCOPE).href;
+const INDEX_URL = shellUrl('index.html');
+const ROOT_PATH = new URL(SCOPE).pathname; // "/"
+
+/** Public API paths that may be cached. */
+function isCacheableApi(url) {
+  const p = url.pathname;
+  return p === '/api/v1/articles' || p.startsWith('/api/v1/articles/')
+    || p === '/api/v1/topics' || p === '/api/v1/crisis-lines' || p === '/api/v1/councils';
+}
+
+self.addEventListener('install', (event) => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(SHELL_CACHE);
+    // cache: 'reload' skips the HTTP cache so a new version gets new files.
+    await cache.addAll(SHELL_FILES.map((p) => new Request(shellUrl(p), { cache: 'reload' })));
+  })());
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    const keys = await caches.keys();
+    await Promise.all(keys
+      .filter((k) => k.startsWith('waymark-shell-') && k !== SHELL_CACHE)
+      .map((k) => caches.delete(k)));
+    await self.clients.claim();
+  })());
+  // Not awaited by activation: saving articles must never hold the app up.
+  precacheArticles();
+});
+
+self.addEventListener('message', (event) => {
+  if (event.data && event.data.type === 'precache-articles') {
+    event.waitUntil(precacheArticles());
+  }
+});
+
+/** Save the article list, the first articles, topics and crisis lines for offline use. */
+async function precacheArticles() {
+  try {
+    const cache = await caches.open(API_CACHE);
+    const save = async (path) => {
+      const res = await fetch(path, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+      if (res.ok) await cache.put(path, res.clone());
+      return res;
+    };
+    await Promise.allSettled([save('/api/v1/topics'), save('/api/v1/crisis-lines')]);
+    const listRes = await save('/api/v1/articles');
+    if (!listRes.ok) return;
+    const data = await listRes.json();
+    const slugs = ((data && data.items) || []).slice(0, PRECACHE_ARTICLES).map((a) => a.slug).filter(Boolean);
+    await Promise.allSettled(slugs.map((slug) => save(`/api/v1/articles/${encodeURIComponent(slug)}`)));
+  } catch {
+    /* offline or the API is down: try again next time */
+  }
+}
+
+self.addEventListener('fetch', (event) => {
+  const { request } = event;
+  if (request.method !== 'GET') return; // never touch (or cache) writes
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+
+  if (url.pathname.startsWith('/api/')) {
+    if (isCacheableApi(url)) event.respondWith(networkFirst(request));
+    return; // every other API call goes straight to the network, uncached
+  }
+
+  if (request.mode === 'navigate') {
+    if (url.pathname === ROOT_PATH || url.pathname === `${ROOT_PATH}index.html`) {
+      event.respondWith(shellFirst(INDEX_URL, request));
+    }
+    return;
+  }
+
+  if (SHELL_FILES.some((p) => shellUrl(p) === url.origin + url.pathname)) {
+    event.respondWith(shellFirst(url.origin + url.pathname, request));
+  }
+});
+
+async function shellFirst(key, request) {
+  const cached = await caches.match(key, { cacheName: SHELL_CACHE });
+  if (cached) return cached;
+  return fetch(request);
+}
+
+function offlineProblem() {
+  return new Response(JSON.stringify({
+    status: 503,
+    title: 'Offline',
+    detail: "You're offline, and this isn't saved on this phone yet.",
+    code: 'offline',
+  }), { status: 503, headers: { 'Content-Type': 'application/problem+json' } });
+}
+
+async function networkFirst(request) {
+  const cache = await caches.open(API_CACHE);
+  const network = fetch(request).then(async (res) => {
+    if (res.ok && res.type === 'basic') {
+      try {
+        await cache.put(request, res.clone());
+      } catch { /* a response that can't be stored is still a good answer */ }
+    }
+    return res;
+  });
+  network.catch(() => { /* handled below */ });
+
+  let timer;
+  const slow = new Promise((resolve) => { timer = setTimeout(resolve, NETWORK_TIMEOUT_MS, 'slow'); });
+  try {
+    const first = await Promise.race([network, slow]);
+    if (first !== 'slow') {
+      if (first.status < 500) return first;
+      // Server trouble: a saved copy is better than an error page.
+      return (await cache.match(request, { ignoreVary: true })) || first;
+    }
+    // The network is slow: use a saved copy if there is one, otherwise keep waiting.
+    const saved = await cache.match(request, { ignoreVary: true });
+    return saved || await network;
+  } catch {
+    const saved = await cache.match(request, { ignoreVary: true });
+    return saved || offlineProblem();
+  } finally {
+    clearTimeout(timer);
+  }
+}
