@@ -38,6 +38,15 @@ def system_postgres_available(host: str = "127.0.0.1", port: int = 5432) -> bool
         return False
 
 
+def run_async(coro: Any) -> Any:
+    """Run a coroutine to completion on a fresh loop in a worker thread (safe even when the
+    calling thread already runs a loop, as Playwright's sync API does)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 async def _admin(url: str, *statements: str) -> None:
     import asyncpg
 
@@ -70,13 +79,13 @@ class TestDatabase:
 
             embedded = tmp / "embedded"
             admin = start_embedded_postgres(embedded).replace("/waymark?", "/postgres?")
-        asyncio.run(_admin(admin, f'CREATE DATABASE "{name}"'))
+        run_async(_admin(admin, f'CREATE DATABASE "{name}"'))
         head, _, tail = admin.rpartition("/postgres")  # the database part, not the user
         url = f"{head}/{name}{tail}"
         return cls(name=name, admin_url=admin, url=url, embedded_dir=embedded)
 
     def drop(self) -> None:
-        asyncio.run(_admin(self.admin_url, f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+        run_async(_admin(self.admin_url, f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
         if self.embedded_dir is not None:
             from backend.database import stop_embedded_postgres
 
@@ -94,7 +103,7 @@ class TestDatabase:
             finally:
                 await conn.close()
 
-        return asyncio.run(go())
+        return run_async(go())
 
 
 def waymark_cli(*args: str, env: dict[str, str]) -> str:

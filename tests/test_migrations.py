@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
+from tests.harness import run_async
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -22,7 +22,7 @@ def test_migrations_match_the_models(server_env: dict[str, str]) -> None:
         finally:
             await engine.dispose()
 
-    differences = asyncio.run(diff())
+    differences = run_async(diff())
     assert differences == [], f"models and migrations differ; run `waymark database revision -m ...`: {differences}"
 
 
