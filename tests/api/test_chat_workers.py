@@ -1,0 +1,105 @@
+"""The chat across several server processes: fan-out through PostgreSQL LISTEN/NOTIFY,
+and a worker killed mid-chat loses no message."""
+
+from __future__ import annotations
+
+import signal
+import uuid
+
+import pytest
+
+from tests.chat_client import ChatSocket
+from tests.harness import Client, Server, signup_body
+
+
+@pytest.fixture
+def two_workers(server_env):
+    a, b = Server(env=server_env).start(), Server(env=server_env).start()
+    yield a, b
+    a.stop()
+    b.stop()
+
+
+@pytest.fixture(autouse=True)
+def empty_queue(database) -> None:
+    database.query("UPDATE chat_request SET status = 'left' WHERE status = 'waiting'")
+    database.query("UPDATE counsellor_availability SET status = 'away'")
+
+
+def _login_counsellor(staff, base_url: str) -> Client:
+    c = staff("counsellor", name="Ash Worker", key="workers")
+    moved = Client(base_url)
+    moved.http.cookies.set("waymark_session", c.http.cookies.get("waymark_session"), domain="127.0.0.1")
+    assert moved.put("/api/v1/chat/availability", json={"status": "available", "max_concurrent": 10}).status_code == 200
+    return moved
+
+
+def test_a_chat_across_two_workers_survives_killing_one(two_workers, staff) -> None:
+    a, b = two_workers
+    yp = Client(a.base_url)
+    assert yp.post("/api/v1/auth/signup", json=signup_body()).status_code == 201
+    counsellor = _login_counsellor(staff, b.base_url)
+
+    yp_ws = ChatSocket(a.base_url, yp)  # the young person on worker A
+    c_ws = ChatSocket(b.base_url, counsellor)  # the counsellor on worker B
+    request_id = yp.post("/api/v1/chat/requests", json={"topic": "family"}).json()["id"]
+    session_id = counsellor.post("/api/v1/chat/queue/take", json={"request_id": request_id}).json()["session_id"]
+    assert yp_ws.wait_for("assigned", session_id=session_id)["counsellor"] == "Ash"
+
+    cid = yp_ws.say(session_id, "hello from worker A")
+    assert yp_ws.wait_for("ack", client_id=cid)["seq"] == 1
+    assert c_ws.wait_for("message", seq=1)["body"] == "hello from worker A"
+    c_ws.say(session_id, "hello from worker B")
+    assert yp_ws.wait_for("message", seq=2)["body"] == "hello from worker B"
+
+    # Worker A dies without warning. An acknowledged message is already stored.
+    a.process.send_signal(signal.SIGKILL)
+    a.process.wait(10)
+    for text in ("are you still there?", "take your time"):
+        c_ws.say(session_id, text)
+        c_ws.wait_for("ack")
+
+    # The phone reconnects to the surviving worker and resumes from what it had.
+    yp_b = Client(b.base_url)
+    yp_b.http.cookies.set("waymark_session", yp.http.cookies.get("waymark_session"), domain="127.0.0.1")
+    back = ChatSocket(b.base_url, yp_b)
+    back.send({"type": "resume", "session_id": session_id, "after_seq": 2})
+    assert [back.wait_for("message", seq=s)["body"] for s in (3, 4)] == ["are you still there?", "take your time"]
+    # a message re-sent with the client_id of one already stored is not stored twice
+    back.say(session_id, "hello from worker A", client_id=cid)
+    assert back.wait_for("ack", client_id=cid)["seq"] == 1
+    seqs = [m["seq"] for m in yp_b.get(f"/api/v1/chat/sessions/{session_id}/messages").json()["items"]]
+    assert seqs == [1, 2, 3, 4]
+
+
+def test_many_chats_on_a_two_worker_server_deliver_everything(server_env, staff) -> None:
+    """uvicorn with --workers 2: sockets land on either worker; every message still arrives once."""
+    srv = Server(env=server_env, workers=2).start()
+    try:
+        counsellor = _login_counsellor(staff, srv.base_url)
+        c_ws = ChatSocket(srv.base_url, counsellor)
+        chats = []
+        for _ in range(4):
+            yp = Client(srv.base_url)
+            assert yp.post("/api/v1/auth/signup", json=signup_body()).status_code == 201
+            ws = ChatSocket(srv.base_url, yp)
+            request_id = yp.post("/api/v1/chat/requests", json={}).json()["id"]
+            session_id = counsellor.post("/api/v1/chat/queue/take", json={"request_id": request_id}).json()["session_id"]
+            ws.wait_for("assigned", session_id=session_id)
+            chats.append((ws, session_id))
+        for ws, session_id in chats:
+            for i in range(5):
+                ws.say(session_id, f"{session_id[:4]}-{i}")
+                c_ws.say(session_id, f"reply {i}", client_id=str(uuid.uuid4()))
+        for ws, session_id in chats:
+            got = {ws.wait_for("message", session_id=session_id, seq=s)["seq"] for s in range(1, 11)}
+            assert got == set(range(1, 11))
+            assert not [f for f in ws.drain(0.2) if f.get("type") == "message" and f["session_id"] == session_id]
+        received = {}
+        for ws, session_id in chats:
+            received[session_id] = {c_ws.wait_for("message", session_id=session_id, seq=s)["seq"] for s in range(1, 11)}
+        assert all(v == set(range(1, 11)) for v in received.values())
+    finally:
+        srv.stop()
+
+
