@@ -71,6 +71,21 @@ def create_staff(args: argparse.Namespace) -> None:
     print(user.id)
 
 
+def rotate_encryption() -> None:
+    """Re-encrypt journal text under the newest key (the first of WAYMARK_ENCRYPTION_KEYS)."""
+    from backend.journal.crypto import load_keyring
+    from backend.journal.services import rotate_encryption as rotate
+
+    keyring = load_keyring(get_settings())
+    report = asyncio.run(_with_db(lambda db: rotate(db, keyring)))
+    for kind in report.rotated:
+        print(f"{kind}: {report.rotated[kind]} re-encrypted, {report.current[kind]} already current, "
+              f"{report.failed[kind]} unreadable")
+    if not report.ok:
+        print("error: some values could not be decrypted with any configured key", file=sys.stderr)
+        raise SystemExit(1)
+
+
 def serve(args: argparse.Namespace) -> None:
     """Migrate, load content, then serve with uvicorn (several workers if asked)."""
     import uvicorn
@@ -117,6 +132,8 @@ def main(argv: list[str] | None = None) -> None:
     staff.add_argument("--council")
     staff.add_argument("--name")
 
+    sub.add_parser("rotate-encryption", help="re-encrypt journal text with the newest WAYMARK_ENCRYPTION_KEYS key")
+
     args = parser.parse_args(argv)
     if args.command == "run":
         serve(args)
@@ -129,6 +146,8 @@ def main(argv: list[str] | None = None) -> None:
         import_content()
     elif args.command == "create-staff":
         create_staff(args)
+    elif args.command == "rotate-encryption":
+        rotate_encryption()
 
 
 if __name__ == "__main__":

@@ -8,10 +8,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.content.services import import_library
 from backend.councils.services import read_council_files, upsert_councils
+from backend.signposting.services import import_directory
 
 
 async def import_all_content(db: AsyncSession, content_dir: Path) -> dict[str, int]:
     report: dict[str, int] = {}
     report["councils changed"] = await upsert_councils(db, read_council_files(content_dir / "councils"))
     report.update(await import_library(db, content_dir))
+    report.update(await import_directory(db, content_dir))  # after councils: services belong to them
     return report

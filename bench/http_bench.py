@@ -1,0 +1,447 @@
+"""HTTP benchmark: GET /api/v1/councils and an authenticated GET /api/v1/me against a bare
+Litestar "hello" (bench/bare_app.py) served with the same uvicorn settings in the same run.
+
+What it does, from the repository root (``.venv/bin/python bench/http_bench.py``):
+
+1. creates a fresh PostgreSQL database (tests.harness.TestDatabase: 127.0.0.1:5432 when it
+   answers, an embedded server otherwise), migrates it and imports content/;
+2. starts Waymark with uvicorn (``--workers`` worker processes) and signs up one young person
+   to get a session cookie; starts bench/bare_app.py with exactly the same uvicorn flags;
+3. drives the targets from a separate process at a fixed concurrency, interleaved
+   (bare, councils, me, bare, councils, me, ...) for ``--rounds`` rounds, each run preceded
+   by a short warm-up that is not counted. The load generator is ``wrk`` when installed,
+   otherwise a Python one (httpx.AsyncClient in a subprocess); ``--loadgen`` chooses;
+4. prints requests/s, p50/p99 latency, errors (anything but a 200, and socket errors) for
+   each target and the ratios to the bare baseline; ``--json`` also writes
+   bench/results/http.json;
+5. stops both servers and drops the database (also on Ctrl-C and on errors).
+
+The API rate limit is set to 100,000,000 a minute for the run (WAYMARK_RATE_LIMIT_PER_MINUTE),
+otherwise every client on 127.0.0.1 would share 600 requests a minute.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: make backend/ and tests/ importable
+    sys.path.insert(0, str(ROOT))
+
+PYTHON = sys.executable
+RATE_LIMIT = "100000000"
+RESULTS = ROOT / "bench" / "results" / "http.json"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --- servers --------------------------------------------------------------------------
+
+
+def uvicorn_flags(port: int, workers: int) -> list[str]:
+    """The one set of uvicorn settings both servers get."""
+    return ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+            "--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning",
+            "--proxy-headers", "--forwarded-allow-ips", "127.0.0.1", "--timeout-graceful-shutdown", "2"]
+
+
+@dataclass
+class UvicornServer:
+    name: str
+    app: str  # "module:factory"
+    ready_path: str
+    env: dict[str, str]
+    log_dir: Path
+    workers: int = 1
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def command(self) -> list[str]:
+        return [PYTHON, "-m", "uvicorn", self.app, "--factory", *uvicorn_flags(self.port, self.workers)]
+
+    @property
+    def log_path(self) -> Path:
+        return self.log_dir / f"{self.name}-{self.port}.log"
+
+    def start(self, timeout: float = 60) -> UvicornServer:
+        import httpx
+
+        log = open(self.log_path, "w")  # noqa: SIM115 - lives as long as the process
+        self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited early:\n{self.log_path.read_text()}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(self.base_url + self.ready_path, timeout=1).status_code == 200:
+                    return self
+            time.sleep(0.2)
+        raise RuntimeError(f"{self.name} not ready in {timeout}s:\n{self.log_path.read_text()}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+
+
+# --- the young person ---------------------------------------------------------------
+
+
+def sign_up(base_url: str) -> tuple[str, str, str]:
+    """Sign up one young person the way the PWA does; returns (username, session id,
+    csrf token). Cookies are read from the responses by hand (with WAYMARK_ENV=production
+    they would be Secure, and an HTTP client does not send those back over plain http)."""
+    import httpx
+
+    from tests.harness import signup_body
+
+    with httpx.Client(base_url=base_url, timeout=30) as http:
+        first = http.get("/api/v1/councils")
+        first.raise_for_status()
+        csrf = first.cookies.get("csrftoken")
+        if not csrf:
+            raise RuntimeError("GET /api/v1/councils set no csrftoken cookie")
+        http.cookies.clear()
+        body = signup_body()
+        r = http.post("/api/v1/auth/signup", json=body,
+                      headers={"x-csrftoken": csrf, "cookie": f"csrftoken={csrf}"})
+        if r.status_code != 201:
+            raise RuntimeError(f"signup failed: {r.status_code} {r.text}")
+        session = r.cookies.get("waymark_session")
+        if not session:
+            raise RuntimeError("signup set no waymark_session cookie")
+    return body["username"], session, csrf
+
+
+def check_target(name: str, url: str, headers: dict[str, str], expect_username: str | None = None) -> None:
+    """One request with the load generator's headers: it must be a 200 (not a 401)."""
+    import httpx
+
+    r = httpx.get(url, headers=headers, timeout=10)
+    if r.status_code != 200:
+        raise RuntimeError(f"{name}: GET {url} answered {r.status_code}: {r.text[:300]}")
+    if expect_username is not None and r.json().get("username") != expect_username:
+        raise RuntimeError(f"{name}: GET {url} is not signed in as {expect_username}: {r.text[:300]}")
+
+
+# --- load generators ----------------------------------------------------------------
+
+WRK_SCRIPT = r"""
+-- Counts every response that is not a 200 (wrk itself only counts statuses >= 400),
+-- and prints one JSON line for bench/http_bench.py.
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) non200 = 0 end
+function response(status, headers, body)
+  if status ~= 200 then non200 = non200 + 1 end
+end
+function done(summary, latency, requests)
+  local n = 0
+  for _, t in ipairs(threads) do n = n + (t:get("non200") or 0) end
+  local e = summary.errors
+  io.write(string.format(
+    'WRKJSON {"requests": %d, "duration_s": %.6f, "non200": %d, "socket_errors": %d, ' ..
+    '"p50_ms": %.3f, "p99_ms": %.3f, "mean_ms": %.3f, "max_ms": %.3f}\n',
+    summary.requests, summary.duration / 1e6, n, e.connect + e.read + e.write + e.timeout,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.mean / 1000, latency.max / 1000))
+end
+"""
+
+_current_loadgen: subprocess.Popen | None = None
+
+
+def _run_loadgen(cmd: list[str], timeout: float) -> str:
+    global _current_loadgen
+    _current_loadgen = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        out, err = _current_loadgen.communicate(timeout=timeout)
+    finally:
+        proc, _current_loadgen = _current_loadgen, None
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    if proc.returncode != 0:
+        raise RuntimeError(f"load generator failed ({proc.returncode}): {' '.join(cmd)}\n{out}\n{err}")
+    return out
+
+
+def run_wrk(url: str, headers: dict[str, str], *, concurrency: int, duration: float, threads: int,
+            script: Path) -> dict[str, Any]:
+    cmd = ["wrk", f"-t{threads}", f"-c{concurrency}", f"-d{max(1, round(duration))}s", "--timeout", "10s",
+           "-s", str(script)]
+    for key, value in headers.items():
+        cmd += ["-H", f"{key}: {value}"]
+    out = _run_loadgen([*cmd, url], timeout=duration + 60)
+    for line in out.splitlines():
+        if line.startswith("WRKJSON "):
+            return json.loads(line[len("WRKJSON "):])
+    raise RuntimeError(f"no result from wrk:\n{out}")
+
+
+def run_python(url: str, headers: dict[str, str], *, concurrency: int, duration: float, **_: Any) -> dict[str, Any]:
+    spec = json.dumps({"url": url, "headers": headers, "concurrency": concurrency, "duration": duration})
+    out = _run_loadgen([PYTHON, str(Path(__file__).resolve()), "--loadgen-worker", spec], timeout=duration + 60)
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def loadgen_worker(spec: dict[str, Any]) -> None:
+    """The Python load generator (its own process): ``concurrency`` connections, each
+    sending the next request as soon as the previous answer arrived, for ``duration``
+    seconds. No cookie is kept between requests (like wrk)."""
+    import http.cookiejar
+
+    import httpx
+
+    with contextlib.suppress(ImportError):
+        import uvloop
+
+        uvloop.install()
+
+    async def go() -> dict[str, Any]:
+        concurrency, duration = int(spec["concurrency"]), float(spec["duration"])
+        no_cookies = http.cookiejar.CookieJar(policy=http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+        latencies: list[float] = []
+        counts = {"non200": 0, "socket_errors": 0}
+        async with httpx.AsyncClient(limits=limits, timeout=10, headers=spec["headers"], cookies=no_cookies) as client:
+            start = time.perf_counter()
+            deadline = start + duration
+
+            async def one_connection() -> None:
+                while (t0 := time.perf_counter()) < deadline:
+                    try:
+                        r = await client.get(spec["url"])
+                    except httpx.HTTPError:
+                        counts["socket_errors"] += 1
+                        continue
+                    latencies.append(time.perf_counter() - t0)
+                    if r.status_code != 200:
+                        counts["non200"] += 1
+
+            await asyncio.gather(*(one_connection() for _ in range(concurrency)))
+            elapsed = time.perf_counter() - start
+        latencies.sort()
+
+        def pct(p: float) -> float:
+            return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000 if latencies else 0.0
+
+        return {"requests": len(latencies), "duration_s": elapsed, **counts, "p50_ms": pct(50), "p99_ms": pct(99),
+                "mean_ms": statistics.fmean(latencies) * 1000 if latencies else 0.0,
+                "max_ms": latencies[-1] * 1000 if latencies else 0.0}
+
+    print(json.dumps(asyncio.run(go())))
+
+
+# --- the run ------------------------------------------------------------------------
+
+
+def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Requests/s over all measured seconds; p50/p99: the mean of the rounds' values
+    (percentiles of separate runs cannot be merged exactly)."""
+    requests = sum(r["requests"] for r in runs)
+    seconds = sum(r["duration_s"] for r in runs)
+    return {
+        "requests": requests,
+        "seconds": round(seconds, 3),
+        "rps": requests / seconds if seconds else 0.0,
+        "p50_ms": statistics.fmean(r["p50_ms"] for r in runs),
+        "p99_ms": statistics.fmean(r["p99_ms"] for r in runs),
+        "errors": sum(r["non200"] + r["socket_errors"] for r in runs),
+        "rounds": runs,
+    }
+
+
+def print_tables(summary: dict[str, dict[str, Any]], ratios: dict[str, float], rounds: int) -> None:
+    print()
+    print(f"{'target':<10} {'round':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'requests':>9}")
+    for name, s in summary.items():
+        for i, r in enumerate(s["rounds"], 1):
+            print(f"{name:<10} {i:>5} {r['requests'] / r['duration_s']:>9.0f} {r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f}"
+                  f" {r['non200'] + r['socket_errors']:>7} {r['requests']:>9}")
+    print()
+    print(f"{'target':<10} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'req/s ratio':>12} {'p99 ratio':>10}")
+    for name, s in summary.items():
+        rps_ratio = s["rps"] / summary["bare"]["rps"] if summary["bare"]["rps"] else 0.0
+        p99_ratio = s["p99_ms"] / summary["bare"]["p99_ms"] if summary["bare"]["p99_ms"] else 0.0
+        print(f"{name:<10} {s['rps']:>9.0f} {s['p50_ms']:>8.2f} {s['p99_ms']:>8.2f} {s['errors']:>7}"
+              f" {rps_ratio:>12.2f} {p99_ratio:>10.2f}")
+    print()
+    print(f"(all {rounds} rounds; req/s = requests / measured seconds; p50/p99 = mean of the rounds;"
+          " req/s ratio = target / bare, p99 ratio = target p99 / bare p99)")
+    for key, value in ratios.items():
+        print(f"{key} = {value:.2f}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=float, default=10, help="measured seconds per target and round (10)")
+    parser.add_argument("--warmup", type=float, default=2, help="unmeasured seconds before each run (2; 0: none)")
+    parser.add_argument("--concurrency", type=int, default=32, help="open connections, each one request at a time (32)")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes per server (1)")
+    parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds over all targets (2)")
+    parser.add_argument("--loadgen", choices=["auto", "wrk", "python"], default="auto",
+                        help="auto: wrk when installed, else the Python (httpx) generator")
+    parser.add_argument("--wrk-threads", type=int, default=1, help="wrk threads (1)")
+    parser.add_argument("--json", action="store_true", help=f"also write the results to {RESULTS.relative_to(ROOT)}")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory (server logs)")
+    parser.add_argument("--loadgen-worker", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.loadgen_worker:
+        loadgen_worker(json.loads(args.loadgen_worker))
+        return 0
+
+    use_wrk = args.loadgen == "wrk" or (args.loadgen == "auto" and shutil.which("wrk") is not None)
+    if args.loadgen == "wrk" and shutil.which("wrk") is None:
+        parser.error("wrk is not installed (apt-get install wrk), use --loadgen python")
+    if args.concurrency < args.wrk_threads:
+        parser.error("--concurrency must be at least --wrk-threads")
+
+    # A SIGTERM cleans up like Ctrl-C does.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+
+    from tests.harness import TestDatabase, waymark_cli
+
+    tmp = Path(tempfile.mkdtemp(prefix="waymark-http-bench-"))
+    servers: list[UvicornServer] = []
+    db: TestDatabase | None = None
+    ok = False
+    try:
+        print(f"database: creating (logs in {tmp})", flush=True)
+        db = TestDatabase.create(tmp)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("WAYMARK_")}
+        env.update({
+            "DATABASE_URL": db.url,
+            "WAYMARK_DATA_DIR": str(tmp),
+            "WAYMARK_ENV": "test",  # as tests/conftest.py; "production" only adds Secure cookies (and needs keys)
+            "WAYMARK_SECRET_KEY": secrets.token_urlsafe(32),
+            "WAYMARK_RATE_LIMIT_PER_MINUTE": RATE_LIMIT,
+            "PYTHONUNBUFFERED": "1",
+        })
+        waymark_cli("database", "upgrade", env=env)
+        waymark_cli("import-content", env=env)
+
+        app = UvicornServer("waymark", "backend.app:create_app", "/health/ready", env, tmp, workers=args.workers)
+        servers.append(app)
+        app.start()
+        username, session, csrf = sign_up(app.base_url)
+        bare = UvicornServer("bare", "bench.bare_app:create_app", "/hello", env, tmp, workers=args.workers)
+        servers.append(bare)
+        bare.start()
+        print(f"servers: waymark {app.base_url}, bare {bare.base_url}; uvicorn {' '.join(uvicorn_flags(0, args.workers))}",
+              flush=True)
+
+        me_headers = {"Cookie": f"waymark_session={session}; csrftoken={csrf}"}
+        targets = [
+            ("bare", bare.base_url + "/hello", {}, None),
+            ("councils", app.base_url + "/api/v1/councils", {}, None),
+            ("me", app.base_url + "/api/v1/me", me_headers, username),
+        ]
+        for name, url, headers, who in targets:
+            check_target(name, url, headers, who)
+
+        script = tmp / "bench.lua"
+        script.write_text(WRK_SCRIPT)
+        runner = run_wrk if use_wrk else run_python
+        opts = {"concurrency": args.concurrency, "threads": args.wrk_threads, "script": script}
+        loadgen = f"wrk -t{args.wrk_threads} -c{args.concurrency}" if use_wrk else f"python httpx x{args.concurrency}"
+        print(f"load: {loadgen}, {args.rounds} rounds x {len(targets)} targets x ({args.warmup:g}s warm-up +"
+              f" {args.duration:g}s)", flush=True)
+
+        load_before = os.getloadavg()
+        results: dict[str, list[dict[str, Any]]] = {name: [] for name, *_ in targets}
+        for rnd in range(1, args.rounds + 1):
+            for name, url, headers, _ in targets:
+                if args.warmup > 0:
+                    runner(url, headers, duration=args.warmup, **opts)
+                r = runner(url, headers, duration=args.duration, **opts)
+                results[name].append(r)
+                print(f"  round {rnd} {name:<9} {r['requests'] / r['duration_s']:8.0f} req/s  p50 {r['p50_ms']:7.2f} ms"
+                      f"  p99 {r['p99_ms']:7.2f} ms  errors {r['non200'] + r['socket_errors']}", flush=True)
+        for name, url, headers, who in targets:  # still a 200, still signed in
+            check_target(name, url, headers, who)
+
+        summary = {name: summarise(runs) for name, runs in results.items()}
+        bare_s = summary["bare"]
+        ratios = {
+            "councils_rps_ratio": summary["councils"]["rps"] / bare_s["rps"],
+            "me_rps_ratio": summary["me"]["rps"] / bare_s["rps"],
+            "councils_p99_ratio": summary["councils"]["p99_ms"] / bare_s["p99_ms"],
+            "me_p99_ratio": summary["me"]["p99_ms"] / bare_s["p99_ms"],
+        }
+        print_tables(summary, ratios, args.rounds)
+        if args.json:
+            import litestar
+            import uvicorn
+
+            RESULTS.parent.mkdir(parents=True, exist_ok=True)
+            RESULTS.write_text(json.dumps({
+                "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
+                            "python": platform.python_version(), "litestar": str(litestar.__version__),
+                            "uvicorn": uvicorn.__version__, "loadavg_before": load_before},
+                "settings": {"duration": args.duration, "warmup": args.warmup, "concurrency": args.concurrency,
+                             "workers": args.workers, "rounds": args.rounds, "loadgen": loadgen,
+                             "uvicorn_flags": uvicorn_flags(0, args.workers)[4:],
+                             "rate_limit_per_minute": int(RATE_LIMIT)},
+                "targets": summary,
+                "ratios": ratios,
+            }, indent=2) + "\n")
+            print(f"\nwritten {RESULTS.relative_to(ROOT)}")
+        ok = True
+        return 0
+    except KeyboardInterrupt:
+        print("\ninterrupted: cleaning up", file=sys.stderr)
+        return 130
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not skip the clean-up
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        if _current_loadgen is not None and _current_loadgen.poll() is None:
+            _current_loadgen.kill()
+        for server in reversed(servers):
+            server.stop()
+        if db is not None:
+            try:
+                db.drop()
+            except Exception as exc:  # noqa: BLE001 - report and go on cleaning
+                print(f"could not drop database {db.name}: {exc}", file=sys.stderr)
+        if ok and not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            print(f"logs kept in {tmp}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""Text normalisation with offsets kept, so findings can be mapped back to the original.
+
+Three views of one message are matched (see README "How matching works"):
+
+* ``original`` – the text as typed (for case-sensitive patterns such as school names).
+* ``plain``    – NFKC, case-folded, accents stripped, look-alike letters folded. Digits and
+  punctuation are kept (phone numbers, e-mails, postcodes, links).
+* ``words``    – ``plain`` with l33t-speak undone inside words and every character that is
+  not ``a-z``, ``0-9`` or an apostrophe turned into a space.
+
+``words`` has exactly the length of ``plain`` (one character for one), so a single offset
+map, ``plain -> original``, serves both. That map is ``None`` (identity) for almost all
+messages; it is only built when a character changes length (a ligature, "ß", a zero-width
+space that is deleted...).
+
+A fourth, rare view ``joined`` undoes spaced-out letters ("k i l l", "k.i.l.l") and has its
+own map back to ``words``.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["Normaliser", "TOKEN", "SPACED_LETTERS", "SEPARATOR"]
+
+# A word for l33t purposes: "!" and "|" count only between other word characters.
+TOKEN = r"[a-z0-9@$]+(?:[!|]+[a-z0-9@$]+)*"
+# Tokens that contain a l33t character (the only ones worth rewriting).
+_LEET_TOKEN = re.compile(
+    r"(?<![a-z0-9@$])[a-z0-9@$]*(?:[0-9@$]|[!|]+(?=[a-z0-9@$]))[a-z0-9@$]*(?:[!|]+[a-z0-9@$]+)*")
+_HAS_LETTER = re.compile(r"[a-z]")
+# Everything that is not a word character of the "words" view becomes a space.
+SEPARATOR = r"[^a-z0-9' ]"
+_SEPARATOR = re.compile(SEPARATOR)
+# Three or more single letters separated by spaces: "k i l l", "k.i.l.l" (after SEPARATOR).
+SPACED_LETTERS = r"\b[a-z](?: +[a-z]\b){2,}"
+_SPACED = re.compile(SPACED_LETTERS)
+_SPACES = re.compile(r" +")
+
+
+class Normaliser:
+    """Builds the views of a message. One instance per rule set; it caches per character."""
+
+    def __init__(self, leet: dict[str, str], leet_skip: str, confusables: dict[str, str]):
+        self.leet = dict(leet)
+        self._leet_table = str.maketrans(self.leet)
+        self._leet_skip = re.compile(leet_skip)
+        self.confusables = dict(confusables)
+        self._cache: dict[str, str] = {}
+
+    # -- plain -------------------------------------------------------------------------
+    def fold_char(self, c: str) -> str:
+        """NFKC + casefold + strip accents + look-alikes, for one non-ASCII character."""
+        out = self._cache.get(c)
+        if out is None:
+            if c in self.confusables:
+                out = self.confusables[c]
+            elif unicodedata.category(c) in ("Mn", "Me", "Cf"):
+                out = ""  # combining marks, zero-width spaces and joiners: deleted
+            else:
+                s = unicodedata.normalize("NFKC", c).casefold()
+                s = "".join(ch for ch in unicodedata.normalize("NFD", s)
+                            if not unicodedata.combining(ch))
+                out = "".join(self.confusables.get(ch, ch) for ch in s)
+            self._cache[c] = out
+        return out
+
+    def plain(self, text: str) -> tuple[str, list[int] | None]:
+        """Return (plain text, map plain index -> original index, or None for identity)."""
+        if text.isascii():
+            return text.lower(), None
+        table = {}
+        same_length = True
+        for c in set(text):
+            if not c.isascii():
+                f = self.fold_char(c)
+                table[ord(c)] = f
+                same_length = same_length and len(f) == 1
+        if same_length:
+            out = text.translate(table).lower()
+            if len(out) == len(text):
+                return out, None
+        parts: list[str] = []
+        index: list[int] = []
+        for i, c in enumerate(text):
+            f = c.lower() if c.isascii() else table[ord(c)]
+            parts.append(f)
+            index.extend([i] * len(f))
+        return "".join(parts), index
+
+    # -- words -------------------------------------------------------------------------
+    def _unleet(self, m: re.Match) -> str:
+        tok = m.group()
+        if not _HAS_LETTER.search(tok) or self._leet_skip.fullmatch(tok):
+            return tok
+        return tok.translate(self._leet_table)
+
+    def words(self, plain: str) -> str:
+        """Same length as ``plain``: l33t undone inside words, separators become spaces."""
+        s = _LEET_TOKEN.sub(self._unleet, plain)
+        return _SEPARATOR.sub(" ", s)
+
+    @staticmethod
+    def joined(words: str) -> tuple[str, list[int]] | None:
+        """Undo spaced-out letters; None when there are none (the usual case)."""
+        if not _SPACED.search(words):
+            return None
+        parts: list[str] = []
+        index: list[int] = []
+        pos = 0
+        for m in _SPACED.finditer(words):
+            parts.append(words[pos:m.start()])
+            index.extend(range(pos, m.start()))
+            for i in range(m.start(), m.end()):
+                if words[i] != " ":
+                    parts.append(words[i])
+                    index.append(i)
+            pos = m.end()
+        parts.append(words[pos:])
+        index.extend(range(pos, len(words)))
+        return "".join(parts), index
