@@ -25,7 +25,7 @@ from litestar.static_files import create_static_files_router
 from backend.accounts.auth import CurrentUserMiddleware
 from backend.accounts.controllers import AuthController, MeController
 from backend.accounts.models import WebSession
-from backend.chat.controllers import ChatController, chat_socket
+from backend.chat.controllers import ChatController, chat_socket, moderation_socket
 from backend.chat.hours import ChatHours
 from backend.chat.hub import ChatHub
 from backend.content.controllers import LibraryController
@@ -116,7 +116,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                                   exclude=["^/metrics", "^/health"])
     alchemy_plugin = SQLAlchemyPlugin(config=alchemy)
     app = Litestar(
-        route_handlers=[HealthController, WaymarkMetrics, api, chat_socket, pwa],
+        route_handlers=[HealthController, WaymarkMetrics, api, chat_socket, moderation_socket, pwa],
         on_startup=[start_chat_hub],
         on_shutdown=[stop_chat_hub],
         plugins=[alchemy_plugin, problem_details_plugin(), structlog],

@@ -114,8 +114,9 @@ def origin_allowed(socket: WebSocket) -> bool:
     return urlparse(origin).netloc == socket.headers.get("host")
 
 
-@websocket("/api/v1/chat/ws", opt={"skip_rate_limiting": True})
-async def chat_socket(socket: WebSocket) -> None:
+async def serve_socket(socket: WebSocket, roles: frozenset[str]) -> None:
+    """Accept a socket for a signed-in person of one of ``roles`` from our own origin, keep
+    it in the hub, and handle its frames until it closes."""
     user = socket.scope.get("user")
     await socket.accept()
     if not origin_allowed(socket):
@@ -124,7 +125,7 @@ async def chat_socket(socket: WebSocket) -> None:
     if user is None:
         await socket.close(code=CLOSE_NOT_LOGGED_IN, reason="not logged in")
         return
-    if user.role not in ("young_person", "counsellor"):
+    if user.role not in roles:
         await socket.close(code=CLOSE_FORBIDDEN, reason="not for this role")
         return
     hub: ChatHub = socket.app.state.chat_hub
@@ -140,11 +141,24 @@ async def chat_socket(socket: WebSocket) -> None:
             raw = event.get("text")
             if raw is None:
                 raw = (event.get("bytes") or b"").decode("utf-8", "replace")
-            await handle_frame(hub, conn, raw)
+            if user.role in ("young_person", "counsellor"):
+                await handle_frame(hub, conn, raw)
     except Exception:  # noqa: BLE001 - the socket went away
         pass
     finally:
         hub.remove(conn)
+
+
+@websocket("/api/v1/chat/ws", opt={"skip_rate_limiting": True})
+async def chat_socket(socket: WebSocket) -> None:
+    """Young people and counsellors: the chat (counsellors also get safeguarding alerts)."""
+    await serve_socket(socket, frozenset({"young_person", "counsellor"}))
+
+
+@websocket("/api/v1/moderation/ws", opt={"skip_rate_limiting": True})
+async def moderation_socket(socket: WebSocket) -> None:
+    """Moderators' consoles: `moderation_item` frames the moment an item arrives or changes."""
+    await serve_socket(socket, frozenset({"moderator", "admin"}))
 
 
 async def handle_frame(hub: ChatHub, conn: Connection, raw: str) -> None:

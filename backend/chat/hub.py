@@ -146,6 +146,11 @@ class ChatHub:
                 await self._ended(uuid.UUID(event["s"]))
             elif kind == "queue":
                 await self.send_queue_positions()
+            elif kind == "mod":  # a moderation item arrived or changed: every moderator console
+                await self._to_roles({"moderator", "admin"}, {"type": "moderation_item", "id": event["i"],
+                                                              "risk_level": event.get("l"), "status": event.get("st")})
+            elif kind == "alert":  # a safeguarding alert for the counsellors
+                await self._to_roles({"counsellor"}, {"type": "safeguarding_alert", "id": event["i"]})
         except Exception:  # noqa: BLE001 - one bad event must not stop the others
             log.exception("chat event %s failed", kind)
 
@@ -181,6 +186,12 @@ class ChatHub:
         async with conn.lock:
             conn.delivered[session_id] = after_seq
         await self.deliver(session_id, only=conn)
+
+    async def _to_roles(self, roles: set[str], frame: dict[str, Any]) -> None:
+        for conns in list(self.by_user.values()):
+            for conn in list(conns):
+                if conn.user.role in roles:
+                    await conn.send(frame)
 
     async def _typing(self, session_id: uuid.UUID, from_user: uuid.UUID) -> None:
         for conn in self._local(*await self._participants_of(session_id)):
