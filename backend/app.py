@@ -33,6 +33,7 @@ from backend.councils.controllers import CouncilController
 from backend.database import make_alchemy_config
 from backend.errors import exception_handlers, problem_details_plugin
 from backend.health.controllers import HealthController
+from backend.push.controllers import PushController
 from backend.journal.controllers import (
     GoalController, JournalController, JournalVocabularyController, MoodController,
 )
@@ -40,7 +41,8 @@ from backend.security import WaymarkSessionBackend
 from backend.settings import Settings, get_settings
 from backend.signposting.controllers import CouncilServiceController, CrisisLineController, ServiceController
 
-API_CONTROLLERS: list = [AuthController, MeController, CouncilController, LibraryController, ChatController]
+API_CONTROLLERS: list = [AuthController, MeController, CouncilController, LibraryController, ChatController,
+                         PushController]
 API_CONTROLLERS += [MoodController, JournalController, GoalController, JournalVocabularyController]
 API_CONTROLLERS += [ServiceController, CrisisLineController, CouncilServiceController]
 

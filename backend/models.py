@@ -5,11 +5,16 @@ from backend.chat.models import ChatMessage, ChatRequest, ChatSession, Counsello
 from backend.content.models import Article, Topic
 from backend.councils.models import Council
 from backend.database import Base
+from backend.forums.models import Board, Post, Reaction, Report, Thread
+from backend.push.models import PushSubscription
 from backend.journal.models import Goal, GoalRating, JournalEntry, MoodCheckin
 from backend.reports.models import UsageEvent
+from backend.review.models import AuditLog, ForumSettings, SafeguardingAlert, WatchedWordRow
 from backend.signposting.models import DirectorySchedule, DirectoryService
 
 metadata = Base.metadata
 
-__all__ = ["ChatMessage", "ChatRequest", "ChatSession", "CounsellorAvailability", "DirectorySchedule", "DirectoryService", "Goal", "GoalRating", "JournalEntry", "MoodCheckin",
-           "Article", "Topic", "Base", "Council", "LoginThrottle", "UsageEvent", "User", "WebSession", "metadata"]
+__all__ = ["PushSubscription", "ChatMessage", "ChatRequest", "ChatSession", "CounsellorAvailability", "DirectorySchedule", "DirectoryService", "Goal", "GoalRating", "JournalEntry", "MoodCheckin",
+           "Article", "Topic", "Base", "Council", "LoginThrottle", "UsageEvent", "User", "WebSession", "metadata",
+           "AuditLog", "Board", "ForumSettings", "Post", "Reaction", "Report", "SafeguardingAlert", "Thread",
+           "WatchedWordRow"]

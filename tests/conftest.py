@@ -12,7 +12,12 @@ from typing import Any
 
 import pytest
 
-from tests.harness import PASSWORD, Client, Server, TestDatabase, signup_body, unique_username, waymark_cli
+from tests.harness import (
+    PASSWORD, Client, Server, TestDatabase, free_port, signup_body, unique_username, waymark_cli,
+)
+
+# A local stand-in for a browser push service (tests/api/test_push.py listens here).
+PUSH_RECEIVER_PORT = free_port()
 
 
 @pytest.fixture(scope="session")
@@ -38,6 +43,7 @@ def server_env(database: TestDatabase, run_dir: Path) -> dict[str, str]:
         "WAYMARK_ENCRYPTION_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "WAYMARK_RATE_LIMIT_PER_MINUTE": "100000",
         "WAYMARK_CHAT_HOURS": "always",
+        "WAYMARK_PUSH_ALLOWED_HOSTS": f"127.0.0.1:{PUSH_RECEIVER_PORT}",
         "WAYMARK_CHAT_LONG_WAIT_SECONDS": "3",
         "WAYMARK_CHAT_SWEEP_SECONDS": "1",
         "PYTHONUNBUFFERED": "1",

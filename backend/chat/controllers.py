@@ -8,7 +8,8 @@ import uuid
 from typing import Annotated, Any
 from urllib.parse import urlparse
 
-from litestar import Controller, Request, WebSocket, delete, get, post, put, websocket
+from litestar import Controller, Request, Response, WebSocket, delete, get, post, put, websocket
+from litestar.background_tasks import BackgroundTask
 from litestar.params import Dependency, Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,6 +18,7 @@ from backend.chat import services
 from backend.chat.hub import ChatHub, Connection
 from backend.chat.schemas import AvailabilityIn, ChatRequestIn, EndIn, MessageIn, TakeIn
 from backend.errors import Problem
+from backend.push.services import notify_user
 from backend.security import requires_counsellor, requires_login, requires_young_person
 
 DB = Annotated[AsyncSession, Dependency(skip_validation=True)]
@@ -72,8 +74,13 @@ class ChatController(Controller):
         return {"items": items, "total": len(items)}
 
     @post("/queue/take", guards=[requires_counsellor], status_code=HTTP_200_OK, summary="Take a chat")
-    async def take(self, request: Request, db_session: DB, data: TakeIn | None = None) -> dict[str, str]:
-        return await services.take_request(db_session, request.scope["user"], data.request_id if data else None)
+    async def take(self, request: Request, db_session: DB, data: TakeIn | None = None) -> Response[dict[str, str]]:
+        taken = await services.take_request(db_session, request.scope["user"], data.request_id if data else None)
+        young_person_id = taken.pop("young_person_id")
+        # After the response (so after the commit): tell the young person's devices, if they opted in.
+        notify = BackgroundTask(notify_user, request.app.state.alchemy.create_session_maker(), young_person_id,
+                                "counsellor_ready")
+        return Response(taken, background=notify)
 
     @get("/sessions", guards=[requires_counsellor], summary="My open chats")
     async def my_sessions(self, request: Request, db_session: DB) -> dict[str, Any]:

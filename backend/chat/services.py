@@ -276,7 +276,7 @@ async def take_request(db: AsyncSession, counsellor: CurrentUser, request_id: uu
     record_usage_event(db, "chat_started", council_code=req.council_code)
     await announce(db, k="assigned", r=req.id, s=session.id)
     await announce(db, k="queue")
-    return {"session_id": str(session.id), "request_id": str(req.id)}
+    return {"session_id": str(session.id), "request_id": str(req.id), "young_person_id": req.young_person_id}
 
 
 async def session_for(db: AsyncSession, session_id: uuid.UUID, user: CurrentUser) -> ChatSession:
