@@ -7,7 +7,6 @@ import secrets
 from pathlib import Path
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
-from prometheus_client import Gauge
 from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader, ResponseHeader
@@ -21,6 +20,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.plugins.structlog import StructlogConfig, StructlogPlugin
 from litestar.static_files import create_static_files_router
+from prometheus_client import Gauge
 
 from backend.accounts.auth import CurrentUserMiddleware
 from backend.accounts.controllers import AuthController, MeController
@@ -32,11 +32,16 @@ from backend.content.controllers import LibraryController
 from backend.councils.controllers import CouncilController
 from backend.database import make_alchemy_config
 from backend.errors import exception_handlers, problem_details_plugin
+from backend.forums.controllers import BoardController, PostController, ThreadController
 from backend.health.controllers import HealthController
-from backend.push.controllers import PushController
 from backend.journal.controllers import (
-    GoalController, JournalController, JournalVocabularyController, MoodController,
+    GoalController,
+    JournalController,
+    JournalVocabularyController,
+    MoodController,
 )
+from backend.push.controllers import PushController
+from backend.review.controllers import ModerationController, SafeguardingController
 from backend.security import WaymarkSessionBackend
 from backend.settings import Settings, get_settings
 from backend.signposting.controllers import CouncilServiceController, CrisisLineController, ServiceController
@@ -45,6 +50,7 @@ API_CONTROLLERS: list = [AuthController, MeController, CouncilController, Librar
                          PushController]
 API_CONTROLLERS += [MoodController, JournalController, GoalController, JournalVocabularyController]
 API_CONTROLLERS += [ServiceController, CrisisLineController, CouncilServiceController]
+API_CONTROLLERS += [BoardController, ThreadController, PostController, ModerationController, SafeguardingController]
 
 
 def secret_key(settings: Settings) -> str:

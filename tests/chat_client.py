@@ -20,8 +20,9 @@ def cookie_header(client: Client) -> str:
 class ChatSocket:
     """One chat WebSocket: send frames, wait for frames of a type (keeping the others)."""
 
-    def __init__(self, base_url: str, client: Client | None, origin: str | None = "same") -> None:
-        url = base_url.replace("http://", "ws://") + "/api/v1/chat/ws"
+    def __init__(self, base_url: str, client: Client | None, origin: str | None = "same",
+                 path: str = "/api/v1/chat/ws") -> None:
+        url = base_url.replace("http://", "ws://") + path
         headers = {"Cookie": cookie_header(client)} if client else {}
         self._stack = contextlib.ExitStack()
         self.ws: ClientConnection = self._stack.enter_context(

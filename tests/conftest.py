@@ -13,7 +13,14 @@ from typing import Any
 import pytest
 
 from tests.harness import (
-    PASSWORD, Client, Server, TestDatabase, free_port, signup_body, unique_username, waymark_cli,
+    PASSWORD,
+    Client,
+    Server,
+    TestDatabase,
+    free_port,
+    signup_body,
+    unique_username,
+    waymark_cli,
 )
 
 # A local stand-in for a browser push service (tests/api/test_push.py listens here).

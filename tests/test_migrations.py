@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from tests.harness import run_async
-
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from backend.database import to_async_url
 from backend.models import metadata
+from tests.harness import run_async
 
 
 def test_migrations_match_the_models(server_env: dict[str, str]) -> None:

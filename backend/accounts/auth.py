@@ -10,8 +10,8 @@ import uuid
 from dataclasses import dataclass
 
 from litestar.connection import ASGIConnection
-from litestar.middleware import AbstractMiddleware
 from litestar.enums import ScopeType
+from litestar.middleware import AbstractMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Scopes, Send
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker

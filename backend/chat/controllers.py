@@ -4,12 +4,14 @@ short database session: nothing is held for the life of the socket."""
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from typing import Annotated, Any
 from urllib.parse import urlparse
 
 from litestar import Controller, Request, Response, WebSocket, delete, get, post, put, websocket
 from litestar.background_tasks import BackgroundTask
+from litestar.exceptions import WebSocketDisconnect
 from litestar.params import Dependency, Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +24,7 @@ from backend.push.services import notify_user
 from backend.security import requires_counsellor, requires_login, requires_young_person
 
 DB = Annotated[AsyncSession, Dependency(skip_validation=True)]
+log = logging.getLogger("waymark.chat")
 
 # WebSocket close codes (documented in docs/chat-protocol.md)
 CLOSE_NOT_LOGGED_IN = 4401
@@ -150,8 +153,10 @@ async def serve_socket(socket: WebSocket, roles: frozenset[str]) -> None:
                 raw = (event.get("bytes") or b"").decode("utf-8", "replace")
             if user.role in ("young_person", "counsellor"):
                 await handle_frame(hub, conn, raw)
-    except Exception:  # noqa: BLE001 - the socket went away
-        pass
+    except WebSocketDisconnect:
+        pass  # the phone went away; it will resume
+    except Exception as exc:  # noqa: BLE001 - never let one socket take the worker down
+        log.warning("chat socket closed on %s", type(exc).__name__)
     finally:
         hub.remove(conn)
 

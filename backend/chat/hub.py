@@ -83,7 +83,7 @@ class ChatHub:
             try:
                 conn = await asyncpg.connect(self.dsn)
                 lost = asyncio.get_running_loop().create_future()
-                conn.add_termination_listener(lambda _c: lost.done() or lost.set_result(None))
+                conn.add_termination_listener(lambda _c, lost=lost: lost.done() or lost.set_result(None))
                 await conn.add_listener(services.EVENTS_CHANNEL, self._on_notify)
                 self.listening.set()
                 delay = 0.5

@@ -9,8 +9,19 @@ from typing import Any
 from advanced_alchemy.base import UUIDPrimaryKey
 from advanced_alchemy.types import DateTimeUTC, JsonB
 from sqlalchemy import (
-    BigInteger, Boolean, CheckConstraint, ForeignKey, Identity, Index, Integer, SmallInteger, String, Text,
-    UniqueConstraint, func, text,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column

@@ -14,7 +14,6 @@ import logging
 import os
 import uuid
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 

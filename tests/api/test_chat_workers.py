@@ -96,7 +96,7 @@ def test_many_chats_on_a_two_worker_server_deliver_everything(server_env, staff)
             assert got == set(range(1, 11))
             assert not [f for f in ws.drain(0.2) if f.get("type") == "message" and f["session_id"] == session_id]
         received = {}
-        for ws, session_id in chats:
+        for _ws, session_id in chats:
             received[session_id] = {c_ws.wait_for("message", session_id=session_id, seq=s)["seq"] for s in range(1, 11)}
         assert all(v == set(range(1, 11)) for v in received.values())
     finally:
