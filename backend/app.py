@@ -41,13 +41,14 @@ from backend.journal.controllers import (
     MoodController,
 )
 from backend.push.controllers import PushController
+from backend.reports.controllers import ReportController
 from backend.review.controllers import ModerationController, SafeguardingController
 from backend.security import WaymarkSessionBackend
 from backend.settings import Settings, get_settings
 from backend.signposting.controllers import CouncilServiceController, CrisisLineController, ServiceController
 
 API_CONTROLLERS: list = [AuthController, MeController, CouncilController, LibraryController, ChatController,
-                         PushController]
+                         PushController, ReportController]
 API_CONTROLLERS += [MoodController, JournalController, GoalController, JournalVocabularyController]
 API_CONTROLLERS += [ServiceController, CrisisLineController, CouncilServiceController]
 API_CONTROLLERS += [BoardController, ThreadController, PostController, ModerationController, SafeguardingController]

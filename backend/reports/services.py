@@ -51,3 +51,98 @@ def record_usage_event(
             topic=topic,
         )
     )
+
+
+# --- commissioning figures ------------------------------------------------------------------
+
+SUPPRESS_BELOW = 5
+OFFICE_HOURS = range(9, 17)  # 09:00-16:59, Monday to Friday, Europe/London
+
+
+def suppress(count: int) -> int | str:
+    """Any count under 5 is shown as "<5" so no young person can be singled out."""
+    return "<5" if count < SUPPRESS_BELOW else count
+
+
+async def usage_figures(db: AsyncSession, council_code: str, start: dt.date, end: dt.date) -> dict:
+    """The anonymous figures for one council between two local dates (inclusive)."""
+    from sqlalchemy import and_, func, select, text
+
+    from backend.accounts.models import User
+    from backend.chat.models import ChatRequest
+
+    in_range = and_(UsageEvent.council_code == council_code, UsageEvent.local_date >= start, UsageEvent.local_date <= end)
+    rows = (await db.execute(select(UsageEvent.kind, func.count()).where(in_range).group_by(UsageEvent.kind))).all()
+    counts = dict(rows)
+    logins = counts.get("login", 0)
+    out_of_hours = (await db.execute(select(func.count()).where(
+        in_range, UsageEvent.kind == "login",
+        ~and_(UsageEvent.local_weekday < 5, UsageEvent.local_hour >= OFFICE_HOURS.start,
+              UsageEvent.local_hour < OFFICE_HOURS.stop)))).scalar_one()
+    start_utc = dt.datetime.combine(start, dt.time(), LONDON)
+    end_utc = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), LONDON)
+    active = (await db.execute(select(func.count()).select_from(User).where(
+        User.council_code == council_code, User.role == "young_person",
+        User.last_login_at >= start_utc, User.last_login_at < end_utc))).scalar_one()
+    waits = (await db.execute(select(
+        func.count(),
+        func.percentile_cont(0.5).within_group(func.extract("epoch", ChatRequest.taken_at - ChatRequest.created_at)),
+        func.percentile_cont(0.9).within_group(func.extract("epoch", ChatRequest.taken_at - ChatRequest.created_at)),
+    ).where(ChatRequest.council_code == council_code, ChatRequest.taken_at.is_not(None),
+            ChatRequest.created_at >= start_utc, ChatRequest.created_at < end_utc))).one()
+    started, median_wait, p90_wait = waits
+    posts = {"submitted": 0, "published": 0, "median_review_seconds": None}
+    has_posts = (await db.execute(text("SELECT to_regclass('public.forum_post') IS NOT NULL"))).scalar_one()
+    if has_posts:
+        row = (await db.execute(text(
+            "SELECT count(*), count(*) FILTER (WHERE p.status = 'published'), "
+            "percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM p.decided_at - p.created_at)) "
+            "FILTER (WHERE p.decided_at IS NOT NULL) "
+            "FROM forum_post p WHERE p.council_code = :council AND p.created_at >= :start AND p.created_at < :end"),
+            {"council": council_code, "start": start_utc, "end": end_utc})).one()
+        posts = {"submitted": row[0], "published": row[1], "median_review_seconds": row[2]}
+    topics = (await db.execute(select(UsageEvent.topic, func.count()).where(in_range, UsageEvent.topic.is_not(None))
+                               .group_by(UsageEvent.topic).order_by(func.count().desc(), UsageEvent.topic))).all()
+    return {
+        "council_code": council_code,
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "registrations": suppress(counts.get("signup", 0)),
+        "active_users": suppress(active),
+        "logins": suppress(logins),
+        "logins_out_of_hours_pct": round(100 * out_of_hours / logins, 1) if logins >= SUPPRESS_BELOW else None,
+        "chats": {
+            "requested": suppress(counts.get("chat_requested", 0)),
+            "started": suppress(started),
+            "median_wait_seconds": round(median_wait) if started >= SUPPRESS_BELOW and median_wait is not None else None,
+            "p90_wait_seconds": round(p90_wait) if started >= SUPPRESS_BELOW and p90_wait is not None else None,
+        },
+        "posts": {
+            "submitted": suppress(posts["submitted"]),
+            "published": suppress(posts["published"]),
+            "median_review_seconds": (round(posts["median_review_seconds"])
+                                      if posts["submitted"] >= SUPPRESS_BELOW and posts["median_review_seconds"] is not None
+                                      else None),
+        },
+        "topics": [{"slug": slug, "count": suppress(n)} for slug, n in topics],
+        "signposting_clicks": suppress(counts.get("signpost_click", 0)),
+        "suppressed_below": SUPPRESS_BELOW,
+    }
+
+
+def figures_as_csv(figures: dict) -> str:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["council_code", "from", "to", "metric", "value"])
+    head = (figures["council_code"], figures["from"], figures["to"])
+    for key in ("registrations", "active_users", "logins", "logins_out_of_hours_pct", "signposting_clicks"):
+        writer.writerow([*head, key, "" if figures[key] is None else figures[key]])
+    for group in ("chats", "posts"):
+        for key, value in figures[group].items():
+            writer.writerow([*head, f"{group}.{key}", "" if value is None else value])
+    for topic in figures["topics"]:
+        writer.writerow([*head, f"topic.{topic['slug']}", topic["count"]])
+    return buffer.getvalue()

@@ -1,0 +1,54 @@
+"""Commissioning figures for a council: anonymous, counts under 5 suppressed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get
+from litestar.params import Dependency, Parameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.councils.models import Council
+from backend.errors import Problem
+from backend.reports.services import LONDON, figures_as_csv, usage_figures
+from backend.security import requires_role
+
+DB = Annotated[AsyncSession, Dependency(skip_validation=True)]
+
+
+async def council_for_officer(db: AsyncSession, request: Request, code: str) -> Council:
+    """The council, if the signed-in officer may see it (their own; an admin any)."""
+    user = request.scope["user"]
+    if user.role == "council_admin" and user.council_code != code:
+        raise Problem(403, "You can only see your own council.")
+    council = await db.get(Council, code)
+    if council is None:
+        raise Problem(404, "There is no such council.")
+    return council
+
+
+class ReportController(Controller):
+    path = "/api/v1/councils/{code:str}/reports"
+    tags = ["commissioning"]
+    guards = [requires_role("council_admin", "admin")]
+
+    @get("/usage", summary="Anonymous usage figures (counts under 5 shown as \"<5\")")
+    async def usage(
+        self, request: Request, db_session: DB, code: str,
+        from_: Annotated[dt.date | None, Parameter(query="from")] = None,
+        to: dt.date | None = None,
+        format: Annotated[str, Parameter(pattern="^(json|csv)$")] = "json",  # noqa: A002 - the contract's name
+    ) -> Response[Any]:
+        await council_for_officer(db_session, request, code)
+        end = to or dt.datetime.now(LONDON).date()
+        start = from_ or end - dt.timedelta(days=29)
+        if start > end:
+            raise Problem(400, "'from' must be on or before 'to'.")
+        if (end - start).days > 731:
+            raise Problem(400, "Please choose a period of two years or less.")
+        figures = await usage_figures(db_session, code, start, end)
+        if format == "csv":
+            return Response(figures_as_csv(figures), media_type="text/csv",
+                            headers={"Content-Disposition": f'attachment; filename="waymark-{code}-{start}-{end}.csv"'})
+        return Response(figures)
