@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .normalise import SEPARATOR, SPACED_LETTERS, TOKEN
-from .rules import KEY, LEVELS, RuleInfo, Rules
+from .patterns import KEY
+from .rules import LEVELS, Rules
 
 __all__ = ["Span", "Verdict", "assess", "risk_vocabulary"]
 
@@ -30,7 +31,8 @@ class Verdict:
     categories: tuple[str, ...] = ()    # most severe first
     spans: tuple[Span, ...] = ()        # in text order
     action: str = "publish_ok"          # "publish_ok" | "hold" | "block"
-    support_categories: frozenset = frozenset({"risk_to_life", "self_harm"})
+    support_categories: frozenset = field(default=frozenset({"risk_to_life", "self_harm"}),
+                                          repr=False, compare=False)
 
     @property
     def is_risk_to_life(self) -> bool:
@@ -47,33 +49,35 @@ class Verdict:
 
 
 _WORD_START = re.compile(r"\b[a-z0-9]")
-Hit = tuple  # (start, end, RuleInfo) in original offsets
+MAX_PHRASE = 200  # a "words" match is looked for in the 200 characters from its start
 
 
 def _map(s: int, e: int, index: list[int] | None) -> tuple[int, int]:
     return (s, e) if index is None else (index[s], index[e - 1] + 1)
 
 
-def _scan_words(rules: Rules, subject: str, index, wanted, out: set) -> None:
-    """Try the "words" patterns at each word start, only those indexed under the first
-    KEY characters found there (see Rules._index_words); name the rule only on a match."""
-    word_index, word_rules = rules.word_index, rules.word_rules
-    detectors, detector = rules._detectors, rules.detector
+def _scan_words(windex, subject: str, index, wanted, out: set) -> None:
+    """Try the "words" patterns of ``windex`` (a WordIndex) at each word start: one
+    detector per start; the rule is named only when the detector matches."""
+    rules, detectors, detector = windex.rules, windex.detectors, windex.detector
     for m in _WORD_START.finditer(subject):
         p = m.start()
         key = subject[p:p + KEY]
-        rx = detectors.get(key) or detector(key)
-        if rx is None or not rx.match(subject, p):
+        rx = detectors.get(key)
+        if rx is None:
+            rx = detector(key)
+        end = p + MAX_PHRASE  # bounds the work on long runs ("aaaa…") to O(length)
+        if not rx or not rx.match(subject, p, end):
             continue
         found = set()  # one finding per category at one start
-        for i in word_index[key]:
-            pattern, info = word_rules[i]
+        for i in windex.index[key]:
+            pattern, info = rules[i]
             if info.category not in found and wanted(info.category):
-                hit = pattern.match(subject, p)
+                hit = pattern.match(subject, p, end)
                 if hit:
                     found.add(info.category)
                     out.add((*_map(p, hit.end(), index), info))
-    for rx, info in rules.word_unindexed:
+    for rx, info in windex.unindexed:
         if wanted(info.category):
             for hit in rx.finditer(subject):
                 out.add((*_map(*hit.span(), index), info))
@@ -90,29 +94,36 @@ def assess(text: str, context: dict | None = None, rules: Rules | None = None) -
     policy = rules.contexts.get(ctx.get("kind") or "post") or rules.contexts["post"]
     only, ignore = policy.get("only"), set(policy.get("ignore") or ())
 
-    def wanted(cat: str) -> bool:
-        return (only is None or cat in only) and cat not in ignore
+    if only is None and not ignore:
+        def wanted(cat: str) -> bool:
+            return True
+    else:
+        def wanted(cat: str) -> bool:
+            return (only is None or cat in only) and cat not in ignore
 
     norm = rules.normaliser
     plain, pmap = norm.plain(text)
     words = norm.words(plain)
     views = {"original": (text, None), "plain": (plain, pmap), "words": (words, pmap)}
 
-    hits: set[Hit] = set()
-    _scan_words(rules, words, pmap, wanted, hits)
+    hits: set = set()  # (start, end, RuleInfo), offsets in the original text
     joined = norm.joined(words)
     if joined is not None:  # spaced-out letters: joined index -> words -> original
         jtext, jmap = joined
-        _scan_words(rules, jtext, jmap if pmap is None else [pmap[i] for i in jmap],
-                    wanted, hits)
-    for view, cat, rx, gate, info in rules.others:
-        if wanted(cat):
-            subject, index = views[view]
-            if gate is None or gate.search(subject):
-                for hit in rx.finditer(subject):
-                    if hit.end() > hit.start():
-                        out = _map(*hit.span(), index)
-                        hits.add((*out, info))
+        jmap = jmap if pmap is None else [pmap[i] for i in jmap]
+    for windex in (rules.words_index, rules.watched_index):
+        if windex is not None:
+            _scan_words(windex, words, pmap, wanted, hits)
+            if joined is not None:
+                _scan_words(windex, jtext, jmap, wanted, hits)
+    for (view, gate), group in rules.gated.items():
+        subject, index = views[view]
+        if gate is None or gate.search(subject):
+            for cat, rx, info in group:
+                if wanted(cat):
+                    for hit in rx.finditer(subject):
+                        if hit.end() > hit.start():
+                            hits.add((*_map(*hit.span(), index), info))
     if hits:
         hits = _drop_allowed(rules, hits, views)
     if not hits:
@@ -123,7 +134,7 @@ def assess(text: str, context: dict | None = None, rules: Rules | None = None) -
         level_of[info.category] = max(level_of.get(info.category, 0), info.level)
     age = ctx.get("author_age")
     for esc in rules.escalations:
-        if age is not None and age >= esc.get("min_author_age", 0):
+        if isinstance(age, (int, float)) and age >= esc.get("min_author_age", 0):
             for cat in esc["categories"]:
                 if cat in level_of:
                     level_of[cat] = max(level_of[cat], LEVELS.index(esc["level"]))
@@ -156,9 +167,15 @@ def _drop_allowed(rules: Rules, hits: set, views: dict) -> set:
         if allowed:
             hits = {h for h in hits if h[2].category != cat
                     or not any(a <= h[0] and h[1] <= b for a, b in allowed)}
-    return {h for h in hits
-            if not any(o is not h and o[2].category == h[2].category and o[0] <= h[0]
-                       and h[1] <= o[1] and (o[0], o[1]) != (h[0], h[1]) for o in hits)}
+    kept, max_end = set(), {}
+    for h in sorted(hits, key=lambda h: (h[0], -h[1])):  # longest first at each start
+        cat = h[2].category
+        last = max_end.get(cat)
+        if last is None or h[1] > last[1] or (h[0], h[1]) == last[0]:
+            kept.add(h)
+            if last is None or h[1] > last[1]:
+                max_end[cat] = ((h[0], h[1]), h[1])
+    return kept
 
 
 def risk_vocabulary(rules: Rules | None = None) -> dict:

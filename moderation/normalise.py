@@ -35,7 +35,6 @@ _SEPARATOR = re.compile(SEPARATOR)
 # Three or more single letters separated by spaces: "k i l l", "k.i.l.l" (after SEPARATOR).
 SPACED_LETTERS = r"\b[a-z](?: +[a-z]\b){2,}"
 _SPACED = re.compile(SPACED_LETTERS)
-_SPACES = re.compile(r" +")
 
 
 class Normaliser:

@@ -9,7 +9,7 @@
 // - Nothing else from the API is ever cached (it may be private), and no non-GET request
 //   is ever cached.
 
-const VERSION = '2026-11-22.1';
+const VERSION = '2026-11-22.2';
 const SHELL_CACHE = `waymark-shell-${VERSION}`;
 const API_CACHE = 'waymark-api-v1'; // the app deletes every "waymark-api*" cache on log-out
 const NETWORK_TIMEOUT_MS = 6000; // on a slow connection, fall back to a saved copy after this
@@ -23,14 +23,20 @@ const SHELL_FILES = [
   'icons/maskable.svg',
   'js/app.js',
   'js/api.js',
+  'js/chat-connection.js',
+  'js/chat-ui.js',
   'js/crisis.js',
+  'js/outbox.js',
   'js/quick-exit.js',
+  'js/risk-check.js',
   'js/session.js',
   'js/ui.js',
   'js/screens/article.js',
   'js/screens/chat.js',
   'js/screens/council.js',
+  'js/screens/counsellor.js',
   'js/screens/home.js',
+  'js/screens/journal.js',
   'js/screens/library.js',
   'js/screens/login.js',
   'js/screens/recover.js',

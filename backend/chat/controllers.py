@@ -67,6 +67,10 @@ class ChatController(Controller):
     async def leave(self, request: Request, db_session: DB) -> None:
         await services.leave_chat(db_session, request.scope["user"])
 
+    @get("/availability", guards=[requires_counsellor], summary="My availability and open chats")
+    async def my_availability(self, request: Request, db_session: DB) -> dict[str, Any]:
+        return await services.availability_of(db_session, request.scope["user"])
+
     @put("/availability", guards=[requires_counsellor], status_code=HTTP_200_OK)
     async def availability(self, request: Request, db_session: DB, data: AvailabilityIn) -> dict[str, Any]:
         return await services.set_availability(db_session, request.scope["user"], data.status, data.max_concurrent)
@@ -212,6 +216,13 @@ async def handle_frame(hub: ChatHub, conn: Connection, raw: str) -> None:
         error = {"type": "error", "detail": problem.detail, "session_id": str(session_id)}
         if isinstance(problem.extra, dict) and "code" in problem.extra:
             error["code"] = problem.extra["code"]
+        if frame.get("client_id"):
+            error["client_id"] = str(frame.get("client_id"))[:64]
+        await conn.send(error)
+    except Exception as exc:  # noqa: BLE001 - one bad frame must not close the socket
+        log.exception("chat frame failed: %s", type(exc).__name__)
+        error = {"type": "error", "code": "server_error", "session_id": str(session_id),
+                 "detail": "Something went wrong on our side. Your message wasn't sent yet: we'll keep trying."}
         if frame.get("client_id"):
             error["client_id"] = str(frame.get("client_id"))[:64]
         await conn.send(error)

@@ -143,7 +143,7 @@ class ChatHub:
             elif kind == "assigned":
                 await self._assigned(uuid.UUID(event["r"]), uuid.UUID(event["s"]))
             elif kind == "ended":
-                await self._ended(uuid.UUID(event["s"]))
+                await self._ended(uuid.UUID(event["s"]), event.get("by"))
             elif kind == "queue":
                 await self.send_queue_positions()
             elif kind == "mod":  # a moderation item arrived or changed: every moderator console
@@ -210,10 +210,10 @@ class ChatHub:
         for conn in self._local(session.young_person_id, session.counsellor_id):
             await conn.send(frame)
 
-    async def _ended(self, session_id: uuid.UUID) -> None:
+    async def _ended(self, session_id: uuid.UUID, ended_by: str | None) -> None:
         for conn in self._local(*await self._participants_of(session_id)):
             await self.deliver(session_id, only=conn)  # everything said before the end first
-            await conn.send({"type": "ended", "session_id": str(session_id)})
+            await conn.send({"type": "ended", "session_id": str(session_id), "ended_by": ended_by})
             conn.delivered.pop(session_id, None)
         self._participants.pop(session_id, None)
 

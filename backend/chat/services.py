@@ -204,7 +204,7 @@ async def leave_chat(db: AsyncSession, user: CurrentUser) -> None:
     if req.session_id:
         await db.execute(update(ChatSession).where(ChatSession.id == req.session_id, ChatSession.ended_at.is_(None))
                          .values(ended_at=now, ended_by="young_person"))
-        await announce(db, k="ended", s=req.session_id)
+        await announce(db, k="ended", s=req.session_id, by="young_person")
 
 
 # --- the counsellor's side ----------------------------------------------------------------
@@ -225,9 +225,13 @@ async def set_availability(db: AsyncSession, counsellor: CurrentUser, status: st
     stmt = stmt.on_conflict_do_update(index_elements=[CounsellorAvailability.counsellor_id],
                                       set_={k: v for k, v in values.items() if k != "counsellor_id"})
     await db.execute(stmt)
-    row = await db.get(CounsellorAvailability, counsellor.id, populate_existing=True)
     await announce(db, k="queue")
-    return {"status": row.status, "max_concurrent": row.max_concurrent,
+    return await availability_of(db, counsellor)
+
+
+async def availability_of(db: AsyncSession, counsellor: CurrentUser) -> dict[str, Any]:
+    row = await db.get(CounsellorAvailability, counsellor.id, populate_existing=True)
+    return {"status": row.status if row else "away", "max_concurrent": row.max_concurrent if row else 3,
             "active_chats": await _active_count(db, counsellor.id)}
 
 
@@ -361,7 +365,7 @@ async def end_session(db: AsyncSession, session_id: uuid.UUID, counsellor: Curre
         session.ended_at, session.ended_by = now, "counsellor"
         await db.execute(update(ChatRequest).where(ChatRequest.id == session.request_id)
                          .values(status="ended", closed_at=now))
-        await announce(db, k="ended", s=session.id)
+        await announce(db, k="ended", s=session.id, by="counsellor")
     if notes is not None:
         session.notes = notes
     if risk_level is not None:

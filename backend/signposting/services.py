@@ -451,6 +451,24 @@ async def crisis_lines_for(db: AsyncSession, council_code: str | None) -> list[C
     return order_crisis_lines(council_lines, national)
 
 
+async def crisis_lines_for_user(db: AsyncSession, user: Any | None) -> list[dict[str, Any]]:
+    """The crisis lines for a signed-in user (or None), as plain JSON-ready dicts (for the
+    chat's "closed" answer and its WebSocket frames)."""
+    lines = await crisis_lines_for(db, getattr(user, "council_code", None) if user else None)
+    return [msgspec.to_builtins(line) for line in lines]
+
+
+async def service_card(db: AsyncSession, service_id: str) -> dict[str, Any] | None:
+    """An active service as a card a counsellor shares into a chat (plain JSON, kept with the
+    message), or None. No ``open_now``: the card outlives the moment it was shared."""
+    row = await db.get(DirectoryService, service_id) if 0 < len(service_id) <= 100 else None
+    if row is None or row.status != "active":
+        return None
+    card = msgspec.to_builtins(service_item(row, london_now()))
+    card.pop("open_now", None)
+    return card
+
+
 # --- a council's directory ---------------------------------------------------------------------
 
 

@@ -7,6 +7,19 @@
 //   with `offline: true`, so screens can show a kind message and carry on.
 
 export const API_BASE = '/api/v1';
+
+/**
+ * A new client_id (a random UUID) for a write the phone may retry: the server stores the
+ * same client_id once and answers with the first record.
+ */
+export function newClientId() {
+  if (globalThis.crypto && typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export const OFFLINE_MESSAGE = "We couldn't reach Waymark. Check your connection and try again.";
@@ -70,11 +83,11 @@ function buildUrl(path, query) {
 
 /**
  * Call the API. Returns the parsed JSON (or null for 204), or the Response when `raw`.
- * Throws ApiError.
+ * `headers` adds request headers (e.g. If-None-Match). Throws ApiError (a 304 too).
  */
-export async function api(path, { method = 'GET', body, query, raw = false, keepalive = false, signal } = {}) {
+export async function api(path, { method = 'GET', body, query, raw = false, keepalive = false, signal, headers: extraHeaders } = {}) {
   const verb = method.toUpperCase();
-  const headers = { Accept: 'application/json, application/problem+json' };
+  const headers = { Accept: 'application/json, application/problem+json', ...(extraHeaders || {}) };
   const init = { method: verb, credentials: 'same-origin', headers, keepalive, signal };
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';

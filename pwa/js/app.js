@@ -16,6 +16,7 @@ const ROUTES = {
   login: { module: 'login', access: 'signed-out' },
   recover: { module: 'recover', access: 'signed-out' },
   home: { module: 'home', access: 'young-person' },
+  journal: { module: 'journal', access: 'young-person', nav: 'journal' },
   talk: { module: 'talk', access: 'anyone', nav: 'talk' },
   chat: { module: 'chat', access: 'anyone', nav: 'talk' },
   library: { module: 'library', access: 'anyone', nav: 'library' },
@@ -23,6 +24,7 @@ const ROUTES = {
   articles: { module: 'article', access: 'anyone', nav: 'library' },
   services: { module: 'services', access: 'anyone', nav: 'services' },
   council: { module: 'council', access: 'council' },
+  counsellor: { module: 'counsellor', access: 'counsellor' },
   staff: { module: 'staff', access: 'staff' },
 };
 
@@ -63,6 +65,9 @@ function setUser(user) {
   state.user = user || null;
   saveUser(state.user);
   updateShell();
+  if (state.user && state.user.role === 'young_person') {
+    import('./outbox.js').then((m) => m.startOutboxSync()).catch(() => {});
+  }
 }
 
 // --- the shell -------------------------------------------------------------------------
@@ -86,10 +91,13 @@ function updateShell() {
     staffNav.replaceChildren();
     if (staff) {
       const links = [h('li', {}, h('a', { href: '#/staff', 'data-nav': 'staff' }, 'Staff home'))];
+      if (user.role === 'counsellor') {
+        links.push(h('li', {}, h('a', { href: '#/counsellor', 'data-nav': 'counsellor' }, 'Chats')));
+      }
       if (COUNCIL_ROLES.has(user.role)) {
         links.push(h('li', {}, h('a', { href: '#/council', 'data-nav': 'council' }, 'Council services')));
       }
-      // Later: counsellor chat queue, moderation queue, reports and admin links go here.
+      // Later: moderation queue, reports and admin links go here.
       links.push(h('li', {}, h('button', { type: 'button', class: 'btn btn-quiet btn-small', onclick: doLogOut }, 'Log out')));
       staffNav.append(h('ul', {}, links));
     }
@@ -159,6 +167,9 @@ function guard(route) {
     case 'council':
       if (!user) return '#/login';
       return COUNCIL_ROLES.has(user.role) ? null : landingFor(user);
+    case 'counsellor':
+      if (!user) return '#/login';
+      return user.role === 'counsellor' ? null : landingFor(user);
     default:
       return null;
   }
@@ -296,6 +307,10 @@ async function start() {
   state.user = await loadUser();
   updateShell();
   await render();
+  if (state.user && state.user.role === 'young_person') {
+    // Check-ins and journal entries saved offline are sent now and when the connection returns.
+    import('./outbox.js').then((m) => m.startOutboxSync()).catch(() => {});
+  }
 }
 
 start();

@@ -5,10 +5,14 @@
 // phone is offline; it is removed on log-out and whenever the server says "not signed in".
 
 import { api, ApiError } from './api.js';
+import { OUTBOX_DB, flushOutbox } from './outbox.js';
 
 const USER_KEY = 'waymark.user';
-/** IndexedDB databases this app creates (none yet: the journal and chat outbox will add theirs). */
-export const APP_DATABASES = [];
+/**
+ * IndexedDB databases this app creates: the journal's offline outbox. (The chat's outbox of
+ * un-acknowledged messages lives in sessionStorage; the risk-check words in localStorage.)
+ */
+export const APP_DATABASES = [OUTBOX_DB];
 /** Cache Storage caches that hold API responses (see sw.js). */
 export const API_CACHE_PREFIX = 'waymark-api';
 
@@ -64,7 +68,12 @@ export function saveUser(user) {
   remember(user);
 }
 
-/** Remove everything Waymark stored on this device (not the shell files, which hold no data). */
+/**
+ * Remove everything Waymark stored on this device (not the shell files, which hold no data):
+ * localStorage (the remembered user, the risk-check words), sessionStorage (the chat's
+ * un-sent messages), the API caches and every waymark* IndexedDB database (the journal's
+ * offline outbox).
+ */
 export async function clearLocalData() {
   try { localStorage.clear(); } catch { /* ignore */ }
   try { sessionStorage.clear(); } catch { /* ignore */ }
@@ -92,6 +101,10 @@ export async function clearLocalData() {
 
 /** Log out on the server (if we can reach it) and wipe local data either way. */
 export async function logOut() {
+  // Last chance for check-ins and entries made offline: send them if we can (briefly).
+  if (navigator.onLine !== false) {
+    await Promise.race([flushOutbox().catch(() => 0), new Promise((r) => { setTimeout(r, 4000); })]);
+  }
   let reached = true;
   try {
     await api('/auth/logout', { method: 'POST' });

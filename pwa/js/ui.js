@@ -219,6 +219,18 @@ function addDays(dayKey, n) {
   return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
 }
 
+/** "14:05" in Europe/London time, from an ISO date-time ('' when it can't be read). */
+export function londonTime(iso) {
+  const when = new Date(iso);
+  return Number.isNaN(when.getTime()) ? '' : LONDON_TIME.format(when);
+}
+
+/** "2026-11-22": the day in Europe/London of a date or ISO date-time. */
+export function londonDay(when) {
+  const d = when instanceof Date ? when : new Date(when);
+  return Number.isNaN(d.getTime()) ? '' : LONDON_DAY.format(d);
+}
+
 /** "today at 12:00", "tomorrow at 18:00", "on Saturday at 18:00" — in Europe/London time. */
 export function londonWhen(iso, now = new Date()) {
   const when = new Date(iso);

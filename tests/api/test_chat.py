@@ -299,8 +299,11 @@ def test_a_long_wait_is_told_kindly_with_crisis_lines(young_person, server: Serv
 
 def test_young_person_leaving_ends_the_chat_for_the_counsellor(young_person, counsellor, server: Server) -> None:
     yp, c, yp_ws, c_ws, session_id = start_chat(young_person, counsellor, server)
+    assert c.get("/api/v1/chat/availability").json() == {"status": "available", "max_concurrent": 3, "active_chats": 1}
+    assert yp.get("/api/v1/chat/availability").status_code == 403
     assert yp.delete("/api/v1/chat/requests/current").status_code == 204
-    c_ws.wait_for("ended", session_id=session_id)
+    assert c_ws.wait_for("ended", session_id=session_id)["ended_by"] == "young_person"
+    assert c.get("/api/v1/chat/availability").json()["active_chats"] == 0
 
 
 def test_deleting_the_account_removes_identity_but_keeps_the_safeguarding_record(young_person, counsellor, server: Server, database) -> None:

@@ -1,14 +1,507 @@
-// Chat with a counsellor — a placeholder until the real chat (WebSocket queue) is built.
+// Chat with a counsellor (young person). Route: #/chat
+//
+// One screen, several views: join (topic, "I'm not safe right now", Join the queue) →
+// the queue (place and wait, live from the WebSocket; Leave the queue) → the chat
+// (messages, typing, shared services, Leave chat) → the end. Outside opening hours it
+// shows the helplines and when chat opens, never an empty queue. On load it asks the
+// server whether this person is already waiting or chatting and goes straight back there.
+// The socket, the outbox and reconnecting live in ../chat-connection.js.
 
-import { h, screenHeading, setTitle, backLink } from '../ui.js';
-import { crisisBlock } from '../crisis.js';
+import { api, ApiError, errorMessage } from '../api.js';
+import {
+  h, screenHeading, setTitle, backLink, button, field, errorSummary, uid, londonWhen, fill,
+} from '../ui.js';
+import { loadCrisisLines, crisisList, crisisBlock, dangerNow } from '../crisis.js';
+import { ChatConnection } from '../chat-connection.js';
+import { MessageLog } from '../chat-ui.js';
 
-export function render(root, ctx) {
+const MAX_MESSAGE = 4000;
+const TYPING_SHOWN_MS = 4000;
+
+/** "Less than a minute", "About a minute", "About 5 minutes", "About 2 hours". */
+export function waitWords(seconds) {
+  const s = Number(seconds);
+  if (!Number.isFinite(s) || s < 0) return null;
+  if (s < 60) return 'Less than a minute';
+  if (s < 90) return 'About a minute';
+  const minutes = Math.round(s / 60);
+  if (minutes < 60) return `About ${minutes} minutes`;
+  const hours = Math.round(minutes / 60);
+  return hours === 1 ? 'About an hour' : `About ${hours} hours`;
+}
+
+/**
+ * The join form, also used on the Talk screen. Calls onJoined(request) after 201 (or
+ * when a request is already open), onClosed(problem) when chat has just closed.
+ */
+export function joinForm({ onJoined, onClosed }) {
+  const summary = errorSummary();
+  const topic = field({
+    label: 'What would you like to talk about? (optional)',
+    name: 'topic',
+    hint: "A few words is fine. You don't have to say.",
+    attrs: { maxlength: '140', autocomplete: 'off', enterkeyhint: 'go' },
+  });
+  const urgentId = uid('urgent');
+  const urgentHintId = `${urgentId}-hint`;
+  const urgent = h('input', { type: 'checkbox', id: urgentId, name: 'urgent', 'aria-describedby': urgentHintId });
+  const submit = button('Join the queue', { type: 'submit', class: 'btn btn-primary btn-block' });
+  const form = h('form', { class: 'form join-form', novalidate: true },
+    summary.el,
+    topic.row,
+    h('div', { class: 'choice choice-urgent' }, urgent,
+      h('div', {},
+        h('label', { for: urgentId }, "I'm not safe right now"),
+        h('p', { class: 'hint', id: urgentHintId },
+          "Tick this and we'll put you near the front of the queue. If you're in danger now, call 999."))),
+    submit);
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    summary.hide();
+    topic.setError(null);
+    submit.disabled = true;
+    try {
+      const request = await api('/chat/requests', {
+        method: 'POST', body: { topic: topic.control.value.trim() || null, urgent: urgent.checked },
+      });
+      onJoined(request);
+    } catch (err) {
+      submit.disabled = false;
+      if (err instanceof ApiError && err.status === 409 && err.code === 'closed') {
+        onClosed(err.data || {});
+      } else if (err instanceof ApiError && err.status === 409) {
+        onJoined(null); // already waiting or chatting: go back to it
+      } else if (err instanceof ApiError && err.status === 400) {
+        topic.setError('Please keep the topic short: up to 140 letters.');
+        summary.show([{ text: 'Please keep the topic short: up to 140 letters.', target: topic.id }]);
+      } else {
+        summary.show([{ text: `We couldn't add you to the queue. ${errorMessage(err)}` }]);
+      }
+    }
+  });
+  return form;
+}
+
+export async function render(root, ctx) {
   setTitle('Chat with a counsellor');
-  root.append(
-    backLink(ctx.back('#/talk')),
-    screenHeading('Chat with a counsellor'),
-    h('p', {}, "Chatting with a counsellor in the app is coming soon. We're sorry it isn't ready yet."),
-    h('p', {}, 'Until then, these people are there for you, for free:'),
-    crisisBlock({ headingLevel: 2 }));
+  if (!ctx.user) {
+    root.append(
+      backLink(ctx.back('#/talk')),
+      screenHeading('Chat with a counsellor'),
+      h('p', {}, 'To chat with a counsellor you need a Waymark account. It is free and anonymous.'),
+      h('div', { class: 'actions' },
+        h('a', { href: '#/login', class: 'btn btn-primary btn-block' }, 'Log in'),
+        h('a', { href: '#/signup', class: 'btn btn-secondary btn-block' }, 'Make an account')),
+      h('h2', {}, 'You can talk to someone now'),
+      crisisBlock({ headingLevel: 3 }));
+    return;
+  }
+  if (ctx.user.role !== 'young_person') {
+    root.append(
+      backLink(ctx.back(ctx.landing())),
+      screenHeading('Chat with a counsellor'),
+      h('p', {}, 'This is where young people chat with a counsellor.'),
+      ctx.user.role === 'counsellor'
+        ? h('p', {}, h('a', { href: '#/counsellor' }, 'Go to the chat console')) : null);
+    return;
+  }
+  await new YoungPersonChat(root, ctx).start();
+}
+
+class YoungPersonChat {
+  constructor(root, ctx) {
+    this.root = root;
+    this.ctx = ctx;
+    this.heading = screenHeading('Chat with a counsellor');
+    this.body = h('div', { class: 'chat-screen' });
+    this.view = null;
+    this.conn = null;
+    this.sessionId = null;
+    this.counsellor = null;
+    this.firstView = true;
+    root.append(backLink(ctx.back('#/talk')), this.heading, this.body);
+  }
+
+  async start() {
+    fill(this.body, h('p', { class: 'loading' }, 'Checking your chat…'));
+    let current = null;
+    try {
+      current = await api('/chat/requests/current');
+    } catch (err) {
+      if (!(err instanceof ApiError && err.status === 404)) {
+        this.showProblem(err);
+        return;
+      }
+    }
+    if (!this.ctx.isCurrent()) return;
+    if (current && current.status === 'waiting') this.showQueue(current);
+    else if (current && current.status === 'active' && current.session_id) this.showChat(current);
+    else await this.showStart();
+  }
+
+  /** Move to a new view: new heading and title, focus on the heading (not on first load). */
+  show(view, title, ...children) {
+    this.view = view;
+    this.heading.textContent = title;
+    setTitle(title);
+    fill(this.body, ...children);
+    // Move focus to the new heading so it is read out (also when the router has just
+    // focused the old one, while this screen was still loading).
+    if (!this.firstView || document.activeElement === this.heading) {
+      this.heading.blur();
+      this.heading.focus({ preventScroll: false });
+    }
+    this.firstView = false;
+  }
+
+  // --- the socket -------------------------------------------------------------------------
+
+  connect() {
+    if (this.conn) return this.conn;
+    const conn = new ChatConnection();
+    this.conn = conn;
+    conn.on('queue', (f) => this.onQueue(f));
+    conn.on('assigned', (f) => {
+      if (this.view === 'queue') this.showChat({ session_id: f.session_id, counsellor: f.counsellor });
+    });
+    conn.on('message', (m) => this.onMessage(m));
+    conn.on('ack', (a) => this.log && a.session_id === this.sessionId && this.log.markSent(a.client_id, a.seq));
+    conn.on('failed', (f) => this.onFailed(f));
+    conn.on('typing', (f) => this.onTyping(f));
+    conn.on('ended', (f) => {
+      if (f.session_id === this.sessionId && this.view === 'chat') this.showEnded(false);
+    });
+    conn.on('state', ({ state }) => this.onState(state));
+    // After a drop, anything may have happened: check where we are.
+    conn.on('open', () => this.recheck());
+    conn.on('poll', () => this.recheck());
+    conn.on('closed', ({ reason }) => {
+      if (reason === 'unauthorised') this.setLine('Please log in again to carry on chatting.');
+    });
+    const stopWhenLeft = () => {
+      if (!this.ctx.isCurrent()) {
+        conn.stop();
+        window.removeEventListener('hashchange', stopWhenLeft);
+      }
+    };
+    window.addEventListener('hashchange', stopWhenLeft);
+    conn.start();
+    return conn;
+  }
+
+  async recheck() {
+    if (this.view !== 'queue' && this.view !== 'chat') return;
+    let current = null;
+    try {
+      current = await api('/chat/requests/current');
+    } catch (err) {
+      if (!(err instanceof ApiError && err.status === 404)) return; // offline: try later
+    }
+    if (!this.ctx.isCurrent()) return;
+    if (this.view === 'queue') {
+      if (current && current.status === 'active' && current.session_id) this.showChat(current);
+      else if (current && current.status === 'waiting') this.onQueue(current);
+      else if (!current) this.showStart();
+    } else if (this.view === 'chat' && (!current || current.session_id !== this.sessionId)) {
+      this.showEnded(false);
+    }
+  }
+
+  onState(state) {
+    const words = {
+      connecting: '',
+      open: '',
+      reconnecting: this.conn && this.conn.fallback
+        ? "Your connection isn't great. We'll keep trying, and your messages will still send."
+        : 'Reconnecting…',
+      offline: "You're offline. Your messages will send when you're back online.",
+      closed: '',
+    };
+    this.setLine(words[state] || '');
+  }
+
+  setLine(text) {
+    if (this.line && this.line.textContent !== text) this.line.textContent = text;
+  }
+
+  // --- start: join, or closed ---------------------------------------------------------------
+
+  async showStart() {
+    fill(this.body, h('p', { class: 'loading' }, 'Checking if counsellors are online…'));
+    let status = null;
+    try {
+      status = await api('/chat/status');
+    } catch (err) {
+      this.showProblem(err);
+      return;
+    }
+    if (!this.ctx.isCurrent()) return;
+    if (!status || !status.open) {
+      this.showClosed(status || {});
+      return;
+    }
+    const wait = waitWords(status.estimated_wait_seconds);
+    this.show('join', 'Chat with a counsellor',
+      h('p', {}, 'Talk to a trained Waymark counsellor by typing. It is free and private.'),
+      wait ? h('p', {}, h('strong', {}, `The wait right now: ${wait.toLowerCase()}.`)) : null,
+      joinForm({
+        onJoined: (request) => {
+          if (request && request.status === 'waiting') this.showQueue(request);
+          else this.start();
+        },
+        onClosed: (problem) => this.showClosed(problem),
+      }),
+      h('p', { class: 'meta' }, "In danger now? Call 999. Or see ", h('a', { href: '#/talk' }, 'helplines open all the time'), '.'));
+  }
+
+  showClosed(status) {
+    const when = status.opens_at ? londonWhen(status.opens_at) : null;
+    const lines = Array.isArray(status.crisis_lines) && status.crisis_lines.length ? status.crisis_lines : null;
+    const slot = h('div', {}, h('p', { class: 'loading' }, 'Loading helplines…'));
+    this.show('closed', 'Chat is closed right now',
+      h('p', { class: 'lead' }, h('strong', {}, when ? `Chat opens ${when}.` : "We don't know when chat will open next.")),
+      h('p', {}, "Until then, these helplines are free and there for you any time. You don't have to wait."),
+      dangerNow(),
+      slot);
+    if (lines) fill(slot, crisisList(lines, { skipEmergency: true }));
+    else loadCrisisLines().then(({ lines: l }) => fill(slot, crisisList(l, { skipEmergency: true })));
+  }
+
+  showProblem(err) {
+    this.show('problem', 'Chat with a counsellor',
+      h('p', {}, err && err.offline
+        ? "You're offline, so we can't start a chat right now. These helplines work by phone or text:"
+        : `We couldn't check the chat. ${errorMessage(err)}`),
+      button('Try again', { variant: 'secondary', onClick: () => this.start() }),
+      h('h2', {}, 'You can talk to someone now'),
+      crisisBlock({ headingLevel: 3 }));
+  }
+
+  // --- the queue --------------------------------------------------------------------------
+
+  showQueue(request) {
+    this.position = h('p', { class: 'queue-position' });
+    this.wait = h('p', { class: 'queue-wait' });
+    this.longWait = h('div', { class: 'long-wait', hidden: true });
+    this.line = h('p', { class: 'connection-line', role: 'status' });
+    const leave = button('Leave the queue', { variant: 'secondary', class: 'btn btn-danger-outline btn-block' });
+    leave.addEventListener('click', () => this.leaveQueue(leave));
+    this.show('queue', "You're in the queue",
+      h('div', { class: 'queue-box', 'aria-live': 'polite', 'aria-atomic': 'true' }, this.position, this.wait),
+      request && request.topic ? h('p', { class: 'meta' }, `You want to talk about: ${request.topic}`) : null,
+      h('p', {}, 'Keep this page open. When a counsellor is ready, your chat will start here.'),
+      this.line,
+      this.longWait,
+      h('div', { class: 'actions actions-bottom' }, leave),
+      h('p', { class: 'meta' }, 'In danger now? Call 999. ', h('a', { href: '#/talk' }, 'See helplines you can call now'), '.'));
+    this.onQueue(request || {});
+    this.connect();
+  }
+
+  onQueue(frame) {
+    if (this.view !== 'queue') return;
+    if (Number.isInteger(frame.position)) {
+      const text = `You're number ${frame.position} in the queue`;
+      if (this.position.textContent !== text) this.position.textContent = text;
+    }
+    const wait = waitWords(frame.estimated_wait_seconds);
+    if (wait && this.wait.textContent !== wait) this.wait.textContent = wait;
+    if (frame.long_wait) this.showLongWait(frame);
+  }
+
+  showLongWait(frame) {
+    const box = this.longWait;
+    const message = frame.message || "Thank you for waiting. It may still be a little while. You can stay in the queue, and if you need to talk now, these lines are open.";
+    if (!box.hidden) {
+      const p = box.querySelector('.long-wait-message');
+      if (p && p.textContent !== message) p.textContent = message;
+      return;
+    }
+    const slot = h('div', {}, h('p', { class: 'loading' }, 'Loading helplines…'));
+    fill(box, h('h2', {}, 'Still waiting'), h('p', { class: 'long-wait-message' }, message),
+      h('p', {}, "You won't lose your place."), slot);
+    box.hidden = false;
+    if (Array.isArray(frame.crisis_lines) && frame.crisis_lines.length) {
+      fill(slot, crisisList(frame.crisis_lines, { headingLevel: 3 }));
+    } else {
+      loadCrisisLines().then(({ lines }) => fill(slot, crisisList(lines, { headingLevel: 3 })));
+    }
+  }
+
+  async leaveQueue(btn) {
+    btn.disabled = true;
+    try {
+      await api('/chat/requests/current', { method: 'DELETE' });
+    } catch (err) {
+      if (!(err instanceof ApiError && err.status === 404)) {
+        btn.disabled = false;
+        this.setLine(`We couldn't take you out of the queue. ${errorMessage(err)}`);
+        return;
+      }
+    }
+    if (this.conn) this.conn.stop();
+    this.conn = null;
+    this.show('left', "You've left the queue",
+      h('p', {}, 'You can join again whenever you like.'),
+      h('div', { class: 'actions' },
+        button('Join the queue again', { class: 'btn btn-primary btn-block', onClick: () => this.showStart() }),
+        h('a', { href: '#/talk', class: 'btn btn-secondary btn-block' }, 'See other ways to talk')));
+  }
+
+  // --- the chat ---------------------------------------------------------------------------
+
+  showChat(current) {
+    if (this.view === 'chat' && this.sessionId === String(current.session_id)) return;
+    this.sessionId = String(current.session_id);
+    this.counsellor = current.counsellor || null;
+    const name = this.counsellor || 'Your counsellor';
+    this.log = new MessageLog({
+      ownSender: 'young_person',
+      labelFor: (sender) => (sender === 'young_person' ? 'You' : name),
+      label: `Messages with ${name}`,
+    });
+    this.typingLine = h('p', { class: 'typing-line', 'aria-live': 'polite' });
+    this.line = h('p', { class: 'connection-line', role: 'status' });
+
+    const messageId = uid('message');
+    const messageError = h('p', { class: 'field-error', id: `${messageId}-error`, hidden: true });
+    this.textbox = h('textarea', {
+      id: messageId, name: 'message', rows: '2', maxlength: String(MAX_MESSAGE), enterkeyhint: 'send', autocomplete: 'off',
+    });
+    const send = button('Send', { type: 'submit', class: 'btn btn-primary' });
+    this.composer = h('form', { class: 'composer', novalidate: true },
+      h('label', { for: messageId, class: 'label' }, `Message ${this.counsellor || 'your counsellor'}`),
+      messageError,
+      h('div', { class: 'composer-row' }, this.textbox, send));
+    this.composer.addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.sendMessage(messageError);
+    });
+    this.textbox.addEventListener('keydown', (event) => {
+      // Enter sends on a keyboard; Shift+Enter makes a new line.
+      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && window.matchMedia('(pointer: fine)').matches) {
+        event.preventDefault();
+        this.sendMessage(messageError);
+      }
+    });
+    this.textbox.addEventListener('input', () => {
+      if (this.textbox.value.trim()) this.conn && this.conn.typing(this.sessionId);
+    });
+
+    const leave = button('Leave chat', { class: 'btn btn-danger-outline btn-small' });
+    leave.addEventListener('click', () => this.confirmLeave(leave));
+
+    this.show('chat', `You're talking to ${name}`,
+      h('p', { class: 'meta' }, `${name} is a trained Waymark counsellor. Take your time.`),
+      h('div', { class: 'chat-toolbar' }, leave),
+      this.line,
+      this.log.el,
+      this.typingLine,
+      this.composer);
+    this.log.addNote(`${name} has joined the chat.`);
+
+    const conn = this.connect();
+    conn.watch(this.sessionId, 0); // 0: fetch the whole chat (after a reload too)
+    for (const item of conn.pending(this.sessionId)) this.log.addPending(item);
+  }
+
+  sendMessage(errorEl) {
+    const text = this.textbox.value.trim();
+    errorEl.hidden = true;
+    if (!text) return;
+    if (text.length > MAX_MESSAGE) {
+      errorEl.textContent = `A message can be up to ${MAX_MESSAGE} letters. Please split it up.`;
+      errorEl.hidden = false;
+      return;
+    }
+    const item = this.conn.send(this.sessionId, text);
+    this.log.addPending(item);
+    this.textbox.value = '';
+    this.textbox.focus();
+  }
+
+  onMessage(m) {
+    if (!this.log || String(m.session_id) !== this.sessionId) return;
+    this.log.addMessage(m);
+    if (m.sender === 'counsellor') this.hideTyping();
+  }
+
+  onFailed(f) {
+    if (!this.log || f.item.session_id !== this.sessionId) return;
+    this.log.markFailed(f.client_id, f.code === 'ended' ? 'The chat had ended.' : f.detail);
+  }
+
+  onTyping(f) {
+    if (this.view !== 'chat' || String(f.session_id) !== this.sessionId) return;
+    this.typingLine.textContent = `${this.counsellor || 'Your counsellor'} is typing…`;
+    window.clearTimeout(this.typingTimer);
+    this.typingTimer = window.setTimeout(() => this.hideTyping(), TYPING_SHOWN_MS);
+  }
+
+  hideTyping() {
+    window.clearTimeout(this.typingTimer);
+    if (this.typingLine) this.typingLine.textContent = '';
+  }
+
+  confirmLeave(trigger) {
+    const titleId = uid('leave');
+    const yes = button('Yes, leave the chat', { variant: 'danger' });
+    const no = button('Stay in the chat', { variant: 'secondary' });
+    const name = this.counsellor || 'Your counsellor';
+    const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': titleId },
+      h('h2', { id: titleId }, 'Leave the chat?'),
+      h('p', {}, `${name} won't be able to reply after you leave. You can come back any time.`),
+      h('div', { class: 'actions' }, yes, no));
+    document.body.append(dialog);
+    const close = () => {
+      if (dialog.open) dialog.close();
+      dialog.remove();
+    };
+    dialog.addEventListener('cancel', () => { dialog.remove(); trigger.focus(); });
+    no.addEventListener('click', () => { close(); trigger.focus(); });
+    yes.addEventListener('click', async () => {
+      yes.disabled = true;
+      try {
+        await api('/chat/requests/current', { method: 'DELETE' });
+      } catch (err) {
+        if (!(err instanceof ApiError && err.status === 404)) {
+          close();
+          this.setLine(`We couldn't end the chat. ${errorMessage(err)}`);
+          trigger.focus();
+          return;
+        }
+      }
+      close();
+      this.showEnded(true);
+    });
+    if (typeof dialog.showModal === 'function') dialog.showModal();
+    else dialog.setAttribute('open', '');
+    no.focus();
+  }
+
+  showEnded(byMe) {
+    if (this.view === 'ended') return;
+    const name = this.counsellor || 'Your counsellor';
+    this.hideTyping();
+    if (this.composer) this.composer.remove();
+    const log = this.log ? this.log.el : null;
+    const text = byMe ? "You've left the chat. You can come back any time."
+      : `${name} has ended the chat. You can come back any time.`;
+    if (this.log) this.log.addNote(byMe ? 'You left the chat.' : `${name} ended the chat.`);
+    // Leave the socket a moment to deliver acks for anything still sending.
+    const conn = this.conn;
+    this.conn = null;
+    if (conn) window.setTimeout(() => conn.stop(), 3000);
+    this.show('ended', 'The chat has ended',
+      h('p', { class: 'lead' }, text),
+      h('div', { class: 'actions' },
+        h('a', { href: '#/talk', class: 'btn btn-primary btn-block' }, 'Back to Talk to someone')),
+      h('section', { 'aria-labelledby': 'ended-lines' },
+        h('h2', { id: 'ended-lines' }, 'Need to talk again now?'),
+        h('p', {}, 'These helplines are free and open any time.'),
+        crisisBlock({ headingLevel: 3 })),
+      log ? h('section', { class: 'section', 'aria-labelledby': 'ended-log' },
+        h('h2', { id: 'ended-log' }, 'Your chat'), log) : null);
+  }
 }

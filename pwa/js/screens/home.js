@@ -19,12 +19,10 @@ export function render(root, ctx) {
     h('ul', { class: 'tiles' },
       tile('Library', '#/library', 'Read about feelings, friends, exams, sleep and more.'),
       tile('Local help', '#/services', 'Find services near you that can help.'),
-      tile('Talk to someone', '#/talk', 'Helplines, and chatting with a counsellor.')),
+      tile('Talk to someone', '#/talk', 'Helplines, and chatting with a counsellor.'),
+      tile('My journal', '#/journal', 'Check in with how you feel, write, and set goals. Only you can see it.')),
 
     // Later features go here, in this order, once their screens exist:
-    //   - PLACEHOLDER mood check-in: a "How are you feeling today?" card (js/screens/mood.js)
-    //   - PLACEHOLDER journal: "Write in your journal" (js/screens/journal.js)
-    //   - PLACEHOLDER goals: goal-based outcomes (js/screens/goals.js)
     //   - PLACEHOLDER forums: "Talk with others" boards (js/screens/forums.js)
     // Never add streaks, reminders or "come back" prompts here.
 

@@ -21,10 +21,13 @@ export function render(root, ctx) {
   }
   if (user.role === 'counsellor') {
     links.push(h('li', { class: 'tile' },
+      h('a', { href: '#/counsellor', class: 'tile-link' }, 'Chats'),
+      h('p', { class: 'tile-text' }, 'Set your availability, see who is waiting, and chat with young people.')));
+    links.push(h('li', { class: 'tile' },
       h('a', { href: '#/services', class: 'tile-link' }, 'Local help'),
       h('p', { class: 'tile-text' }, 'The services young people can see.')));
   }
-  // PLACEHOLDER: counsellor chat queue, moderation queue, commissioning reports, admin tools.
+  // PLACEHOLDER: moderation queue, commissioning reports, admin tools.
 
   root.append(
     screenHeading(`Hello, ${user.username}`),

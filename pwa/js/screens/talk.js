@@ -1,9 +1,20 @@
 // Talk to someone: crisis lines as big tap-to-call / tap-to-text buttons (with a built-in
-// list when offline), then whether counsellor chat is open.
+// list when offline), then whether counsellor chat is open. When it is, a young person can
+// join the queue right here (or go back to the queue or chat they are already in).
 
-import { api } from '../api.js';
-import { h, screenHeading, setTitle, backLink, button, formatWait, londonWhen, fill } from '../ui.js';
+import { api, ApiError } from '../api.js';
+import { h, screenHeading, setTitle, backLink, formatWait, londonWhen, fill } from '../ui.js';
 import { loadCrisisLines, crisisList, dangerNow } from '../crisis.js';
+import { joinForm } from './chat.js';
+
+/** The young person's open request or chat, null when there is none, undefined when unknown. */
+async function currentChat() {
+  try {
+    return await api('/chat/requests/current');
+  } catch (err) {
+    return err instanceof ApiError && err.status === 404 ? null : undefined;
+  }
+}
 
 export async function render(root, ctx) {
   setTitle('Talk to someone');
@@ -23,10 +34,13 @@ export async function render(root, ctx) {
       h('h2', { id: 'lines-title' }, 'Helplines you can contact now'),
       linesSlot));
 
-  const [linesResult, status] = await Promise.all([
+  const youngPerson = Boolean(ctx.user && ctx.user.role === 'young_person');
+  const [linesResult, status, current] = await Promise.all([
     loadCrisisLines(),
     api('/chat/status').catch(() => null),
+    youngPerson ? currentChat() : Promise.resolve(null),
   ]);
+  if (!ctx.isCurrent()) return;
 
   let { lines } = linesResult;
   if (linesResult.fallback && status && Array.isArray(status.crisis_lines) && status.crisis_lines.length) {
@@ -38,6 +52,16 @@ export async function render(root, ctx) {
       : null,
     crisisList(lines, { skipEmergency: true }));
 
+  if (current && (current.status === 'waiting' || current.status === 'active')) {
+    // Already waiting or chatting (even if chat has just closed): straight back to it.
+    fill(chatSlot,
+      h('p', {}, h('strong', {}, current.status === 'waiting'
+        ? "You're in the queue."
+        : `You're in a chat with ${current.counsellor || 'a counsellor'}.`)),
+      h('a', { href: '#/chat', class: 'btn btn-primary btn-block' },
+        current.status === 'waiting' ? 'Go back to the queue' : 'Go back to your chat'));
+    return;
+  }
   if (!status) {
     chatSlot.replaceChildren(h('p', {},
       "We couldn't check if chat is open right now. The helplines below are there for you any time."));
@@ -47,9 +71,18 @@ export async function render(root, ctx) {
     const wait = formatWait(status.estimated_wait_seconds);
     const parts = [h('p', {}, h('strong', {}, 'Counsellors are online now.'),
       wait ? ` The wait is ${wait}.` : '')];
-    if (ctx.user && ctx.user.role === 'young_person') {
-      parts.push(button('Chat with a counsellor', {
-        class: 'btn btn-primary btn-block', onClick: () => ctx.navigate('#/chat'),
+    if (youngPerson) {
+      parts.push(joinForm({
+        onJoined: () => ctx.navigate('#/chat'),
+        onClosed: (problem) => {
+          // Chat closed just now: say when it opens; the helplines are right below.
+          const next = problem && problem.opens_at ? londonWhen(problem.opens_at) : null;
+          fill(chatSlot,
+            h('p', {}, h('strong', {}, next ? `Chat has just closed. It opens ${next}.` : 'Chat has just closed.')),
+            h('p', {}, 'Until then, the helplines below are there for you any time.'));
+          chatSlot.setAttribute('tabindex', '-1');
+          chatSlot.focus();
+        },
       }));
     } else if (!ctx.user) {
       parts.push(h('p', {}, 'To chat you need a Waymark account. It is free and anonymous. ',
