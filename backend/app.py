@@ -126,7 +126,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     alchemy_plugin = SQLAlchemyPlugin(config=alchemy)
     app = Litestar(
         route_handlers=[HealthController, WaymarkMetrics, api, chat_socket, moderation_socket, pwa],
-        on_startup=[start_chat_hub],
+        on_startup=[warm_up_moderation, start_chat_hub],
         on_shutdown=[stop_chat_hub],
         plugins=[alchemy_plugin, problem_details_plugin(), structlog],
         middleware=[
@@ -147,6 +147,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app.state.alchemy = alchemy
     app.state.chat_hours = ChatHours.parse(settings.chat_hours)  # a bad schedule stops start-up
     return app
+
+
+async def warm_up_moderation(app: Litestar) -> None:
+    """Compile the moderation rules before the first post or message needs them."""
+    import asyncio
+
+    from moderation import Rules
+
+    await asyncio.to_thread(Rules.default().warm_up)
 
 
 async def start_chat_hub(app: Litestar) -> None:
