@@ -150,12 +150,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
 
 async def warm_up_moderation(app: Litestar) -> None:
-    """Compile the moderation rules before the first post or message needs them."""
+    """Compile the moderation rules in the background, so the first posts and messages
+    need not (start-up does not wait: the engine also compiles lazily on first use)."""
     import asyncio
 
     from moderation import Rules
 
-    await asyncio.to_thread(Rules.default().warm_up)
+    app.state.moderation_warm_up = asyncio.create_task(asyncio.to_thread(Rules.default().warm_up))
 
 
 async def start_chat_hub(app: Litestar) -> None:
