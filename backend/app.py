@@ -7,7 +7,7 @@ import secrets
 from pathlib import Path
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
-from litestar import Litestar, Router
+from litestar import Litestar, Request, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader, ResponseHeader
 from litestar.logging.config import StructLoggingConfig
@@ -71,6 +71,10 @@ def secret_key(settings: Settings) -> str:
     return path.read_text().strip()
 
 
+async def is_unsafe_method(request: Request) -> bool:
+    return request.method not in ("GET", "HEAD", "OPTIONS")
+
+
 class WaymarkMetrics(PrometheusController):
     path = "/metrics"
     include_in_schema = False
@@ -108,6 +112,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         rate_limit=("minute", settings.rate_limit_per_minute),
         exclude=["^/health", "^/metrics"],
         set_rate_limit_headers=False,
+        # Writes are what a flood costs us; reads are cached and cheap. (Log-in and posting
+        # have their own limits, shared by every worker, in PostgreSQL.)
+        check_throttle_handler=is_unsafe_method,
     )
     api = Router(path="/", route_handlers=API_CONTROLLERS,
                  cache_control=CacheControlHeader(no_store=True, private=True))
@@ -145,6 +152,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     app.state.settings = settings
     app.state.alchemy = alchemy
+    app.state.sessionmaker = alchemy.create_session_maker()
     app.state.chat_hours = ChatHours.parse(settings.chat_hours)  # a bad schedule stops start-up
     return app
 
@@ -156,7 +164,8 @@ async def warm_up_moderation(app: Litestar) -> None:
 
     from moderation import Rules
 
-    app.state.moderation_warm_up = asyncio.create_task(asyncio.to_thread(Rules.default().warm_up))
+    if app.state.settings.is_production:  # long-lived workers; tests and development start many short ones
+        app.state.moderation_warm_up = asyncio.create_task(asyncio.to_thread(Rules.default().warm_up))
 
 
 async def start_chat_hub(app: Litestar) -> None:

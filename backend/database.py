@@ -79,7 +79,12 @@ def make_alchemy_config(settings: Settings, url: str | None = None) -> SQLAlchem
     )
     return SQLAlchemyAsyncConfig(
         engine_instance=engine,
-        session_config=AsyncSessionConfig(expire_on_commit=False),
+        # Waymark uses neither advanced-alchemy's cache nor its file objects: their
+        # per-commit listeners cost time on every request.
+        session_config=AsyncSessionConfig(expire_on_commit=False,
+                                          info={"enable_cache_listener": False, "enable_file_object_listener": False}),
+        enable_file_object_listener=False,
+        enable_touch_updated_timestamp_listener=False,
         before_send_handler="autocommit",
         session_dependency_key="db_session",
         alembic_config=AlembicAsyncConfig(

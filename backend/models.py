@@ -6,8 +6,8 @@ from backend.content.models import Article, Topic
 from backend.councils.models import Council
 from backend.database import Base
 from backend.forums.models import Board, Post, Reaction, Report, Thread
-from backend.push.models import PushSubscription
 from backend.journal.models import Goal, GoalRating, JournalEntry, MoodCheckin
+from backend.push.models import PushSubscription
 from backend.reports.models import UsageEvent
 from backend.review.models import AuditLog, ForumSettings, SafeguardingAlert, WatchedWordRow
 from backend.signposting.models import DirectorySchedule, DirectoryService

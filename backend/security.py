@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime
 import hmac
 import secrets
 import uuid
@@ -64,6 +65,7 @@ def constant_time_equals(a: str, b: str) -> bool:
 # --- sessions -------------------------------------------------------------------------
 
 SESSION_USER_KEY = "uid"
+RENEW_AFTER_SECONDS = 60 * 60  # a session's expiry moves forward at most once an hour
 _ROTATE_KEY = "waymark.rotate_session"
 
 
@@ -103,6 +105,23 @@ class WaymarkSessionBackend(SQLAlchemyAsyncSessionBackend):
         await self.set(session_id=session_id, data=self.serialize_data(scope_session, scope), store=store)
         headers.add("Set-Cookie", Cookie(value=session_id, key=self.config.key, **cookie_params).to_header(header=""))
 
+    async def get(self, /, session_id: str, store: Any) -> bytes | None:
+        """Read a session; renew its expiry only when less than ``max_age - RENEW_AFTER`` is
+        left, so most authenticated reads do not also write."""
+        async with self.alchemy.get_session() as db:
+            row = await self._get_session_obj(db_session=db, session_id=session_id[:255])
+            if row is None:
+                return None
+            now = datetime.datetime.now(datetime.UTC)
+            if row.expires_at <= now:
+                await db.delete(row)
+                await db.commit()
+                return None
+            if (row.expires_at - now).total_seconds() < self.config.max_age - RENEW_AFTER_SECONDS:
+                row.expires_at = now + datetime.timedelta(seconds=self.config.max_age)
+                await db.commit()
+            return row.data
+
     async def load_from_connection(self, connection: ASGIConnection) -> dict[str, Any]:
         data = await super().load_from_connection(connection)
         connection.scope["waymark.session_loaded"] = dict(data)  # type: ignore[typeddict-unknown-key]
@@ -140,7 +159,7 @@ def _user_of(connection: ASGIConnection) -> Any:
     return connection.scope.get("user")
 
 
-def requires_login(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+async def requires_login(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     if _user_of(connection) is None:
         raise NotAuthorizedException("Please log in first.")
 
@@ -148,7 +167,7 @@ def requires_login(connection: ASGIConnection, _: BaseRouteHandler) -> None:
 def requires_role(*roles: str):  # noqa: ANN201 - a guard factory
     allowed = frozenset(roles)
 
-    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
         user = _user_of(connection)
         if user is None:
             raise NotAuthorizedException("Please log in first.")

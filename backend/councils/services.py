@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.councils.models import Council
 from backend.councils.schemas import CouncilOut
@@ -19,12 +19,14 @@ _CACHE_SECONDS = 60.0
 _cache: tuple[float, list[CouncilOut]] | None = None
 
 
-async def list_councils(db: AsyncSession) -> list[CouncilOut]:
+async def list_councils(sessionmaker: async_sessionmaker[AsyncSession]) -> list[CouncilOut]:
+    """Every council (cached per process for a minute: a cache hit opens no database session)."""
     global _cache
     now = time.monotonic()
     if _cache and now - _cache[0] < _CACHE_SECONDS:
         return _cache[1]
-    rows = (await db.execute(select(Council).order_by(Council.name))).scalars().all()
+    async with sessionmaker() as db:
+        rows = (await db.execute(select(Council).order_by(Council.name))).scalars().all()
     result = [CouncilOut(code=c.code, name=c.name, min_age=c.min_age, max_age=c.max_age,
                          extended_max_age=c.extended_max_age) for c in rows]
     _cache = (now, result)

@@ -137,9 +137,7 @@ class MoodController(_Private):
         self,
         request: Request,
         db_session: DB,
-        days: Annotated[
-            int, Parameter(ge=1, le=MOOD_DAYS_MAX, description="how many days back")
-        ] = MOOD_DAYS_DEFAULT,
+        days: Annotated[int, Parameter(ge=1, le=MOOD_DAYS_MAX, description="how many days back")] = MOOD_DAYS_DEFAULT,
         limit: Annotated[int, Parameter(ge=1, le=5000, description="at most this many items")] = 1000,
     ) -> MoodList:
         items, total = await services.list_moods(db_session, request.scope["user"].id, days=days, limit=limit)
@@ -191,9 +189,7 @@ class JournalController(_Private):
         self, request: Request, entry_id: uuid.UUID, data: JournalEntryUpdate, db_session: DB
     ) -> JournalEntryOut:
         data = await _strict(request, JournalEntryUpdate, FIELD_HELP)
-        return await services.rewrite_journal_entry(
-            db_session, request.scope["user"].id, entry_id, body=data.body
-        )
+        return await services.rewrite_journal_entry(db_session, request.scope["user"].id, entry_id, body=data.body)
 
     @delete("/{entry_id:uuid}", status_code=HTTP_204_NO_CONTENT, summary="Delete one of my journal entries")
     async def remove(self, request: Request, entry_id: uuid.UUID, db_session: DB) -> None:
@@ -213,9 +209,7 @@ class GoalController(_Private):
     )
     async def set_goal(self, request: Request, data: GoalIn, db_session: DB) -> GoalOut:
         data = await _strict(request, GoalIn, FIELD_HELP)
-        return await services.set_goal(
-            db_session, request.scope["user"].id, title=data.title, client_id=data.client_id
-        )
+        return await services.set_goal(db_session, request.scope["user"].id, title=data.title, client_id=data.client_id)
 
     @get("", summary="My goals, newest first, each with its ratings oldest to newest")
     async def list_goals(self, request: Request, db_session: DB) -> GoalList:
@@ -228,9 +222,7 @@ class GoalController(_Private):
         summary="Rate how close I am to a goal (0..10)",
         field_help=RATING_HELP,
     )
-    async def rate(
-        self, request: Request, goal_id: uuid.UUID, data: GoalRatingIn, db_session: DB
-    ) -> GoalRatingOut:
+    async def rate(self, request: Request, goal_id: uuid.UUID, data: GoalRatingIn, db_session: DB) -> GoalRatingOut:
         data = await _strict(request, GoalRatingIn, RATING_HELP)
         return await services.rate_goal(
             db_session,
@@ -241,9 +233,7 @@ class GoalController(_Private):
             client_id=data.client_id,
         )
 
-    @delete(
-        "/{goal_id:uuid}", status_code=HTTP_204_NO_CONTENT, summary="Remove one of my goals and its ratings"
-    )
+    @delete("/{goal_id:uuid}", status_code=HTTP_204_NO_CONTENT, summary="Remove one of my goals and its ratings")
     async def remove(self, request: Request, goal_id: uuid.UUID, db_session: DB) -> None:
         await services.remove_goal(db_session, request.scope["user"].id, goal_id)
 

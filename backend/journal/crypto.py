@@ -107,9 +107,7 @@ class Keyring:
             raise DecryptionError("encrypted with a key that is not configured")
         try:
             raw = _b64decode(payload)
-            plain = aead.decrypt(
-                raw[:NONCE_BYTES], raw[NONCE_BYTES:], _associated_data(kid, kind, owner, record)
-            )
+            plain = aead.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], _associated_data(kid, kind, owner, record))
         except (InvalidTag, binascii.Error, ValueError) as exc:
             raise DecryptionError("the value does not belong here or was changed") from exc
         return plain.decode("utf-8")

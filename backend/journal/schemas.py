@@ -59,27 +59,21 @@ class MoodIn(msgspec.Struct, forbid_unknown_fields=False):
     score: Annotated[
         int, msgspec.Meta(ge=MOOD_SCORE_MIN, le=MOOD_SCORE_MAX, description="1 (very low) to 5 (very good)")
     ]
-    feelings: Annotated[list[FeelingSlug], msgspec.Meta(max_length=MAX_FEELINGS)] = msgspec.field(
-        default_factory=list
-    )
+    feelings: Annotated[list[FeelingSlug], msgspec.Meta(max_length=MAX_FEELINGS)] = msgspec.field(default_factory=list)
     note: (
-        Annotated[
-            str, msgspec.Meta(max_length=NOTE_MAX_CHARS, description=f"up to {NOTE_MAX_CHARS:,} characters")
-        ]
+        Annotated[str, msgspec.Meta(max_length=NOTE_MAX_CHARS, description=f"up to {NOTE_MAX_CHARS:,} characters")]
         | None
     ) = None
-    recorded_at: (
-        Annotated[dt.datetime, msgspec.Meta(description="when it was made (offline); default now")] | None
-    ) = None
+    recorded_at: Annotated[dt.datetime, msgspec.Meta(description="when it was made (offline); default now")] | None = (
+        None
+    )
     client_id: ClientId = None
 
 
 class JournalEntryIn(msgspec.Struct, forbid_unknown_fields=False):
     body: Annotated[
         str,
-        msgspec.Meta(
-            min_length=1, max_length=BODY_MAX_CHARS, description=f"1 to {BODY_MAX_CHARS:,} characters"
-        ),
+        msgspec.Meta(min_length=1, max_length=BODY_MAX_CHARS, description=f"1 to {BODY_MAX_CHARS:,} characters"),
     ]
     client_id: ClientId = None
 
@@ -87,29 +81,21 @@ class JournalEntryIn(msgspec.Struct, forbid_unknown_fields=False):
 class JournalEntryUpdate(msgspec.Struct, forbid_unknown_fields=False):
     body: Annotated[
         str,
-        msgspec.Meta(
-            min_length=1, max_length=BODY_MAX_CHARS, description=f"1 to {BODY_MAX_CHARS:,} characters"
-        ),
+        msgspec.Meta(min_length=1, max_length=BODY_MAX_CHARS, description=f"1 to {BODY_MAX_CHARS:,} characters"),
     ]
 
 
 class GoalIn(msgspec.Struct, forbid_unknown_fields=False):
     title: Annotated[
         str,
-        msgspec.Meta(
-            min_length=1, max_length=TITLE_MAX_CHARS, description=f"1 to {TITLE_MAX_CHARS} characters"
-        ),
+        msgspec.Meta(min_length=1, max_length=TITLE_MAX_CHARS, description=f"1 to {TITLE_MAX_CHARS} characters"),
     ]
     client_id: ClientId = None
 
 
 class GoalRatingIn(msgspec.Struct, forbid_unknown_fields=False):
-    score: Annotated[
-        int, msgspec.Meta(ge=RATING_MIN, le=RATING_MAX, description="0 (not at all) to 10 (goal reached)")
-    ]
-    rated_at: (
-        Annotated[dt.datetime, msgspec.Meta(description="when it was made (offline); default now")] | None
-    ) = None
+    score: Annotated[int, msgspec.Meta(ge=RATING_MIN, le=RATING_MAX, description="0 (not at all) to 10 (goal reached)")]
+    rated_at: Annotated[dt.datetime, msgspec.Meta(description="when it was made (offline); default now")] | None = None
     client_id: ClientId = None
 
 
@@ -117,9 +103,7 @@ class GoalRatingIn(msgspec.Struct, forbid_unknown_fields=False):
 FIELD_HELP: dict[str, str] = {
     "score": f"Please choose how you feel on the scale from {MOOD_SCORE_MIN} to {MOOD_SCORE_MAX}.",
     "feelings": f"Please choose up to {MAX_FEELINGS} feeling words from the list.",
-    "note": (
-        f"Your note can be up to {NOTE_MAX_CHARS:,} characters. You could write the rest in your journal."
-    ),
+    "note": (f"Your note can be up to {NOTE_MAX_CHARS:,} characters. You could write the rest in your journal."),
     "recorded_at": "The time of the check-in needs to be a date and time like 2025-01-31T18:30:00Z.",
     "client_id": "client_id needs to be a UUID.",
     "body": (
@@ -132,8 +116,7 @@ FIELD_HELP: dict[str, str] = {
 RATING_HELP: dict[str, str] = {
     **FIELD_HELP,
     "score": (
-        f"Please rate your goal with a whole number from {RATING_MIN} (not at all) "
-        f"to {RATING_MAX} (reached it)."
+        f"Please rate your goal with a whole number from {RATING_MIN} (not at all) to {RATING_MAX} (reached it)."
     ),
 }
 

@@ -61,7 +61,7 @@ def _open(keyring: Keyring, stored: str, *, kind: str, owner: uuid.UUID, record:
         log.error("a stored %s could not be decrypted (%s)", kind, exc)
         raise Problem(
             500,
-            "Part of your journal couldn't be opened just now. Please tell us through the Help page.",
+            "Part of your journal couldn't be opened just now. Please try again later.",
             code="unreadable",
         ) from exc
 
@@ -98,12 +98,7 @@ async def _insert_once(db: AsyncSession, model: type, values: dict[str, Any]) ->
         db.add(row)
         await db.flush()
         return row
-    stmt = (
-        insert(model)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["user_id", "client_id"])
-        .returning(model.id)
-    )
+    stmt = insert(model).values(**values).on_conflict_do_nothing(index_elements=["user_id", "client_id"])
     await db.execute(stmt)
     stored = (
         await db.execute(
@@ -119,11 +114,7 @@ async def _insert_once(db: AsyncSession, model: type, values: dict[str, Any]) ->
 
 
 def mood_out(row: MoodCheckin, keyring: Keyring) -> MoodOut:
-    note = (
-        _open(keyring, row.note, kind=MOOD_NOTE, owner=row.user_id, record=row.id)
-        if row.note is not None
-        else None
-    )
+    note = _open(keyring, row.note, kind=MOOD_NOTE, owner=row.user_id, record=row.id) if row.note is not None else None
     return MoodOut(
         id=str(row.id),
         score=row.score,
@@ -191,9 +182,7 @@ async def record_mood(
     return mood_out(row, keyring)
 
 
-async def list_moods(
-    db: AsyncSession, user_id: uuid.UUID, *, days: int, limit: int
-) -> tuple[list[MoodOut], int]:
+async def list_moods(db: AsyncSession, user_id: uuid.UUID, *, days: int, limit: int) -> tuple[list[MoodOut], int]:
     keyring = get_keyring()
     since = _utcnow() - dt.timedelta(days=days)
     where = (MoodCheckin.user_id == user_id, MoodCheckin.recorded_at >= since)
@@ -258,9 +247,7 @@ async def write_journal_entry(
     return entry_out(row, keyring)
 
 
-async def _own_entry(
-    db: AsyncSession, user_id: uuid.UUID, entry_id: uuid.UUID, *, lock: bool = False
-) -> JournalEntry:
+async def _own_entry(db: AsyncSession, user_id: uuid.UUID, entry_id: uuid.UUID, *, lock: bool = False) -> JournalEntry:
     """The entry if it is this person's; otherwise 404 whether or not it exists."""
     stmt = select(JournalEntry).where(JournalEntry.id == entry_id, JournalEntry.user_id == user_id)
     if lock:
@@ -276,9 +263,7 @@ async def list_journal_entries(
 ) -> tuple[list[JournalEntryOut], int]:
     keyring = get_keyring()
     total = (
-        await db.execute(
-            select(func.count()).select_from(JournalEntry).where(JournalEntry.user_id == user_id)
-        )
+        await db.execute(select(func.count()).select_from(JournalEntry).where(JournalEntry.user_id == user_id))
     ).scalar_one()
     rows = (
         (
@@ -313,9 +298,7 @@ async def rewrite_journal_entry(
 
 
 async def delete_journal_entry(db: AsyncSession, user_id: uuid.UUID, entry_id: uuid.UUID) -> None:
-    result = await db.execute(
-        delete(JournalEntry).where(JournalEntry.id == entry_id, JournalEntry.user_id == user_id)
-    )
+    result = await db.execute(delete(JournalEntry).where(JournalEntry.id == entry_id, JournalEntry.user_id == user_id))
     if result.rowcount == 0:
         raise Problem(404, "We couldn't find that journal entry.", code="not_found")
 
@@ -362,15 +345,11 @@ async def _ratings_of(db: AsyncSession, goal_ids: Sequence[uuid.UUID]) -> dict[u
     return by_goal
 
 
-async def set_goal(
-    db: AsyncSession, user_id: uuid.UUID, *, title: str, client_id: uuid.UUID | None
-) -> GoalOut:
+async def set_goal(db: AsyncSession, user_id: uuid.UUID, *, title: str, client_id: uuid.UUID | None) -> GoalOut:
     keyring = get_keyring()
     title = title.strip()
     if not title or len(title) > TITLE_MAX_CHARS:
-        raise Problem(
-            400, f"A goal needs a short title of 1 to {TITLE_MAX_CHARS} characters.", code="bad_title"
-        )
+        raise Problem(400, f"A goal needs a short title of 1 to {TITLE_MAX_CHARS} characters.", code="bad_title")
     # One person's goal writes queue behind each other (transaction-scoped lock), so two
     # at once cannot pass the limit together.
     await db.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(f"waymark.goal:{user_id}", 0))))
@@ -380,9 +359,7 @@ async def set_goal(
         ).scalar_one_or_none()
         if existing is not None:
             return goal_out(existing, (await _ratings_of(db, [existing.id]))[existing.id], keyring)
-    count = (
-        await db.execute(select(func.count()).select_from(Goal).where(Goal.user_id == user_id))
-    ).scalar_one()
+    count = (await db.execute(select(func.count()).select_from(Goal).where(Goal.user_id == user_id))).scalar_one()
     if count >= MAX_GOALS:
         raise Problem(
             409,
@@ -407,9 +384,7 @@ async def set_goal(
 
 
 async def _own_goal(db: AsyncSession, user_id: uuid.UUID, goal_id: uuid.UUID) -> Goal:
-    row = (
-        await db.execute(select(Goal).where(Goal.id == goal_id, Goal.user_id == user_id))
-    ).scalar_one_or_none()
+    row = (await db.execute(select(Goal).where(Goal.id == goal_id, Goal.user_id == user_id))).scalar_one_or_none()
     if row is None:
         raise Problem(404, "We couldn't find that goal.", code="not_found")
     return row
@@ -441,20 +416,14 @@ async def rate_goal(
         },
     )
     if row.goal_id != goal.id:
-        raise Problem(
-            409, "That client_id was already used for a rating of another goal.", code="client_id_reused"
-        )
+        raise Problem(409, "That client_id was already used for a rating of another goal.", code="client_id_reused")
     return rating_out(row)
 
 
 async def list_goals(db: AsyncSession, user_id: uuid.UUID) -> tuple[list[GoalOut], int]:
     keyring = get_keyring()
     goals = (
-        (
-            await db.execute(
-                select(Goal).where(Goal.user_id == user_id).order_by(Goal.created_at.desc(), Goal.id)
-            )
-        )
+        (await db.execute(select(Goal).where(Goal.user_id == user_id).order_by(Goal.created_at.desc(), Goal.id)))
         .scalars()
         .all()
     )

@@ -9,8 +9,8 @@ from alembic import context
 from sqlalchemy import pool
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from backend.models import metadata
 from backend.database import resolve_database_url
+from backend.models import metadata
 from backend.settings import get_settings
 
 config = context.config

@@ -1,0 +1,116 @@
+"""The peer forums over HTTP: thin handlers around backend.forums.services."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, delete, get, post
+from litestar.exceptions import ValidationException
+from litestar.params import Dependency, Parameter
+from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.errors import Problem
+from backend.forums import services
+from backend.forums.schemas import FIELD_HELP, REACTION_KINDS, ReactionIn, ReplyIn, ReportIn, ThreadIn
+from backend.security import requires_login, requires_young_person
+
+DB = Annotated[AsyncSession, Dependency(skip_validation=True)]
+Limit = Annotated[int, Parameter(ge=1, le=100, description="how many (1..100)")]
+Offset = Annotated[int, Parameter(ge=0, le=1_000_000)]
+
+_KEY = re.compile(r"`\$\.([A-Za-z_]+)`")
+_MISSING = re.compile(r"missing required field `([A-Za-z_]+)`")
+
+
+def kind_validation_problem(help_: dict[str, str]):  # noqa: ANN201 - an exception handler factory
+    """Litestar's validation errors with a detail a young person can read."""
+
+    def handler(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+        errors = exc.extra if isinstance(exc.extra, list) else []
+        for e in errors:
+            if not isinstance(e, dict):
+                continue
+            message = str(e.get("message", ""))
+            match = _MISSING.search(message) or _KEY.search(message)
+            key = match.group(1) if match else str(e.get("key", "")).split(".")[0]
+            if key in help_:
+                return Problem(400, help_[key], code="bad_input", field=key, errors=errors).to_response(request)
+        return Problem(400, "Something in what was sent needs fixing. Please check it and try again.",
+                       code="bad_input", errors=errors).to_response(request)
+
+    return handler
+
+
+def chat_open(request: Request) -> bool | None:
+    hours = getattr(request.app.state, "chat_hours", None)
+    if hours is None:
+        return None
+    return hours.is_open(services.utcnow())
+
+
+class _Forum(Controller):
+    tags = ["forums"]
+    exception_handlers = {ValidationException: kind_validation_problem(FIELD_HELP)}
+
+
+class BoardController(_Forum):
+    path = "/api/v1/boards"
+
+    @get("", summary="The forum boards", cache=False)
+    async def boards(self, db_session: DB) -> list[dict[str, str]]:
+        return await services.list_boards(db_session)
+
+    @get("/{slug:str}/threads", guards=[requires_login],
+         summary="Published threads of a board, newest activity first")
+    async def threads(self, db_session: DB, slug: str, limit: Limit = 20, offset: Offset = 0) -> dict[str, Any]:
+        return await services.list_threads(db_session, slug, limit=limit, offset=offset)
+
+    @post("/{slug:str}/threads", guards=[requires_young_person], status_code=HTTP_202_ACCEPTED,
+          summary="Start a thread (assessed, then pre-moderated)",
+          description="202 {id, status, thread_id, message, support?}. status: pending (waiting for a moderator), "
+                      "held (needs a human; the answer carries support: kind words, crisis lines and a counsellor), "
+                      "rejected (message says why, kindly) or published (auto-publish, when the admin turned it "
+                      "on). The same client_id twice stores one post. 429 with Retry-After when posting too "
+                      "often (new members: 3 an hour).")
+    async def start_thread(self, request: Request, db_session: DB, slug: str, data: ThreadIn) -> dict[str, Any]:
+        return await services.submit_post(db_session, request.scope["user"], board_slug=slug, title=data.title,
+                                          body=data.body, client_id=data.client_id, chat_open=chat_open(request))
+
+
+class ThreadController(_Forum):
+    path = "/api/v1/threads"
+
+    @get("/{thread_id:uuid}", guards=[requires_login],
+         summary="A thread: published posts and the reader's own unpublished ones")
+    async def thread(self, request: Request, db_session: DB, thread_id: uuid.UUID) -> dict[str, Any]:
+        return await services.read_thread(db_session, thread_id, request.scope["user"])
+
+    @post("/{thread_id:uuid}/posts", guards=[requires_young_person], status_code=HTTP_202_ACCEPTED,
+          summary="Reply to a published thread (assessed, then pre-moderated)")
+    async def reply(self, request: Request, db_session: DB, thread_id: uuid.UUID, data: ReplyIn) -> dict[str, Any]:
+        return await services.submit_post(db_session, request.scope["user"], thread_id=thread_id, body=data.body,
+                                          client_id=data.client_id, chat_open=chat_open(request))
+
+
+class PostController(_Forum):
+    path = "/api/v1/posts"
+
+    @post("/{post_id:uuid}/reactions", guards=[requires_young_person], status_code=HTTP_201_CREATED,
+          summary="React to a post",
+          description="kind: " + ", ".join(f"{k} ({v})" for k, v in REACTION_KINDS.items())
+          + ". Idempotent. Reactions are never counted: a post shows which kinds were used and which are yours.")
+    async def react(self, request: Request, db_session: DB, post_id: uuid.UUID, data: ReactionIn) -> dict[str, Any]:
+        return await services.add_reaction(db_session, request.scope["user"], post_id, data.kind)
+
+    @delete("/{post_id:uuid}/reactions/{kind:str}", guards=[requires_young_person], status_code=HTTP_204_NO_CONTENT,
+            summary="Take a reaction back")
+    async def unreact(self, request: Request, db_session: DB, post_id: uuid.UUID, kind: str) -> None:
+        await services.remove_reaction(db_session, request.scope["user"], post_id, kind)
+
+    @post("/{post_id:uuid}/reports", guards=[requires_login], status_code=HTTP_201_CREATED,
+          summary="Report a post to the moderators")
+    async def report(self, request: Request, db_session: DB, post_id: uuid.UUID, data: ReportIn) -> dict[str, Any]:
+        return await services.report_post(db_session, request.scope["user"], post_id, data.reason)

@@ -1,0 +1,490 @@
+"""The rules of the peer forums: boards, posting (assessed by the moderation engine,
+pre-moderated by default), reading, reactions without counts, and reports.
+
+What happens to a new post (``decide_status``):
+
+- it suggests risk to life or self-harm: ``held`` for a human, whatever else is true, and
+  the answer carries support (kind words, crisis lines, a counsellor);
+- it uses an admin "block" word: ``rejected`` with kind words;
+- anything the engine holds (medium risk or more, or a hold word): ``pending``;
+- clean: ``pending`` (pre-moderation), or ``published`` only when the admin switched on
+  auto-publish, the author has enough approved posts, nothing at all was flagged and
+  nobody has reported the author's posts in the last 7 days.
+
+Every post that enters the review queue is announced to the moderators' consoles.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import math
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import and_, delete, func, or_, select, text
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from backend.accounts.auth import CurrentUser
+from backend.accounts.models import User
+from backend.chat.services import announce, crisis_lines_for
+from backend.errors import Problem
+from backend.forums.models import RISK_LEVELS, Board, Post, Reaction, Report, Thread
+from backend.forums.schemas import BODY_MAX, REACTION_KINDS, TITLE_MAX
+from backend.reports.services import LONDON, age_on, record_usage_event
+from backend.review import services as review
+from backend.review.reasons import BLOCKED_MESSAGE
+
+FORMER_MEMBER = review.FORMER_MEMBER
+# Like Discourse's trust level 0: new authors may post a little, everyone else more.
+NEW_AUTHOR_APPROVED = 3
+NEW_AUTHOR_PER_HOUR = 3
+AUTHOR_PER_HOUR = 20
+RATE_WINDOW = dt.timedelta(hours=1)
+REPORT_LOOKBACK = dt.timedelta(days=7)
+SUPPORT_CATEGORIES = frozenset({"risk_to_life", "self_harm"})
+
+SUPPORT_MESSAGE = (
+    "Thank you for telling us how you feel. It sounds like things are really hard right now, and you "
+    "don't have to cope with this on your own. Someone from our team will read your post before anyone "
+    "else sees it. If you want to talk now, you can talk to a counsellor, or call or text one of these "
+    "free lines at any time."
+)
+PENDING_MESSAGE = ("Thanks for posting. A moderator will read it soon, and it will show up on the board "
+                   "once it's approved.")
+PUBLISHED_MESSAGE = "Your post is up. Thank you for sharing."
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+# --- boards -----------------------------------------------------------------------------------
+
+
+def read_boards(path: Path) -> list[dict[str, Any]]:
+    rows = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    out, seen = [], set()
+    for i, row in enumerate(rows):
+        slug, name, description = str(row["slug"]), str(row["name"]).strip(), str(row["description"]).strip()
+        if not slug or len(slug) > 60 or not all(c.isalnum() or c == "-" for c in slug) or slug != slug.lower():
+            raise ValueError(f"{path.name}: bad board slug {slug!r}")
+        if slug in seen:
+            raise ValueError(f"{path.name}: the board {slug!r} is listed twice")
+        if not name or len(name) > 80 or not description or len(description) > 300:
+            raise ValueError(f"{path.name}: board {slug!r} needs a name (up to 80) and a description (up to 300)")
+        seen.add(slug)
+        out.append({"slug": slug, "name": name, "description": description, "position": i})
+    return out
+
+
+async def import_boards(db: AsyncSession, content_dir: Path) -> dict[str, int]:
+    """Load content/boards.yaml: create new boards, update changed ones (idempotent).
+    A board that leaves the file is kept (its threads still point at it)."""
+    path = content_dir / "boards.yaml"
+    if not path.exists():
+        return {"boards changed": 0}
+    changed = 0
+    for row in read_boards(path):
+        current = await db.get(Board, row["slug"])
+        if current is None:
+            db.add(Board(**row))
+            changed += 1
+        elif (current.name, current.description, current.position) != (row["name"], row["description"], row["position"]):
+            current.name, current.description, current.position = row["name"], row["description"], row["position"]
+            changed += 1
+    await db.flush()
+    return {"boards changed": changed}
+
+
+async def list_boards(db: AsyncSession) -> list[dict[str, str]]:
+    rows = (await db.execute(select(Board).order_by(Board.position, Board.slug))).scalars().all()
+    return [{"slug": b.slug, "name": b.name, "description": b.description} for b in rows]
+
+
+async def board_or_404(db: AsyncSession, slug: str) -> Board:
+    board = await db.get(Board, slug)
+    if board is None:
+        raise Problem(404, "There is no such board.")
+    return board
+
+
+# --- assessing a post -------------------------------------------------------------------------
+
+
+@dataclass
+class Findings:
+    level: str
+    categories: list[str]
+    spans: list[dict[str, Any]]
+    action: str  # publish_ok | hold | block
+    needs_support: bool
+
+
+def _split_spans(spans: Any, title_len: int | None) -> list[dict[str, Any]]:
+    """Engine spans over "title\\n\\nbody" as spans of each field (one finding that runs
+    from the title into the body becomes one span in each). The matched text is not kept:
+    the console slices it from the field."""
+    out = []
+    offset = (title_len + 2) if title_len is not None else 0
+    for s in spans:
+        base = {"category": s.category, "rule": s.rule}
+        if title_len is not None and s.start < title_len:
+            out.append({"start": s.start, "end": min(s.end, title_len), **base, "field": "title"})
+            if s.end > offset:
+                out.append({"start": 0, "end": s.end - offset, **base, "field": "body"})
+        elif s.end > offset:
+            out.append({"start": max(0, s.start - offset), "end": s.end - offset, **base, "field": "body"})
+    return out
+
+
+async def assess_post(rules: Any, title: str | None, body: str, author_age: int | None) -> Findings:
+    """Assess the title and body together (a phrase split between them still counts)."""
+    from moderation import assess
+
+    whole = f"{title}\n\n{body}" if title is not None else body
+    verdict = await asyncio.to_thread(assess, whole, {"kind": "post", "author_age": author_age}, rules)
+    return Findings(level=verdict.level, categories=list(verdict.categories),
+                    spans=_split_spans(verdict.spans, len(title) if title is not None else None),
+                    action=verdict.action, needs_support=verdict.needs_support)
+
+
+def author_age(user: CurrentUser, now: dt.datetime) -> int | None:
+    if user.birth_year is None or user.birth_month is None:
+        return None
+    return age_on(user.birth_year, user.birth_month, now.astimezone(LONDON).date())
+
+
+async def reassess(db: AsyncSession, title: str | None, body: str) -> Findings:
+    """For a moderator's edit: the current rules, no author age (the text is the moderator's)."""
+    rules, _ = await review.rules_and_settings(db)
+    return await assess_post(rules, title, body, None)
+
+
+# --- posting ------------------------------------------------------------------------------
+
+
+async def approved_count(db: AsyncSession, user_id: uuid.UUID) -> int:
+    """Posts of this author a moderator approved (auto-published ones don't count)."""
+    return (await db.execute(select(func.count()).select_from(Post).where(
+        Post.author_id == user_id, Post.status == "published", Post.auto_published.is_(False)))).scalar_one()
+
+
+async def check_rate(db: AsyncSession, user_id: uuid.UUID, approved: int, now: dt.datetime) -> None:
+    """Posts in the last hour, counted in PostgreSQL (every worker sees the same count)."""
+    limit = NEW_AUTHOR_PER_HOUR if approved < NEW_AUTHOR_APPROVED else AUTHOR_PER_HOUR
+    times = (await db.execute(select(Post.created_at).where(
+        Post.author_id == user_id, Post.created_at > now - RATE_WINDOW).order_by(Post.created_at))).scalars().all()
+    if len(times) < limit:
+        return
+    frees_at = times[len(times) - limit] + RATE_WINDOW
+    wait = max(1, math.ceil((frees_at - now).total_seconds()))
+    minutes = max(1, math.ceil(wait / 60))
+    if approved < NEW_AUTHOR_APPROVED:
+        detail = (f"Thanks for posting so much! New members can post {limit} times an hour while our "
+                  f"moderators get to know you. Please try again in about {minutes} minute(s). "
+                  "If you need to talk now, a counsellor is here for you.")
+    else:
+        detail = (f"You've posted a lot in the last hour. Please take a breather and try again in about "
+                  f"{minutes} minute(s). If you need to talk now, a counsellor is here for you.")
+    raise Problem(429, detail, code="rate_limited", headers={"Retry-After": str(wait)}, retry_after=wait)
+
+
+async def _recently_reported(db: AsyncSession, user_id: uuid.UUID, now: dt.datetime) -> bool:
+    stmt = (select(Report.id).join(Post, Post.id == Report.post_id)
+            .where(Post.author_id == user_id, Report.created_at > now - REPORT_LOOKBACK,
+                   Report.status.in_(("open", "upheld"))).limit(1))
+    return (await db.execute(stmt)).first() is not None
+
+
+async def decide_status(db: AsyncSession, user: CurrentUser, found: Findings, settings: Any, approved: int,
+                        now: dt.datetime) -> str:
+    if found.needs_support:
+        return "held"  # a human must see risk, whatever else is true
+    if found.action == "block":
+        return "rejected"
+    if found.action == "hold" or review.level_rank(found.level) >= review.level_rank("medium"):
+        return "pending"
+    if (settings.auto_publish and found.level == "none" and not found.categories
+            and approved >= settings.auto_publish_min_approved
+            and not await _recently_reported(db, user.id, now)):
+        return "published"
+    return "pending"
+
+
+async def support_block(db: AsyncSession, user: CurrentUser | None, chat_open: bool | None) -> dict[str, Any]:
+    block: dict[str, Any] = {"message": SUPPORT_MESSAGE, "crisis_lines": await crisis_lines_for(db, user),
+                             "can_talk_to_counsellor": True}
+    if chat_open is not None:
+        block["chat_open"] = chat_open
+    return block
+
+
+async def post_answer(db: AsyncSession, post: Post, user: CurrentUser, chat_open: bool | None) -> dict[str, Any]:
+    answer: dict[str, Any] = {"id": str(post.id), "status": post.status, "thread_id": str(post.thread_id)}
+    needs_support = bool(SUPPORT_CATEGORIES & set(post.risk_categories or []))
+    if post.status == "held" and needs_support:
+        answer["support"] = await support_block(db, user, chat_open)
+        answer["message"] = SUPPORT_MESSAGE
+    elif post.status == "held":
+        answer["message"] = PENDING_MESSAGE
+    elif post.status == "pending":
+        answer["message"] = PENDING_MESSAGE
+    elif post.status == "rejected":
+        answer["message"] = post.moderator_message
+    else:
+        answer["message"] = PUBLISHED_MESSAGE
+    return answer
+
+
+async def submit_post(db: AsyncSession, user: CurrentUser, *, board_slug: str | None = None,
+                      thread_id: uuid.UUID | None = None, title: str | None = None, body: str,
+                      client_id: uuid.UUID | None = None, chat_open: bool | None = None) -> dict[str, Any]:
+    """Start a thread (``board_slug`` and ``title``) or reply (``thread_id``)."""
+    body = body.strip()
+    if title is not None:
+        title = " ".join(title.split())
+        if not title:
+            raise Problem(400, "Please give your thread a title.", code="empty_title", field="title")
+        if len(title) > TITLE_MAX:
+            raise Problem(400, f"A title can be up to {TITLE_MAX} characters.", code="too_long", field="title")
+    if not body:
+        raise Problem(400, "Please write something before you post.", code="empty_body", field="body")
+    if len(body) > BODY_MAX:
+        raise Problem(400, f"A post can be up to {BODY_MAX:,} characters.", code="too_long", field="body")
+
+    # One author's posts are handled one at a time (rate limit and client_id stay exact).
+    await db.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                     {"key": f"forum_post:{user.id}"})
+    if client_id is not None:
+        existing = (await db.execute(select(Post).where(Post.author_id == user.id, Post.client_id == client_id)
+                                     )).scalars().first()
+        if existing is not None:
+            return await post_answer(db, existing, user, chat_open)
+
+    thread: Thread | None = None
+    if thread_id is None:
+        await board_or_404(db, board_slug or "")
+    else:
+        thread = (await db.execute(select(Thread).where(Thread.id == thread_id).with_for_update())).scalars().first()
+        if thread is None:
+            raise Problem(404, "There is no such thread.")
+        if thread.status != "published":
+            if thread.author_id != user.id:
+                raise Problem(404, "There is no such thread.")
+            if thread.status == "rejected":
+                raise Problem(409, "This thread wasn't published, so it can't have replies.", code="thread_rejected")
+            raise Problem(409, "Your thread is waiting for a moderator. Please wait until your post is approved, "
+                               "then you can add to it.", code="thread_not_published")
+
+    now = utcnow()
+    rules, settings = await review.rules_and_settings(db)
+    found = await assess_post(rules, title, body, author_age(user, now))
+    approved = await approved_count(db, user.id)
+    if not found.needs_support:  # risk is never turned away: it always reaches a human
+        await check_rate(db, user.id, approved, now)
+    status = await decide_status(db, user, found, settings, approved, now)
+
+    post_id = uuid.uuid4()
+    if thread is None:
+        thread = Thread(id=post_id, board_slug=board_slug, title=title, author_id=user.id, status=status,
+                        created_at=now, last_activity_at=now)
+        db.add(thread)
+        await db.flush()  # the thread row first: the post references it
+    post = Post(id=post_id, thread_id=thread.id, author_id=user.id, council_code=user.council_code, body=body,
+                status=status, risk_level=found.level, risk_categories=found.categories, risk_spans=found.spans,
+                client_id=client_id, created_at=now)
+    if status == "rejected":
+        post.decided_at, post.reason_code, post.moderator_message = now, "blocked_words", BLOCKED_MESSAGE
+    elif status == "published":
+        post.decided_at, post.auto_published = now, True
+        thread.last_activity_at = now
+    db.add(post)
+    await db.flush()
+    record_usage_event(db, "post_submitted", council_code=user.council_code, birth_year=user.birth_year,
+                       birth_month=user.birth_month, at=now)
+    if status == "published":
+        record_usage_event(db, "post_published", council_code=user.council_code, at=now)
+    if status in ("pending", "held"):
+        await announce(db, k="mod", i=post.id, l=found.level, st=status)
+    if found.level == "urgent":
+        await raise_automatic_alert(db, post, now)
+    return await post_answer(db, post, user, chat_open)
+
+
+AUTOMATIC_ALERT_NOTE = ("Raised automatically: the moderation engine found signs of risk to life in this post. "
+                        "It is held and has not been published.")
+
+
+async def raise_automatic_alert(db: AsyncSession, post: Post, now: dt.datetime) -> None:
+    """Risk to life reaches the counsellors at once, not only when a moderator is free to
+    escalate (at night there may be none). The post stays held for a moderator as well."""
+    from backend.review.models import SafeguardingAlert
+
+    alert = SafeguardingAlert(id=uuid.uuid4(), post_id=post.id, created_by=None, note=AUTOMATIC_ALERT_NOTE,
+                              status="open", created_at=now)
+    db.add(alert)
+    await db.flush()
+    await announce(db, k="alert", i=alert.id)
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+async def list_threads(db: AsyncSession, slug: str, *, limit: int, offset: int) -> dict[str, Any]:
+    await board_or_404(db, slug)
+    replies = aliased(Post)
+    reply_count = (select(func.count()).select_from(replies)
+                   .where(replies.thread_id == Thread.id, replies.id != Thread.id, replies.status == "published")
+                   .correlate(Thread).scalar_subquery())
+    visible = and_(Thread.board_slug == slug, Thread.status == "published")
+    total = (await db.execute(select(func.count()).select_from(Thread).where(visible))).scalar_one()
+    rows = (await db.execute(
+        select(Thread, User.username, reply_count.label("reply_count"))
+        .outerjoin(User, User.id == Thread.author_id).where(visible)
+        .order_by(Thread.last_activity_at.desc(), Thread.id).limit(limit).offset(offset))).all()
+    items = [{"id": str(t.id), "title": t.title, "author": name or FORMER_MEMBER,
+              "created_at": t.created_at.isoformat(), "reply_count": count,
+              "last_activity_at": t.last_activity_at.isoformat()} for t, name, count in rows]
+    return {"items": items, "total": total}
+
+
+async def _reactions_of(db: AsyncSession, post_ids: list[uuid.UUID], user_id: uuid.UUID) -> dict[uuid.UUID, list]:
+    """Which kinds were used on each post and whether the reader used them: never counts."""
+    if not post_ids:
+        return {}
+    rows = (await db.execute(
+        select(Reaction.post_id, Reaction.kind, func.bool_or(Reaction.user_id == user_id))
+        .where(Reaction.post_id.in_(post_ids)).group_by(Reaction.post_id, Reaction.kind))).all()
+    order = {k: i for i, k in enumerate(REACTION_KINDS)}
+    out: dict[uuid.UUID, list] = {}
+    for post_id, kind, mine in sorted(rows, key=lambda r: order.get(r[1], 99)):
+        out.setdefault(post_id, []).append({"kind": kind, "mine": bool(mine)})
+    return out
+
+
+async def read_thread(db: AsyncSession, thread_id: uuid.UUID, reader: CurrentUser) -> dict[str, Any]:
+    thread = await db.get(Thread, thread_id)
+    if thread is None or (thread.status != "published" and thread.author_id != reader.id):
+        raise Problem(404, "There is no such thread.")
+    author = await db.get(User, thread.author_id) if thread.author_id else None
+    rows = (await db.execute(
+        select(Post, User.username).outerjoin(User, User.id == Post.author_id)
+        .where(Post.thread_id == thread.id, or_(Post.status == "published", Post.author_id == reader.id))
+        .order_by(Post.created_at, Post.id))).all()
+    reactions = await _reactions_of(db, [p.id for p, _ in rows if p.status == "published"], reader.id)
+    posts = []
+    for post, name in rows:
+        item: dict[str, Any] = {"id": str(post.id), "author": name or FORMER_MEMBER, "body": post.body,
+                                "status": post.status, "created_at": post.created_at.isoformat(),
+                                "reactions": reactions.get(post.id, []), "mine": post.author_id == reader.id,
+                                "edited_by_moderator": post.edited_by_moderator}
+        if post.author_id == reader.id and post.status != "published":
+            item["moderator_message"] = post.moderator_message
+        posts.append(item)
+    return {"id": str(thread.id), "title": thread.title, "board": thread.board_slug,
+            "author": author.username if author else FORMER_MEMBER, "status": thread.status,
+            "created_at": thread.created_at.isoformat(), "posts": posts}
+
+
+# --- reactions and reports -----------------------------------------------------------------
+
+
+async def visible_post(db: AsyncSession, post_id: uuid.UUID) -> Post:
+    """A published post in a published thread, or 404."""
+    row = (await db.execute(select(Post).join(Thread, Thread.id == Post.thread_id).where(
+        Post.id == post_id, Post.status == "published", Thread.status == "published"))).scalars().first()
+    if row is None:
+        raise Problem(404, "There is no such post.")
+    return row
+
+
+def check_reaction_kind(kind: str) -> None:
+    if kind not in REACTION_KINDS:
+        raise Problem(400, "Please choose one of these reactions: " + ", ".join(REACTION_KINDS) + ".",
+                      code="bad_reaction", kinds=list(REACTION_KINDS))
+
+
+async def add_reaction(db: AsyncSession, user: CurrentUser, post_id: uuid.UUID, kind: str) -> dict[str, Any]:
+    check_reaction_kind(kind)
+    await visible_post(db, post_id)
+    await db.execute(insert(Reaction).values(post_id=post_id, user_id=user.id, kind=kind, created_at=utcnow())
+                     .on_conflict_do_nothing())
+    return {"post_id": str(post_id), "kind": kind,
+            "reactions": (await _reactions_of(db, [post_id], user.id)).get(post_id, [])}
+
+
+async def remove_reaction(db: AsyncSession, user: CurrentUser, post_id: uuid.UUID, kind: str) -> None:
+    check_reaction_kind(kind)
+    await visible_post(db, post_id)
+    await db.execute(delete(Reaction).where(Reaction.post_id == post_id, Reaction.user_id == user.id,
+                                            Reaction.kind == kind))
+
+
+async def report_post(db: AsyncSession, user: CurrentUser, post_id: uuid.UUID, reason: str) -> dict[str, Any]:
+    """Ask the moderators to look again. One open report per post and person: a second
+    one answers with the first. The post rejoins the review queue (kind "report")."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise Problem(400, "Please tell us a little about what's wrong.", code="empty_reason", field="reason")
+    post = await visible_post(db, post_id)
+    from moderation import assess
+
+    # Read the reason only for risk ("they said they want to end it" ranks urgent): the
+    # journal context looks for nothing but risk to life, self-harm and abuse.
+    level = (await asyncio.to_thread(assess, reason, {"kind": "journal"})).level
+    now = utcnow()
+    new_id = (await db.execute(
+        insert(Report).values(id=uuid.uuid4(), post_id=post.id, reporter_id=user.id, reason=reason,
+                              risk_level=level, status="open", created_at=now)
+        .on_conflict_do_nothing(index_elements=["post_id", "reporter_id"], index_where=text("status = 'open'"))
+        .returning(Report.id))).scalar_one_or_none()
+    report = (await db.execute(select(Report).where(
+        Report.post_id == post.id, Report.reporter_id == user.id, Report.status == "open"))).scalars().one()
+    if new_id is not None:
+        top = max(review.level_rank(post.risk_level), review.level_rank(level))
+        await announce(db, k="mod", i=post.id, l=RISK_LEVELS[top], st="reported")
+    return {"id": str(report.id), "post_id": str(post.id), "status": report.status,
+            "created_at": report.created_at.isoformat(),
+            "message": "Thank you for telling us. A moderator will look at it soon."}
+
+
+# --- the person's data ------------------------------------------------------------------------
+
+
+async def export_forum_data(db: AsyncSession, user_id: uuid.UUID) -> dict[str, Any]:
+    threads = (await db.execute(select(Thread).where(Thread.author_id == user_id).order_by(Thread.created_at))
+               ).scalars().all()
+    posts = (await db.execute(select(Post).where(Post.author_id == user_id).order_by(Post.created_at))).scalars().all()
+    reactions = (await db.execute(select(Reaction).where(Reaction.user_id == user_id).order_by(Reaction.created_at))
+                 ).scalars().all()
+    reports = (await db.execute(select(Report).where(Report.reporter_id == user_id).order_by(Report.created_at))
+               ).scalars().all()
+    return {
+        "threads": [{"id": str(t.id), "board": t.board_slug, "title": t.title, "status": t.status,
+                     "created_at": t.created_at.isoformat()} for t in threads],
+        "posts": [{"id": str(p.id), "thread_id": str(p.thread_id), "body": p.body, "status": p.status,
+                   "created_at": p.created_at.isoformat(), "moderator_message": p.moderator_message,
+                   "edited_by_moderator": p.edited_by_moderator} for p in posts],
+        "reactions": [{"post_id": str(r.post_id), "kind": r.kind, "created_at": r.created_at.isoformat()}
+                      for r in reactions],
+        "reports": [{"id": str(r.id), "post_id": str(r.post_id), "reason": r.reason, "status": r.status,
+                     "created_at": r.created_at.isoformat()} for r in reports],
+        "about": "When you delete your account, your reactions and reports are deleted. Your posts stay on the "
+                 "boards so other people's replies still make sense, shown as \"Former member\" with no link "
+                 "to you.",
+    }
+
+
+def _register() -> None:
+    from backend.accounts.services import register_exporter
+
+    register_exporter("forums", export_forum_data)
+
+
+_register()
