@@ -328,3 +328,20 @@ def test_health_schema_metrics_and_security_headers(client: Client) -> None:
 def test_unknown_api_path_is_a_problem_404(client: Client) -> None:
     r = client.get("/api/v1/does-not-exist")
     assert r.status_code == 404 and r.headers["content-type"].startswith(PROBLEM)
+
+
+def test_a_session_read_does_not_write_until_its_expiry_is_getting_old(young_person, database) -> None:
+    yp = young_person()
+    sid = yp.http.cookies.get("waymark_session")
+
+    def expiry():
+        return database.query("SELECT expires_at FROM web_session WHERE session_id = $1", sid)[0]["expires_at"]
+
+    first = expiry()
+    assert yp.get("/api/v1/me").status_code == 200
+    assert expiry() == first  # a fresh session is read without a write
+    database.query("UPDATE web_session SET expires_at = now() + interval '2 days' WHERE session_id = $1", sid)
+    assert yp.get("/api/v1/me").status_code == 200
+    assert expiry() > first - dt.timedelta(minutes=1)  # an older one is renewed to the full age
+    database.query("UPDATE web_session SET expires_at = now() - interval '1 minute' WHERE session_id = $1", sid)
+    assert yp.get("/api/v1/me").status_code == 401  # an expired one is gone
