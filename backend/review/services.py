@@ -415,6 +415,7 @@ async def decide_item(db: AsyncSession, actor: CurrentUser, post_id: uuid.UUID, 
             from backend.reports.services import record_usage_event
 
             record_usage_event(db, "post_published", council_code=post.council_code, at=now)
+            answer["published_now"] = True
         await _close_reports(db, post.id, actor, "dismissed", now)
     elif action == "reject":
         template = REASONS_BY_CODE.get(reason_code or "")
@@ -512,3 +513,21 @@ async def acknowledge_alert(db: AsyncSession, actor: CurrentUser, alert_id: uuid
                             .outerjoin(author, author.id == Post.author_id)
                             .where(SafeguardingAlert.id == alert.id))).one()
     return alert_out(*row, None)
+
+
+async def push_recipients_for_published(db: AsyncSession, post_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
+    """Who hears (if they opted in) that a post went live: its author, and for a reply the
+    thread's author (not twice, and not for their own reply)."""
+    from backend.forums.models import Post, Thread
+
+    post = await db.get(Post, post_id)
+    if post is None:
+        return []
+    out: list[tuple[uuid.UUID, str]] = []
+    if post.author_id:
+        out.append((post.author_id, "post_published"))
+    if post.id != post.thread_id:
+        thread = await db.get(Thread, post.thread_id)
+        if thread and thread.author_id and thread.author_id != post.author_id:
+            out.append((thread.author_id, "post_answered"))
+    return out

@@ -156,3 +156,27 @@ def test_unsubscribe_export_and_delete(young_person, database) -> None:
     assert yp.post("/api/v1/push/subscriptions", json=sub).status_code == 201
     assert yp.delete("/api/v1/me").status_code == 204
     assert database.query("SELECT count(*) AS n FROM push_subscription WHERE endpoint = $1", sub["endpoint"])[0]["n"] == 0
+
+
+def test_approval_tells_the_author_and_the_thread_starter(young_person, staff, receiver: Receiver) -> None:
+    starter, replier = young_person(), young_person()
+    starter_sub, starter_key, starter_auth = new_subscription(f"/sub/t-{starter.user['username']}")
+    replier_sub, replier_key, replier_auth = new_subscription(f"/sub/r-{replier.user['username']}")
+    assert starter.post("/api/v1/push/subscriptions", json=starter_sub).status_code == 201
+    assert replier.post("/api/v1/push/subscriptions", json=replier_sub).status_code == 201
+    moderator = staff("moderator")
+    thread = starter.post("/api/v1/boards/just-chat/threads", json={"title": "Films", "body": "What are you watching?"}).json()
+    assert moderator.post(f"/api/v1/moderation/items/{thread['id']}/decision", json={"action": "approve"}).status_code == 200
+    first = receiver.wait(f"/sub/t-{starter.user['username']}")
+    assert json.loads(http_ece.decrypt(first["body"], private_key=starter_key, auth_secret=starter_auth,
+                                       version="aes128gcm"))["body"] == "Your post is now live."
+    reply = replier.post(f"/api/v1/threads/{thread['id']}/posts", json={"body": "A nature documentary"}).json()
+    assert moderator.post(f"/api/v1/moderation/items/{reply['id']}/decision", json={"action": "approve"}).status_code == 200
+    receiver.wait(f"/sub/r-{replier.user['username']}")
+    deadline = time.monotonic() + 10
+    while sum(1 for r in receiver.received if r["path"] == f"/sub/t-{starter.user['username']}") < 2:
+        assert time.monotonic() < deadline, "the thread starter was not told about the reply"
+        time.sleep(0.05)
+    last = [r for r in receiver.received if r["path"] == f"/sub/t-{starter.user['username']}"][-1]
+    assert json.loads(http_ece.decrypt(last["body"], private_key=starter_key, auth_secret=starter_auth,
+                                       version="aes128gcm"))["body"] == "Someone replied in a thread you posted in."
