@@ -17,11 +17,14 @@ from typing import Any
 from litestar import Litestar, get
 
 HELLO: list[dict[str, Any]] = [
-    {"code": "E06000044", "name": "Portsmouth City Council", "min_age": 11, "max_age": 18, "extended_max_age": 25},
+    {"code": "E10000016", "name": "Kent County Council", "min_age": 11, "max_age": 18,
+     "extended_max_age": 25},
+    {"code": "E06000044", "name": "Portsmouth City Council", "min_age": 11, "max_age": 18,
+     "extended_max_age": 25},
     {"code": "E09000020", "name": "Royal Borough of Kensington and Chelsea", "min_age": 11, "max_age": 25,
      "extended_max_age": 25},
-    {"code": "E09000033", "name": "Westminster City Council", "min_age": 11, "max_age": 25, "extended_max_age": 25},
-    {"code": "E10000016", "name": "Kent County Council", "min_age": 11, "max_age": 18, "extended_max_age": 25},
+    {"code": "E09000033", "name": "Westminster City Council", "min_age": 11, "max_age": 25,
+     "extended_max_age": 25},
 ]
 
 

@@ -1,15 +1,17 @@
 from __future__ import annotations
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Response, get
 
 from backend.councils.schemas import CouncilOut
-from backend.councils.services import list_councils
+from backend.councils.services import councils_json
 
 
 class CouncilController(Controller):
     path = "/api/v1/councils"
     tags = ["councils"]
 
-    @get("", summary="The councils Waymark serves, with their age ranges", cache=False)
-    async def councils(self, request: Request) -> list[CouncilOut]:
-        return await list_councils(request.app.state.sessionmaker)
+    # Public, rarely-changing data: no session is loaded for it (the hottest anonymous request).
+    @get("", summary="The councils Waymark serves, with their age ranges", cache=False,
+         opt={"skip_session": True}, response_description="[{code, name, min_age, max_age, extended_max_age}]")
+    async def councils(self, request: Request) -> Response[list[CouncilOut]]:
+        return Response(await councils_json(request.app.state.sessionmaker), media_type="application/json")

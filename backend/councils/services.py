@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import yaml
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
@@ -17,6 +18,7 @@ from backend.councils.schemas import CouncilOut
 
 _CACHE_SECONDS = 60.0
 _cache: tuple[float, list[CouncilOut]] | None = None
+_json_cache: tuple[float, bytes] | None = None
 
 
 async def list_councils(sessionmaker: async_sessionmaker[AsyncSession]) -> list[CouncilOut]:
@@ -33,9 +35,20 @@ async def list_councils(sessionmaker: async_sessionmaker[AsyncSession]) -> list[
     return result
 
 
+async def councils_json(sessionmaker: async_sessionmaker[AsyncSession]) -> bytes:
+    """The council list encoded once per cache period."""
+    global _json_cache
+    now = time.monotonic()
+    if _json_cache and now - _json_cache[0] < _CACHE_SECONDS:
+        return _json_cache[1]
+    encoded = msgspec.json.encode(await list_councils(sessionmaker))
+    _json_cache = (now, encoded)
+    return encoded
+
+
 def forget_cached_councils() -> None:
-    global _cache
-    _cache = None
+    global _cache, _json_cache
+    _cache = _json_cache = None
 
 
 CRISIS_LINE_FIELDS = ("name", "phone", "sms", "url", "hours", "description", "min_age", "max_age")
