@@ -85,11 +85,12 @@ class TestDatabase:
         return cls(name=name, admin_url=admin, url=url, embedded_dir=embedded)
 
     def drop(self) -> None:
-        run_async(_admin(self.admin_url, f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
-        if self.embedded_dir is not None:
+        if self.embedded_dir is not None:  # a throwaway server in a temporary directory: just stop it
             from backend.database import stop_embedded_postgres
 
             stop_embedded_postgres(self.embedded_dir)
+            return
+        run_async(_admin(self.admin_url, f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
 
     def query(self, sql: str, *args: Any) -> list[Any]:
         """Run one statement directly against the database (for checks a test makes)."""
