@@ -6,6 +6,7 @@ import asyncio
 import datetime
 import hmac
 import secrets
+import time
 import uuid
 from typing import Any
 
@@ -65,6 +66,18 @@ def constant_time_equals(a: str, b: str) -> bool:
 # --- sessions -------------------------------------------------------------------------
 
 SESSION_USER_KEY = "uid"
+SESSION_CACHE_SECONDS = 5.0
+_SESSION_CACHE: dict[str, tuple[float, bytes]] = {}
+
+
+def remember_session(session_id: str, data: bytes) -> None:
+    if len(_SESSION_CACHE) > 50_000:  # bounded: drop everything rather than grow
+        _SESSION_CACHE.clear()
+    _SESSION_CACHE[session_id] = (time.monotonic() + SESSION_CACHE_SECONDS, data)
+
+
+def forget_session(session_id: str) -> None:
+    _SESSION_CACHE.pop(session_id[:255], None)
 RENEW_AFTER_SECONDS = 60 * 60  # a session's expiry moves forward at most once an hour
 _ROTATE_KEY = "waymark.rotate_session"
 
@@ -107,9 +120,15 @@ class WaymarkSessionBackend(SQLAlchemyAsyncSessionBackend):
 
     async def get(self, /, session_id: str, store: Any) -> bytes | None:
         """Read a session; renew its expiry only when less than ``max_age - RENEW_AFTER`` is
-        left, so most authenticated reads do not also write."""
+        left, so most authenticated reads do not also write. A read is remembered by this
+        worker for SESSION_CACHE_SECONDS (logging out or deleting the account here forgets
+        it at once; another worker may honour it for at most those seconds)."""
+        session_id = session_id[:255]
+        cached = _SESSION_CACHE.get(session_id)
+        if cached is not None and cached[0] > time.monotonic():
+            return cached[1]
         async with self.alchemy.get_session() as db:
-            row = await self._get_session_obj(db_session=db, session_id=session_id[:255])
+            row = await self._get_session_obj(db_session=db, session_id=session_id)
             if row is None:
                 return None
             now = datetime.datetime.now(datetime.UTC)
@@ -120,7 +139,17 @@ class WaymarkSessionBackend(SQLAlchemyAsyncSessionBackend):
             if (row.expires_at - now).total_seconds() < self.config.max_age - RENEW_AFTER_SECONDS:
                 row.expires_at = now + datetime.timedelta(seconds=self.config.max_age)
                 await db.commit()
-            return row.data
+            data = row.data
+        remember_session(session_id, data)
+        return data
+
+    async def delete(self, /, session_id: str, store: Any) -> None:
+        forget_session(session_id)
+        await super().delete(session_id, store)
+
+    async def set(self, /, session_id: str, data: bytes, store: Any) -> None:
+        forget_session(session_id)
+        await super().set(session_id, data, store)
 
     async def load_from_connection(self, connection: ASGIConnection) -> dict[str, Any]:
         data = await super().load_from_connection(connection)

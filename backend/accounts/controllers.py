@@ -10,7 +10,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.accounts import services
-from backend.accounts.auth import CurrentUser
+from backend.accounts.auth import CurrentUser, forget_user
 from backend.accounts.models import User
 from backend.accounts.schemas import LoginIn, LoginOut, RecoverIn, SignupIn, SignupOut, UserOut
 from backend.security import end_session, requires_login, requires_young_person, start_session
@@ -71,4 +71,5 @@ class MeController(Controller):
     @delete("", guards=[requires_young_person], status_code=HTTP_204_NO_CONTENT, summary="Delete my account and data")
     async def delete_me(self, request: Request, db_session: DB) -> None:
         await services.delete_young_person(db_session, request.scope["user"].id)
+        forget_user(request.scope["user"].id)
         end_session(request)

@@ -337,11 +337,25 @@ def test_a_session_read_does_not_write_until_its_expiry_is_getting_old(young_per
     def expiry():
         return database.query("SELECT expires_at FROM web_session WHERE session_id = $1", sid)[0]["expires_at"]
 
+    from backend.security import SESSION_CACHE_SECONDS
+
     first = expiry()
+    time.sleep(SESSION_CACHE_SECONDS + 0.5)  # past the worker's short memory of this session
     assert yp.get("/api/v1/me").status_code == 200
     assert expiry() == first  # a fresh session is read without a write
     database.query("UPDATE web_session SET expires_at = now() + interval '2 days' WHERE session_id = $1", sid)
+    time.sleep(SESSION_CACHE_SECONDS + 0.5)
     assert yp.get("/api/v1/me").status_code == 200
     assert expiry() > first - dt.timedelta(minutes=1)  # an older one is renewed to the full age
     database.query("UPDATE web_session SET expires_at = now() - interval '1 minute' WHERE session_id = $1", sid)
+    time.sleep(SESSION_CACHE_SECONDS + 0.5)
     assert yp.get("/api/v1/me").status_code == 401  # an expired one is gone
+
+
+def test_logging_out_ends_the_session_at_once_despite_the_cache(young_person) -> None:
+    yp = young_person()
+    assert yp.get("/api/v1/me").status_code == 200  # now remembered by the worker
+    cookie = yp.http.cookies.get("waymark_session")
+    assert yp.post("/api/v1/auth/logout").status_code == 204
+    yp.http.cookies.set("waymark_session", cookie, domain="127.0.0.1")  # an old copy of the cookie
+    assert yp.get("/api/v1/me").status_code == 401
