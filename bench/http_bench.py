@@ -431,6 +431,8 @@ def main() -> int:
                         help="spread the requests over this many client addresses with X-Forwarded-For, which"
                              " uvicorn trusts from 127.0.0.1 (4096; 1: every request comes from 127.0.0.1,"
                              " so the rate limiter keeps one ever longer history: see bench/README.md)")
+    parser.add_argument("--targets", default="councils,me",
+                        help="comma-separated: councils, me, search, services (councils,me)")
     parser.add_argument("--json", action="store_true",
                         help=f"also write the results to {RESULTS.relative_to(ROOT)}")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (server logs)")
@@ -489,11 +491,18 @@ def main() -> int:
         # baseline gets the same header (and ignores it).
         anonymous = {"Cookie": f"csrftoken={csrf}"}
         signed_in = {"Cookie": f"waymark_session={session}; csrftoken={csrf}"}
-        targets = [
-            ("bare", bare, "/hello", anonymous, None),
-            ("councils", app, "/api/v1/councils", anonymous, None),
-            ("me", app, "/api/v1/me", signed_in, username),
-        ]
+        available = {
+            "councils": (app, "/api/v1/councils", anonymous, None),
+            "me": (app, "/api/v1/me", signed_in, username),
+            # issue 3: library search (a typo, corrected) and a young person's local services
+            "search": (app, "/api/v1/articles?q=exam%20stres", anonymous, None),
+            "services": (app, "/api/v1/services", signed_in, None),
+        }
+        chosen = [t.strip() for t in args.targets.split(",") if t.strip()]
+        unknown = set(chosen) - set(available)
+        if unknown:
+            raise SystemExit(f"unknown targets {sorted(unknown)}; choose from {sorted(available)}")
+        targets = [("bare", bare, "/hello", anonymous, None)] + [(t, *available[t]) for t in chosen]
         for name, server, path, headers, who in targets:
             check_target(name, server.base_url + path, headers, who)
 
@@ -526,14 +535,11 @@ def main() -> int:
 
         summary = {name: summarise(runs) for name, runs in results.items()}
         bare_s = summary["bare"]
-        ratios = {
-            "councils_rps_ratio": summary["councils"]["rps"] / bare_s["rps"],
-            "me_rps_ratio": summary["me"]["rps"] / bare_s["rps"],
-            "councils_p99_ratio": summary["councils"]["p99_ms"] / bare_s["p99_ms"],
-            "me_p99_ratio": summary["me"]["p99_ms"] / bare_s["p99_ms"],
-            "councils_cpu_ratio": bare_s["cpu_us_per_request"] / summary["councils"]["cpu_us_per_request"],
-            "me_cpu_ratio": bare_s["cpu_us_per_request"] / summary["me"]["cpu_us_per_request"],
-        }
+        ratios = {}
+        for name in chosen:
+            ratios[f"{name}_rps_ratio"] = summary[name]["rps"] / bare_s["rps"]
+            ratios[f"{name}_p99_ratio"] = summary[name]["p99_ms"] / bare_s["p99_ms"]
+            ratios[f"{name}_cpu_ratio"] = bare_s["cpu_us_per_request"] / summary[name]["cpu_us_per_request"]
         print_tables(summary, ratios, args.rounds)
         load_after = os.getloadavg()
         print(f"machine: {os.cpu_count()} CPUs, load average (1, 5, 15 min) before"

@@ -40,15 +40,15 @@ class LibraryController(Controller):
 
     @get("/articles", summary="Articles and activities: by topic, or searched")
     async def articles(
-        self, request: Request, db_session: DB,
+        self, request: Request,
         topic: Annotated[str | None, Parameter(max_length=40)] = None,
         q: Annotated[str | None, Parameter(max_length=200)] = None,
         sort: Annotated[str, Parameter(pattern="^(title|popular)$")] = "title",
         limit: Annotated[int | None, Parameter(ge=1, le=100)] = None,
     ) -> dict[str, Any]:
-        items, intent = await services.find_articles(db_session, reader=reader_of(request), topic=topic, q=q,
-                                                     sort=sort, limit=limit,
-                                                     content_dir=request.app.state.settings.content_dir)
+        items, intent = await services.find_articles_cached(
+            request.app.state.sessionmaker, reader=reader_of(request), topic=topic, q=q, sort=sort, limit=limit,
+            content_dir=request.app.state.settings.content_dir)
         answer: dict[str, Any] = {"items": items, "total": len(items)}
         if intent.risk:  # the search itself suggests the reader may not be safe: help comes first
             answer["support"] = SEARCH_SUPPORT

@@ -109,6 +109,29 @@ _vocab_cache: tuple[float, frozenset[str], tuple[str, ...]] | None = None
 def forget_library_caches() -> None:
     global _topics_cache, _vocab_cache, _synonyms_cache
     _topics_cache = _vocab_cache = _synonyms_cache = None
+    _results_cache.clear()
+    _corrections.clear()
+
+
+# Library lists and searches, remembered per worker: the library changes only on import.
+_results_cache: dict[tuple[Any, ...], tuple[float, list[dict[str, Any]], Intent]] = {}
+_RESULTS_MAX = 5000
+
+
+async def find_articles_cached(sessionmaker: Any, *, reader: Reader, topic: str | None, q: str | None,
+                               sort: str, limit: int | None, content_dir: Path) -> tuple[list[dict[str, Any]], Intent]:
+    """find_articles, remembered for _CACHE_SECONDS (no database session on a hit)."""
+    key = (reader.age, topic, " ".join((q or "").lower().split()), sort, limit)
+    hit = _results_cache.get(key)
+    if hit is not None and hit[0] > time.monotonic() and sort != "popular":
+        return hit[1], hit[2]
+    async with sessionmaker() as db:
+        items, intent = await find_articles(db, reader=reader, topic=topic, q=q, sort=sort, limit=limit,
+                                            content_dir=content_dir)
+    if len(_results_cache) >= _RESULTS_MAX:
+        _results_cache.clear()
+    _results_cache[key] = (time.monotonic() + _CACHE_SECONDS, items, intent)
+    return items, intent
 
 
 async def list_topics(db: AsyncSession) -> list[dict[str, str]]:
@@ -176,16 +199,24 @@ def query_intent(query: str, content_dir: Path) -> Intent:
     return Intent(frozenset(articles), frozenset(topics), risk)
 
 
+_corrections: dict[str, str] = {}
+
+
 async def correct_query(db: AsyncSession, query: str) -> list[str]:
-    """The words of a query, each misspelt one replaced by the nearest library word."""
+    """The words of a query, each misspelt one replaced by the nearest library word
+    (each correction is worked out once per worker)."""
     known, ordered = await _vocabulary(db)
     words = []
     for word in _WORD.findall(query.lower())[:12]:
         if len(word) < 4 or word in known:
             words.append(word)
             continue
-        close = difflib.get_close_matches(word, ordered, n=1, cutoff=0.72)
-        words.append(close[0] if close else word)
+        if word not in _corrections:
+            close = difflib.get_close_matches(word, ordered, n=1, cutoff=0.72)
+            if len(_corrections) > 20_000:
+                _corrections.clear()
+            _corrections[word] = close[0] if close else word
+        words.append(_corrections[word])
     return words
 
 

@@ -57,7 +57,6 @@ class ServiceController(Controller):
     async def list_services(
         self,
         request: Request,
-        db_session: DB,
         topic: Annotated[str | None, Parameter(max_length=40)] = None,
         thrive: Annotated[str | None, Parameter(max_length=30)] = None,
         open_now: Annotated[
@@ -72,12 +71,14 @@ class ServiceController(Controller):
         extended: Annotated[bool, Parameter(description="counsellors: a care leaver or EHCP")] = False,
     ) -> ServiceList:
         user = request.scope["user"]
+        sessionmaker = request.app.state.sessionmaker
         if user.role == "young_person":
             audience = services.audience_of_young_person(user)
         else:
-            audience = await services.audience_for_counsellor(db_session, council or None, age, extended)
-        items = await services.services_for(
-            db_session, audience, topic=topic, thrive=thrive, open_now=_truthy(open_now)
+            async with sessionmaker() as db:
+                audience = await services.audience_for_counsellor(db, council or None, age, extended)
+        items = await services.services_for_cached(
+            sessionmaker, audience, topic=topic, thrive=thrive, open_now=_truthy(open_now)
         )
         return ServiceList(items=items, total=len(items))
 
