@@ -8,8 +8,11 @@
 //   are saved too.
 // - Nothing else from the API is ever cached (it may be private), and no non-GET request
 //   is ever cached.
+// - Web Push: `push` shows the payload's title and one line (tag "waymark", so a newer one
+//   replaces an older one; no vibration pattern, no image); `notificationclick` opens the
+//   payload's url in Waymark (an open window is asked to go there, else a new one opens).
 
-const VERSION = '2026-11-22.2';
+const VERSION = '2026-11-22.4';
 const SHELL_CACHE = `waymark-shell-${VERSION}`;
 const API_CACHE = 'waymark-api-v1'; // the app deletes every "waymark-api*" cache on log-out
 const NETWORK_TIMEOUT_MS = 6000; // on a slow connection, fall back to a saved copy after this
@@ -27,6 +30,7 @@ const SHELL_FILES = [
   'js/chat-ui.js',
   'js/crisis.js',
   'js/outbox.js',
+  'js/push.js',
   'js/quick-exit.js',
   'js/risk-check.js',
   'js/session.js',
@@ -35,16 +39,19 @@ const SHELL_FILES = [
   'js/screens/chat.js',
   'js/screens/council.js',
   'js/screens/counsellor.js',
+  'js/screens/forums.js',
   'js/screens/home.js',
   'js/screens/journal.js',
   'js/screens/library.js',
   'js/screens/login.js',
+  'js/screens/moderation.js',
   'js/screens/recover.js',
   'js/screens/recovery-code.js',
   'js/screens/services.js',
   'js/screens/signup.js',
   'js/screens/staff.js',
   'js/screens/talk.js',
+  'js/screens/thread.js',
   'js/screens/welcome.js',
 ];
 
@@ -175,3 +182,51 @@ async function networkFirst(request) {
     clearTimeout(timer);
   }
 }
+
+// --- Web Push ------------------------------------------------------------------------------
+
+const NOTIFICATION_TAG = 'waymark';
+
+/** Only a Waymark address: the hash route of a same-origin URL, or the start. */
+function notificationTarget(url) {
+  try {
+    const target = new URL(url || './', SCOPE);
+    if (target.origin !== self.location.origin) return { href: SCOPE, hash: '' };
+    const hash = target.hash.startsWith('#/') ? target.hash : '';
+    return { href: new URL(`./${hash}`, SCOPE).href, hash };
+  } catch {
+    return { href: SCOPE, hash: '' };
+  }
+}
+
+self.addEventListener('push', (event) => {
+  let payload = {};
+  try {
+    payload = event.data ? event.data.json() : {};
+  } catch {
+    payload = { body: event.data ? event.data.text() : '' };
+  }
+  const title = typeof payload.title === 'string' && payload.title ? payload.title.slice(0, 60) : 'Waymark';
+  const body = typeof payload.body === 'string' ? payload.body.slice(0, 200) : '';
+  event.waitUntil(self.registration.showNotification(title, {
+    body,
+    tag: NOTIFICATION_TAG,
+    data: { url: typeof payload.url === 'string' ? payload.url : '/' },
+  }));
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const { href, hash } = notificationTarget(event.notification.data && event.notification.data.url);
+  event.waitUntil((async () => {
+    const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+    const open = windows.find((c) => c.url.startsWith(SCOPE));
+    if (open) {
+      await open.focus();
+      // The app changes screen itself (replacing the history entry, as every navigation does).
+      if (hash) open.postMessage({ type: 'open', hash });
+      return;
+    }
+    await self.clients.openWindow(href);
+  })());
+});

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, delete, get, post, put
+from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.params import Dependency, Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -69,7 +69,7 @@ class ServiceController(Controller):
             int | None, Parameter(ge=0, le=30, description="counsellors: the young person's age")
         ] = None,
         extended: Annotated[bool, Parameter(description="counsellors: a care leaver or EHCP")] = False,
-    ) -> ServiceList:
+    ) -> Response[ServiceList]:
         user = request.scope["user"]
         sessionmaker = request.app.state.sessionmaker
         if user.role == "young_person":
@@ -77,10 +77,10 @@ class ServiceController(Controller):
         else:
             async with sessionmaker() as db:
                 audience = await services.audience_for_counsellor(db, council or None, age, extended)
-        items = await services.services_for_cached(
+        encoded = await services.services_answer_json(
             sessionmaker, audience, topic=topic, thrive=thrive, open_now=_truthy(open_now)
         )
-        return ServiceList(items=items, total=len(items))
+        return Response(encoded, media_type="application/json")
 
     @get("/{service_id:str}", guards=[requires_reader], summary="One service (for sharing it in a chat)")
     async def one_service(self, request: Request, db_session: DB, service_id: str) -> ServiceItem:

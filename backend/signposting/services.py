@@ -368,8 +368,31 @@ DIRECTORY_CACHE_SECONDS = 30.0
 _directory_cache: dict[str | None, tuple[float, list[DirectoryService]]] = {}
 
 
+_answers_cache: dict[tuple[Any, ...], bytes] = {}
+
+
 def forget_directory_cache() -> None:
     _directory_cache.clear()
+    _answers_cache.clear()
+
+
+async def services_answer_json(
+    sessionmaker: Any, audience: Audience, *, topic: str | None, thrive: str | None, open_now: bool,
+) -> bytes:
+    """The encoded `{items, total}` for an audience. "Open now" changes at most on the
+    minute, so an answer is kept until the minute turns (and never past the row cache)."""
+    now = london_now()
+    key = (audience, topic, thrive, open_now, now.strftime("%Y%m%d%H%M"))
+    hit = _answers_cache.get(key)
+    cached_rows = _directory_cache.get(audience.council_code)
+    if hit is not None and cached_rows is not None and cached_rows[0] > time.monotonic():
+        return hit
+    items = await services_for_cached(sessionmaker, audience, topic=topic, thrive=thrive, open_now=open_now, now=now)
+    encoded = msgspec.json.encode({"items": items, "total": len(items)})
+    if len(_answers_cache) > 5000:
+        _answers_cache.clear()
+    _answers_cache[key] = encoded
+    return encoded
 
 
 async def _active_rows(sessionmaker: Any, council_code: str | None) -> list[DirectoryService]:

@@ -7,7 +7,7 @@
 
 import { setQuickExitEnabled } from './quick-exit.js';
 import { h, screenHeading, setTitle, backLink } from './ui.js';
-import { loadUser, saveUser, logOut, isStaff, COUNCIL_ROLES } from './session.js';
+import { loadUser, saveUser, logOut, isStaff, COUNCIL_ROLES, MODERATION_ROLES } from './session.js';
 
 /** path (first segment) → screen module and who may see it. */
 const ROUTES = {
@@ -16,7 +16,9 @@ const ROUTES = {
   login: { module: 'login', access: 'signed-out' },
   recover: { module: 'recover', access: 'signed-out' },
   home: { module: 'home', access: 'young-person' },
-  journal: { module: 'journal', access: 'young-person', nav: 'journal' },
+  journal: { module: 'journal', access: 'young-person', nav: 'home' }, // reached from Home
+  forums: { module: 'forums', access: 'young-person', nav: 'forums' },
+  threads: { module: 'thread', access: 'young-person', nav: 'forums' },
   talk: { module: 'talk', access: 'anyone', nav: 'talk' },
   chat: { module: 'chat', access: 'anyone', nav: 'talk' },
   library: { module: 'library', access: 'anyone', nav: 'library' },
@@ -25,6 +27,7 @@ const ROUTES = {
   services: { module: 'services', access: 'anyone', nav: 'services' },
   council: { module: 'council', access: 'council' },
   counsellor: { module: 'counsellor', access: 'counsellor' },
+  moderation: { module: 'moderation', access: 'moderation' },
   staff: { module: 'staff', access: 'staff' },
 };
 
@@ -97,7 +100,10 @@ function updateShell() {
       if (COUNCIL_ROLES.has(user.role)) {
         links.push(h('li', {}, h('a', { href: '#/council', 'data-nav': 'council' }, 'Council services')));
       }
-      // Later: moderation queue, reports and admin links go here.
+      if (MODERATION_ROLES.has(user.role)) {
+        links.push(h('li', {}, h('a', { href: '#/moderation', 'data-nav': 'moderation' }, 'Moderation')));
+      }
+      // Later: reports and admin links go here.
       links.push(h('li', {}, h('button', { type: 'button', class: 'btn btn-quiet btn-small', onclick: doLogOut }, 'Log out')));
       staffNav.append(h('ul', {}, links));
     }
@@ -170,6 +176,9 @@ function guard(route) {
     case 'counsellor':
       if (!user) return '#/login';
       return user.role === 'counsellor' ? null : landingFor(user);
+    case 'moderation':
+      if (!user) return '#/login';
+      return MODERATION_ROLES.has(user.role) ? null : landingFor(user);
     default:
       return null;
   }
@@ -302,6 +311,11 @@ async function start() {
 
   if ('serviceWorker' in navigator) {
     navigator.serviceWorker.register('sw.js').catch(() => { /* the app still works online */ });
+    // A tapped notification asks an open Waymark to show a screen (sw.js, notificationclick).
+    navigator.serviceWorker.addEventListener('message', (event) => {
+      const data = event.data || {};
+      if (data.type === 'open' && typeof data.hash === 'string' && data.hash.startsWith('#/')) navigate(data.hash);
+    });
   }
 
   state.user = await loadUser();

@@ -16,7 +16,12 @@
 //   few seconds, until the socket works again.
 //
 // Events (on(type, fn)): state ({state}), open, queue, assigned, message, ack, failed
-// ({client_id, detail, code, item}), typing, ended, queue_changed, error, poll, closed.
+// ({client_id, detail, code, item}), typing, ended, queue_changed, error, poll, closed,
+// and the staff notices safeguarding_alert (counsellors: {id}) and moderation_item
+// (moderators, on /api/v1/moderation/ws: {id, risk_level, status}).
+//
+// `new ChatConnection({ path: '/api/v1/moderation/ws' })` uses the same reconnecting socket
+// for the moderators' console (it only listens: no chats, no outbox).
 
 import { api, ApiError, newClientId } from './api.js';
 
@@ -44,18 +49,23 @@ function loadOutbox() {
   }
 }
 
-function socketUrl() {
+const CHAT_SOCKET_PATH = '/api/v1/chat/ws';
+
+function socketUrl(path = CHAT_SOCKET_PATH) {
   const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${window.location.host}/api/v1/chat/ws`;
+  return `${scheme}//${window.location.host}${path}`;
 }
 
 export class ChatConnection {
-  constructor() {
+  /** `path`: the socket to use (the chat's by default). */
+  constructor({ path = CHAT_SOCKET_PATH } = {}) {
+    this.path = path;
     this.ws = null;
     this.state = 'idle'; // idle | connecting | open | reconnecting | offline | closed
     this.handlers = new Map();
     this.sessions = new Map(); // session id → { lastSeq, seqs: Set, ended }
-    this.outbox = loadOutbox();
+    this.listenOnly = path !== CHAT_SOCKET_PATH; // e.g. the moderators' socket: no chats, no outbox
+    this.outbox = this.listenOnly ? [] : loadOutbox();
     this.delay = MIN_DELAY_MS;
     this.failures = 0;
     this.timer = null;
@@ -158,7 +168,7 @@ export class ChatConnection {
     this.setState(this.failures || this.fallback ? 'reconnecting' : 'connecting');
     let ws;
     try {
-      ws = new WebSocket(socketUrl());
+      ws = new WebSocket(socketUrl(this.path));
     } catch {
       this.onSocketFailed(false);
       return;
@@ -434,6 +444,8 @@ export class ChatConnection {
       case 'assigned':
       case 'typing':
       case 'queue_changed':
+      case 'safeguarding_alert':
+      case 'moderation_item':
         this.emit(frame.type, frame);
         return;
       default:
@@ -463,6 +475,7 @@ export class ChatConnection {
   }
 
   saveOutbox() {
+    if (this.listenOnly) return;
     try {
       if (this.outbox.length) {
         sessionStorage.setItem(OUTBOX_KEY, JSON.stringify(this.outbox.map(({ sentAt, ...rest }) => rest)));

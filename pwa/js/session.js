@@ -6,6 +6,7 @@
 
 import { api, ApiError } from './api.js';
 import { OUTBOX_DB, flushOutbox } from './outbox.js';
+import { turnOffPush } from './push.js';
 
 const USER_KEY = 'waymark.user';
 /**
@@ -18,6 +19,7 @@ export const API_CACHE_PREFIX = 'waymark-api';
 
 export const STAFF_ROLES = new Set(['counsellor', 'moderator', 'council_admin', 'admin']);
 export const COUNCIL_ROLES = new Set(['council_admin', 'admin']);
+export const MODERATION_ROLES = new Set(['moderator', 'admin']);
 
 export function isStaff(user) {
   return Boolean(user && STAFF_ROLES.has(user.role));
@@ -105,6 +107,9 @@ export async function logOut() {
   if (navigator.onLine !== false) {
     await Promise.race([flushOutbox().catch(() => 0), new Promise((r) => { setTimeout(r, 4000); })]);
   }
+  // Notifications belong to this person: stop them on this device (and tell the server,
+  // while the session still exists), so the next person on this phone doesn't get them.
+  await Promise.race([turnOffPush().catch(() => {}), new Promise((r) => { setTimeout(r, 2000); })]);
   let reached = true;
   try {
     await api('/auth/logout', { method: 'POST' });

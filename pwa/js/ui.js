@@ -317,3 +317,37 @@ export function fill(el, ...children) {
   appendChildren(el, children);
   return el;
 }
+
+/**
+ * "just now", "5 minutes ago", "3 hours ago", "yesterday", "4 days ago", then the date.
+ * From an ISO date-time; '' when it can't be read.
+ */
+export function timeAgo(iso, now = new Date()) {
+  const when = new Date(iso);
+  if (Number.isNaN(when.getTime())) return '';
+  const seconds = Math.max(0, (now.getTime() - when.getTime()) / 1000);
+  if (seconds < 60) return 'just now';
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${plural(minutes, 'minute', 'minutes')} ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${plural(hours, 'hour', 'hours')} ago`;
+  const days = Math.round((Date.parse(`${londonDay(now)}T12:00:00Z`) - Date.parse(`${londonDay(when)}T12:00:00Z`)) / 86400000);
+  if (days <= 1) return 'yesterday';
+  if (days < 7) return `${days} days ago`;
+  return formatDate(iso);
+}
+
+/** "5 minutes", "2 hours 10 minutes": how long something has waited, from an ISO date-time. */
+export function waitedSince(iso, now = new Date()) {
+  const when = new Date(iso);
+  if (Number.isNaN(when.getTime())) return '';
+  const minutes = Math.floor(Math.max(0, now.getTime() - when.getTime()) / 60000);
+  if (minutes < 1) return 'under a minute';
+  if (minutes < 60) return plural(minutes, 'minute', 'minutes');
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) {
+    const rest = minutes % 60;
+    return `${plural(hours, 'hour', 'hours')}${rest ? ` ${plural(rest, 'minute', 'minutes')}` : ''}`;
+  }
+  return plural(Math.floor(hours / 24), 'day', 'days');
+}

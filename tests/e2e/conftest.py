@@ -38,3 +38,47 @@ def phone(browser, server):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def new_context(browser, server):
+    """Make more browser contexts (closed after the test): ``new_context(size=DESKTOP, mobile=False)``."""
+    contexts = []
+
+    def make(size: dict[str, int] = PHONE, mobile: bool = True):
+        context = browser.new_context(viewport=size, base_url=server.base_url, service_workers="allow",
+                                      is_mobile=mobile, has_touch=mobile)
+        context.route("https://www.bbc.co.uk/**", lambda route: route.fulfill(
+            status=200, content_type="text/html", body="<html><title>BBC Weather</title><body>Weather</body></html>"))
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def desktop(new_context):
+    """A desktop-sized page (1280×900) on the app, in its own context."""
+    return new_context(DESKTOP, mobile=False).new_page()
+
+
+def sign_in(page, client, path: str = "/#/home") -> None:
+    """Sign ``page``'s context in as an existing signed-in ``Client`` (its session and CSRF
+    cookies, for the server's host), then load the app at ``path``."""
+    base = str(client.http.base_url).rstrip("/")
+    cookies = [{"name": c.name, "value": c.value, "url": base,
+                "httpOnly": c.name == "waymark_session", "sameSite": "Lax"}
+               for c in client.http.cookies.jar if c.name in ("waymark_session", "csrftoken")]
+    assert any(c["name"] == "waymark_session" for c in cookies), "the client is not signed in"
+    page.context.add_cookies(cookies)
+    page.goto(path)
+
+
+def wait_for_service_worker(page) -> None:
+    """Wait until the service worker is active, then reload once so it controls the page."""
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.ready.then(() => true)",
+                           timeout=30_000)
+    page.reload()
+    page.wait_for_function("() => Boolean(navigator.serviceWorker.controller)", timeout=30_000)

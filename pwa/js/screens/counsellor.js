@@ -8,11 +8,15 @@
 //   typing, an "At risk" badge with the level when a message carries `risk`, "Share a
 //   service" (the chat's council's services; hidden when the directory can't answer), and
 //   "End chat" with private case notes and a risk level → POST /chat/sessions/{id}/end.
+// - Safeguarding alerts (GET /safeguarding/alerts?status=open): forum posts a moderator (or
+//   the engine, for risk to life) passed to the counsellors — the post, its author, risk,
+//   the note and when; "Acknowledge" with an optional note. Refreshed live on
+//   `safeguarding_alert` frames from the chat socket, and with the queue.
 // The socket and outbox are ../chat-connection.js, shared with the young person's chat.
 
 import { api, ApiError, errorMessage } from '../api.js';
 import {
-  h, screenHeading, setTitle, backLink, button, field, uid, fill, srOnly, plural, londonTime,
+  h, screenHeading, setTitle, backLink, button, field, uid, fill, srOnly, plural, londonTime, timeAgo,
 } from '../ui.js';
 import { ChatConnection } from '../chat-connection.js';
 import { MessageLog } from '../chat-ui.js';
@@ -68,6 +72,7 @@ class CounsellorConsole {
     this.connectionLine = h('p', { class: 'connection-line', role: 'status' });
     this.chatsArea = h('div', { class: 'console-chats' });
     this.noChats = h('p', { class: 'console-empty' }, "You're not in any chats. Take one from the queue when you're ready.");
+    this.alerts = new SafeguardingPanel(this);
 
     root.append(
       backLink(ctx.back('#/staff'), 'Staff home'),
@@ -75,6 +80,7 @@ class CounsellorConsole {
       this.connectionLine,
       h('section', { class: 'console-card console-bar', 'aria-labelledby': 'avail-title' },
         h('h2', { id: 'avail-title' }, 'Your availability'), this.availabilityBox),
+      this.alerts.el,
       h('div', { class: 'console' },
         h('div', { class: 'console-side' },
           h('section', { class: 'console-card', 'aria-labelledby': 'queue-title' },
@@ -98,7 +104,8 @@ class CounsellorConsole {
     const conn = new ChatConnection();
     this.conn = conn;
     conn.on('queue_changed', () => this.loadQueue());
-    conn.on('open', () => { this.loadQueue(); this.loadSessions(); });
+    conn.on('open', () => { this.loadQueue(); this.loadSessions(); this.alerts.load(); });
+    conn.on('safeguarding_alert', () => this.alerts.load());
     conn.on('message', (m) => {
       const panel = this.panels.get(String(m.session_id));
       if (panel) panel.onMessage(m);
@@ -124,6 +131,7 @@ class CounsellorConsole {
     const timer = window.setInterval(() => {
       if (!this.ctx.isCurrent()) return;
       this.loadQueue();
+      this.alerts.load();
     }, QUEUE_REFRESH_MS);
     const stopWhenLeft = () => {
       if (this.ctx.isCurrent()) return;
@@ -133,7 +141,7 @@ class CounsellorConsole {
     };
     window.addEventListener('hashchange', stopWhenLeft);
 
-    await Promise.all([this.loadQueue(), this.loadSessions(), this.loadAvailability()]);
+    await Promise.all([this.loadQueue(), this.loadSessions(), this.loadAvailability(), this.alerts.load()]);
   }
 
   councilName(code) {
@@ -154,7 +162,9 @@ class CounsellorConsole {
     // Not in the contract yet: used when the backend answers it, otherwise what was last set here.
     try {
       const current = await api('/chat/availability');
-      if (current && current.status) this.drawAvailability(current);
+      // A choice made while this was loading wins: redrawing now would show the old status
+      // (and lose the "Saving…" line) although the new one is what the server keeps.
+      if (current && current.status && !this.availabilityChosen) this.drawAvailability(current);
     } catch { /* keep what we have */ }
   }
 
@@ -211,6 +221,7 @@ class CounsellorConsole {
   }
 
   async saveAvailability(status, maxConcurrent, result) {
+    this.availabilityChosen = true;
     const body = { status };
     const n = maxConcurrent ?? Number(this.limitField.control.value);
     if (Number.isInteger(n) && n >= 1 && n <= 10) body.max_concurrent = n;
@@ -572,5 +583,147 @@ class ChatPanel {
     this.endPanel.hidden = false;
     this.drawBadges();
     close.focus();
+  }
+}
+
+// --- safeguarding alerts ------------------------------------------------------------------
+
+const ALERT_RISK_LABELS = { none: 'No risk found', low: 'Low risk', medium: 'Medium risk', high: 'High risk', urgent: 'Urgent' };
+
+class SafeguardingPanel {
+  constructor(consoleRef) {
+    this.console = consoleRef;
+    this.cards = new Map(); // alert id → element (kept, so an open form survives a refresh)
+    this.first = true;
+    this.count = h('span', {}, '');
+    this.news = h('p', { class: 'alerts-news', 'aria-live': 'assertive', 'aria-atomic': 'true' });
+    this.list = h('ol', { class: 'alert-list' });
+    this.body = h('div', {}, h('p', { class: 'loading' }, 'Loading alerts…'));
+    this.el = h('section', { class: 'console-card alerts-card', 'aria-labelledby': 'alerts-title' },
+      h('h2', { id: 'alerts-title', tabindex: '-1' }, 'Safeguarding alerts ', this.count),
+      h('p', { class: 'meta' }, 'Forum posts passed to counsellors because the young person may not be safe. They are not on the boards.'),
+      this.news, this.body, this.list);
+  }
+
+  async load() {
+    if (this.loading) {
+      this.again = true;
+      return;
+    }
+    this.loading = true;
+    try {
+      const data = await api('/safeguarding/alerts', { query: { status: 'open' } });
+      this.draw((data && data.items) || [], data && data.total);
+    } catch (err) {
+      if (!this.cards.size) fill(this.body, h('p', {}, `We couldn't load the alerts. ${errorMessage(err)}`));
+    } finally {
+      this.loading = false;
+      if (this.again) {
+        this.again = false;
+        this.load();
+      }
+    }
+  }
+
+  draw(items, total) {
+    const seen = new Set();
+    const arrived = [];
+    let previous = null;
+    for (const alert of items) {
+      const id = String(alert.id);
+      seen.add(id);
+      let el = this.cards.get(id);
+      if (!el) {
+        el = this.card(alert);
+        this.cards.set(id, el);
+        if (!this.first) arrived.push(alert);
+      }
+      const wanted = previous ? previous.nextSibling : this.list.firstChild;
+      if (wanted !== el) this.list.insertBefore(el, wanted);
+      previous = el;
+    }
+    for (const [id, el] of [...this.cards]) {
+      if (seen.has(id) || el.dataset.busy === 'true') continue;
+      el.remove();
+      this.cards.delete(id);
+    }
+    const n = Number.isInteger(total) ? total : items.length;
+    this.count.textContent = `(${n})`;
+    this.el.classList.toggle('alerts-card-open', n > 0);
+    fill(this.body, n ? null : h('p', { class: 'console-empty' }, 'No open alerts.'));
+    if (arrived.length) {
+      this.news.textContent = arrived.length === 1
+        ? `New safeguarding alert: a post by ${arrived[0].author}.`
+        : `${arrived.length} new safeguarding alerts.`;
+    }
+    this.first = false;
+  }
+
+  card(alert) {
+    const level = (alert.risk && alert.risk.level) || 'none';
+    const titleId = uid('alert');
+    const message = h('p', { class: 'console-alert', role: 'alert' });
+    const tools = h('div', { class: 'alert-tools' });
+    const li = h('li', { class: `alert-item alert-item-${level}` },
+      h('article', { 'aria-labelledby': titleId },
+        h('div', { class: 'mod-badges' },
+          h('p', { class: `badge badge-level badge-level-${ALERT_RISK_LABELS[level] ? level : 'none'}` },
+            level === 'urgent' || level === 'high' ? h('span', { 'aria-hidden': 'true' }, '! ') : null,
+            ALERT_RISK_LABELS[level] || level)),
+        h('h3', { id: titleId, class: 'alert-title', tabindex: '-1' }, `Post by ${alert.author}`),
+        h('p', { class: 'meta' },
+          `In “${alert.thread_title || 'a thread'}” · ${this.console.councilName(alert.council_code)} · `,
+          h('time', { datetime: alert.created_at }, `raised ${timeAgo(alert.created_at)}`),
+          alert.created_at ? ` (${londonTime(alert.created_at)})` : ''),
+        h('blockquote', { class: 'alert-body' }, alert.body),
+        alert.note ? h('p', { class: 'alert-note' },
+          h('strong', {}, !alert.escalated_by || alert.escalated_by === 'A moderator' ? 'Note: ' : `Note from ${alert.escalated_by}: `),
+          alert.note) : null,
+        message, tools));
+    const open = button(['Acknowledge', srOnly(`: post by ${alert.author}`)], { class: 'btn btn-primary btn-small' });
+    open.addEventListener('click', () => {
+      const note = field({
+        label: 'What you did (optional)', name: 'note', type: 'textarea',
+        hint: 'For example: "Read it. Will look out for them in chat." Only staff see this.', attrs: { maxlength: '2000', rows: '3' },
+      });
+      const send = button('Acknowledge', { type: 'submit', class: 'btn btn-primary btn-small' });
+      const cancel = button('Cancel', { class: 'btn btn-quiet btn-small' });
+      const form = h('form', { class: 'form', novalidate: true }, note.row, h('div', { class: 'actions actions-row' }, send, cancel));
+      cancel.addEventListener('click', () => { fill(tools, open); open.focus(); });
+      form.addEventListener('submit', async (event) => {
+        event.preventDefault();
+        send.disabled = true;
+        li.dataset.busy = 'true';
+        message.textContent = '';
+        try {
+          await api(`/safeguarding/alerts/${encodeURIComponent(alert.id)}/acknowledge`, {
+            method: 'POST', body: { note: note.control.value.trim() || null },
+          });
+          this.done(li, alert, 'Alert acknowledged.');
+        } catch (err) {
+          li.dataset.busy = 'false';
+          if (err instanceof ApiError && err.status === 409) {
+            this.done(li, alert, 'Someone has already acknowledged this alert.');
+            return;
+          }
+          send.disabled = false;
+          message.textContent = `We couldn't acknowledge it. ${errorMessage(err)}`;
+        }
+      });
+      fill(tools, form);
+      note.control.focus();
+    });
+    tools.append(open);
+    return li;
+  }
+
+  done(li, alert, text) {
+    const next = li.nextElementSibling || li.previousElementSibling;
+    li.remove();
+    this.cards.delete(String(alert.id));
+    this.news.textContent = text;
+    const heading = next && next.querySelector('h3');
+    (heading || this.el.querySelector('h2')).focus();
+    this.load();
   }
 }

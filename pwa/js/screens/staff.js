@@ -1,7 +1,7 @@
 // Staff home: where counsellors, moderators, council officers and admins start.
 
 import { h, screenHeading, setTitle } from '../ui.js';
-import { COUNCIL_ROLES } from '../session.js';
+import { COUNCIL_ROLES, MODERATION_ROLES } from '../session.js';
 
 const ROLE_NAMES = {
   counsellor: 'counsellor',
@@ -14,6 +14,13 @@ export function render(root, ctx) {
   setTitle('Staff home');
   const user = ctx.user;
   const links = [];
+  if (MODERATION_ROLES.has(user.role)) {
+    links.push(h('li', { class: 'tile' },
+      h('a', { href: '#/moderation', class: 'tile-link' }, 'Moderation'),
+      h('p', { class: 'tile-text' }, user.role === 'admin'
+        ? 'Review forum posts and reports, most urgent first. Watched words and forum settings.'
+        : 'Review forum posts and reports, most urgent first.')));
+  }
   if (COUNCIL_ROLES.has(user.role)) {
     links.push(h('li', { class: 'tile' },
       h('a', { href: '#/council', class: 'tile-link' }, 'Council services'),
@@ -22,12 +29,12 @@ export function render(root, ctx) {
   if (user.role === 'counsellor') {
     links.push(h('li', { class: 'tile' },
       h('a', { href: '#/counsellor', class: 'tile-link' }, 'Chats'),
-      h('p', { class: 'tile-text' }, 'Set your availability, see who is waiting, and chat with young people.')));
+      h('p', { class: 'tile-text' }, 'Set your availability, see who is waiting, chat with young people, and see safeguarding alerts.')));
     links.push(h('li', { class: 'tile' },
       h('a', { href: '#/services', class: 'tile-link' }, 'Local help'),
       h('p', { class: 'tile-text' }, 'The services young people can see.')));
   }
-  // PLACEHOLDER: moderation queue, commissioning reports, admin tools.
+  // PLACEHOLDER: commissioning reports, admin tools.
 
   root.append(
     screenHeading(`Hello, ${user.username}`),
