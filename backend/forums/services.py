@@ -386,6 +386,9 @@ async def read_thread(db: AsyncSession, thread_id: uuid.UUID, reader: CurrentUse
                                 "edited_by_moderator": post.edited_by_moderator}
         if post.author_id == reader.id and post.status != "published":
             item["moderator_message"] = post.moderator_message
+            # the author's own held post that showed risk: the PWA shows the support again
+            item["needs_support"] = post.status == "held" and bool(
+                {"risk_to_life", "self_harm"} & set(post.risk_categories or []))
         posts.append(item)
     return {"id": str(thread.id), "title": thread.title, "board": thread.board_slug,
             "author": author.username if author else FORMER_MEMBER, "status": thread.status,

@@ -487,7 +487,9 @@ def alert_out(alert: SafeguardingAlert, post: Post, thread: Thread, username: st
         "board": thread.board_slug, "body": post.body, "author": author_name(username), "council_code": council,
         "risk": {"level": post.risk_level, "categories": list(post.risk_categories or [])},
         "note": alert.note, "created_at": alert.created_at.isoformat(), "status": alert.status,
-        "escalated_by": creator_name.split()[0] if creator_name and creator_name.strip() else "A moderator",
+        "escalated_by": (None if alert.created_by is None
+                         else creator_name.split()[0] if creator_name and creator_name.strip() else "A moderator"),
+        "automatic": alert.created_by is None,  # raised by the engine for risk to life, not by a person
         "post_created_at": post.created_at.isoformat(), "post_status": post.status,
         "acknowledged_at": alert.acknowledged_at.isoformat() if alert.acknowledged_at else None,
         "acknowledge_note": alert.acknowledge_note,

@@ -181,7 +181,8 @@ def test_a_risky_post_is_held_with_support_and_never_shown_to_others(young_perso
     assert (row["status"], row["risk_level"]) == ("held", "urgent") and "risk_to_life" in row["risk_categories"]
     assert other.get(f"/api/v1/threads/{answer['id']}").status_code == 404
     assert answer["id"] not in thread_ids(other)
-    assert author.get(f"/api/v1/threads/{answer['id']}").json()["posts"][0]["status"] == "held"
+    own = author.get(f"/api/v1/threads/{answer['id']}").json()["posts"][0]
+    assert own["status"] == "held" and own["needs_support"] is True  # so the app shows help again
     # a risky reply to a published thread is held too, and still never shown
     _, tid = published_thread(young_person, moderator)
     held = reply(other, tid, body="honestly i want to die")

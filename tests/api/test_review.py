@@ -279,6 +279,7 @@ def test_risk_to_life_alerts_the_counsellors_without_waiting_for_a_moderator(you
     alerts = counsellor.get("/api/v1/safeguarding/alerts", params={"status": "open"}).json()["items"]
     alert = next(a for a in alerts if a["id"] == frame["id"])
     assert alert["post_id"] == risky["id"] and "automatically" in alert["note"]
+    assert alert["automatic"] is True and alert["escalated_by"] is None
     assert queue_item(moderator, risky["id"])["status"] == "held"  # a moderator still decides on the post
     again = moderator.post(f"/api/v1/moderation/items/{risky['id']}/decision", json={"action": "escalate"})
     assert again.status_code == 409 and again.json()["code"] == "already_escalated"
@@ -301,6 +302,7 @@ def test_escalation_alerts_the_counsellors(young_person, moderator, staff, serve
     assert alert["post_id"] == risky["id"] and alert["thread_id"] == risky["id"] and alert["body"] == SELF_HARM
     assert alert["author"] == author.user["username"] and alert["risk"]["level"] == "high"
     assert alert["note"] == "Risk to life, tonight. Please reach out." and alert["status"] == "open"
+    assert alert["automatic"] is False and alert["escalated_by"]
     assert alert["created_at"]
     # still held, still in the queue, never shown to others
     assert queue_item(moderator, risky["id"])["status"] == "held"
