@@ -351,3 +351,41 @@ export function waitedSince(iso, now = new Date()) {
   }
   return plural(Math.floor(hours / 24), 'day', 'days');
 }
+
+/**
+ * A modal "are you sure?" dialog. `onConfirm` runs when the person says yes (it handles
+ * its own errors); the dialog then closes. No, Escape and Cancel put focus back on `trigger`.
+ */
+export function confirmDialog({ trigger, title, text, yesLabel, noLabel, onConfirm, actionsClass = 'actions' }) {
+  const titleId = uid('confirm');
+  const yes = button(yesLabel, { variant: 'danger' });
+  const no = button(noLabel, { variant: 'secondary' });
+  // A modal dialog makes the page behind it inert, Quick exit included: so it brings its own.
+  const pageExit = document.getElementById('quick-exit');
+  const exit = pageExit && !pageExit.hidden
+    ? h('button', { type: 'button', class: 'btn btn-exit dialog-exit', 'data-quick-exit': '' }, 'Quick exit')
+    : null;
+  const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': titleId },
+    exit,
+    h('h2', { id: titleId }, title),
+    h('p', {}, text),
+    h('div', { class: actionsClass }, yes, no));
+  document.body.append(dialog);
+  const close = () => {
+    if (dialog.open) dialog.close();
+    dialog.remove();
+  };
+  dialog.addEventListener('cancel', () => { dialog.remove(); trigger?.focus(); });
+  no.addEventListener('click', () => { close(); trigger?.focus(); });
+  yes.addEventListener('click', async () => {
+    yes.disabled = true;
+    try {
+      await onConfirm();
+    } finally {
+      close();
+    }
+  });
+  if (typeof dialog.showModal === 'function') dialog.showModal();
+  else dialog.setAttribute('open', '');
+  no.focus();
+}

@@ -9,7 +9,7 @@ import uuid
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.conftest import DESKTOP, sign_in
+from tests.e2e.conftest import sign_in
 
 TIMEOUT = 20_000
 
@@ -32,12 +32,12 @@ def messages(where: Page | Locator, text: str) -> Locator:
 
 
 @pytest.mark.timeout(300)
-def test_a_chat_survives_the_phone_going_offline(phone: Page, new_context, young_person, staff) -> None:
+def test_a_chat_survives_the_phone_going_offline(phone: Page, desktop: Page, young_person, staff) -> None:
     topic = f"exams {uuid.uuid4().hex[:6]}"
 
     # --- the counsellor, on a desktop, says they are available --------------------------------
     jo = staff("counsellor", name="Jo Bloggs", key="e2e")
-    console = new_context(DESKTOP, mobile=False).new_page()
+    console = desktop
     sign_in(console, jo, "/#/counsellor")
     expect(console.get_by_role("heading", level=1, name="Chats")).to_be_visible(timeout=TIMEOUT)
     console.get_by_label("Available", exact=True).check()

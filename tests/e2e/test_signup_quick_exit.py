@@ -71,3 +71,17 @@ def test_the_layout_fits_a_phone(phone: Page) -> None:
     expect(phone.get_by_role("button", name="Quick exit")).to_be_visible()
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the page scrolls sideways at 360px ({width}px)"
+
+
+def test_quick_exit_still_works_inside_a_dialog(phone: Page, young_person) -> None:
+    """A modal dialog makes the page behind it inert, so it carries its own Quick exit."""
+    from tests.e2e.conftest import sign_in
+
+    yp = young_person()
+    entry = yp.post("/api/v1/journal", json={"body": "something private"}).json()
+    sign_in(phone, yp, f"/#/journal/entries/{entry['id']}")
+    phone.get_by_role("button", name="Delete").first.click()
+    dialog = phone.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name="Quick exit").click()
+    phone.wait_for_url(NEUTRAL_SITE)

@@ -9,7 +9,7 @@
 
 import { api, ApiError, errorMessage } from '../api.js';
 import {
-  h, screenHeading, setTitle, backLink, button, field, errorSummary, uid, londonWhen, fill,
+  h, screenHeading, setTitle, backLink, button, field, errorSummary, uid, londonWhen, fill, confirmDialog,
 } from '../ui.js';
 import { loadCrisisLines, crisisList, crisisBlock, dangerNow } from '../crisis.js';
 import { ChatConnection } from '../chat-connection.js';
@@ -445,39 +445,26 @@ class YoungPersonChat {
   }
 
   confirmLeave(trigger) {
-    const titleId = uid('leave');
-    const yes = button('Yes, leave the chat', { variant: 'danger' });
-    const no = button('Stay in the chat', { variant: 'secondary' });
     const name = this.counsellor || 'Your counsellor';
-    const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': titleId },
-      h('h2', { id: titleId }, 'Leave the chat?'),
-      h('p', {}, `${name} won't be able to reply after you leave. You can come back any time.`),
-      h('div', { class: 'actions' }, yes, no));
-    document.body.append(dialog);
-    const close = () => {
-      if (dialog.open) dialog.close();
-      dialog.remove();
-    };
-    dialog.addEventListener('cancel', () => { dialog.remove(); trigger.focus(); });
-    no.addEventListener('click', () => { close(); trigger.focus(); });
-    yes.addEventListener('click', async () => {
-      yes.disabled = true;
-      try {
-        await api('/chat/requests/current', { method: 'DELETE' });
-      } catch (err) {
-        if (!(err instanceof ApiError && err.status === 404)) {
-          close();
-          this.setLine(`We couldn't end the chat. ${errorMessage(err)}`);
-          trigger.focus();
-          return;
+    confirmDialog({
+      trigger,
+      title: 'Leave the chat?',
+      text: `${name} won't be able to reply after you leave. You can come back any time.`,
+      yesLabel: 'Yes, leave the chat',
+      noLabel: 'Stay in the chat',
+      onConfirm: async () => {
+        try {
+          await api('/chat/requests/current', { method: 'DELETE' });
+        } catch (err) {
+          if (!(err instanceof ApiError && err.status === 404)) {
+            this.setLine(`We couldn't end the chat. ${errorMessage(err)}`);
+            trigger.focus();
+            return;
+          }
         }
-      }
-      close();
-      this.showEnded(true);
+        this.showEnded(true);
+      },
     });
-    if (typeof dialog.showModal === 'function') dialog.showModal();
-    else dialog.setAttribute('open', '');
-    no.focus();
   }
 
   showEnded(byMe) {

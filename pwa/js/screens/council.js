@@ -5,7 +5,7 @@
 import { api, ApiError, errorMessage, fieldErrors } from '../api.js';
 import {
   h, screenHeading, setTitle, backLink, button, field, errorSummary, radioGroup, uid, srOnly, fill,
-  formatDate, THRIVE_LABELS, plural,
+  formatDate, THRIVE_LABELS, plural, confirmDialog,
 } from '../ui.js';
 
 const DAYS = [['mon', 'Mon', 'day'], ['tue', 'Tue', 'sday'], ['wed', 'Wed', 'nesday'], ['thu', 'Thu', 'rsday'],
@@ -148,35 +148,23 @@ class Console {
   }
 
   confirmRetire(service, trigger) {
-    const titleId = uid('retire');
-    const yes = button('Yes, retire it', { variant: 'danger' });
-    const no = button('Cancel', { variant: 'secondary' });
-    const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': titleId },
-      h('h2', { id: titleId }, `Retire ${service.name}?`),
-      h('p', {}, 'Young people will stop seeing it. The record is kept, and you can make it active again by editing it.'),
-      h('div', { class: 'actions actions-row' }, yes, no));
-    document.body.append(dialog);
-    const close = () => {
-      dialog.close();
-      dialog.remove();
-    };
-    dialog.addEventListener('cancel', () => { dialog.remove(); trigger?.focus(); });
-    no.addEventListener('click', () => { close(); trigger?.focus(); });
-    yes.addEventListener('click', async () => {
-      yes.disabled = true;
-      try {
-        await api(`${this.base}/${encodeURIComponent(service.id)}`, { method: 'DELETE' });
-        close();
-        this.showList(`${service.name} has been retired.`);
-        this.listTitle.focus();
-      } catch (err) {
-        close();
-        this.showAlert(`We couldn't retire ${service.name}. ${errorMessage(err)}`);
-      }
+    confirmDialog({
+      trigger,
+      title: `Retire ${service.name}?`,
+      text: 'Young people will stop seeing it. The record is kept, and you can make it active again by editing it.',
+      yesLabel: 'Yes, retire it',
+      noLabel: 'Cancel',
+      actionsClass: 'actions actions-row',
+      onConfirm: async () => {
+        try {
+          await api(`${this.base}/${encodeURIComponent(service.id)}`, { method: 'DELETE' });
+          this.showList(`${service.name} has been retired.`);
+          this.listTitle.focus();
+        } catch (err) {
+          this.showAlert(`We couldn't retire ${service.name}. ${errorMessage(err)}`);
+        }
+      },
     });
-    if (typeof dialog.showModal === 'function') dialog.showModal();
-    else dialog.setAttribute('open', '');
-    no.focus();
   }
 
   // --- export and import ---------------------------------------------------------------

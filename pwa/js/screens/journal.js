@@ -10,7 +10,7 @@
 import { api, ApiError, errorMessage, newClientId } from '../api.js';
 import {
   h, screenHeading, setTitle, backLink, button, field, errorSummary, uid, fill, srOnly, icon,
-  formatDate, londonTime, londonDay, plural,
+  formatDate, londonTime, londonDay, plural, confirmDialog,
 } from '../ui.js';
 import { crisisBlock, dangerNow } from '../crisis.js';
 import { sendOrQueue, listOutbox, flushOutbox, removeFromOutbox, OUTBOX_EVENT } from '../outbox.js';
@@ -566,37 +566,24 @@ class JournalScreen {
   }
 
   confirmDelete(entry, trigger, status) {
-    const titleId = uid('delete');
-    const yes = button('Yes, delete it', { variant: 'danger' });
-    const no = button('Keep it', { variant: 'secondary' });
-    const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': titleId },
-      h('h2', { id: titleId }, 'Delete this entry?'),
-      h('p', {}, "Once it's deleted, you can't get it back."),
-      h('div', { class: 'actions' }, yes, no));
-    document.body.append(dialog);
-    const close = () => {
-      if (dialog.open) dialog.close();
-      dialog.remove();
-    };
-    dialog.addEventListener('cancel', () => { dialog.remove(); trigger.focus(); });
-    no.addEventListener('click', () => { close(); trigger.focus(); });
-    yes.addEventListener('click', async () => {
-      yes.disabled = true;
-      try {
-        await api(`/journal/${encodeURIComponent(entry.id)}`, { method: 'DELETE' });
-        close();
-        this.ctx.navigate('#/journal/entries?deleted=1');
-      } catch (err) {
-        close();
-        fill(status, h('p', {}, err && err.offline
-          ? "You're offline, so the entry isn't deleted yet. Please try again when you're back online."
-          : `We couldn't delete the entry. ${errorMessage(err)}`));
-        trigger.focus();
-      }
+    confirmDialog({
+      trigger,
+      title: 'Delete this entry?',
+      text: "Once it's deleted, you can't get it back.",
+      yesLabel: 'Yes, delete it',
+      noLabel: 'Keep it',
+      onConfirm: async () => {
+        try {
+          await api(`/journal/${encodeURIComponent(entry.id)}`, { method: 'DELETE' });
+          this.ctx.navigate('#/journal/entries?deleted=1');
+        } catch (err) {
+          fill(status, h('p', {}, err && err.offline
+            ? "You're offline, so the entry isn't deleted yet. Please try again when you're back online."
+            : `We couldn't delete the entry. ${errorMessage(err)}`));
+          trigger.focus();
+        }
+      },
     });
-    if (typeof dialog.showModal === 'function') dialog.showModal();
-    else dialog.setAttribute('open', '');
-    no.focus();
   }
 
   // --- #/journal/goals ---------------------------------------------------------------------
