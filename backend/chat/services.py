@@ -8,6 +8,7 @@ announcement carries ids only; listeners read what they need from the tables.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import math
@@ -328,6 +329,10 @@ async def store_message(db: AsyncSession, session_id: uuid.UUID, user: CurrentUs
         raise Problem(400, "A message can't be empty.", code="empty")
     if len(body) > MAX_MESSAGE_CHARS:
         raise Problem(400, f"A message can be up to {MAX_MESSAGE_CHARS} characters.", code="too_long")
+    # Assess before taking the chat's row lock, and off the event loop: the engine may
+    # compile a rule on first use.
+    risk = (await asyncio.to_thread(assess_chat_message, body)
+            if user.role == "young_person" and body else "none")
     # Lock the chat row and read it fresh (the identity map may hold an older copy).
     session = (await db.execute(select(ChatSession).where(ChatSession.id == session_id).with_for_update()
                                 .execution_options(populate_existing=True))).scalars().first()
@@ -341,7 +346,6 @@ async def store_message(db: AsyncSession, session_id: uuid.UUID, user: CurrentUs
     if session.ended_at is not None:
         raise Problem(409, "This chat has ended.", code="ended")
     sender = sender_role(session, user)
-    risk = assess_chat_message(body) if sender == "young_person" and body else "none"
     now = utcnow()
     session.last_seq += 1
     session.last_message_at = now
