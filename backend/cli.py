@@ -103,6 +103,7 @@ def serve(args: argparse.Namespace) -> None:
         workers=workers, access_log=False, proxy_headers=True,
         forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         log_level=settings.log_level.lower(), timeout_graceful_shutdown=5,
+        ws_per_message_deflate=False,  # chat frames are short: deflate costs ~35 KiB a socket
     )
 
 

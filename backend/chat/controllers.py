@@ -146,8 +146,8 @@ async def serve_socket(socket: WebSocket, roles: frozenset[str]) -> None:
     conn = Connection(socket=socket, user=user)
     hub.add(conn)
     try:
-        if user.role == "young_person":
-            await hub.send_queue_positions()
+        if user.role == "young_person":  # their own place only; nothing changed for anyone else
+            await hub.send_queue_positions(tell_counsellors=False, only=user.id)
         while True:
             event = await socket.receive()
             if event["type"] == "websocket.disconnect":
@@ -220,7 +220,7 @@ async def handle_frame(hub: ChatHub, conn: Connection, raw: str) -> None:
             error["client_id"] = str(frame.get("client_id"))[:64]
         await conn.send(error)
     except Exception as exc:  # noqa: BLE001 - one bad frame must not close the socket
-        log.exception("chat frame failed: %s", type(exc).__name__)
+        log.warning("chat frame failed: %s", type(exc).__name__)
         error = {"type": "error", "code": "server_error", "session_id": str(session_id),
                  "detail": "Something went wrong on our side. Your message wasn't sent yet: we'll keep trying."}
         if frame.get("client_id"):

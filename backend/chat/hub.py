@@ -21,7 +21,7 @@ from typing import Any
 
 import asyncpg
 from litestar import WebSocket
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.accounts.auth import CurrentUser
@@ -151,8 +151,8 @@ class ChatHub:
                                                               "risk_level": event.get("l"), "status": event.get("st")})
             elif kind == "alert":  # a safeguarding alert for the counsellors
                 await self._to_roles({"counsellor"}, {"type": "safeguarding_alert", "id": event["i"]})
-        except Exception:  # noqa: BLE001 - one bad event must not stop the others
-            log.exception("chat event %s failed", kind)
+        except Exception as exc:  # noqa: BLE001 - one bad event must not stop the others
+            log.warning("chat event %s failed: %s", kind, type(exc).__name__)
 
     async def _participants_of(self, session_id: uuid.UUID) -> tuple[uuid.UUID | None, uuid.UUID | None]:
         if session_id not in self._participants:
@@ -217,14 +217,16 @@ class ChatHub:
             conn.delivered.pop(session_id, None)
         self._participants.pop(session_id, None)
 
-    async def send_queue_positions(self, tell_counsellors: bool = True) -> None:
-        """Tell every local waiting young person their place; tell counsellors the queue changed."""
+    async def send_queue_positions(self, tell_counsellors: bool = True, only: uuid.UUID | None = None) -> None:
+        """Tell local waiting young people their place (``only``: just that person, as on
+        connecting); tell counsellors the queue changed."""
         if not self.by_user:
             return
         async with self.sessionmaker() as db:
-            local_ids = list(self.by_user)
+            local_ids = [only] if only is not None else list(self.by_user)
             waiting = (await db.execute(select(ChatRequest.id, ChatRequest.young_person_id).where(
-                ChatRequest.status == "waiting", ChatRequest.young_person_id.in_(local_ids)))).all()
+                ChatRequest.status == "waiting",
+                ChatRequest.young_person_id == func.any(local_ids)))).all()
             positions = await services.queue_positions(db) if waiting else {}
             capacity = await services.current_capacity(db) if waiting else None
             lines = None
