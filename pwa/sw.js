@@ -4,7 +4,7 @@
 //   cache and served cache-first. Change VERSION whenever a shell file changes.
 // - Public API reads — /api/v1/articles*, /api/v1/topics, /api/v1/crisis-lines,
 //   /api/v1/councils — are network-first with a cache fallback, so the library and the
-//   crisis lines work offline. After install, the article list and the first 10 articles
+//   crisis lines work offline. After install, the article list and the 10 most-read articles
 //   are saved too.
 // - Nothing else from the API is ever cached (it may be private), and no non-GET request
 //   is ever cached.
@@ -12,7 +12,7 @@
 //   replaces an older one; no vibration pattern, no image); `notificationclick` opens the
 //   payload's url in Waymark (an open window is asked to go there, else a new one opens).
 
-const VERSION = '2026-11-22.6';
+const VERSION = '2026-11-22.7';
 const SHELL_CACHE = `waymark-shell-${VERSION}`;
 const API_CACHE = 'waymark-api-v1'; // the app deletes every "waymark-api*" cache on log-out
 const NETWORK_TIMEOUT_MS = 6000; // on a slow connection, fall back to a saved copy after this
@@ -105,9 +105,17 @@ async function precacheArticles() {
     await Promise.allSettled([save('/api/v1/topics'), save('/api/v1/crisis-lines')]);
     const listRes = await save('/api/v1/articles');
     if (!listRes.ok) return;
-    const data = await listRes.json();
+    // The most-read articles (a saved copy is not a read: the server is told not to count it).
+    const popular = await fetch(`/api/v1/articles?sort=popular&limit=${PRECACHE_ARTICLES}`,
+      { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+    const data = popular.ok ? await popular.json() : await listRes.clone().json();
     const slugs = ((data && data.items) || []).slice(0, PRECACHE_ARTICLES).map((a) => a.slug).filter(Boolean);
-    await Promise.allSettled(slugs.map((slug) => save(`/api/v1/articles/${encodeURIComponent(slug)}`)));
+    await Promise.allSettled(slugs.map(async (slug) => {
+      const path = `/api/v1/articles/${encodeURIComponent(slug)}`;
+      const res = await fetch(path, { credentials: 'same-origin',
+        headers: { Accept: 'application/json', 'X-Waymark-Precache': '1' } });
+      if (res.ok) await cache.put(path, res);
+    }));
   } catch {
     /* offline or the API is down: try again next time */
   }

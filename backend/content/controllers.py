@@ -55,5 +55,8 @@ class LibraryController(Controller):
         return answer
 
     @get("/articles/{slug:str}", summary="One article")
-    async def article(self, db_session: DB, slug: Annotated[str, Parameter(max_length=80)]) -> dict[str, Any]:
-        return await services.read_article_counting_view(db_session, slug)
+    async def article(self, request: Request, db_session: DB,
+                      slug: Annotated[str, Parameter(max_length=80)]) -> dict[str, Any]:
+        # The PWA saving a copy for offline use (X-Waymark-Precache) is not a read.
+        counted = request.headers.get("x-waymark-precache") != "1"
+        return await services.read_article_counting_view(db_session, slug, count=counted)

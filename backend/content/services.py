@@ -270,8 +270,10 @@ async def find_articles(db: AsyncSession, *, reader: Reader, topic: str | None, 
     return [_item(r) for r in (await db.execute(stmt)).all()], Intent()
 
 
-async def read_article_counting_view(db: AsyncSession, slug: str) -> dict[str, Any]:
-    stmt = (update(Article).where(Article.slug == slug).values(view_count=Article.view_count + 1)
+async def read_article_counting_view(db: AsyncSession, slug: str, count: bool = True) -> dict[str, Any]:
+    """One article; each read adds one to its anonymous view count (unless ``count`` is False)."""
+    stmt = (update(Article).where(Article.slug == slug)
+            .values(view_count=Article.view_count + (1 if count else 0))
             .returning(Article.slug, Article.title, Article.summary, Article.body_html, Article.topics,
                        Article.thrive, Article.min_age, Article.max_age, Article.reviewed_on,
                        Article.reading_minutes, Article.kind))

@@ -153,3 +153,14 @@ def test_each_article_follows_the_writing_rules(path: Path) -> None:
     unexpected = {n.strip() for n in numbers if re.search(r"\d{3}", n)} - ALLOWED_NUMBERS
     unexpected = {n for n in unexpected if not re.fullmatch(r"(1[0-9]|2[0-5])", n)}
     assert not unexpected, f"numbers that are not the allowed crisis lines: {unexpected}"
+
+
+def test_a_copy_saved_for_offline_is_not_counted_as_a_read(client: Client, database) -> None:
+    def views() -> int:
+        return database.query("SELECT view_count FROM article WHERE slug = 'grief-and-loss'")[0]["view_count"]
+
+    before = views()
+    assert client.get("/api/v1/articles/grief-and-loss", headers={"X-Waymark-Precache": "1"}).status_code == 200
+    assert views() == before
+    client.get("/api/v1/articles/grief-and-loss")
+    assert views() == before + 1
