@@ -24,7 +24,7 @@ import unicodedata
 __all__ = ["Normaliser", "TOKEN", "SPACED_LETTERS", "SEPARATOR"]
 
 # A word for l33t purposes: "!" and "|" count only between other word characters.
-TOKEN = r"[a-z0-9@$]+(?:[!|]+[a-z0-9@$]+)*"
+TOKEN = r"[a-z0-9@$]+(?:[!|]+[a-z0-9@$]+)*"  # noqa: S105 - a regex, not a password
 # Tokens that contain a l33t character (the only ones worth rewriting).
 _LEET_TOKEN = re.compile(
     r"(?<![a-z0-9@$])[a-z0-9@$]*(?:[0-9@$]|[!|]+(?=[a-z0-9@$]))[a-z0-9@$]*(?:[!|]+[a-z0-9@$]+)*")

@@ -11,10 +11,11 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 try:  # Python 3.11+
-    from re import _constants as _C, _parser as _P
+    from re import _constants as _C
+    from re import _parser as _P
 except ImportError:  # pragma: no cover - Python < 3.11
     import sre_constants as _C
     import sre_parse as _P
@@ -112,7 +113,7 @@ class _TooMany(Exception):
     pass
 
 
-@lru_cache(maxsize=None)
+@cache
 def prefixes(src: str, k: int = KEY) -> frozenset | None:
     """Every string of up to ``k`` characters a match of ``src`` can start with (a shorter
     one means the match may end there), or None if that cannot be told or is too many. A

@@ -49,7 +49,7 @@ def evaluate(items: list[dict], rules: Rules | None = None, context: dict | None
         if truth != found:
             errors.append({"text": it["text"], "want": sorted(truth), "got": list(v.categories),
                            "spans": [s.rule for s in v.spans]})
-    for c, n in counts.items():
+    for n in counts.values():
         n["support"] = n["tp"] + n["fn"]
         n["recall"] = n["tp"] / n["support"] if n["support"] else 1.0
         found = n["tp"] + n["fp"]

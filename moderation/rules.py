@@ -23,10 +23,10 @@ from __future__ import annotations
 import copy
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
 
 from .normalise import Normaliser
 from .patterns import WordIndex, watched_word_source, words_regex_source
@@ -178,7 +178,7 @@ class Rules:
                                                     "watched_word", self.watched_levels[w.action]))
              for w in words]) if words else None
 
-    def warm_up(self) -> "Rules":
+    def warm_up(self) -> Rules:
         """Compile every detector now rather than on first use (a few seconds): call it
         once at start-up, e.g. in a background thread, to avoid slow first posts."""
         for key in list(self.words_index.index):
@@ -187,21 +187,21 @@ class Rules:
 
     # -- construction -------------------------------------------------------------------
     @classmethod
-    def from_data(cls, docs: Iterable[dict]) -> "Rules":
+    def from_data(cls, docs: Iterable[dict]) -> Rules:
         return cls(merge_rule_data(docs))
 
     @classmethod
-    def from_dir(cls, path: str | Path = RULES_DIR) -> "Rules":
+    def from_dir(cls, path: str | Path = RULES_DIR) -> Rules:
         files = sorted(p for p in Path(path).iterdir()
                        if p.suffix in (".yaml", ".yml", ".json"))
         return cls.from_data(_load_file(p) for p in files)
 
     @classmethod
-    def default(cls) -> "Rules":
+    def default(cls) -> Rules:
         """The shipped rules (loaded and compiled once per process)."""
         return _default_rules()
 
-    def with_watched_words(self, words: Iterable[WatchedWord]) -> "Rules":
+    def with_watched_words(self, words: Iterable[WatchedWord]) -> Rules:
         """A new Rules with these admin watched words (replacing any set before)."""
         new = copy.copy(self)
         new._set_watched(tuple(words))

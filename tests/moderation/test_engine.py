@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from moderation import (CATEGORIES, LEVELS, Rules, Verdict, WatchedWord, assess,
-                        risk_vocabulary)
+from moderation import CATEGORIES, LEVELS, Rules, Verdict, WatchedWord, assess, risk_vocabulary
 from moderation.engine import _WORD_START
-from moderation.report import ORDINARY, evaluate, format_table, load, main as report_main
+from moderation.report import ORDINARY, evaluate, format_table, load
+from moderation.report import main as report_main
 
 HERE = Path(__file__).parent
 LABELLED = HERE / "labelled.jsonl"
@@ -387,7 +387,7 @@ def test_javascript_reference_check_agrees_with_python(tmp_path):
                          input="\n".join(json.dumps(t) for t in texts), text=True,
                          capture_output=True, check=True).stdout.splitlines()
     assert len(out) == len(texts)
-    for text, line in zip(texts, out):
+    for text, line in zip(texts, out, strict=True):
         py = {c for c in assess(text, {"kind": "journal"}).categories
               if c in ("risk_to_life", "self_harm")}
         assert set(json.loads(line)) == py, text
