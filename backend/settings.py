@@ -41,6 +41,7 @@ class Settings:
     rate_limit_per_minute: int = 600
     chat_long_wait_seconds: int = 20 * 60
     chat_sweep_seconds: float = 15.0
+    chat_db_pool_size: int = 4  # the chat hub's own asyncpg connections per worker
     access_log: bool = False
     # Keys for encrypting journal text at rest (urlsafe base64, 32 bytes each): the first
     # encrypts, all decrypt. Empty: development generates one into data_dir (see
@@ -75,6 +76,7 @@ def get_settings() -> Settings:
         rate_limit_per_minute=int(os.environ.get("WAYMARK_RATE_LIMIT_PER_MINUTE", "600")),
         chat_long_wait_seconds=int(os.environ.get("WAYMARK_CHAT_LONG_WAIT_SECONDS", str(20 * 60))),
         chat_sweep_seconds=float(os.environ.get("WAYMARK_CHAT_SWEEP_SECONDS", "15")),
+        chat_db_pool_size=int(os.environ.get("WAYMARK_CHAT_DB_POOL_SIZE", "4")),
         access_log=_bool("WAYMARK_ACCESS_LOG", False),
         encryption_keys=_encryption_keys(env),
     )

@@ -98,7 +98,8 @@ class ChatController(Controller):
     async def messages(self, request: Request, db_session: DB, session_id: uuid.UUID,
                        after_seq: Annotated[int, Parameter(ge=0)] = 0) -> dict[str, Any]:
         await services.session_for(db_session, session_id, request.scope["user"])
-        items = [services.message_out(m) for m in await services.messages_after(db_session, session_id, after_seq)]
+        conn = await services.driver_connection(db_session)
+        items = await services.messages_after(conn, session_id, after_seq)
         for item in items:
             item.pop("session_id")
         return {"items": items, "total": len(items)}
@@ -109,9 +110,10 @@ class ChatController(Controller):
         user = request.scope["user"]
         session = await services.session_for(db_session, session_id, user)
         attachment = await attachment_for(db_session, data.service_id) if services.sender_role(session, user) == "counsellor" else None
-        message, _ = await services.store_message(db_session, session_id, user, body=data.body,
+        conn = await services.driver_connection(db_session)
+        message, _ = await services.store_message(conn, session_id, user, body=data.body,
                                                   client_id=data.client_id, attachment=attachment)
-        return services.message_out(message)
+        return message
 
     @post("/sessions/{session_id:uuid}/end", guards=[requires_counsellor], status_code=HTTP_200_OK)
     async def end(self, request: Request, db_session: DB, session_id: uuid.UUID, data: EndIn | None = None) -> dict[str, Any]:
@@ -199,16 +201,13 @@ async def handle_frame(hub: ChatHub, conn: Connection, raw: str) -> None:
         if kind == "message":
             await _on_message(hub, conn, session_id, frame)
         elif kind == "typing":
-            async with hub.sessionmaker() as db:
-                await services.session_for(db, session_id, conn.user)
-                await services.announce(db, k="typing", s=session_id, u=conn.user.id)
-                await db.commit()
+            await hub.announce_typing(session_id, conn.user)
         elif kind == "resume":
             after = frame.get("after_seq", 0)
-            if not isinstance(after, int) or after < 0:
+            if not isinstance(after, int) or isinstance(after, bool) or after < 0:
                 raise Problem(400, "after_seq must be a whole number, 0 or more.", code="bad_frame")
-            async with hub.sessionmaker() as db:
-                await services.session_for(db, session_id, conn.user)
+            if conn.user.id not in await hub.participants_of(session_id):
+                raise Problem(404, "There is no such chat.")
             await hub.resume(conn, session_id, after)
         else:
             await conn.send({"type": "error", "detail": f"Unknown frame type {str(kind)[:40]!r}.", "code": "bad_frame"})
@@ -236,13 +235,11 @@ async def _on_message(hub: ChatHub, conn: Connection, session_id: uuid.UUID, fra
         client_id = uuid.UUID(str(frame.get("client_id")))
     except ValueError as exc:
         raise Problem(400, "client_id must be a UUID made on your device.", code="bad_frame") from exc
-    async with hub.sessionmaker() as db:
-        session = await services.session_for(db, session_id, conn.user)
-        attachment = None
-        if frame.get("service_id") and services.sender_role(session, conn.user) == "counsellor":
+    attachment = None
+    if frame.get("service_id") and conn.user.role == "counsellor":
+        async with hub.sessionmaker() as db:
             attachment = await attachment_for(db, str(frame["service_id"])[:120])
-        message, _ = await services.store_message(db, session_id, conn.user, body=body, client_id=client_id,
-                                                  attachment=attachment)
-        seq = message.seq
-        await db.commit()  # stored before it is acknowledged or delivered
-    await conn.send({"type": "ack", "client_id": str(client_id), "seq": seq, "session_id": str(session_id)})
+    # Stored and committed (one round trip) before it is acknowledged or delivered.
+    message, _ = await hub.store_message(session_id, conn.user, body=body, client_id=client_id, attachment=attachment)
+    await conn.send({"type": "ack", "client_id": str(client_id), "seq": message["seq"], "session_id": str(session_id)})
+    await hub.deliver(session_id, message=message)  # this worker's sockets now; the others on NOTIFY

@@ -1,11 +1,18 @@
 """Real-time fan-out of chat events across worker processes.
 
 Each worker keeps one PostgreSQL connection that LISTENs on one channel
-(``waymark_events``) and reconnects when it drops. Notifications carry ids only. For a
-message, the worker reads every stored message after the last ``seq`` it delivered to
-each local socket of the chat's two people, and sends them in order: delivery is
-idempotent and gap-free, and a missed notification is made good by the next one, by the
-periodic sweep, or by the client's ``resume``.
+(``waymark_events``) and reconnects when it drops. Notifications carry ids only (the chat
+and the message's ``seq``). Delivery works per chat: one task at a time per chat on each
+worker sends every local socket of the chat's two people what it has not had yet, in
+``seq`` order, so delivery is idempotent and gap-free. The worker that stored a message
+sends it to its own sockets from hand (the message is committed by then); the other
+workers read the chat's new messages once per chat, not once per socket. A missed
+notification is made good by the next one, by the periodic sweep, or by the client's
+``resume``.
+
+The hot path (store, read, typing) uses a small asyncpg pool of the hub's own, apart from
+the ORM's pool that HTTP requests use, with a short acquire timeout (below uvicorn's
+20 s ping timeout), so a busy HTTP side cannot starve chat delivery.
 """
 
 from __future__ import annotations
@@ -32,6 +39,11 @@ from backend.chat.models import ChatRequest, ChatSession
 log = logging.getLogger("waymark.chat")
 
 
+ACQUIRE_TIMEOUT = 5.0  # seconds to wait for a pooled connection (uvicorn's ping timeout is 20 s)
+READ_BATCH = 500
+ANY_NEWER = 0  # a delivery wish that cannot skip the read: "whatever is new"
+
+
 @dataclass(eq=False)
 class Connection:
     """One open WebSocket of a signed-in person."""
@@ -39,25 +51,41 @@ class Connection:
     socket: WebSocket
     user: CurrentUser
     delivered: dict[uuid.UUID, int] = field(default_factory=dict)  # session id -> last seq sent
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    rewind: dict[uuid.UUID, int] = field(default_factory=dict)  # resume asked: start again after this seq
     closed: bool = False
 
     async def send(self, frame: dict[str, Any]) -> None:
+        await self.send_text(json.dumps(frame, default=str))
+
+    async def send_text(self, text: str) -> None:
         if self.closed:
             return
         try:
-            await self.socket.send_json(frame)
+            await self.socket.send_text(text)
         except Exception:  # noqa: BLE001 - a dead socket is cleaned up by its handler
             self.closed = True
 
 
+async def _init_connection(conn: asyncpg.Connection) -> None:
+    # The same jsonb convention as SQLAlchemy's asyncpg dialect (JSON text in, objects out),
+    # so services.store_message works on a connection from either pool.
+    await conn.set_type_codec("jsonb", encoder=lambda text: text, decoder=json.loads, schema="pg_catalog")
+
+
 class ChatHub:
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], dsn: str, sweep_seconds: float = 15.0) -> None:
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], dsn: str, sweep_seconds: float = 15.0,
+                 pool_size: int = 4) -> None:
         self.sessionmaker = sessionmaker
         self.sweep_seconds = sweep_seconds
         self.dsn = dsn
+        self.pool_size = pool_size
+        self.pool: asyncpg.Pool | None = None
         self.by_user: dict[uuid.UUID, set[Connection]] = defaultdict(set)
         self._participants: dict[uuid.UUID, tuple[uuid.UUID | None, uuid.UUID | None]] = {}
+        # Per chat, only while a delivery for it runs on this worker (bounded by chats in flight):
+        self._delivering: set[uuid.UUID] = set()
+        self._again: dict[uuid.UUID, int] = {}  # chat -> newest seq known (ANY_NEWER: read anyway)
+        self._ends: dict[uuid.UUID, str | None] = {}  # chat -> who ended it, until its sockets are told
         self._tasks: list[asyncio.Task] = []
         self._pending: set[asyncio.Task] = set()
         self._stopping = asyncio.Event()
@@ -66,6 +94,10 @@ class ChatHub:
     # --- lifecycle ---------------------------------------------------------------------------
 
     async def start(self) -> None:
+        # min_size=0: no connection is opened until the first chat needs one, so a worker
+        # starts even while PostgreSQL is still coming up.
+        self.pool = await asyncpg.create_pool(self.dsn, min_size=0, max_size=self.pool_size, init=_init_connection,
+                                              max_inactive_connection_lifetime=300, command_timeout=15)
         self._tasks = [asyncio.create_task(self._listen_forever()), asyncio.create_task(self._sweep_forever())]
 
     async def stop(self) -> None:
@@ -75,6 +107,13 @@ class ChatHub:
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+        if self.pool is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self.pool.close(), 5)
+
+    def _acquire(self) -> Any:
+        assert self.pool is not None, "the chat hub has not started"
+        return self.pool.acquire(timeout=ACQUIRE_TIMEOUT)
 
     async def _listen_forever(self) -> None:
         delay = 0.5
@@ -107,11 +146,16 @@ class ChatHub:
     async def _sweep_forever(self) -> None:
         while not self._stopping.is_set():
             await asyncio.sleep(self.sweep_seconds)
-            with contextlib.suppress(Exception):
+            try:
                 await self.resync_all()
+            except Exception as exc:  # noqa: BLE001 - the next sweep tries again
+                log.warning("chat sweep failed: %s", type(exc).__name__)
 
     def _on_notify(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:
-        task = asyncio.create_task(self.dispatch(json.loads(payload)))
+        self._spawn(self.dispatch(json.loads(payload)))
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.create_task(coro)
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
 
@@ -131,19 +175,45 @@ class ChatHub:
     def connection_count(self) -> int:
         return sum(len(c) for c in self.by_user.values())
 
+    # --- the chat's hot path -------------------------------------------------------------------
+
+    async def store_message(self, session_id: uuid.UUID, user: CurrentUser, *, body: str, client_id: uuid.UUID,
+                            attachment: dict[str, Any] | None) -> tuple[dict[str, Any], bool]:
+        body, risk = await services.checked_message(user, body, attachment)  # before a connection is taken
+        async with self._acquire() as conn:
+            return await services.store_checked_message(conn, session_id, user, body=body, risk=risk,
+                                                        client_id=client_id, attachment=attachment)
+
+    async def announce_typing(self, session_id: uuid.UUID, user: CurrentUser) -> None:
+        async with self._acquire() as conn:
+            await services.announce_typing(conn, session_id, user)
+
+    async def participants_of(self, session_id: uuid.UUID) -> tuple[uuid.UUID | None, uuid.UUID | None]:
+        """The chat's young person and counsellor (cached: they never change)."""
+        if session_id not in self._participants:
+            async with self._acquire() as conn:
+                row = await conn.fetchrow("SELECT young_person_id, counsellor_id FROM chat_session WHERE id = $1",
+                                          session_id)
+            if row is None:
+                return (None, None)
+            if len(self._participants) > 10_000:
+                self._participants.clear()  # bounded
+            self._participants[session_id] = (row[0], row[1])
+        return self._participants[session_id]
+
     # --- events ------------------------------------------------------------------------------
 
     async def dispatch(self, event: dict[str, Any]) -> None:
         kind = event.get("k")
         try:
             if kind == "message":
-                await self.deliver(uuid.UUID(event["s"]))
+                await self.deliver(uuid.UUID(event["s"]), newest=int(event.get("q") or ANY_NEWER))
             elif kind == "typing":
                 await self._typing(uuid.UUID(event["s"]), uuid.UUID(event["u"]))
             elif kind == "assigned":
                 await self._assigned(uuid.UUID(event["r"]), uuid.UUID(event["s"]))
             elif kind == "ended":
-                await self._ended(uuid.UUID(event["s"]), event.get("by"))
+                await self.deliver(uuid.UUID(event["s"]), ended_by=event.get("by") or "")
             elif kind == "queue":
                 await self.send_queue_positions()
             elif kind == "mod":  # a moderation item arrived or changed: every moderator console
@@ -154,38 +224,72 @@ class ChatHub:
         except Exception as exc:  # noqa: BLE001 - one bad event must not stop the others
             log.warning("chat event %s failed: %s", kind, type(exc).__name__)
 
-    async def _participants_of(self, session_id: uuid.UUID) -> tuple[uuid.UUID | None, uuid.UUID | None]:
-        if session_id not in self._participants:
-            async with self.sessionmaker() as db:
-                row = (await db.execute(select(ChatSession.young_person_id, ChatSession.counsellor_id)
-                                        .where(ChatSession.id == session_id))).first()
-            if row is None:
-                return (None, None)
-            if len(self._participants) > 10_000:
-                self._participants.clear()  # bounded
-            self._participants[session_id] = (row[0], row[1])
-        return self._participants[session_id]
-
     def _local(self, *user_ids: uuid.UUID | None) -> list[Connection]:
         return [c for uid in user_ids if uid for c in list(self.by_user.get(uid, ()))]
 
-    async def deliver(self, session_id: uuid.UUID, only: Connection | None = None) -> None:
-        conns = [only] if only else self._local(*await self._participants_of(session_id))
+    async def deliver(self, session_id: uuid.UUID, *, message: dict[str, Any] | None = None,
+                      newest: int = ANY_NEWER, ended_by: str | None = None) -> None:
+        """Send this worker's sockets of the chat everything they have not had yet.
+
+        ``message``: a message just stored here (sent from hand when every socket is up to
+        the one before it). ``newest``: the seq a notification announced (no read when every
+        socket has it). ``ended_by``: the chat ended; its sockets are told after its last
+        messages. One delivery runs per chat at a time; a call that arrives meanwhile makes
+        the running one go round again, so nothing is sent twice or out of order."""
+        if ended_by is not None:
+            self._ends[session_id] = ended_by
+        if message is not None:
+            newest = max(newest, message["seq"])
+        if session_id in self._delivering:
+            wanted = self._again.get(session_id)
+            self._again[session_id] = ANY_NEWER if ANY_NEWER in (wanted, newest) else max(wanted or 0, newest)
+            return
+        self._delivering.add(session_id)
+        try:
+            while True:
+                await self._deliver_once(session_id, message, newest)
+                if session_id not in self._again:
+                    return
+                message, newest = None, self._again.pop(session_id)
+        finally:
+            self._delivering.discard(session_id)
+            self._again.pop(session_id, None)
+
+    async def _deliver_once(self, session_id: uuid.UUID, message: dict[str, Any] | None, newest: int) -> None:
+        conns = self._local(*await self.participants_of(session_id))
         for conn in conns:
-            async with conn.lock:
-                after = conn.delivered.get(session_id)
-                async with self.sessionmaker() as db:
-                    if after is None:  # first news of this chat on this socket: from the start
-                        after = 0
-                    messages = await services.messages_after(db, session_id, after)
-                for m in messages:
-                    await conn.send({"type": "message", **services.message_out(m)})
-                    conn.delivered[session_id] = m.seq
+            if session_id in conn.rewind:
+                conn.delivered[session_id] = conn.rewind.pop(session_id)
+        ending = session_id in self._ends
+        marks = [conn.delivered.get(session_id, 0) for conn in conns]  # none yet: from the start
+        if not conns:
+            batch: list[dict[str, Any]] = []
+        elif message is not None and not ending and min(marks) >= message["seq"] - 1:
+            batch = [message]  # from hand: every socket has everything before it
+        elif newest != ANY_NEWER and not ending and min(marks) >= newest:
+            batch = []  # every socket already has it (e.g. this worker stored it)
+        else:
+            async with self._acquire() as db:
+                batch = await services.messages_after(db, session_id, min(marks), limit=READ_BATCH)
+            if len(batch) == READ_BATCH:
+                self._again[session_id] = ANY_NEWER  # more to read: go round again
+        for m in batch:
+            text = json.dumps({"type": "message", **m})
+            for conn in conns:
+                if m["seq"] > conn.delivered.get(session_id, 0):
+                    await conn.send_text(text)
+                    conn.delivered[session_id] = m["seq"]
+        if ending and session_id not in self._again:
+            frame = {"type": "ended", "session_id": str(session_id), "ended_by": self._ends.pop(session_id) or None}
+            for conn in conns:
+                await conn.send(frame)
+                conn.delivered.pop(session_id, None)
+                conn.rewind.pop(session_id, None)
+            self._participants.pop(session_id, None)
 
     async def resume(self, conn: Connection, session_id: uuid.UUID, after_seq: int) -> None:
-        async with conn.lock:
-            conn.delivered[session_id] = after_seq
-        await self.deliver(session_id, only=conn)
+        conn.rewind[session_id] = after_seq  # applied by the chat's delivery, in order with the others
+        await self.deliver(session_id)
 
     async def _to_roles(self, roles: set[str], frame: dict[str, Any]) -> None:
         for conns in list(self.by_user.values()):
@@ -194,7 +298,7 @@ class ChatHub:
                     await conn.send(frame)
 
     async def _typing(self, session_id: uuid.UUID, from_user: uuid.UUID) -> None:
-        for conn in self._local(*await self._participants_of(session_id)):
+        for conn in self._local(*await self.participants_of(session_id)):
             if conn.user.id != from_user:
                 await conn.send({"type": "typing", "session_id": str(session_id)})
 
@@ -209,13 +313,6 @@ class ChatHub:
                  "counsellor": services.first_name(counsellor)}
         for conn in self._local(session.young_person_id, session.counsellor_id):
             await conn.send(frame)
-
-    async def _ended(self, session_id: uuid.UUID, ended_by: str | None) -> None:
-        for conn in self._local(*await self._participants_of(session_id)):
-            await self.deliver(session_id, only=conn)  # everything said before the end first
-            await conn.send({"type": "ended", "session_id": str(session_id), "ended_by": ended_by})
-            conn.delivered.pop(session_id, None)
-        self._participants.pop(session_id, None)
 
     async def send_queue_positions(self, tell_counsellors: bool = True, only: uuid.UUID | None = None) -> None:
         """Tell local waiting young people their place (``only``: just that person, as on
@@ -248,9 +345,20 @@ class ChatHub:
                     await conn.send({"type": "queue_changed"})
 
     async def resync_all(self) -> None:
-        """Deliver anything a socket has not had yet (after a reconnect, and periodically)."""
+        """Deliver anything a socket has not had yet (after a reconnect, and periodically):
+        one read of the local chats' last seq, then a delivery only for the chats behind."""
+        marks: dict[uuid.UUID, int] = {}
         for conns in list(self.by_user.values()):
             for conn in list(conns):
-                for session_id in list(conn.delivered):
-                    await self.deliver(session_id, only=conn)
+                for session_id, seq in list(conn.delivered.items()):
+                    marks[session_id] = min(seq, marks.get(session_id, seq))
+        if marks:
+            async with self._acquire() as db:
+                rows = await db.fetch("SELECT id, last_seq, ended_at IS NOT NULL AS ended, ended_by FROM chat_session "
+                                      "WHERE id = ANY($1::uuid[])", list(marks))
+            for session_id, last_seq, ended, ended_by in rows:
+                if ended:  # the end was missed too: tell the sockets after the last messages
+                    await self.deliver(session_id, ended_by=ended_by or "")
+                elif last_seq > marks[session_id]:
+                    await self.deliver(session_id)
         await self.send_queue_positions(tell_counsellors=False)

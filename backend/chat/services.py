@@ -13,9 +13,11 @@ import datetime as dt
 import json
 import math
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
 from sqlalchemy import and_, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.accounts.auth import CurrentUser
 from backend.accounts.models import User
 from backend.chat.hours import ChatHours
-from backend.chat.models import ChatMessage, ChatRequest, ChatSession, CounsellorAvailability
+from backend.chat.models import ChatRequest, ChatSession, CounsellorAvailability
 from backend.errors import Problem
 
 EVENTS_CHANNEL = "waymark_events"  # the one NOTIFY channel: names never grow with use
@@ -296,19 +298,42 @@ def sender_role(session: ChatSession, user: CurrentUser) -> str:
     return "counsellor" if user.id == session.counsellor_id else "young_person"
 
 
-def message_out(m: ChatMessage) -> dict[str, Any]:
-    out: dict[str, Any] = {"session_id": str(m.session_id), "seq": m.seq, "sender": m.sender, "body": m.body,
-                           "sent_at": m.sent_at.isoformat(), "client_id": str(m.client_id) if m.client_id else None}
-    if m.attachment:
-        out["service"] = m.attachment
-    if m.risk_level not in ("none", None):
-        out["risk"] = m.risk_level
+def message_out(session_id: uuid.UUID, m: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored message as both people see it (``m``: a row of ``chat_message``)."""
+    out: dict[str, Any] = {"session_id": str(session_id), "seq": m["seq"], "sender": m["sender"], "body": m["body"],
+                           "sent_at": m["sent_at"].isoformat(),
+                           "client_id": str(m["client_id"]) if m["client_id"] else None}
+    if m["attachment"]:
+        out["service"] = m["attachment"]
+    if m["risk_level"] not in ("none", None):
+        out["risk"] = m["risk_level"]
     return out
 
 
-async def messages_after(db: AsyncSession, session_id: uuid.UUID, after_seq: int, limit: int = 500) -> list[ChatMessage]:
-    return list((await db.execute(select(ChatMessage).where(ChatMessage.session_id == session_id, ChatMessage.seq > after_seq)
-                                  .order_by(ChatMessage.seq).limit(limit))).scalars().all())
+# The chat's hot path talks to asyncpg directly (one round trip to store a message, one to
+# read a chat's new messages): the HTTP handlers pass their session's own connection
+# (``driver_connection``), the WebSocket handlers one from the chat hub's small pool.
+MESSAGES_AFTER_SQL = ("SELECT seq, sender, body, sent_at, client_id, risk_level, attachment FROM chat_message "
+                      "WHERE session_id = $1 AND seq > $2 ORDER BY seq LIMIT $3")
+# chat_store_message (migration a3c1f0e2b7d4): lock the chat, check the sender is one of
+# its two people, find a repeated client_id, refuse an ended chat, number, store, mark the
+# chat at risk on an urgent message, and NOTIFY (ids only) on commit.
+STORE_MESSAGE_SQL = ("SELECT outcome, seq, sender, body, sent_at, client_id, risk_level, attachment "
+                     "FROM chat_store_message($1, $2, $3, $4, $5, $6::jsonb, $7)")
+TYPING_SQL = ("SELECT pg_notify($1, $2) FROM chat_session "
+              "WHERE id = $3 AND ended_at IS NULL AND $4 IN (young_person_id, counsellor_id)")
+
+
+async def driver_connection(db: AsyncSession) -> asyncpg.Connection:
+    """The asyncpg connection under ``db``, inside ``db``'s transaction."""
+    connection = await db.connection()
+    return (await connection.get_raw_connection()).driver_connection
+
+
+async def messages_after(conn: asyncpg.Connection, session_id: uuid.UUID, after_seq: int,
+                         limit: int = 500) -> list[dict[str, Any]]:
+    rows = await conn.fetch(MESSAGES_AFTER_SQL, session_id, after_seq, limit)
+    return [message_out(session_id, row) for row in rows]
 
 
 def assess_chat_message(body: str) -> str:
@@ -319,44 +344,50 @@ def assess_chat_message(body: str) -> str:
     return assess(body, {"kind": "chat"}).level
 
 
-async def store_message(db: AsyncSession, session_id: uuid.UUID, user: CurrentUser, *, body: str,
-                        client_id: uuid.UUID | None, attachment: dict[str, Any] | None = None) -> tuple[ChatMessage, bool]:
-    """Store one message with the chat's next ``seq`` (a row lock on the chat serialises
-    writers, so numbers have no gaps) and announce it. The same ``client_id`` twice
-    stores one message: the second call returns the first. Commit is the caller's."""
+async def checked_message(user: CurrentUser, body: str, attachment: dict[str, Any] | None) -> tuple[str, str]:
+    """The body as it will be stored, and its risk level; 400 when it can't be sent."""
     body = body.strip()
     if not body and not attachment:
         raise Problem(400, "A message can't be empty.", code="empty")
     if len(body) > MAX_MESSAGE_CHARS:
         raise Problem(400, f"A message can be up to {MAX_MESSAGE_CHARS} characters.", code="too_long")
-    # Assess before taking the chat's row lock, and off the event loop: the engine may
-    # compile a rule on first use.
-    risk = (await asyncio.to_thread(assess_chat_message, body)
-            if user.role == "young_person" and body else "none")
-    # Lock the chat row and read it fresh (the identity map may hold an older copy).
-    session = (await db.execute(select(ChatSession).where(ChatSession.id == session_id).with_for_update()
-                                .execution_options(populate_existing=True))).scalars().first()
-    if session is None or user.id not in (session.young_person_id, session.counsellor_id):
+    # Off the event loop (the engine may compile a rule on first use), and before the
+    # chat's row lock is taken.
+    risk = await asyncio.to_thread(assess_chat_message, body) if user.role == "young_person" and body else "none"
+    return body, risk
+
+
+async def store_message(conn: asyncpg.Connection, session_id: uuid.UUID, user: CurrentUser, *, body: str,
+                        client_id: uuid.UUID | None, attachment: dict[str, Any] | None = None
+                        ) -> tuple[dict[str, Any], bool]:
+    """Check, assess and store one message; see ``store_checked_message``."""
+    body, risk = await checked_message(user, body, attachment)
+    return await store_checked_message(conn, session_id, user, body=body, risk=risk, client_id=client_id,
+                                       attachment=attachment)
+
+
+async def store_checked_message(conn: asyncpg.Connection, session_id: uuid.UUID, user: CurrentUser, *, body: str,
+                                risk: str, client_id: uuid.UUID | None, attachment: dict[str, Any] | None
+                                ) -> tuple[dict[str, Any], bool]:
+    """Store one message (as ``checked_message`` answered it) with the chat's next ``seq``
+    and announce it; answer the message as both people see it and whether it is new. The
+    same ``client_id`` twice stores one message: the second call answers the first. On a
+    connection in autocommit the message is committed when this returns; inside a
+    transaction, at its commit (and the announcement goes out then)."""
+    row = await conn.fetchrow(STORE_MESSAGE_SQL, session_id, user.id, client_id, body, risk,
+                              json.dumps(attachment) if attachment else None, utcnow())
+    if row["outcome"] == "not_found":
         raise Problem(404, "There is no such chat.")
-    if client_id is not None:
-        existing = (await db.execute(select(ChatMessage).where(
-            ChatMessage.session_id == session_id, ChatMessage.client_id == client_id))).scalars().first()
-        if existing is not None:
-            return existing, False
-    if session.ended_at is not None:
+    if row["outcome"] == "ended":
         raise Problem(409, "This chat has ended.", code="ended")
-    sender = sender_role(session, user)
-    now = utcnow()
-    session.last_seq += 1
-    session.last_message_at = now
-    if risk == "urgent" and not session.at_risk:
-        session.at_risk = True
-    message = ChatMessage(session_id=session_id, seq=session.last_seq, sender=sender, body=body, client_id=client_id,
-                          sent_at=now, risk_level=risk, attachment=attachment)
-    db.add(message)
-    await db.flush()
-    await announce(db, k="message", s=session_id, q=message.seq)
-    return message, True
+    return message_out(session_id, row), row["outcome"] == "stored"
+
+
+async def announce_typing(conn: asyncpg.Connection, session_id: uuid.UUID, user: CurrentUser) -> None:
+    """Tell the other person's devices that ``user`` is typing (404 unless one of the two)."""
+    payload = json.dumps({"k": "typing", "s": str(session_id), "u": str(user.id)})
+    if await conn.fetchval(TYPING_SQL, EVENTS_CHANNEL, payload, session_id, user.id) is None:
+        raise Problem(404, "There is no such chat.")
 
 
 async def end_session(db: AsyncSession, session_id: uuid.UUID, counsellor: CurrentUser, *, notes: str | None,
@@ -391,12 +422,12 @@ async def export_chats(db: AsyncSession, user_id: uuid.UUID) -> list[dict[str, A
     sessions = (await db.execute(select(ChatSession).where(ChatSession.young_person_id == user_id)
                                  .order_by(ChatSession.started_at))).scalars().all()
     out = []
+    conn = await driver_connection(db)
     for s in sessions:
-        messages = await messages_after(db, s.id, 0, limit=100_000)
+        messages = await messages_after(conn, s.id, 0, limit=100_000)
         out.append({"session_id": str(s.id), "started_at": s.started_at.isoformat(),
                     "ended_at": s.ended_at.isoformat() if s.ended_at else None,
-                    "messages": [{"seq": m.seq, "sender": m.sender, "body": m.body, "sent_at": m.sent_at.isoformat()}
-                                 for m in messages]})
+                    "messages": [{k: m[k] for k in ("seq", "sender", "body", "sent_at")} for m in messages]})
     return out
 
 
