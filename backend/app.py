@@ -164,7 +164,7 @@ async def warm_up_moderation(app: Litestar) -> None:
 
     from moderation import Rules
 
-    if app.state.settings.is_production:  # long-lived workers; tests and development start many short ones
+    if app.state.settings.moderation_warm_up:  # production: long-lived workers; tests start many short ones
         app.state.moderation_warm_up = asyncio.create_task(asyncio.to_thread(Rules.default().warm_up))
 
 

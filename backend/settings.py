@@ -43,6 +43,10 @@ class Settings:
     chat_sweep_seconds: float = 15.0
     chat_db_pool_size: int = 4  # the chat hub's own asyncpg connections per worker
     access_log: bool = False
+    # Compile every moderation rule in a background thread at start (about 2 s of CPU per
+    # worker). On by default in production; tests and development start many short-lived
+    # servers and compile lazily instead.
+    moderation_warm_up: bool = False
     # Keys for encrypting journal text at rest (urlsafe base64, 32 bytes each): the first
     # encrypts, all decrypt. Empty: development generates one into data_dir (see
     # backend/journal/crypto.py); production refuses to start.
@@ -78,6 +82,7 @@ def get_settings() -> Settings:
         chat_sweep_seconds=float(os.environ.get("WAYMARK_CHAT_SWEEP_SECONDS", "15")),
         chat_db_pool_size=int(os.environ.get("WAYMARK_CHAT_DB_POOL_SIZE", "4")),
         access_log=_bool("WAYMARK_ACCESS_LOG", False),
+        moderation_warm_up=_bool("WAYMARK_MODERATION_WARM_UP", env == "production"),
         encryption_keys=_encryption_keys(env),
     )
 

@@ -15,9 +15,10 @@ What it does, from the repository root (``.venv/bin/python bench/chat_bench.py``
    sessions). Counsellors' availability is INSERTed; each chat request is INSERTed as
    waiting and then TAKEN over HTTP (``POST /api/v1/chat/queue/take``), so every chat is
    created by the app;
-4. warms the moderation engine in each worker (it compiles its regexes lazily, seconds each,
-   on the first message that needs them): every line the bench's young people write goes
-   through each worker, in a chat outside the load, until each worker answers quickly;
+4. lets each worker compile its moderation rules at start, as production does
+   (WAYMARK_MODERATION_WARM_UP=1; it waits until /health/ready says so), then sends every
+   line the bench's young people write through each worker, in a chat outside the load,
+   until each worker answers quickly;
    then, as the baseline, starts bench/ws_echo_relay.py with as many processes as Waymark
    has workers and drives it with the same client processes, sockets and message schedule;
 5. Waymark: the client processes (``--clients``, separate processes, asyncio +
@@ -237,6 +238,14 @@ class WaymarkServer:
             time.sleep(0.3)
         else:
             raise RuntimeError(f"waymark not ready in {timeout}s:\n{log_path.read_text()}")
+        if self.env.get("WAYMARK_MODERATION_WARM_UP") == "1":  # each worker compiles its rules in a thread
+            in_a_row = 0
+            while in_a_row < 10 * self.workers and time.monotonic() < deadline:
+                answer = httpx.get(self.base_url + "/health/ready", timeout=2).json()
+                in_a_row = in_a_row + 1 if answer.get("moderation_rules") == "compiled" else 0
+                time.sleep(0.05)
+            if in_a_row < 10 * self.workers:
+                raise RuntimeError(f"waymark did not compile its moderation rules in {timeout}s")
         for _ in range(100):  # every worker up
             self.pids = serving_pids(self.process.pid)
             if len(self.pids) >= self.workers or self.workers == 1:
@@ -1270,6 +1279,7 @@ def main() -> int:
             "WAYMARK_CHAT_HOURS": "always",
             "WAYMARK_DB_POOL_SIZE": str(args.db_pool),
             "WAYMARK_LOG_LEVEL": "WARNING",
+            "WAYMARK_MODERATION_WARM_UP": "1",  # as in production: every rule compiled at start
             "PYTHONUNBUFFERED": "1",
         })
         if args.sweep is not None:  # a diagnostic: the hub's periodic resync

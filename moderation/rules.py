@@ -160,6 +160,7 @@ class Rules:
                     if view == "words":
                         self.allow_sources.setdefault(cat, []).append(src)
         self._set_watched(tuple(watched))
+        self.compiled = False  # True once warm_up() has compiled every detector
 
     @property
     def sources(self) -> dict[str, list[tuple[str, str]]]:
@@ -183,6 +184,7 @@ class Rules:
         once at start-up, e.g. in a background thread, to avoid slow first posts."""
         for key in list(self.words_index.index):
             self.words_index.detector(key)
+        self.compiled = True
         return self
 
     # -- construction -------------------------------------------------------------------
@@ -214,3 +216,9 @@ class Rules:
 @lru_cache(maxsize=1)
 def _default_rules() -> Rules:
     return Rules.from_dir(RULES_DIR)
+
+
+def default_rules_compiled() -> bool:
+    """Whether the shipped rules are loaded and every detector is compiled (so assessing
+    a short text takes well under a millisecond and compiles nothing)."""
+    return _default_rules.cache_info().currsize > 0 and _default_rules().compiled

@@ -24,4 +24,7 @@ class HealthController(Controller):
             await db_session.execute(text("SELECT 1"))
         except Exception as exc:  # noqa: BLE001 - any failure means not ready
             raise ServiceUnavailableException("The database is not answering yet.") from exc
-        return {"status": "ready"}
+        from moderation import default_rules_compiled
+
+        # "compiling": assessing may still compile a rule on first use (slower, never wrong).
+        return {"status": "ready", "moderation_rules": "compiled" if default_rules_compiled() else "compiling"}
