@@ -288,6 +288,34 @@ def test_a_message_at_risk_marks_the_chat_and_the_counsellor_sees_it(young_perso
     assert any(s["session_id"] == session_id and s["at_risk"] for s in sessions)
 
 
+def test_with_the_rules_compiled_at_start_risk_is_still_found_in_short_and_long_messages(
+        server_env, young_person, counsellor, server: Server, database) -> None:
+    """Production compiles the moderation rules at start; a short message is then assessed
+    on the event loop and a long one in a thread: both must still find risk to life."""
+    import time
+
+    assert Client(server.base_url).get("/health/ready").json()["moderation_rules"] == "compiling"  # tests: lazily
+    warm = Server(env={**server_env, "WAYMARK_MODERATION_WARM_UP": "1"}).start()
+    try:
+        probe = Client(warm.base_url)
+        deadline = time.monotonic() + 60
+        while probe.get("/health/ready").json()["moderation_rules"] != "compiled":
+            assert time.monotonic() < deadline, "the rules were not compiled at start"
+            time.sleep(0.2)
+        yp, c, yp_ws, c_ws, session_id = start_chat(young_person, counsellor, warm)
+        yp_ws.say(session_id, "i want to end my life tonight")
+        assert c_ws.wait_for("message", seq=1)["risk"] == "urgent"
+        long_text = "school has been a lot and my friends are busy. " * 15 + "i want to kill myself"
+        assert len(long_text) > 600
+        yp_ws.say(session_id, long_text)
+        assert c_ws.wait_for("message", seq=2)["risk"] == "urgent"
+        yp_ws.say(session_id, "thanks for listening, that helped")
+        assert "risk" not in c_ws.wait_for("message", seq=3)
+        assert database.query("SELECT at_risk FROM chat_session WHERE id = $1::uuid", session_id)[0]["at_risk"] is True
+    finally:
+        warm.stop()
+
+
 def test_a_long_wait_is_told_kindly_with_crisis_lines(young_person, server: Server) -> None:
     yp = young_person()
     ws = ChatSocket(server.base_url, yp)

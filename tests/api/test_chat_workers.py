@@ -4,6 +4,7 @@ and a worker killed mid-chat loses no message."""
 from __future__ import annotations
 
 import signal
+import time
 import uuid
 
 import pytest
@@ -103,3 +104,99 @@ def test_many_chats_on_a_two_worker_server_deliver_everything(server_env, staff)
         srv.stop()
 
 
+
+
+def _chat_across(a: Server, b: Server, staff) -> tuple[Client, Client, Client, ChatSocket, ChatSocket, ChatSocket, str]:
+    """A young person with a socket on each worker, their counsellor on worker B."""
+    yp = Client(a.base_url)
+    assert yp.post("/api/v1/auth/signup", json=signup_body()).status_code == 201
+    yp_b = Client(b.base_url)
+    yp_b.http.cookies.set("waymark_session", yp.http.cookies.get("waymark_session"), domain="127.0.0.1")
+    counsellor = _login_counsellor(staff, b.base_url)
+    phone, tablet, console = ChatSocket(a.base_url, yp), ChatSocket(b.base_url, yp_b), ChatSocket(b.base_url, counsellor)
+    request_id = yp.post("/api/v1/chat/requests", json={}).json()["id"]
+    session_id = counsellor.post("/api/v1/chat/queue/take", json={"request_id": request_id}).json()["session_id"]
+    for ws in (phone, tablet):
+        ws.wait_for("assigned", session_id=session_id)
+    return yp, yp_b, counsellor, phone, tablet, console, session_id
+
+
+def _frames_until(ws: ChatSocket, kind: str, timeout: float = 15) -> list[dict]:
+    """Every frame, in the order it arrived, up to and including the first of ``kind``."""
+    got = list(ws.frames)
+    ws.frames.clear()
+    deadline = time.monotonic() + timeout
+    while not any(f.get("type") == kind for f in got):
+        assert time.monotonic() < deadline, f"no {kind} frame; got {got}"
+        got.extend(ws.drain(0.2))
+    return got
+
+
+def test_the_end_of_a_chat_arrives_after_its_last_message_on_every_worker(two_workers, staff) -> None:
+    a, b = two_workers
+    yp, yp_b, counsellor, phone, tablet, console, session_id = _chat_across(a, b, staff)
+    for i in range(1, 26):  # a burst, then the end straight away
+        console.say(session_id, f"line {i}")
+    for _ in range(25):
+        console.wait_for("ack")
+    assert counsellor.post(f"/api/v1/chat/sessions/{session_id}/end", json={}).status_code == 200
+    for ws in (phone, tablet):
+        frames = [f for f in _frames_until(ws, "ended") if f.get("type") in ("message", "ended")]
+        seqs = [f["seq"] for f in frames if f["type"] == "message"]
+        assert seqs == list(range(1, 26)), seqs  # each once, in order
+        assert frames[-1] == {"type": "ended", "session_id": session_id, "ended_by": "counsellor"}
+    # The hub forgot the chat on both workers: a later sweep sends nothing more.
+    time.sleep(1.5)
+    assert not [f for ws in (phone, tablet) for f in ws.drain(0.3) if f.get("session_id") == session_id]
+
+
+def test_the_same_client_id_from_two_devices_at_once_is_stored_once(two_workers, staff, database) -> None:
+    a, b = two_workers
+    yp, yp_b, counsellor, phone, tablet, console, session_id = _chat_across(a, b, staff)
+    client_ids = [str(uuid.uuid4()) for _ in range(15)]
+    for cid in client_ids:  # both devices send each message at once, to different workers
+        phone.say(session_id, f"retry {cid[:8]}", client_id=cid)
+        tablet.say(session_id, f"retry {cid[:8]}", client_id=cid)
+    for cid in client_ids:
+        assert phone.wait_for("ack", client_id=cid)["seq"] == tablet.wait_for("ack", client_id=cid)["seq"]
+    rows = database.query("SELECT seq, client_id::text AS cid FROM chat_message WHERE session_id = $1::uuid ORDER BY seq",
+                          session_id)
+    assert [r["seq"] for r in rows] == list(range(1, 16))
+    assert sorted(r["cid"] for r in rows) == sorted(client_ids)
+    for ws in (phone, tablet, console):
+        seqs = [ws.wait_for("message", seq=s)["seq"] for s in range(1, 16)]
+        assert seqs == list(range(1, 16))
+        assert not [f for f in ws.drain(0.3) if f.get("type") == "message"]  # nothing twice
+
+
+def test_a_resume_in_the_middle_of_a_burst_replays_everything_in_order(two_workers, staff) -> None:
+    a, b = two_workers
+    yp, yp_b, counsellor, phone, tablet, console, session_id = _chat_across(a, b, staff)
+    tablet.close()
+    for i in range(1, 41):
+        console.say(session_id, f"burst {i}")
+        if i == 10:  # the phone comes back while the counsellor is still writing
+            phone.frames.clear()
+            phone.send({"type": "resume", "session_id": session_id, "after_seq": 0})
+    seqs = []
+    deadline = time.monotonic() + 15
+    while 40 not in seqs:
+        assert time.monotonic() < deadline, seqs
+        seqs += [f["seq"] for f in phone.drain(0.2) if f.get("type") == "message"]
+    last_start = len(seqs) - 1 - seqs[::-1].index(1)  # the replay: frames in flight may come before it
+    assert seqs[last_start:] == list(range(1, 41)), seqs
+
+
+def test_typing_reaches_the_other_worker_and_only_the_two_people_may_send_it(two_workers, staff) -> None:
+    a, b = two_workers
+    yp, yp_b, counsellor, phone, tablet, console, session_id = _chat_across(a, b, staff)
+    console.send({"type": "typing", "session_id": session_id})
+    assert phone.wait_for("typing", session_id=session_id)  # worker B to worker A
+    assert tablet.wait_for("typing", session_id=session_id)
+    assert not [f for f in console.drain(0.3) if f.get("type") == "typing"]  # not to the one typing
+    outsider = Client(a.base_url)
+    assert outsider.post("/api/v1/auth/signup", json=signup_body()).status_code == 201
+    sneaky = ChatSocket(a.base_url, outsider)
+    sneaky.send({"type": "typing", "session_id": session_id})
+    assert "no such chat" in sneaky.wait_for("error", session_id=session_id)["detail"].lower()
+    assert not [f for f in phone.drain(0.5) if f.get("type") == "typing"]
