@@ -122,7 +122,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                                      include_in_schema=False, name="pwa", opt={"skip_rate_limiting": True},
                                      cache_control=CacheControlHeader(no_cache=True))
     structlog = StructlogPlugin(StructlogConfig(
-        structlog_logging_config=StructLoggingConfig(log_exceptions="always"),
+        structlog_logging_config=structlog_logging_config(),
         # Privacy by default: no request log unless asked for, and then only method, path and status.
         middleware_logging_config=LoggingMiddlewareConfig(request_log_fields=("method", "path"),
                                                           response_log_fields=("status_code",)),
@@ -155,6 +155,20 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app.state.sessionmaker = alchemy.create_session_maker()
     app.state.chat_hours = ChatHours.parse(settings.chat_hours)  # a bad schedule stops start-up
     return app
+
+
+def structlog_logging_config() -> StructLoggingConfig:
+    """Litestar's structlog set-up, with tracebacks rendered for the standard library's
+    loggers too: its JSON formatter for them has no ``format_exc_info``, so
+    ``log.exception(...)`` failed to serialise ``exc_info`` and logged nothing."""
+    import structlog
+
+    config = StructLoggingConfig(log_exceptions="always")
+    formatter = (config.standard_lib_logging_config.formatters or {}).get("standard", {})
+    processors = formatter.get("processors") or []
+    if processors and isinstance(processors[-1], structlog.processors.JSONRenderer):
+        processors.insert(len(processors) - 1, structlog.processors.format_exc_info)
+    return config
 
 
 async def warm_up_moderation(app: Litestar) -> None:

@@ -103,8 +103,9 @@ class ChatHub:
     async def start(self) -> None:
         # min_size=0: no connection is opened until the first chat needs one, so a worker
         # starts even while PostgreSQL is still coming up.
-        self.pool = await asyncpg.create_pool(self.dsn, min_size=0, max_size=self.pool_size, init=_init_connection, reset=_keep_session_state,
-                                              max_inactive_connection_lifetime=300, command_timeout=15)
+        self.pool = await asyncpg.create_pool(self.dsn, min_size=0, max_size=self.pool_size, init=_init_connection,
+                                              reset=_keep_session_state, max_inactive_connection_lifetime=300,
+                                              command_timeout=10)
         self._tasks = [asyncio.create_task(self._listen_forever()), asyncio.create_task(self._sweep_forever())]
 
     async def stop(self) -> None:
