@@ -102,6 +102,8 @@ class ChatController(Controller):
         items = await services.messages_after(conn, session_id, after_seq)
         for item in items:
             item.pop("session_id")
+            if request.scope["user"].role != "counsellor":
+                item.pop("risk", None)  # the engine's level is for the counsellor only
         return {"items": items, "total": len(items)}
 
     @post("/sessions/{session_id:uuid}/messages", guards=[requires_login], status_code=HTTP_201_CREATED,
@@ -113,6 +115,8 @@ class ChatController(Controller):
         conn = await services.driver_connection(db_session)
         message, _ = await services.store_message(conn, session_id, user, body=data.body,
                                                   client_id=data.client_id, attachment=attachment)
+        if user.role != "counsellor":
+            message.pop("risk", None)
         return message
 
     @post("/sessions/{session_id:uuid}/end", guards=[requires_counsellor], status_code=HTTP_200_OK)

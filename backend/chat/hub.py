@@ -66,6 +66,17 @@ class Connection:
             self.closed = True
 
 
+def frame_texts(message: dict[str, Any]) -> tuple[str, str]:
+    """A ``message`` frame as JSON text, encoded once for all sockets: (for the young
+    person, for the counsellor). Only counsellors see the moderation engine's ``risk``."""
+    frame = {"type": "message", **message}
+    for_counsellor = json.dumps(frame)
+    if "risk" not in frame:
+        return for_counsellor, for_counsellor
+    frame.pop("risk")
+    return json.dumps(frame), for_counsellor
+
+
 async def _init_connection(conn: asyncpg.Connection) -> None:
     # The same jsonb convention as SQLAlchemy's asyncpg dialect (JSON text in, objects out),
     # so services.store_message works on a connection from either pool.
@@ -282,10 +293,10 @@ class ChatHub:
             if len(batch) == READ_BATCH:
                 self._again[session_id] = ANY_NEWER  # more to read: go round again
         for m in batch:
-            text = json.dumps({"type": "message", **m})
+            texts = frame_texts(m)
             for conn in conns:
                 if m["seq"] > conn.delivered.get(session_id, 0):
-                    await conn.send_text(text)
+                    await conn.send_text(texts[conn.user.role == "counsellor"])
                     conn.delivered[session_id] = m["seq"]
         if ending and session_id not in self._again:
             frame = {"type": "ended", "session_id": str(session_id), "ended_by": self._ends.pop(session_id) or None}

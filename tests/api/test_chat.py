@@ -280,9 +280,16 @@ def test_socket_checks_origin_session_and_role(young_person, staff, server: Serv
 
 def test_a_message_at_risk_marks_the_chat_and_the_counsellor_sees_it(young_person, counsellor, server: Server, database) -> None:
     yp, c, yp_ws, c_ws, session_id = start_chat(young_person, counsellor, server)
-    yp_ws.say(session_id, "honestly i just want to kill myself")
+    cid = yp_ws.say(session_id, "honestly i just want to kill myself")
     message = c_ws.wait_for("message", seq=1)
     assert message["risk"] == "urgent"
+    # The level is for the counsellor: the young person's own devices never get it.
+    assert "risk" not in yp_ws.wait_for("message", seq=1)
+    assert "risk" not in yp.get(f"/api/v1/chat/sessions/{session_id}/messages").json()["items"][0]
+    assert c.get(f"/api/v1/chat/sessions/{session_id}/messages").json()["items"][0]["risk"] == "urgent"
+    again = yp.post(f"/api/v1/chat/sessions/{session_id}/messages", json={"body": "honestly i just want to kill myself",
+                                                                            "client_id": cid})
+    assert again.status_code == 201 and again.json()["seq"] == 1 and "risk" not in again.json()
     assert database.query("SELECT at_risk FROM chat_session WHERE id = $1::uuid", session_id)[0]["at_risk"] is True
     sessions = c.get("/api/v1/chat/sessions").json()["items"]
     assert any(s["session_id"] == session_id and s["at_risk"] for s in sessions)
