@@ -54,11 +54,9 @@ import multiprocessing as mp
 import os
 import platform
 import random
-import resource
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -74,12 +72,13 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make backend/ and tests/ importable
     sys.path.insert(0, str(ROOT))
 
+from bench.common import clean_up, free_port, raise_nofile  # noqa: E402
+
 PYTHON = sys.executable
 RATE_LIMIT = "100000000"
 RESULTS = ROOT / "bench" / "results" / "chat.json"
 PASSWORD = "purple tractor sunrise"
 COUNCIL = "E06000044"
-NOFILE = 65536
 FIRST_NAMES = ["Ash", "Sam", "Jo", "Kit", "Ruth", "Ola", "Dev", "Mina", "Tom", "Priya"]
 
 # What people write (plain, everyday chat; the moderation engine assesses each young person's message)
@@ -101,24 +100,6 @@ COUNSELLOR_LINES = [
     "Would it help to think about one small thing you could try this week?",
     "Of course, ask me anything. There's no wrong question here.",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def raise_nofile(target: int = NOFILE) -> int:
-    """Raise this process's open-files limit to ``target`` (or as far as the hard limit allows)."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    for limit in ((target, max(target, hard)), (hard, hard)):
-        try:
-            resource.setrlimit(resource.RLIMIT_NOFILE, limit)
-            return limit[0]
-        except (ValueError, OSError):
-            continue
-    return soft
 
 
 def letters(n: int, width: int = 5) -> str:
@@ -1301,20 +1282,9 @@ def main() -> int:
         return 130
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not skip the clean-up
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         for group in list(_groups):
             group.close()
-        for server in reversed(servers):
-            server.stop()
-        if db is not None:
-            try:
-                db.drop()
-            except Exception as exc:  # noqa: BLE001 - report and go on cleaning
-                print(f"could not drop database {db.name}: {exc}", file=sys.stderr)
-        if ok and not args.keep:
-            shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            print(f"logs kept in {tmp}", file=sys.stderr)
+        clean_up(servers, db, tmp, ok=ok, keep=args.keep)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,6 @@ import platform
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -48,16 +47,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make backend/ and tests/ importable
     sys.path.insert(0, str(ROOT))
 
+from bench.common import clean_up, free_port  # noqa: E402
+
 PYTHON = sys.executable
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 RATE_LIMIT = "100000000"
 RESULTS = ROOT / "bench" / "results" / "http.json"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # --- servers --------------------------------------------------------------------------
@@ -571,20 +566,9 @@ def main() -> int:
         return 130
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not skip the clean-up
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         if _current_loadgen is not None and _current_loadgen.poll() is None:
             _current_loadgen.kill()
-        for server in reversed(servers):
-            server.stop()
-        if db is not None:
-            try:
-                db.drop()
-            except Exception as exc:  # noqa: BLE001 - report and go on cleaning
-                print(f"could not drop database {db.name}: {exc}", file=sys.stderr)
-        if ok and not args.keep:
-            shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            print(f"logs kept in {tmp}", file=sys.stderr)
+        clean_up(servers, db, tmp, ok=ok, keep=args.keep)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,6 @@ import contextlib
 import json
 import multiprocessing as mp
 import os
-import resource
 import signal
 import struct
 import sys
@@ -36,19 +35,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script
+    sys.path.insert(0, str(ROOT))
+
+from bench.common import raise_nofile  # noqa: E402
+
 _LEN = struct.Struct("!I")
-
-
-def raise_nofile(target: int = 65536) -> int:
-    """Raise the open-files limit to ``target`` (or to the hard limit when not allowed)."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    for limit in ((target, max(target, hard)), (hard, hard)):
-        try:
-            resource.setrlimit(resource.RLIMIT_NOFILE, limit)
-            return limit[0]
-        except (ValueError, OSError):
-            continue
-    return soft
 
 
 class Relay:

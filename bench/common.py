@@ -1,0 +1,51 @@
+"""What the benchmarks share: a free port, the open-files limit, and the clean-up at the
+end of a run (servers stopped, the database dropped, the logs kept on failure)."""
+
+from __future__ import annotations
+
+import resource
+import shutil
+import signal
+import socket
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+NOFILE = 65536
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def raise_nofile(target: int = NOFILE) -> int:
+    """Raise this process's open-files limit to ``target`` (or as far as the hard limit allows)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    for limit in ((target, max(target, hard)), (hard, hard)):
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, limit)
+            return limit[0]
+        except (ValueError, OSError):
+            continue
+    return soft
+
+
+def clean_up(servers: Iterable[Any], db: Any, tmp: Path, *, ok: bool, keep: bool) -> None:
+    """Stop ``servers`` (newest first), drop the run's database, and remove ``tmp`` unless the
+    run failed or ``keep`` asks to keep the logs. A second Ctrl-C cannot interrupt it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    for server in reversed(list(servers)):
+        server.stop()
+    if db is not None:
+        try:
+            db.drop()
+        except Exception as exc:  # noqa: BLE001 - report and go on cleaning
+            print(f"could not drop database {db.name}: {exc}", file=sys.stderr)
+    if ok and not keep:
+        shutil.rmtree(tmp, ignore_errors=True)
+    else:
+        print(f"logs kept in {tmp}", file=sys.stderr)
