@@ -280,6 +280,12 @@ class ChatHub:
             if session_id in conn.rewind:
                 conn.delivered[session_id] = conn.rewind.pop(session_id)
         ending = session_id in self._ends
+        told = conns
+        # The end: its last messages only to the sockets that follow the chat (told it was
+        # assigned, or sent a message or a resume of it), not to every socket its two people
+        # opened since, which never showed it; the `ended` frame to all.
+        if ending:
+            conns = [conn for conn in conns if session_id in conn.delivered]
         marks = [conn.delivered.get(session_id, 0) for conn in conns]  # none yet: from the start
         if not conns:
             batch: list[dict[str, Any]] = []
@@ -300,7 +306,7 @@ class ChatHub:
                     conn.delivered[session_id] = m["seq"]
         if ending and session_id not in self._again:
             frame = {"type": "ended", "session_id": str(session_id), "ended_by": self._ends.pop(session_id) or None}
-            for conn in conns:
+            for conn in told:
                 await conn.send(frame)
                 conn.delivered.pop(session_id, None)
                 conn.rewind.pop(session_id, None)
@@ -331,6 +337,7 @@ class ChatHub:
         frame = {"type": "assigned", "request_id": str(request_id), "session_id": str(session_id),
                  "counsellor": services.first_name(counsellor)}
         for conn in self._local(session.young_person_id, session.counsellor_id):
+            conn.delivered.setdefault(session_id, 0)  # this socket follows the chat from its start
             await conn.send(frame)
 
     async def send_queue_positions(self, tell_counsellors: bool = True, only: uuid.UUID | None = None) -> None:

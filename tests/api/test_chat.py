@@ -159,14 +159,14 @@ def test_a_whole_chat_over_websockets(young_person, counsellor, server: Server, 
     cid = yp_ws.say(session_id, "hi, exams are stressing me out")
     ack = yp_ws.wait_for("ack", client_id=cid)
     assert ack["seq"] == 1
-    got = c_ws.wait_for("message", seq=1)
+    got = c_ws.wait_for("message", session_id=session_id, seq=1)
     assert got["sender"] == "young_person" and got["body"] == "hi, exams are stressing me out" and got["client_id"] == cid
 
     c_ws.send({"type": "typing", "session_id": session_id})
     assert yp_ws.wait_for("typing", session_id=session_id)
     reply = c_ws.say(session_id, "Hi, I'm Jo. Tell me more?")
     assert c_ws.wait_for("ack", client_id=reply)["seq"] == 2
-    assert yp_ws.wait_for("message", seq=2)["sender"] == "counsellor"
+    assert yp_ws.wait_for("message", session_id=session_id, seq=2)["sender"] == "counsellor"
 
     history = yp.get(f"/api/v1/chat/sessions/{session_id}/messages").json()
     assert [m["seq"] for m in history["items"]] == [1, 2] and history["total"] == 2
@@ -219,7 +219,7 @@ def test_resume_replays_exactly_what_was_missed(young_person, counsellor, server
         c_ws.wait_for("ack")
     back = ChatSocket(server.base_url, yp)
     back.send({"type": "resume", "session_id": session_id, "after_seq": 1})
-    got = [back.wait_for("message", seq=s)["body"] for s in (2, 3, 4)]
+    got = [back.wait_for("message", session_id=session_id, seq=s)["body"] for s in (2, 3, 4)]
     assert got == ["two", "three", "four"]
     assert not [f for f in back.drain() if f.get("type") == "message"]  # nothing twice
 
@@ -281,10 +281,10 @@ def test_socket_checks_origin_session_and_role(young_person, staff, server: Serv
 def test_a_message_at_risk_marks_the_chat_and_the_counsellor_sees_it(young_person, counsellor, server: Server, database) -> None:
     yp, c, yp_ws, c_ws, session_id = start_chat(young_person, counsellor, server)
     cid = yp_ws.say(session_id, "honestly i just want to kill myself")
-    message = c_ws.wait_for("message", seq=1)
+    message = c_ws.wait_for("message", session_id=session_id, seq=1)
     assert message["risk"] == "urgent"
     # The level is for the counsellor: the young person's own devices never get it.
-    assert "risk" not in yp_ws.wait_for("message", seq=1)
+    assert "risk" not in yp_ws.wait_for("message", session_id=session_id, seq=1)
     assert "risk" not in yp.get(f"/api/v1/chat/sessions/{session_id}/messages").json()["items"][0]
     assert c.get(f"/api/v1/chat/sessions/{session_id}/messages").json()["items"][0]["risk"] == "urgent"
     again = yp.post(f"/api/v1/chat/sessions/{session_id}/messages", json={"body": "honestly i just want to kill myself",
@@ -311,13 +311,13 @@ def test_with_the_rules_compiled_at_start_risk_is_still_found_in_short_and_long_
             time.sleep(0.2)
         yp, c, yp_ws, c_ws, session_id = start_chat(young_person, counsellor, warm)
         yp_ws.say(session_id, "i want to end my life tonight")
-        assert c_ws.wait_for("message", seq=1)["risk"] == "urgent"
+        assert c_ws.wait_for("message", session_id=session_id, seq=1)["risk"] == "urgent"
         long_text = "school has been a lot and my friends are busy. " * 15 + "i want to kill myself"
         assert len(long_text) > 600
         yp_ws.say(session_id, long_text)
-        assert c_ws.wait_for("message", seq=2)["risk"] == "urgent"
+        assert c_ws.wait_for("message", session_id=session_id, seq=2)["risk"] == "urgent"
         yp_ws.say(session_id, "thanks for listening, that helped")
-        assert "risk" not in c_ws.wait_for("message", seq=3)
+        assert "risk" not in c_ws.wait_for("message", session_id=session_id, seq=3)
         assert database.query("SELECT at_risk FROM chat_session WHERE id = $1::uuid", session_id)[0]["at_risk"] is True
     finally:
         warm.stop()
@@ -339,6 +339,18 @@ def test_young_person_leaving_ends_the_chat_for_the_counsellor(young_person, cou
     assert yp.delete("/api/v1/chat/requests/current").status_code == 204
     assert c_ws.wait_for("ended", session_id=session_id)["ended_by"] == "young_person"
     assert c.get("/api/v1/chat/availability").json()["active_chats"] == 0
+
+
+def test_the_end_replays_nothing_to_a_socket_that_never_showed_the_chat(young_person, counsellor, server: Server) -> None:
+    yp, c, yp_ws, c_ws, session_id = start_chat(young_person, counsellor, server)
+    for text in ("one", "two", "three"):
+        c_ws.say(session_id, text)
+        c_ws.wait_for("ack")
+    new_tab = ChatSocket(server.base_url, c)  # opened later; it never resumed this chat
+    assert yp.delete("/api/v1/chat/requests/current").status_code == 204
+    assert new_tab.wait_for("ended", session_id=session_id)["ended_by"] == "young_person"
+    assert c_ws.wait_for("ended", session_id=session_id)
+    assert not [f for f in new_tab.drain(1.5) if f.get("type") == "message"]  # 1.5 s: a sweep too
 
 
 def test_deleting_the_account_removes_identity_but_keeps_the_safeguarding_record(young_person, counsellor, server: Server, database) -> None:
