@@ -72,10 +72,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make backend/ and tests/ importable
     sys.path.insert(0, str(ROOT))
 
-from bench.common import clean_up, free_port, raise_nofile  # noqa: E402
+from bench.common import app_database, clean_up, free_port, raise_nofile  # noqa: E402
 
 PYTHON = sys.executable
-RATE_LIMIT = "100000000"
 RESULTS = ROOT / "bench" / "results" / "chat.json"
 PASSWORD = "purple tractor sunrise"
 COUNCIL = "E06000044"
@@ -1240,7 +1239,7 @@ def main() -> int:
     raise_nofile()
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
 
-    from tests.harness import TestDatabase, waymark_cli
+    from tests.harness import TestDatabase
 
     tmp = Path(tempfile.mkdtemp(prefix="waymark-chat-bench-"))
     servers: list[Any] = []
@@ -1248,25 +1247,15 @@ def main() -> int:
     ok = False
     started = time.monotonic()
     try:
-        print(f"database: creating (logs in {tmp})", flush=True)
-        db = TestDatabase.create(tmp)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("WAYMARK_")}
-        env.update({
-            "DATABASE_URL": db.url,
-            "WAYMARK_DATA_DIR": str(tmp),
-            "WAYMARK_ENV": "test",
-            "WAYMARK_SECRET_KEY": secrets.token_urlsafe(32),
-            "WAYMARK_RATE_LIMIT_PER_MINUTE": RATE_LIMIT,
+        extra = {
             "WAYMARK_CHAT_HOURS": "always",
             "WAYMARK_DB_POOL_SIZE": str(args.db_pool),
             "WAYMARK_LOG_LEVEL": "WARNING",
             "WAYMARK_MODERATION_WARM_UP": "1",  # as in production: every rule compiled at start
-            "PYTHONUNBUFFERED": "1",
-        })
+        }
         if args.sweep is not None:  # a diagnostic: the hub's periodic resync
-            env["WAYMARK_CHAT_SWEEP_SECONDS"] = str(args.sweep)
-        waymark_cli("database", "upgrade", env=env)
-        waymark_cli("import-content", env=env)
+            extra["WAYMARK_CHAT_SWEEP_SECONDS"] = str(args.sweep)
+        db, env = app_database(tmp, extra)
         if args.idle:
             payload = idle_run(args, env, tmp, db.url, servers)
         else:

@@ -49,3 +49,37 @@ def clean_up(servers: Iterable[Any], db: Any, tmp: Path, *, ok: bool, keep: bool
         shutil.rmtree(tmp, ignore_errors=True)
     else:
         print(f"logs kept in {tmp}", file=sys.stderr)
+
+
+RATE_LIMIT = "100000000"  # a minute: the API's rate limit must not be what a run measures
+
+
+def app_database(tmp: Path, extra_env: dict[str, str]) -> tuple[Any, dict[str, str]]:
+    """A fresh PostgreSQL database for a run (tests.harness.TestDatabase), migrated and with
+    content/ imported, and the environment the app runs with (as tests/conftest.py:
+    ``test``, as "production" would only add Secure cookies and need keys), plus
+    ``extra_env``. The database is dropped again if the set-up fails."""
+    import os
+    import secrets
+
+    from tests.harness import TestDatabase, waymark_cli
+
+    print(f"database: creating (logs in {tmp})", flush=True)
+    db = TestDatabase.create(tmp)
+    try:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("WAYMARK_")}
+        env.update({
+            "DATABASE_URL": db.url,
+            "WAYMARK_DATA_DIR": str(tmp),
+            "WAYMARK_ENV": "test",
+            "WAYMARK_SECRET_KEY": secrets.token_urlsafe(32),
+            "WAYMARK_RATE_LIMIT_PER_MINUTE": RATE_LIMIT,
+            "PYTHONUNBUFFERED": "1",
+            **extra_env,
+        })
+        waymark_cli("database", "upgrade", env=env)
+        waymark_cli("import-content", env=env)
+    except BaseException:
+        db.drop()
+        raise
+    return db, env

@@ -31,7 +31,6 @@ import datetime as dt
 import json
 import os
 import platform
-import secrets
 import shutil
 import signal
 import statistics
@@ -47,11 +46,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make backend/ and tests/ importable
     sys.path.insert(0, str(ROOT))
 
-from bench.common import clean_up, free_port  # noqa: E402
+from bench.common import RATE_LIMIT, app_database, clean_up, free_port  # noqa: E402
 
 PYTHON = sys.executable
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-RATE_LIMIT = "100000000"
 RESULTS = ROOT / "bench" / "results" / "http.json"
 
 
@@ -449,27 +447,14 @@ def main() -> int:
 
     signal.signal(signal.SIGTERM, on_sigterm)
 
-    from tests.harness import TestDatabase, waymark_cli
+    from tests.harness import TestDatabase
 
     tmp = Path(tempfile.mkdtemp(prefix="waymark-http-bench-"))
     servers: list[UvicornServer] = []
     db: TestDatabase | None = None
     ok = False
     try:
-        print(f"database: creating (logs in {tmp})", flush=True)
-        db = TestDatabase.create(tmp)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("WAYMARK_")}
-        env.update({
-            "DATABASE_URL": db.url,
-            "WAYMARK_DATA_DIR": str(tmp),
-            # As tests/conftest.py: "production" would only add Secure cookies (and need keys).
-            "WAYMARK_ENV": "test",
-            "WAYMARK_SECRET_KEY": secrets.token_urlsafe(32),
-            "WAYMARK_RATE_LIMIT_PER_MINUTE": RATE_LIMIT,
-            "PYTHONUNBUFFERED": "1",
-        })
-        waymark_cli("database", "upgrade", env=env)
-        waymark_cli("import-content", env=env)
+        db, env = app_database(tmp, {})
 
         app = UvicornServer("waymark", "backend.app:create_app", "/health/ready", env, tmp,
                             workers=args.workers)
