@@ -99,11 +99,11 @@ class ChatController(Controller):
                        after_seq: Annotated[int, Parameter(ge=0)] = 0) -> dict[str, Any]:
         await services.session_for(db_session, session_id, request.scope["user"])
         conn = await services.driver_connection(db_session)
-        items = await services.messages_after(conn, session_id, after_seq)
+        counsellor = request.scope["user"].role == "counsellor"
+        items = [services.message_for(m, counsellor=counsellor)
+                 for m in await services.messages_after(conn, session_id, after_seq)]
         for item in items:
             item.pop("session_id")
-            if request.scope["user"].role != "counsellor":
-                item.pop("risk", None)  # the engine's level is for the counsellor only
         return {"items": items, "total": len(items)}
 
     @post("/sessions/{session_id:uuid}/messages", guards=[requires_login], status_code=HTTP_201_CREATED,
@@ -115,9 +115,7 @@ class ChatController(Controller):
         conn = await services.driver_connection(db_session)
         message, _ = await services.store_message(conn, session_id, user, body=data.body,
                                                   client_id=data.client_id, attachment=attachment)
-        if user.role != "counsellor":
-            message.pop("risk", None)
-        return message
+        return services.message_for(message, counsellor=user.role == "counsellor")
 
     @post("/sessions/{session_id:uuid}/end", guards=[requires_counsellor], status_code=HTTP_200_OK)
     async def end(self, request: Request, db_session: DB, session_id: uuid.UUID, data: EndIn | None = None) -> dict[str, Any]:

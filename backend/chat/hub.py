@@ -68,13 +68,11 @@ class Connection:
 
 def frame_texts(message: dict[str, Any]) -> tuple[str, str]:
     """A ``message`` frame as JSON text, encoded once for all sockets: (for the young
-    person, for the counsellor). Only counsellors see the moderation engine's ``risk``."""
-    frame = {"type": "message", **message}
-    for_counsellor = json.dumps(frame)
-    if "risk" not in frame:
+    person, for the counsellor); see ``services.message_for``."""
+    for_counsellor = json.dumps({"type": "message", **message})
+    if "risk" not in message:
         return for_counsellor, for_counsellor
-    frame.pop("risk")
-    return json.dumps(frame), for_counsellor
+    return json.dumps({"type": "message", **services.message_for(message, counsellor=False)}), for_counsellor
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:

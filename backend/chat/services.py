@@ -55,9 +55,14 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def event_payload(**event: Any) -> str:
+    """A NOTIFY payload: the event's short keys and ids (never bodies), as JSON."""
+    return json.dumps({k: (str(v) if isinstance(v, uuid.UUID) else v) for k, v in event.items()})
+
+
 async def announce(db: AsyncSession, **event: Any) -> None:
     """Queue a notification for every worker; PostgreSQL sends it when the transaction commits."""
-    payload = json.dumps({k: (str(v) if isinstance(v, uuid.UUID) else v) for k, v in event.items()})
+    payload = event_payload(**event)
     await db.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": EVENTS_CHANNEL, "payload": payload})
 
 
@@ -298,6 +303,14 @@ def sender_role(session: ChatSession, user: CurrentUser) -> str:
     return "counsellor" if user.id == session.counsellor_id else "young_person"
 
 
+def message_for(message: dict[str, Any], *, counsellor: bool) -> dict[str, Any]:
+    """A message as one of its two people may see it: the moderation engine's ``risk``
+    is for the counsellor only, never the young person's own devices."""
+    if counsellor or "risk" not in message:
+        return message
+    return {k: v for k, v in message.items() if k != "risk"}
+
+
 def message_out(session_id: uuid.UUID, m: Mapping[str, Any]) -> dict[str, Any]:
     """A stored message as both people see it (``m``: a row of ``chat_message``)."""
     out: dict[str, Any] = {"session_id": str(session_id), "seq": m["seq"], "sender": m["sender"], "body": m["body"],
@@ -401,7 +414,7 @@ async def store_checked_message(conn: asyncpg.Connection, session_id: uuid.UUID,
 
 async def announce_typing(conn: asyncpg.Connection, session_id: uuid.UUID, user: CurrentUser) -> None:
     """Tell the other person's devices that ``user`` is typing (404 unless one of the two)."""
-    payload = json.dumps({"k": "typing", "s": str(session_id), "u": str(user.id)})
+    payload = event_payload(k="typing", s=session_id, u=user.id)
     if await conn.fetchval(TYPING_SQL, EVENTS_CHANNEL, payload, session_id, user.id) is None:
         raise Problem(404, "There is no such chat.")
 
