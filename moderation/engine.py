@@ -31,8 +31,10 @@ class Verdict:
     categories: tuple[str, ...] = ()    # most severe first
     spans: tuple[Span, ...] = ()        # in text order
     action: str = "publish_ok"          # "publish_ok" | "hold" | "block"
-    support_categories: frozenset = field(default=frozenset({"risk_to_life", "self_harm"}),
+    support_categories: frozenset = field(default=frozenset({"risk_to_life", "danger_from_others", "self_harm"}),
                                           repr=False, compare=False)
+    alert_categories: frozenset = field(default=frozenset({"risk_to_life", "danger_from_others"}),
+                                        repr=False, compare=False)
 
     @property
     def is_risk_to_life(self) -> bool:
@@ -42,6 +44,11 @@ class Verdict:
     def needs_support(self) -> bool:
         """The author should be shown crisis support and offered a counsellor."""
         return any(c in self.support_categories for c in self.categories)
+
+    @property
+    def needs_alert(self) -> bool:
+        """A human must be told at once (a safeguarding alert): risk to life, or danger from others now."""
+        return any(c in self.alert_categories for c in self.categories)
 
     def to_dict(self) -> dict:
         return {"level": self.level, "categories": list(self.categories),
@@ -127,7 +134,7 @@ def assess(text: str, context: dict | None = None, rules: Rules | None = None) -
     if hits:
         hits = _drop_allowed(rules, hits, views)
     if not hits:
-        return Verdict(support_categories=rules.support_categories)
+        return Verdict(support_categories=rules.support_categories, alert_categories=rules.alert_categories)
 
     level_of: dict[str, int] = {}
     for _, _, info in hits:
@@ -153,7 +160,7 @@ def assess(text: str, context: dict | None = None, rules: Rules | None = None) -
         action = "hold"
     else:
         action = "publish_ok"
-    return Verdict(LEVELS[level], categories, spans, action, rules.support_categories)
+    return Verdict(LEVELS[level], categories, spans, action, rules.support_categories, rules.alert_categories)
 
 
 def _drop_allowed(rules: Rules, hits: set, views: dict) -> set:

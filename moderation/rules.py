@@ -34,7 +34,7 @@ from .patterns import WordIndex, watched_word_source, words_regex_source
 __all__ = ["Rules", "WatchedWord", "LEVELS", "CATEGORIES", "RULES_DIR"]
 
 LEVELS = ("none", "low", "medium", "high", "urgent")
-CATEGORIES = ("risk_to_life", "self_harm", "abuse_bullying", "grooming", "sexual", "hate",
+CATEGORIES = ("risk_to_life", "danger_from_others", "self_harm", "abuse_bullying", "grooming", "sexual", "hate",
               "personal_details", "spam", "profanity", "watched_word")
 VIEWS = ("words", "plain", "original")
 RULES_DIR = Path(__file__).with_name("rules")
@@ -119,6 +119,7 @@ class Rules:
         self.category_level = {c: LEVELS.index(lv) for c, lv in s["categories"].items()}
         self.categories = tuple(self.category_level)
         self.support_categories = frozenset(s.get("support_categories", ()))
+        self.alert_categories = frozenset(s.get("alert_categories", ()))
         self.watched_levels = {a: LEVELS.index(lv) for a, lv in s["watched_word_levels"].items()}
         self.contexts = s["contexts"]
         self.escalations = s.get("escalations", [])

@@ -364,7 +364,7 @@ PYTHON_ONLY = re.compile(r"\(\?P|\(\?[aiLmsux-]+[):]|\(\?<[=!]|\(\?>|\(\?#|[*+?}
 def test_risk_vocabulary_is_json_and_javascript_compatible():
     vocab = risk_vocabulary()
     json.dumps(vocab)
-    assert set(vocab["categories"]) == {"risk_to_life", "self_harm"}
+    assert set(vocab["categories"]) == {"risk_to_life", "danger_from_others", "self_harm"}
     assert vocab["categories"]["risk_to_life"]["level"] == "urgent"
     sources = [p["source"] for c in vocab["categories"].values() for p in c["patterns"]]
     sources += [a for c in vocab["categories"].values() for a in c["allow"]]

@@ -30,6 +30,7 @@ const KIND_LABELS = { thread: 'New thread', reply: 'Reply', report: 'Reported' }
 export const CATEGORY_LABELS = {
   risk_to_life: 'risk to life',
   self_harm: 'self-harm',
+  danger_from_others: 'in danger from someone',
   abuse_bullying: 'abuse or bullying',
   grooming: 'grooming signs',
   sexual: 'sexual content',
