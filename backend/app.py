@@ -40,6 +40,7 @@ from backend.journal.controllers import (
     JournalVocabularyController,
     MoodController,
 )
+from backend.messages.controllers import ChatHistoryController, MessagesController
 from backend.push.controllers import PushController
 from backend.reports.controllers import ReportController
 from backend.review.controllers import ModerationController, SafeguardingController
@@ -52,6 +53,7 @@ API_CONTROLLERS: list = [AuthController, MeController, CouncilController, Librar
 API_CONTROLLERS += [MoodController, JournalController, GoalController, JournalVocabularyController]
 API_CONTROLLERS += [ServiceController, CrisisLineController, CouncilServiceController]
 API_CONTROLLERS += [BoardController, ThreadController, PostController, ModerationController, SafeguardingController]
+API_CONTROLLERS += [MessagesController, ChatHistoryController]
 
 
 def secret_key(settings: Settings) -> str:

@@ -21,7 +21,7 @@ from backend.chat.hub import ChatHub, Connection
 from backend.chat.schemas import AvailabilityIn, ChatRequestIn, EndIn, MessageIn, TakeIn
 from backend.errors import Problem
 from backend.push.services import notify_user
-from backend.security import requires_counsellor, requires_login, requires_young_person
+from backend.security import COUNSELLING_ROLES, requires_counsellor, requires_login, requires_young_person
 
 DB = Annotated[AsyncSession, Dependency(skip_validation=True)]
 log = logging.getLogger("waymark.chat")
@@ -30,6 +30,7 @@ log = logging.getLogger("waymark.chat")
 CLOSE_NOT_LOGGED_IN = 4401
 CLOSE_FORBIDDEN = 4403
 MAX_FRAME_CHARS = 16_000
+CHAT_ROLES = frozenset({"young_person", *COUNSELLING_ROLES})
 
 
 async def attachment_for(db: AsyncSession, service_id: str | None) -> dict[str, Any] | None:
@@ -159,7 +160,7 @@ async def serve_socket(socket: WebSocket, roles: frozenset[str]) -> None:
             raw = event.get("text")
             if raw is None:
                 raw = (event.get("bytes") or b"").decode("utf-8", "replace")
-            if user.role in ("young_person", "counsellor"):
+            if user.role in CHAT_ROLES:
                 await handle_frame(hub, conn, raw)
     except WebSocketDisconnect:
         pass  # the phone went away; it will resume
@@ -172,7 +173,7 @@ async def serve_socket(socket: WebSocket, roles: frozenset[str]) -> None:
 @websocket("/api/v1/chat/ws", opt={"skip_rate_limiting": True})
 async def chat_socket(socket: WebSocket) -> None:
     """Young people and counsellors: the chat (counsellors also get safeguarding alerts)."""
-    await serve_socket(socket, frozenset({"young_person", "counsellor"}))
+    await serve_socket(socket, CHAT_ROLES)
 
 
 @websocket("/api/v1/moderation/ws", opt={"skip_rate_limiting": True})

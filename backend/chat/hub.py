@@ -35,8 +35,10 @@ from backend.accounts.auth import CurrentUser
 from backend.accounts.models import User
 from backend.chat import services
 from backend.chat.models import ChatRequest, ChatSession
+from backend.security import COUNSELLING_ROLES
 
 log = logging.getLogger("waymark.chat")
+COUNSELLING = set(COUNSELLING_ROLES)
 
 
 ACQUIRE_TIMEOUT = 5.0  # seconds to wait for a pooled connection (uvicorn's ping timeout is 20 s)
@@ -237,7 +239,12 @@ class ChatHub:
                 await self._to_roles({"moderator", "admin"}, {"type": "moderation_item", "id": event["i"],
                                                               "risk_level": event.get("l"), "status": event.get("st")})
             elif kind == "alert":  # a safeguarding alert for the counsellors
-                await self._to_roles({"counsellor"}, {"type": "safeguarding_alert", "id": event["i"]})
+                await self._to_roles(COUNSELLING, {"type": "safeguarding_alert", "id": event["i"]})
+            elif kind == "thread":  # a message to the team arrived or was answered
+                frame = {"type": "message_thread", "id": event["i"]}
+                if event.get("urgent"):
+                    frame["urgent"] = True
+                await self._to_roles(COUNSELLING, frame)
         except Exception as exc:  # noqa: BLE001 - one bad event must not stop the others
             log.warning("chat event %s failed: %s", kind, type(exc).__name__)
 

@@ -101,6 +101,7 @@ async def usage_figures(db: AsyncSession, council_code: str, start: dt.date, end
             "FROM forum_post p WHERE p.council_code = :council AND p.created_at >= :start AND p.created_at < :end"),
             {"council": council_code, "start": start_utc, "end": end_utc})).one()
         posts = {"submitted": row[0], "published": row[1], "median_review_seconds": row[2]}
+    threads, median_first_reply, within_target = await _thread_figures(db, council_code, start_utc, end_utc)
     topics = (await db.execute(select(UsageEvent.topic, func.count()).where(in_range, UsageEvent.topic.is_not(None))
                                .group_by(UsageEvent.topic).order_by(func.count().desc(), UsageEvent.topic))).all()
     return {
@@ -124,10 +125,36 @@ async def usage_figures(db: AsyncSession, council_code: str, start: dt.date, end
                                       if posts["submitted"] >= SUPPRESS_BELOW and posts["median_review_seconds"] is not None
                                       else None),
         },
+        "messages": {
+            "threads": suppress(threads),
+            "median_first_reply_seconds": (round(median_first_reply)
+                                           if threads >= SUPPRESS_BELOW and median_first_reply is not None else None),
+            "answered_within_target_pct": (round(100 * within_target / threads, 1)
+                                           if threads >= SUPPRESS_BELOW else None),
+            "answered_within_target": suppress(within_target),
+        },
         "topics": [{"slug": slug, "count": suppress(n)} for slug, n in topics],
         "signposting_clicks": suppress(counts.get("signpost_click", 0)),
         "suppressed_below": SUPPRESS_BELOW,
     }
+
+
+async def _thread_figures(db: AsyncSession, council_code: str, start: dt.datetime, end: dt.datetime
+                          ) -> tuple[int, float | None, int]:
+    """Messages to the team: threads started, the median seconds to the first reply, and how
+    many had their first reply within the reply target (read by table name: reports never
+    imports the domains it counts)."""
+    from sqlalchemy import text
+
+    from backend.settings import get_settings
+
+    row = (await db.execute(text(
+        "SELECT count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM t.first_reply_at - t.created_at)) "
+        "FILTER (WHERE t.first_reply_at IS NOT NULL), "
+        "count(*) FILTER (WHERE t.first_reply_at <= t.created_at + make_interval(hours => :hours)) "
+        "FROM message_thread t WHERE t.council_code = :council AND t.created_at >= :start AND t.created_at < :end"),
+        {"council": council_code, "start": start, "end": end, "hours": get_settings().messages_reply_hours})).one()
+    return int(row[0]), row[1], int(row[2])
 
 
 def figures_as_csv(figures: dict) -> str:
@@ -140,7 +167,7 @@ def figures_as_csv(figures: dict) -> str:
     head = (figures["council_code"], figures["from"], figures["to"])
     for key in ("registrations", "active_users", "logins", "logins_out_of_hours_pct", "signposting_clicks"):
         writer.writerow([*head, key, "" if figures[key] is None else figures[key]])
-    for group in ("chats", "posts"):
+    for group in ("chats", "posts", "messages"):
         for key, value in figures[group].items():
             writer.writerow([*head, f"{group}.{key}", "" if value is None else value])
     for topic in figures["topics"]:
