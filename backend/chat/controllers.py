@@ -16,7 +16,7 @@ from litestar.params import Dependency, Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.chat import responses, services, toolkit
+from backend.chat import responses, routing, services, toolkit
 from backend.chat.hub import ChatHub, Connection
 from backend.chat.models import ChatSession
 from backend.chat.schemas import (
@@ -61,6 +61,13 @@ async def attachment_for(db: AsyncSession, service_id: str | None) -> dict[str, 
     return card
 
 
+def routing_after(request: Request) -> BackgroundTask | None:
+    """With automatic routing, route the queue once this request's change is committed."""
+    if not routing.auto_routing():
+        return None
+    return BackgroundTask(routing.route_now, request.app.state.alchemy.create_session_maker())
+
+
 class ChatController(Controller):
     path = "/api/v1/chat"
     tags = ["chat"]
@@ -70,9 +77,10 @@ class ChatController(Controller):
         return await services.chat_status(db_session, request.app.state.chat_hours, request.scope.get("user"))
 
     @post("/requests", guards=[requires_young_person], status_code=HTTP_201_CREATED, summary="Join the queue")
-    async def request_chat(self, request: Request, db_session: DB, data: ChatRequestIn) -> dict[str, Any]:
-        return await services.request_chat(db_session, request.app.state.chat_hours, request.scope["user"],
-                                           topic=(data.topic or "").strip() or None, urgent=data.urgent)
+    async def request_chat(self, request: Request, db_session: DB, data: ChatRequestIn) -> Response[dict[str, Any]]:
+        answer = await services.request_chat(db_session, request.app.state.chat_hours, request.scope["user"],
+                                             topic=(data.topic or "").strip() or None, urgent=data.urgent)
+        return Response(answer, status_code=HTTP_201_CREATED, background=routing_after(request))
 
     @get("/requests/current", guards=[requires_young_person], summary="My place in the queue, or my chat")
     async def current(self, request: Request, db_session: DB) -> dict[str, Any]:
@@ -80,16 +88,18 @@ class ChatController(Controller):
 
     @delete("/requests/current", guards=[requires_young_person], status_code=HTTP_204_NO_CONTENT,
             summary="Leave the queue (or the chat)")
-    async def leave(self, request: Request, db_session: DB) -> None:
+    async def leave(self, request: Request, db_session: DB) -> Response[None]:
         await services.leave_chat(db_session, request.scope["user"])
+        return Response(None, status_code=HTTP_204_NO_CONTENT, background=routing_after(request))
 
     @get("/availability", guards=[requires_counsellor], summary="My availability and open chats")
     async def my_availability(self, request: Request, db_session: DB) -> dict[str, Any]:
         return await services.availability_of(db_session, request.scope["user"])
 
     @put("/availability", guards=[requires_counsellor], status_code=HTTP_200_OK)
-    async def availability(self, request: Request, db_session: DB, data: AvailabilityIn) -> dict[str, Any]:
-        return await services.set_availability(db_session, request.scope["user"], data.status, data.max_concurrent)
+    async def availability(self, request: Request, db_session: DB, data: AvailabilityIn) -> Response[dict[str, Any]]:
+        answer = await services.set_availability(db_session, request.scope["user"], data.status, data.max_concurrent)
+        return Response(answer, background=routing_after(request))
 
     @get("/queue", guards=[requires_counsellor], summary="Waiting young people: urgent first, then longest waiting")
     async def queue(self, db_session: DB) -> dict[str, Any]:
@@ -138,9 +148,12 @@ class ChatController(Controller):
         return services.message_for(message, counsellor=user.role != "young_person")
 
     @post("/sessions/{session_id:uuid}/end", guards=[requires_counsellor], status_code=HTTP_200_OK)
-    async def end(self, request: Request, db_session: DB, session_id: uuid.UUID, data: EndIn | None = None) -> dict[str, Any]:
-        return await services.end_session(db_session, session_id, request.scope["user"],
-                                          notes=data.notes if data else None, risk_level=data.risk_level if data else None)
+    async def end(self, request: Request, db_session: DB, session_id: uuid.UUID,
+                  data: EndIn | None = None) -> Response[dict[str, Any]]:
+        answer = await services.end_session(db_session, session_id, request.scope["user"],
+                                            notes=data.notes if data else None,
+                                            risk_level=data.risk_level if data else None)
+        return Response(answer, background=routing_after(request))
 
 
 requires_reply_keeper = requires_role(*COUNSELLING_ROLES, "admin")
@@ -159,9 +172,11 @@ class ToolkitController(Controller):
 
     @post("/sessions/{session_id:uuid}/transfer", guards=[requires_counsellor], status_code=HTTP_200_OK,
           summary="Hand a chat to a named counsellor, or back to the front of the queue")
-    async def transfer(self, request: Request, db_session: DB, session_id: uuid.UUID, data: TransferIn) -> dict[str, Any]:
-        return await toolkit.transfer_chat(db_session, request.scope["user"], session_id,
-                                           to_counsellor_id=data.to_counsellor_id, note=data.note)
+    async def transfer(self, request: Request, db_session: DB, session_id: uuid.UUID,
+                       data: TransferIn) -> Response[dict[str, Any]]:
+        answer = await toolkit.transfer_chat(db_session, request.scope["user"], session_id,
+                                             to_counsellor_id=data.to_counsellor_id, note=data.note)
+        return Response(answer, background=routing_after(request))
 
     @get("/responses", guards=[requires_reply_keeper], summary="Saved replies: my own and the shared ones")
     async def saved_replies(self, request: Request, db_session: DB) -> dict[str, Any]:

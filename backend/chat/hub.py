@@ -33,7 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.accounts.auth import CurrentUser
 from backend.accounts.models import User
-from backend.chat import services
+from backend.chat import routing, services
 from backend.chat.models import ChatRequest, ChatSession
 from backend.security import COUNSELLING_ROLES
 
@@ -168,6 +168,7 @@ class ChatHub:
             await asyncio.sleep(self.sweep_seconds)
             try:
                 await self.resync_all()
+                await routing.route_now(self.sessionmaker)  # with auto routing: nobody idle while someone waits
             except Exception as exc:  # noqa: BLE001 - the next sweep tries again
                 log.warning("chat sweep failed: %s", type(exc).__name__)
 

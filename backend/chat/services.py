@@ -144,9 +144,9 @@ async def chat_status(db: AsyncSession, hours: ChatHours, user: CurrentUser | No
         opens = hours.next_opening(now)
         return {"open": False, "opens_at": opens.isoformat() if opens else None, "crisis_lines": lines}
     waiting = len(await queue_positions(db))
-    capacity = await current_capacity(db)
-    return {"open": True, "estimated_wait_seconds": capacity.wait_for(waiting + 1), "crisis_lines": lines,
-            "waiting": waiting}
+    from backend.chat.routing import counsellors_status
+
+    return {"open": True, "crisis_lines": lines, "waiting": waiting, **await counsellors_status(db, waiting)}
 
 
 # --- the young person's side --------------------------------------------------------------

@@ -274,3 +274,90 @@ def test_an_assignment_sends_no_error_frame(young_person, counsellor, server) ->
         assert a.post(f"/api/v1/chat/sessions/{sid}/end", json={}).status_code == 200
         for ws in (yp_ws, a_ws):
             ws.close()
+
+
+# --- honest status and routing ------------------------------------------------------------------
+
+
+def test_status_is_honest_about_who_is_available(client: Client, counsellor) -> None:
+    nobody = client.get("/api/v1/chat/status").json()  # every counsellor away (the fixture)
+    assert nobody["open"] is True and nobody["counsellors_online"] is False
+    assert nobody["estimated_wait_seconds"] is None and nobody["can_message_team"] is True
+    assert "message" in nobody["message"].lower() and any(line.get("phone") for line in nobody["crisis_lines"])
+    one = counsellor("Ana Able", max_concurrent=2)
+    online = client.get("/api/v1/chat/status").json()
+    assert online["counsellors_online"] is True and online["estimated_wait_seconds"] == 60  # a free place now
+    assert one.put("/api/v1/chat/availability", json={"status": "away"}).status_code == 200
+    assert client.get("/api/v1/chat/status").json()["counsellors_online"] is False
+
+
+@pytest.fixture
+def auto_server(server_env):
+    from tests.harness import Server
+
+    srv = Server(env={**server_env, "WAYMARK_CHAT_ROUTING": "auto"}).start()
+    yield srv
+    srv.stop()
+
+
+def test_auto_routing_fills_every_place_and_no_more(auto_server, staff, database) -> None:
+    from tests.harness import signup_body
+
+    def on_auto(c: Client) -> Client:
+        moved = Client(auto_server.base_url)
+        moved.http.cookies.set("waymark_session", c.http.cookies.get("waymark_session"), domain="127.0.0.1")
+        moved.user = c.user
+        return moved
+
+    limits = {"Ada": 1, "Bea": 2, "Cy": 3}
+    team = {name: on_auto(staff("counsellor", name=f"{name} Route", key=f"route-{name}")) for name in limits}
+    for name, c in team.items():
+        assert c.put("/api/v1/chat/availability", json={"status": "available", "max_concurrent": limits[name]}).status_code == 200
+
+    def open_chats() -> dict[str, int]:
+        rows = database.query("SELECT counsellor_id, count(*) AS n FROM chat_session WHERE ended_at IS NULL "
+                              "AND counsellor_id = ANY($1::uuid[]) GROUP BY counsellor_id",
+                              [c.user["id"] for c in team.values()])
+        by_id = {str(r["counsellor_id"]): r["n"] for r in rows}
+        return {name: by_id.get(c.user["id"], 0) for name, c in team.items()}
+
+    def settle(expected_open: int) -> dict[str, int]:
+        import time
+
+        deadline = time.monotonic() + 10
+        counts = open_chats()
+        while sum(counts.values()) < expected_open and time.monotonic() < deadline:
+            time.sleep(0.1)
+            counts = open_chats()
+        return counts
+
+    people = []
+    for i in range(10):
+        yp = Client(auto_server.base_url)
+        assert yp.post("/api/v1/auth/signup", json=signup_body()).status_code == 201
+        r = yp.post("/api/v1/chat/requests", json={"urgent": i == 9})
+        assert r.status_code == 201 and r.json()["status"] == "waiting"
+        people.append(yp)
+        if i == 2:  # the fewest open chats first: one each
+            assert settle(3) == {"Ada": 1, "Bea": 1, "Cy": 1}
+    counts = settle(6)
+    assert counts == limits  # every place filled, nobody over their limit
+    current = [p.get("/api/v1/chat/requests/current").json() for p in people]
+    assert [c["status"] for c in current] == ["active"] * 6 + ["waiting"] * 4
+    # a freed place is filled at once: by the urgent request, made last, before the others waiting
+    ada = team["Ada"]
+    ada_chat = next(s["session_id"] for s in ada.get("/api/v1/chat/sessions").json()["items"])
+    assert ada.post(f"/api/v1/chat/sessions/{ada_chat}/end", json={}).status_code == 200
+    assert settle(6) == limits
+    current = [p.get("/api/v1/chat/requests/current").json() for p in people[6:]]
+    assert [c["status"] for c in current] == ["waiting", "waiting", "waiting", "active"]
+    extra = on_auto(staff("counsellor", name="Dee Manual", key="route-manual"))
+    assert extra.put("/api/v1/chat/availability", json={"status": "available", "max_concurrent": 1}).status_code == 200
+    taken = extra.post("/api/v1/chat/queue/take", json={})
+    assert taken.status_code in (200, 404)  # manual take works (404 only if routing got there first)
+    assert open_chats() == limits
+    for c in team.values():  # leave nothing waiting or open for other tests
+        c.put("/api/v1/chat/availability", json={"status": "away"})
+    for p in people:
+        p.delete("/api/v1/chat/requests/current")
+        p.close()
