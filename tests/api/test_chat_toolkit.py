@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the chat tests' fixtures (counsellor, empty_queue) are imported, then used by name
 """The counsellor's toolkit: transfer, history, saved replies, the live board, watching and
 whispers, and the hub's resume guarantees, through HTTP and the WebSocket."""
 
