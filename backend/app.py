@@ -188,7 +188,9 @@ async def warm_up_moderation(app: Litestar) -> None:
 
 async def start_chat_hub(app: Litestar) -> None:
     alchemy = app.state.alchemy
-    dsn = alchemy.get_engine().url.render_as_string(hide_password=False).replace("+asyncpg", "")
+    settings = app.state.settings
+    dsn = settings.chat_database_url or alchemy.get_engine().url.render_as_string(hide_password=False)
+    dsn = dsn.replace("+asyncpg", "")
     hub = ChatHub(alchemy.create_session_maker(), dsn, sweep_seconds=app.state.settings.chat_sweep_seconds,
                   pool_size=app.state.settings.chat_db_pool_size)
     app.state.chat_hub = hub

@@ -127,3 +127,29 @@ def stored_listeners_killed(url: str) -> int:
             await conn.close()
 
     return asyncio.run(go())
+
+
+def test_the_hub_listens_on_its_own_direct_connection_when_given_one(fault_env) -> None:
+    """Behind a transaction-mode pooler, LISTEN must bypass it: WAYMARK_CHAT_DATABASE_URL."""
+    import asyncio
+
+    import asyncpg
+
+    env = {**fault_env, "WAYMARK_CHAT_DATABASE_URL": fault_env["DATABASE_URL"] + "?application_name=waymark_hub"}
+    srv = Server(env=env).start()
+    try:
+        async def listeners() -> list[str]:
+            conn = await asyncpg.connect(fault_env["DATABASE_URL"])
+            try:
+                rows = await conn.fetch("SELECT application_name FROM pg_stat_activity "
+                                        "WHERE datname = current_database() AND query ILIKE 'LISTEN%'")
+                return [r["application_name"] for r in rows]
+            finally:
+                await conn.close()
+
+        deadline = time.monotonic() + 10
+        while "waymark_hub" not in (names := asyncio.run(listeners())) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert "waymark_hub" in names
+    finally:
+        srv.stop()
