@@ -20,6 +20,7 @@ global
 defaults
     mode http
     timeout connect 2s
+    timeout check 5s
     timeout client 60s
     timeout server 60s
     timeout tunnel 1h
@@ -30,7 +31,7 @@ frontend waymark
     default_backend nodes
 backend nodes
     balance roundrobin
-    option httpchk GET /health/live
+    option httpchk GET {health}
     http-check expect status 200
     http-response set-header X-Waymark-Node %s
 {servers}
@@ -40,6 +41,7 @@ backend nodes
 @dataclass
 class Balancer:
     node_ports: list[int]
+    health: str = "/health/live"
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
     folder: Path | None = None
@@ -51,10 +53,10 @@ class Balancer:
     def start(self) -> Balancer:
         haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
         self.folder = Path(tempfile.mkdtemp(prefix="waymark-lb-"))
-        servers = "\n".join(f"    server node{i} 127.0.0.1:{p} check inter 300ms fall 1 rise 2"
+        servers = "\n".join(f"    server node{i} 127.0.0.1:{p} check inter 500ms fall 3 rise 1"
                             for i, p in enumerate(self.node_ports, 1))
         config = self.folder / "haproxy.cfg"
-        config.write_text(CONFIG.format(port=self.port, servers=servers))
+        config.write_text(CONFIG.format(port=self.port, servers=servers, health=self.health))
         self.process = subprocess.Popen([haproxy, "-db", "-f", str(config)], stdout=subprocess.DEVNULL,
                                         stderr=open(self.folder / "log", "w"))  # noqa: SIM115
         deadline = time.monotonic() + 10
