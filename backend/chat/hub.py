@@ -307,13 +307,15 @@ class ChatHub:
         conns = await self._followers(session_id)
         for conn in conns:
             if session_id in conn.rewind:
-                conn.delivered[session_id] = conn.rewind.pop(session_id)
+                # never again what this socket already carried: a resume that arrives after live
+                # frames (the socket joined the hub before its resume frame was read) repeats nothing
+                after = conn.rewind.pop(session_id)
+                conn.delivered[session_id] = max(after, conn.delivered.get(session_id, after))
         ending = session_id in self._ends
         told = conns
         # Messages only to the sockets that follow the chat (told it was assigned, or sent a
-        # resume or a watch of it): a socket opened since, which has not shown the chat,
-        # gets nothing of it until it asks (its resume says from where); the `ended` frame
-        # to all.
+        # message, a resume or a watch of it), never to a socket its two people opened since,
+        # which never showed it (it would get the whole history); the `ended` frame to all.
         conns = [conn for conn in conns if session_id in conn.delivered]
         marks = [conn.delivered[session_id] for conn in conns]
         if not conns:
