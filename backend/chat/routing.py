@@ -54,7 +54,7 @@ async def least_busy_counsellor(db: AsyncSession) -> uuid.UUID | None:
 async def route_waiting(db: AsyncSession) -> list[dict[str, Any]]:
     """Give every waiting request a counsellor while someone has room (in ``db``'s transaction)."""
     await db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ROUTING_LOCK})
-    assigned = []
+    assigned, rechecked = [], set()
     while True:
         req = (await db.execute(select(ChatRequest).where(ChatRequest.status == "waiting")
                                 .order_by(*services.queue_order()).limit(1)
@@ -65,6 +65,13 @@ async def route_waiting(db: AsyncSession) -> list[dict[str, Any]]:
         if counsellor_id is None:
             break
         availability = await db.get(CounsellorAvailability, counsellor_id, with_for_update=True, populate_existing=True)
+        # Under their row's lock, count again: a manual take may have given them a chat since.
+        if (availability.status != "available"
+                or await services.active_count(db, counsellor_id) >= availability.max_concurrent):
+            if counsellor_id in rechecked:
+                break
+            rechecked.add(counsellor_id)
+            continue
         assigned.append(await services.assign_request(db, req, counsellor_id, availability))
     return assigned
 

@@ -247,10 +247,10 @@ async def set_availability(db: AsyncSession, counsellor: CurrentUser, status: st
 async def availability_of(db: AsyncSession, counsellor: CurrentUser) -> dict[str, Any]:
     row = await db.get(CounsellorAvailability, counsellor.id, populate_existing=True)
     return {"status": row.status if row else "away", "max_concurrent": row.max_concurrent if row else 3,
-            "active_chats": await _active_count(db, counsellor.id)}
+            "active_chats": await active_count(db, counsellor.id)}
 
 
-async def _active_count(db: AsyncSession, counsellor_id: uuid.UUID) -> int:
+async def active_count(db: AsyncSession, counsellor_id: uuid.UUID) -> int:
     return (await db.execute(select(func.count()).select_from(ChatSession).where(
         ChatSession.counsellor_id == counsellor_id, ChatSession.ended_at.is_(None)))).scalar_one()
 
@@ -270,7 +270,7 @@ async def take_request(db: AsyncSession, counsellor: CurrentUser, request_id: uu
     availability = await db.get(CounsellorAvailability, counsellor.id, with_for_update=True)
     if availability is None or availability.status != "available":
         raise Problem(409, "Set yourself as available before taking a chat.", code="away")
-    if await _active_count(db, counsellor.id) >= availability.max_concurrent:
+    if await active_count(db, counsellor.id) >= availability.max_concurrent:
         raise Problem(409, f"You're at your limit of {availability.max_concurrent} chats.", code="at_limit")
     if request_id is None:
         stmt = (select(ChatRequest).where(ChatRequest.status == "waiting")

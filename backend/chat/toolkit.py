@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.accounts.auth import CurrentUser
 from backend.accounts.models import User
 from backend.chat.models import ChatRequest, ChatSession, ChatTransfer, ChatWhisper, CounsellorAvailability
-from backend.chat.services import announce, first_name, utcnow
+from backend.chat.services import active_count, announce, first_name, utcnow
 from backend.errors import Problem
 from backend.security import COUNSELLING_ROLES
 
@@ -103,9 +103,7 @@ async def _check_can_take(db: AsyncSession, counsellor_id: uuid.UUID) -> None:
     if availability is None or availability.status != "available":
         raise Problem(409, f"{first_name(target)} is away just now. Choose someone else, or hand the chat back "
                       "to the queue.", code="away")
-    busy = (await db.execute(select(func.count()).select_from(ChatSession).where(
-        ChatSession.counsellor_id == counsellor_id, ChatSession.ended_at.is_(None)))).scalar_one()
-    if busy >= availability.max_concurrent:
+    if await active_count(db, counsellor_id) >= availability.max_concurrent:
         raise Problem(409, f"{first_name(target)} is at their limit of {availability.max_concurrent} chats. "
                       "Choose someone else, or hand the chat back to the queue.", code="at_limit")
 
