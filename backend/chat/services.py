@@ -471,9 +471,11 @@ async def counsellor_sessions(db: AsyncSession, counsellor: CurrentUser) -> list
     rows = (await db.execute(select(ChatSession, ChatRequest).join(ChatRequest, ChatRequest.id == ChatSession.request_id)
                              .where(ChatSession.counsellor_id == counsellor.id, ChatSession.ended_at.is_(None))
                              .order_by(ChatSession.started_at))).all()
+    from backend.chat.toolkit import handover_for
+
     return [{"session_id": str(s.id), "request_id": str(r.id), "topic": r.topic, "urgent": r.urgent,
              "council_code": s.council_code, "started_at": s.started_at.isoformat(), "at_risk": s.at_risk,
-             "last_seq": s.last_seq} for s, r in rows]
+             "last_seq": s.last_seq, "handover": await handover_for(db, s.id, counsellor.id)} for s, r in rows]
 
 
 async def export_chats(db: AsyncSession, user_id: uuid.UUID) -> list[dict[str, Any]]:

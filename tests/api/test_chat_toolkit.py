@@ -57,6 +57,9 @@ def test_transfer_to_a_named_counsellor_keeps_the_chat(young_person, counsellor,
     b_ws.send({"type": "resume", "session_id": sid, "after_seq": 0})
     assert b_ws.wait_for("message", session_id=sid, seq=1)["body"] == "hello"
     a_ws.wait_for("transferred", session_id=sid)
+    mine = {i["session_id"]: i for i in b.get("/api/v1/chat/sessions").json()["items"]}
+    assert mine[sid]["handover"]["note"] == "Worried about home; go gently."  # beside the chat, after a reload too
+    assert sid not in {i["session_id"] for i in a.get("/api/v1/chat/sessions").json()["items"]}
     # the same chat carries on, seq unbroken, between the young person and the new counsellor
     b_ws.say(sid, "Hi, I'm Ben.")
     assert yp_ws.wait_for("message", session_id=sid, seq=2)["body"] == "Hi, I'm Ben."
@@ -103,7 +106,7 @@ def test_transfer_back_to_the_front_of_the_queue(young_person, counsellor, serve
         ws.close()
 
 
-def test_transfer_refusals_store_nothing(young_person, counsellor, staff, server, database) -> None:
+def test_transfer_refusals_store_nothing(young_person, counsellor, staff, supervisor, server, database) -> None:
     a = counsellor("Ana Able")
     away = counsellor("Ava Away", available=False)
     full = counsellor("Fay Full", max_concurrent=1)
@@ -124,6 +127,11 @@ def test_transfer_refusals_store_nothing(young_person, counsellor, staff, server
     assert staff("moderator").post(f"/api/v1/chat/sessions/{sid}/transfer", json={"note": "n"}).status_code == 403
     assert database.query("SELECT count(*) AS n FROM chat_transfer WHERE session_id = $1", uuid.UUID(sid))[0]["n"] == 0
     assert database.query("SELECT counsellor_id FROM chat_session WHERE id = $1", uuid.UUID(sid))[0]["counsellor_id"] == uuid.UUID(a.user["id"])
+    # a supervisor may hand any chat on; a chat already in the queue cannot be handed on again
+    assert supervisor.post(f"/api/v1/chat/sessions/{sid}/transfer", json={"note": "Back to the queue."}).status_code == 200
+    again = supervisor.post(f"/api/v1/chat/sessions/{sid}/transfer", json={"note": "again"})
+    assert again.status_code == 409 and again.json()["code"] == "queued"
+    assert yp.delete("/api/v1/chat/requests/current").status_code == 204  # leaving a handed-back chat ends it
     for ws in (yp_ws, a_ws):
         ws.close()
 
