@@ -112,14 +112,14 @@ def subject_of(thread: MessageThread) -> str | None:
 async def raise_alert(db: AsyncSession, thread: MessageThread, author_id: uuid.UUID, verdict: Any) -> None:
     """A message suggesting risk to life or danger from others: a human must know at once.
 
-    The one place messages raise a safeguarding alert. Until backend/safeguarding/ (built
-    in parallel) is on main, the thread itself carries the alarm: its risk puts it first
-    in every counsellor's inbox and a ``message_thread`` frame with ``urgent`` goes to
-    every counsellor's console on commit. The switch is this function's body:
+    The one place messages raise a safeguarding alert. The thread's risk puts it first in
+    every counsellor's inbox and a ``message_thread`` frame with ``urgent`` goes to every
+    counsellor's console on commit. Until backend/safeguarding/ (built in parallel) is on
+    main, the last line only logs; the switch is that one line:
     ``await raise_safeguarding_alert(db, kind="message_thread", source_id=thread.id,
     author_id=author_id, verdict=verdict)``."""
-    log.warning("safeguarding: a message thread needs a counsellor now (thread %s)", thread.id)
     await announce(db, k="thread", i=thread.id, urgent=True)
+    log.warning("safeguarding: a message thread needs a counsellor now (thread %s)", thread.id)
 
 
 async def support_block(db: AsyncSession, user: CurrentUser) -> dict[str, Any]:

@@ -207,6 +207,8 @@ def test_counsellors_hear_of_new_and_answered_threads(young_person, counsellor, 
         assert ws.wait_for("message_thread", id=made["id"])
         c.post(f"/api/v1/messages/threads/{made['id']}/messages", json={"body": "We're here."})
         assert ws.wait_for("message_thread", id=made["id"])
+        risky = write(young_person(), RISKY)
+        assert ws.wait_for("message_thread", id=risky["id"])["urgent"] is True
         yp_ws = ChatSocket(server.base_url, yp)
         write(yp, "another")
         assert not [f for f in yp_ws.drain(0.5) if f["type"] == "message_thread"]  # never to young people
