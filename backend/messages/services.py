@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import case, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from backend.accounts.auth import CurrentUser
 from backend.accounts.models import User
@@ -227,8 +228,10 @@ async def read_thread(db: AsyncSession, user: CurrentUser, thread_id: uuid.UUID)
                               "reply_expected_by": reply_expected_by(thread), "created_at": thread.created_at.isoformat(),
                               "messages": messages}
     if user.role in COUNSELLING_ROLES:
+        author = await db.get(User, thread.young_person_id) if thread.young_person_id else None
         answer.update(risk={"level": thread.risk_level, "categories": list(thread.risk_categories or [])},
-                      council_code=thread.council_code, claimed_by=str(thread.claimed_by) if thread.claimed_by else None)
+                      council_code=thread.council_code, claimed_by=str(thread.claimed_by) if thread.claimed_by else None,
+                      young_person=author.username if author else None)  # the same pseudonym the chat shows
     return answer
 
 
@@ -295,8 +298,10 @@ async def inbox(db: AsyncSession) -> list[dict[str, Any]]:
     """Threads awaiting a reply: the most urgent first, then the oldest (by the time the
     reply is due, which orders exactly as the oldest unanswered message)."""
     rank = case(*((MessageThread.risk_level == level, i) for i, level in enumerate(LEVELS)), else_=0)
-    rows = (await db.execute(select(MessageThread, User.display_name)
+    author = aliased(User)
+    rows = (await db.execute(select(MessageThread, User.display_name, author.username)
                              .outerjoin(User, User.id == MessageThread.claimed_by)
+                             .outerjoin(author, author.id == MessageThread.young_person_id)
                              .where(MessageThread.status == "awaiting_reply")
                              .order_by(rank.desc(), MessageThread.awaiting_since, MessageThread.id))).all()
     now = utcnow()
@@ -305,7 +310,8 @@ async def inbox(db: AsyncSession) -> list[dict[str, Any]]:
              "reply_expected_by": reply_expected_by(t),
              "risk": {"level": t.risk_level, "categories": list(t.risk_categories or [])},
              "council_code": t.council_code, "claimed_by": str(t.claimed_by) if t.claimed_by else None,
-             "claimed_by_name": first_name_of(name) if t.claimed_by else None} for t, name in rows]
+             "claimed_by_name": first_name_of(name) if t.claimed_by else None, "young_person": username}
+            for t, name, username in rows]
 
 
 async def claim_thread(db: AsyncSession, user: CurrentUser, thread_id: uuid.UUID) -> dict[str, Any]:

@@ -120,6 +120,7 @@ def test_risk_gets_support_and_goes_first_in_the_inbox(young_person, counsellor,
     top = inbox["items"][0]
     assert top["risk"]["level"] == "urgent" and "risk_to_life" in top["risk"]["categories"]
     assert top["council_code"] == risky_yp.user["council_code"] and top["claimed_by"] is None
+    assert top["young_person"] == risky_yp.user["username"]
     assert top["waited_seconds"] >= 0 and top["reply_expected_by"] == risky["reply_expected_by"]
     # A risky message on a calm thread raises its risk.
     r = calm_yp.post(f"/api/v1/messages/threads/{calm['id']}/messages", json={"body": RISKY})
