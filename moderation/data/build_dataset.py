@@ -234,7 +234,7 @@ S = {
             "i got left on read", "i didn't get into the college i wanted", "my friends are fake"],
     "sadfeel": ["i feel awful", "i'm so sad", "i cried all night", "i feel rubbish", "i just want to sleep",
                 "i don't know what to do", "it really hurts", "i feel like a failure", "i hate it",
-                "i feel so low", "everything feels pointless today", "i'm heartbroken", "i feel empty"],
+                "i feel so low", "everything feels a bit rubbish today", "i'm heartbroken", "i feel empty"],
     "accident": ["by accident", "in pe", "with a football", "when we were messing about", "with his bag",
                  "by mistake", "in the corridor but he said sorry", "with a pillow lol", "playing tag"],
     "bumper": ["someone", "a boy", "my friend", "he", "she", "my little brother", "a year 7", "my mate"],
@@ -299,6 +299,85 @@ FILLER = [
 ]
 
 
+# Everyday first-person talk that shares its little words ("i've", "i'll", "can't", "want
+# to", "going to", "so tired of", "it", "much") with risky talk, so those words alone
+# never look risky.
+E = {
+    "want": ["i want to", "i wanna", "i really want to", "i just want to", "i need to", "i'd love to",
+             "i'm going to", "i'm gonna", "i'll", "i might", "i should", "i can't wait to", "i've decided to",
+             "i'm planning to", "i'm ready to", "i'm trying to", "i keep forgetting to", "i'd like to"],
+    "act": ["go to the cinema", "learn guitar", "get a dog", "dye my hair blue", "go to bed early tonight",
+            "finish my essay", "see my friends this weekend", "go shopping", "try out for the team", "quit my job",
+            "move to london one day", "be a vet", "eat a whole pizza", "watch the new marvel film",
+            "start running again", "save up for a ps5", "get my nails done", "visit my nan", "learn to drive",
+            "go to uni", "take a gap year", "redo my room", "bake a cake for my mum", "join the drama club",
+            "sleep in on saturday", "get a part time job", "end this essay with a good quote", "kill some time",
+            "cut my hair short", "paint my nails", "go to the beach", "get better at maths", "make new friends",
+            "tell my crush how i feel", "stop procrastinating", "play the new zelda", "go to the gym more",
+            "leave this group chat lol", "give my old clothes to charity", "write a story", "buy new trainers",
+            "go to bed and watch youtube", "get it done before the deadline", "take my mind off things",
+            "have a quiet night in", "delete tiktok for a week", "sort out my revision timetable"],
+    "tired": ["revising", "this weather", "the bus being late", "group projects", "my brother's music",
+              "people asking about my grades", "school dinners", "homework every night", "getting up early",
+              "the same songs on the radio", "my phone breaking", "being stuck inside", "waiting for results"],
+    "cant": ["wait for summer", "find my charger", "decide what to wear", "get this song out of my head",
+             "believe it's already december", "stop laughing", "do this maths question", "find my other shoe",
+             "remember her name", "afford new trainers", "get the wifi to work", "focus today", "sleep in this heat",
+             "choose between the two colleges", "stop eating these crisps", "do a pull up lol"],
+    "been": ["i've been", "i have been", "lately i've been", "this week i've been", "since summer i've been"],
+    "doing": ["learning to cook", "reading a lot", "going for walks", "playing loads of fifa", "drawing again",
+              "working at the cafe", "saving money", "watching old films", "learning spanish", "doing yoga",
+              "volunteering at the food bank", "getting into running", "trying to drink more water",
+              "sleeping better", "spending more time with my nan", "doing my duke of edinburgh",
+              "practising piano", "helping my dad in the garden", "writing in my diary"],
+    "q": ["how much does it cost to", "is it worth it to", "does anyone know how to", "what's the best way to",
+          "how long does it take to", "is it normal to", "should i", "how do i", "when is it too late to",
+          "has anyone tried to", "is it weird to", "what do you do to"],
+    "when": ["", "", "tonight", "this weekend", "tomorrow", "after school", "next year", "in the summer",
+             "when i'm older", "before christmas", "on friday", "soon"],
+    "feel": ["so happy", "really proud", "a bit nervous", "excited", "so done with mondays lol", "knackered",
+             "really chuffed", "kinda bored", "a bit nervous but excited", "relieved", "so full", "ready for bed"],
+    "thing": ["my exam results", "the school trip", "my birthday", "the new season", "my first shift", "the concert",
+              "my driving lesson", "the match", "prom", "the holidays", "my interview", "the sleepover"],
+}
+EVERYDAY = [
+    "{want} {act} {when}", "{want} {act} {when}", "{want} {act}, any tips?", "i'm so tired of {tired}",
+    "i can't {cant}", "{been} {doing}", "{been} {doing} and it's actually helping", "{q} {act}?",
+    "i feel {feel} about {thing}", "i'll be {feel} when {thing} is over", "can't wait for {thing}",
+    "honestly {want} {act}", "{thing} is so soon and {want} {act}", "it's {thing} tomorrow, i feel {feel}",
+    "ngl {want} {act} {when}", "i think {want} {act}", "{been} {doing} so {want} {act}",
+]
+
+
+def everyday(rng: random.Random, n: int) -> list[dict]:
+    out = []
+    for _ in range(n):
+        text = re.sub(r" +", " ", fill(rng.choice(EVERYDAY), E, rng)).strip(" ,")
+        if rng.random() < 0.3:
+            text = text + ". " + re.sub(r" +", " ", fill(rng.choice(EVERYDAY), E, rng)).strip(" ,")
+        out.append(item(noisy(text, rng, 0.4), "ordinary", "everyday", "dev"))
+    return out
+
+
+RISK_WORDS = re.compile(r"suicid|self.harm|kill|die|dying|dead|death|cut|hurt|harm|abuse|overdose|end it|"
+                        r"not safe|hit|burn|starv|crisis|999|112|emergency|danger|unsafe|scared|threat|rape|assault",
+                        re.IGNORECASE)
+
+
+def article_sentences() -> list[dict]:
+    """Sentences of the project's own library articles (content/articles) that name no
+    risk: ordinary wording about feelings, school and home."""
+    out = []
+    for path in sorted((ROOT / "content" / "articles").glob("*.md")):
+        body = path.read_text(encoding="utf-8")
+        body = re.sub(r"^---.*?---", "", body, flags=re.S)
+        for sent in re.split(r"(?<=[.!?])\s+|\n+", body):
+            sent = re.sub(r"[#*_>\[\]()`]", "", sent).strip(" -")
+            if 25 <= len(sent) <= 200 and not RISK_WORDS.search(sent) and "http" not in sent:
+                out.append(item(sent, "ordinary", "article_text", "dev"))
+    return out
+
+
 def compose(rng: random.Random, clause: str) -> str:
     parts = rng.sample(FILLER, rng.randint(2, 6))
     parts.insert(rng.randint(0, len(parts)), clause)
@@ -325,7 +404,10 @@ def composed(rng: random.Random, base: list[dict], n: int) -> list[dict]:
         family = "long_" + ("ordinary" if label == "ordinary" else label)
         out.append(item(compose(rng, src["text"].rstrip(".!? ")), label, family, "dev"))
     for _ in range(n // 2):  # ordinary rambling posts made only of everyday clauses
-        text = ". ".join(rng.sample(FILLER, rng.randint(3, 7)))
+        parts = rng.sample(FILLER, rng.randint(2, 5))
+        parts += [fill(rng.choice(EVERYDAY), E, rng) for _ in range(rng.randint(1, 3))]
+        rng.shuffle(parts)
+        text = rng.choice([". ", ", ", " and ", " "]).join(parts)
         out.append(item(noisy(text, rng, 0.3), "ordinary", "long_ordinary", "dev"))
     return out
 
@@ -352,8 +434,9 @@ def build() -> tuple[list[dict], list[dict]]:
     hand = read_source(HERE / "dev.txt", "dev")
     # noisy copies of the hand-written lines (the way they are typed), then templates, then long posts
     copies = [item(noisy(it["text"], rng, 0.8), it["label"], it["family"], "dev") for it in hand for _ in range(2)]
-    dev = hand + legacy() + copies + templated(rng, 45)
-    dev += composed(rng, [it for it in hand + copies if it["label"] != "abuse_bullying"], 700)
+    days = everyday(rng, 1500)
+    dev = hand + legacy() + copies + templated(rng, 45) + days + article_sentences()
+    dev += composed(rng, [it for it in hand + copies + days if it["label"] != "abuse_bullying"], 900)
     seen = {key(it["text"]) for it in held}
     out_dev = []
     for it in dev:

@@ -1,0 +1,209 @@
+"""The learned layer: a small linear model over word and character n-grams.
+
+Trained by ``python -m moderation.train`` (``make train-moderation``) from the project's
+own labelled development split; the result, ``moderation/model.json``, is a committed,
+reproducible artefact (the script is seeded; a test checks the file matches the data it
+was trained on). Inference is pure Python (a dict lookup per n-gram) and is mirrored in
+JavaScript for the phone (pwa/js/risk-check.js) from the same JSON.
+
+How a text is scored, for each category (risk_to_life, self_harm, danger_from_others):
+
+1. Tokens are the runs of ``[a-z0-9']`` in the engine's "words" view (lower case,
+   accents, look-alikes and l33t undone). Apostrophes are dropped, runs of three or more
+   of one letter become one ("dieee" -> "die"), and known misspellings are mapped to
+   their word (``canon``: "sucide" -> "suicide", "kil" -> "kill").
+2. A clause boundary lies between two tokens when the words view has a newline between
+   them (a newline typed, or punctuation that ends a clause: see normalise.CLAUSE).
+3. Each token i carries features that END at it: ``w:`` the word, ``b:`` the two words
+   and ``t:`` the three words ending at i (not across a clause boundary), and, for words
+   of CHAR_MIN letters or more, ``c:`` the 4-character pieces of ``<word>``. A token's score is the sum of its features'
+   weights.
+4. The text's score is the bias plus the best sum over a stretch of 1..WINDOW tokens,
+   where a stretch counts every feature that touches it (n-grams that start before it or
+   end after it included). So a long post where the risk is one clause scores like that
+   clause, while the words around it still count: "not suicidal" and "suicide squad"
+   weigh where "suicidal" and "suicide" are.
+5. probability = 1 / (1 + e^-score); compared with the category's thresholds.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = ["MODEL_PATH", "Model", "Scored", "tokens", "token_features", "WINDOW", "STRIDE", "CHAR_MIN", "RUN",
+           "TOKEN_RE", "default_model"]
+
+MODEL_PATH = Path(__file__).with_name("model.json")
+WINDOW = 10
+CHAR_MIN = 5   # words this long also get their 4-character pieces (misspellings, new forms)
+STRIDE = 3
+TOKEN_RE = re.compile(r"[a-z0-9']+")
+RUN = r"([a-z])\1\1+"   # three or more of one letter: one is kept
+_RUN = re.compile(RUN)
+
+
+def tokens(words: str, canon: dict[str, str]) -> list[tuple[str, int, int, bool]]:
+    """[(token, start, end, starts_a_clause)] with offsets in the words view."""
+    out = []
+    prev_end = 0
+    for m in TOKEN_RE.finditer(words):
+        t = m.group().replace("'", "")
+        if not t:
+            continue
+        if len(t) > 2:
+            t = _RUN.sub(r"\1", t)
+        t = canon.get(t, t)
+        out.append((t, m.start(), m.end(), not out or "\n" in words[prev_end:m.start()]))
+        prev_end = m.end()
+    return out
+
+
+def token_features(toks: list[tuple[str, int, int, bool]], i: int) -> list[str]:
+    """The features that end at token i."""
+    t = toks[i][0]
+    feats = ["w:" + t]
+    if not toks[i][3]:
+        feats.append("b:" + toks[i - 1][0] + " " + t)
+        if i > 1 and not toks[i - 1][3]:
+            feats.append("t:" + toks[i - 2][0] + " " + toks[i - 1][0] + " " + t)
+    if len(t) >= CHAR_MIN:
+        p = "<" + t + ">"
+        for j in range(len(p) - 3):
+            feats.append("c:" + p[j:j + 4])
+    return feats
+
+
+def windows(n: int) -> list[tuple[int, int]]:
+    """Windows of WINDOW tokens every STRIDE tokens (training negatives from long texts)."""
+    if n <= WINDOW:
+        return [(0, n)]
+    out = [(s, s + WINDOW) for s in range(0, n - WINDOW, STRIDE)]
+    out.append((n - WINDOW, n))
+    return out
+
+
+@dataclass(frozen=True)
+class Scored:
+    category: str
+    probability: float
+    start: int          # offsets in the words/plain view of the best window's strongest n-grams
+    end: int
+    reasons: tuple[str, ...]   # the n-grams that weighed most, strongest first
+
+
+class Model:
+    """Weights loaded from model.json: {"categories": [...], "bias": [...],
+    "weights": {feature: [w per category]}, "canon": {...}, "thresholds": {...}}."""
+
+    def __init__(self, data: dict):
+        self.data = data
+        self.categories: tuple[str, ...] = tuple(data["categories"])
+        self.bias: list[float] = list(data["bias"])
+        self.weights: dict[str, list[float]] = data["weights"]
+        self.canon: dict[str, str] = data.get("canon", {})
+        self.thresholds: dict[str, dict[str, float]] = data.get("thresholds", {})
+
+    @classmethod
+    def from_file(cls, path: str | Path = MODEL_PATH) -> Model:
+        return cls(json.loads(Path(path).read_text(encoding="utf-8")))
+
+    def score(self, words: str, want_reasons: bool = True) -> list[Scored]:
+        """One Scored per category: the probability of the text's best stretch."""
+        toks = tokens(words, self.canon)
+        k, n = len(self.categories), len(toks)
+        if not toks:
+            return [Scored(c, _sigmoid(self.bias[j]), 0, 0, ()) for j, c in enumerate(self.categories)]
+        w = self.weights
+        # per token and category: the weights of the features ending there, by their length
+        parts = ([[0.0] * k for _ in range(n)], [[0.0] * k for _ in range(n)], [[0.0] * k for _ in range(n)])
+        hits: list[list[tuple[str, list[float]]]] = [[] for _ in range(n)]
+        for i in range(n):
+            for f in token_features(toks, i):
+                v = w.get(f)
+                if v is not None:
+                    row = parts[NGRAM_LEN.get(f[0], 1) - 1][i]
+                    for j in range(k):
+                        row[j] += v[j]
+                    hits[i].append((f, v))
+        out = []
+        for j, cat in enumerate(self.categories):
+            pre = [_prefix([r[j] for r in part]) for part in parts]
+            best, best_ab = -math.inf, (0, 0)
+            for a, b in stretches(n):
+                v = stretch_sum(pre, a, b, n)
+                if v > best:
+                    best, best_ab = v, (a, b)
+            p = _sigmoid(self.bias[j] + best)
+            start = end = 0
+            reasons: tuple[str, ...] = ()
+            if want_reasons:
+                start, end, reasons = self._explain(toks, hits, best_ab, j)
+            out.append(Scored(cat, p, start, end, reasons))
+        return out
+
+    @staticmethod
+    def _explain(toks, hits, ab, j) -> tuple[int, int, tuple[str, ...]]:
+        """The strongest word n-grams touching the stretch, and the text they cover."""
+        a, b = ab
+        n = len(toks)
+        ranked = []
+        for i in range(a, min(n, b + 3)):
+            for f, v in hits[i]:
+                ln = NGRAM_LEN.get(f[0])
+                if v[j] > 0 and ln and i - ln + 1 <= b:
+                    ranked.append((v[j], f[2:], max(0, i - ln + 1), i))
+        if not ranked:
+            return toks[a][1], toks[b][2], ()
+        ranked.sort(key=lambda r: -r[0])
+        top = ranked[:3]
+        start = toks[min(r[2] for r in top)][1]
+        end = toks[max(r[3] for r in top)][2]
+        seen, reasons = set(), []
+        for _, phrase, _, _ in ranked:
+            if phrase not in seen:
+                seen.add(phrase)
+                reasons.append(phrase)
+            if len(reasons) == 4:
+                break
+        return start, end, tuple(reasons)
+
+
+NGRAM_LEN = {"w": 1, "c": 1, "b": 2, "t": 3}
+
+
+def _prefix(xs: list[float]) -> list[float]:
+    out = [0.0]
+    for x in xs:
+        out.append(out[-1] + x)
+    return out
+
+
+def stretches(n: int):
+    """Every run of 1..WINDOW tokens (a, b inclusive)."""
+    for a in range(n):
+        for b in range(a, min(n, a + WINDOW)):
+            yield a, b
+
+
+def stretch_sum(pre, a: int, b: int, n: int) -> float:
+    """The weights of every feature that touches tokens a..b: words and character pieces
+    of a..b, two-word n-grams ending in a..b+1, three-word ones ending in a..b+2."""
+    pu, pb, pt = pre
+    return (pu[b + 1] - pu[a]) + (pb[min(b + 2, n)] - pb[a]) + (pt[min(b + 3, n)] - pt[a])
+
+
+def _sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+@lru_cache(maxsize=1)
+def default_model() -> Model | None:
+    """The shipped model, or None when model.json has not been made (make train-moderation)."""
+    return Model.from_file() if MODEL_PATH.exists() else None
