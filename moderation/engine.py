@@ -186,7 +186,8 @@ def _model_findings(model: Model, rules: Rules, words: str, pmap, wanted, hits: 
                     reasons: list[str]) -> None:
     """Add the learned layer's findings to ``hits``: a category whose probability reaches
     its "raise" threshold is found, at the category's level, over the stretch of text its
-    strongest n-grams cover."""
+    strongest n-grams cover (no second span when a rule found the category already); unless that stretch is negated or not real in its clause
+    (dampened) and the probability is under ``learned_keep``."""
     cats = [c for c in model.categories if wanted(c)]
     if not cats:
         return
@@ -195,26 +196,41 @@ def _model_findings(model: Model, rules: Rules, words: str, pmap, wanted, hits: 
             continue
         t = model.thresholds.get(sc.category, {})
         if sc.probability >= t.get("raise", 0.5) and sc.end > sc.start:
-            info = _model_rule(rules, sc.category)
-            hits.add((*_map(sc.start, sc.end, pmap), info))
+            if sc.probability < rules.learned_keep and sc.category in rules.dampen_categories:
+                why = dampened(rules, words, sc.start, sc.end)
+                if why is not None:
+                    reasons.append(f"{sc.category} {sc.probability:.2f} (learned layer) not counted: "
+                                   f"\"{why}\" in the same clause")
+                    continue
             reasons.append(f"{sc.category} {sc.probability:.2f} (learned layer): " + ", ".join(sc.reasons))
+            if not any(h[2].category == sc.category for h in hits):  # a rule's span already shows it
+                hits.add((*_map(sc.start, sc.end, pmap), _model_rule(rules, sc.category)))
 
 
 def _model_rule(rules: Rules, category: str) -> RuleInfo:
     return RuleInfo(f"{category}:learned", category, rules.category_level[category])
 
 
-def clause_of(words: str, start: int, end: int) -> tuple[int, int]:
-    """The clause (between newlines of the words view) around words[start:end]."""
+def clause_of(rules: Rules, words: str, start: int, end: int) -> tuple[int, int]:
+    """The clause around words[start:end]: between newlines of the words view, and between
+    words that turn a sentence ("but", "though": ``dampen.turn``)."""
     a = words.rfind("\n", 0, start) + 1
     b = words.find("\n", end)
-    return a, (len(words) if b < 0 else b)
+    b = len(words) if b < 0 else b
+    if rules.dampen_turn is not None:
+        for m in rules.dampen_turn.finditer(words, a, b):
+            if m.end() <= start:
+                a = m.end()
+            elif m.start() >= end:
+                b = m.start()
+                break
+    return a, b
 
 
 def dampened(rules: Rules, words: str, start: int, end: int) -> str | None:
     """Why the finding words[start:end] does not count (negated, a story, a game, a song,
     the news, a lesson: see ``dampen`` in the rule files), or None."""
-    a, b = clause_of(words, start, end)
+    a, b = clause_of(rules, words, start, end)
     d = rules.dampen
     before = words[a:start]
     for rx in d["before"]:
@@ -271,7 +287,7 @@ def _drop_allowed(rules: Rules, hits: set, views: dict) -> set:
                     or not any(a <= h[0] and h[1] <= b for a, b in allowed)}
     kept, max_end = set(), {}
     for h in sorted(hits, key=lambda h: (h[0], -h[1])):  # longest first at each start
-        cat = h[2].category
+        cat = (h[2].category, h[2].level)  # a finding inside a less severe one still counts
         last = max_end.get(cat)
         if last is None or h[1] > last[1] or (h[0], h[1]) == last[0]:
             kept.add(h)
@@ -323,9 +339,11 @@ def risk_vocabulary(rules: Rules | None = None, model: Model | None | bool = Tru
                         "match has its spaces removed ('k i l l' -> 'kill')"},
         },
         "dampen": {"categories": sorted(rules.dampen_categories), **rules.dampen_sources,
+                   "learned_keep": rules.learned_keep, "turn": rules.dampen_turn_source,
                    "note": "a pattern match of these categories does not count when, inside its clause "
-                           "(between newlines), a 'before' source matches the text before it, an 'after' "
-                           "source the text after it, or a 'clause' source the clause"},
+                           "(between newlines and matches of 'turn'), a 'before' source matches the text "
+                           "before it, an 'after' source the text after it, or a 'clause' source the "
+                           "clause; a model finding only when its probability is under learned_keep"},
         "usage": "A pattern's match counts unless it lies wholly inside a match of one of "
                  "its category's allow patterns, or is dampened. A category is also found when the "
                  "model's probability reaches its threshold. Any finding: show support at once.",

@@ -57,6 +57,8 @@ def tokens(words: str, canon: dict[str, str]) -> list[tuple[str, int, int, bool]
         if len(t) > 2:
             t = _RUN.sub(r"\1", t)
         t = canon.get(t, t)
+        if t == "killmyself" and out and out[-1][0].isdigit() and m.group() == "kms":
+            t = "km"  # "5 kms": kilometres
         out.append((t, m.start(), m.end(), not out or "\n" in words[prev_end:m.start()]))
         prev_end = m.end()
     return out

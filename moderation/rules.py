@@ -6,9 +6,11 @@ File format (every file is a mapping; files are merged in name order)::
     macros: {NAME: pattern}         # usable as <NAME> in "words" patterns
     dampen:                         # findings of these categories that are negated, or in
       categories: [...]             # a story, game, song, the news or a lesson, are dropped:
-      before: [words pattern, ...]  #   ends at most 2 words before the finding (same clause)
+      before: [words pattern, ...]  #   ends right before the finding (same clause)
       after: [words pattern, ...]   #   starts right after the finding (same clause)
       clause: [words pattern, ...]  #   anywhere in the finding's clause
+      learned_keep: 0.95            # a learned finding this sure is kept all the same
+      turn: [words pattern, ...]    # words that end a clause for dampening ("but", "though")
     <category>:
       allow: [words pattern, ...]   # or {words: [...], plain: [...]}: a finding that lies
                                     # wholly inside an allowed match is dropped
@@ -33,6 +35,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .model import default_model
 from .normalise import Normaliser
 from .patterns import WordIndex, expand_macros, stretch, watched_word_source, words_regex_source
 
@@ -84,7 +87,7 @@ def _load_file(path: Path) -> dict:
 def merge_rule_data(docs: Iterable[dict]) -> dict:
     """Merge loaded files into {settings, macros, categories: {cat: {allow, rules}}}."""
     data: dict = {"settings": {}, "macros": {}, "categories": {},
-                  "dampen": {"categories": [], "before": [], "after": [], "clause": []}}
+                  "dampen": {"categories": [], "before": [], "after": [], "clause": [], "turn": []}}
     for doc in docs:
         for key, value in doc.items():
             if key == "settings":
@@ -93,9 +96,12 @@ def merge_rule_data(docs: Iterable[dict]) -> dict:
                 data["macros"].update(value)
             elif key == "dampen":
                 for part, items in value.items():
-                    if part not in data["dampen"]:
+                    if part == "learned_keep":
+                        data["dampen"][part] = float(items)
+                    elif part not in data["dampen"]:
                         raise ValueError(f"dampen has no part {part!r}")
-                    data["dampen"][part].extend(items)
+                    else:
+                        data["dampen"][part].extend(items)
             else:
                 cat = data["categories"].setdefault(key, {"allow": {"words": [], "plain": []},
                                                           "rules": {}})
@@ -179,9 +185,13 @@ class Rules:
         """Regex sources (JavaScript-compatible) of the dampeners; see dampen_sources."""
         words = lambda p: stretch(expand_macros(p, self.macros).lower())  # noqa: E731
         self.dampen_categories = frozenset(d.get("categories") or ())
+        self.learned_keep = d.get("learned_keep", 1.0)
+        turn = d.get("turn") or []
+        self.dampen_turn_source = words_regex_source("|".join(f"(?:{t})" for t in turn), self.macros) if turn else None
+        self.dampen_turn = re.compile(self.dampen_turn_source) if turn else None
         self.dampen_sources = {
-            # searched in the clause text before the finding: ends within two words of it
-            "before": [r"\b(?:" + words(p) + r")\b(?: +[a-z0-9']+){0,2} *$" for p in d.get("before") or ()],
+            # searched in the clause text before the finding: ends right before it
+            "before": [r"\b(?:" + words(p) + r") *$" for p in d.get("before") or ()],
             # matched at the end of the finding
             "after": [r"^ *(?:" + words(p) + r")\b" for p in d.get("after") or ()],
             # searched in the whole clause of the finding
@@ -207,10 +217,12 @@ class Rules:
              for w in words]) if words else None
 
     def warm_up(self) -> Rules:
-        """Compile every detector now rather than on first use (a few seconds): call it
-        once at start-up, e.g. in a background thread, to avoid slow first posts."""
+        """Compile every detector and load the learned layer now rather than on first use
+        (a few seconds): call it once at start-up, e.g. in a background thread, to avoid
+        slow first posts."""
         for key in list(self.words_index.index):
             self.words_index.detector(key)
+        default_model()  # the learned layer's weights
         self.compiled = True
         return self
 

@@ -235,6 +235,18 @@ S = {
     "sadfeel": ["i feel awful", "i'm so sad", "i cried all night", "i feel rubbish", "i just want to sleep",
                 "i don't know what to do", "it really hurts", "i feel like a failure", "i hate it",
                 "i feel so low", "everything feels a bit rubbish today", "i'm heartbroken", "i feel empty"],
+    "homeverb": ["drove me to school", "took my phone off me", "grounded me", "made me tidy my room",
+                 "shouted at me for being late", "told me off", "bought me new trainers", "picked me up from town",
+                 "won't let me go out tonight", "made me go to my nan's", "helped me with my homework",
+                 "embarrassed me in front of my mates", "hugged me after my exam", "took me shopping",
+                 "woke me up at 7 on a saturday", "made me dinner", "said no to the party", "nags me about revision",
+                 "doesn't get me", "compares me to my sister", "called me lazy", "is making me get a job",
+                 "grounded me for a week", "took my xbox away", "made me apologise to my sister",
+                 "caught me vaping and went mad", "makes me do all the washing up",
+                 "won't let me dye my hair", "made me come home at 9", "surprised me with tickets",
+                 "is so strict with me", "tells me off for everything", "threw my old teddy away", "kicked me off the wifi"],
+    "hometail": ["", "", " lol", " so annoying", " ugh", " 🙄", " and i'm fuming", " tbh i deserved it",
+                 " which was nice", " again", " and we had a massive row", " but i love her really"],
     "accident": ["by accident", "in pe", "with a football", "when we were messing about", "with his bag",
                  "by mistake", "in the corridor but he said sorry", "with a pillow lol", "playing tag"],
     "bumper": ["someone", "a boy", "my friend", "he", "she", "my little brother", "a year 7", "my mate"],
@@ -274,6 +286,8 @@ TEMPLATES = [
     ("sad_ordinary", "ordinary", "{sad} and {sadfeel}"),
     ("sad_ordinary", "ordinary", "{open}{sad}, {sadfeel}"),
     ("bump", "ordinary", "{bumper} {bumped} {accident}"),
+    ("home_ordinary", "ordinary", "{carer} {homeverb}{hometail}"),
+    ("home_ordinary", "ordinary", "{open}{carer} {homeverb}{hometail}"),
 ]
 
 FILLER = [

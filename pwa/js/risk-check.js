@@ -90,6 +90,8 @@ export function compileVocabulary(data) {
   const dampen = {
     categories: new Set(Array.isArray(d.categories) ? d.categories : []),
     before: list(d.before), after: list(d.after), clause: list(d.clause),
+    learnedKeep: typeof d.learned_keep === 'number' ? d.learned_keep : 1,
+    turn: d.turn ? regex(d.turn, 'g') : null,
   };
   return { categories, steps, spaced, dampen, model: compileModel(data.model) };
 }
@@ -174,11 +176,25 @@ function spans(rx, subject) {
   return out;
 }
 
-/** Whether the match subject[s:e] is negated or not real in its own clause. */
-function dampened(d, subject, s, e) {
-  const a = subject.lastIndexOf('\n', s - 1) + 1;
+/** The clause (between newlines, and words such as "but") around subject[s:e]. */
+function clauseOf(d, subject, s, e) {
+  let a = subject.lastIndexOf('\n', s - 1) + 1;
   let b = subject.indexOf('\n', e);
   if (b < 0) b = subject.length;
+  if (d.turn) {
+    for (const m of subject.slice(a, b).matchAll(d.turn)) {
+      const ms = a + m.index;
+      const me = ms + m[0].length;
+      if (me <= s) a = me;
+      else if (ms >= e) { b = ms; break; }
+    }
+  }
+  return [a, b];
+}
+
+/** Whether the match subject[s:e] is negated or not real in its own clause. */
+function dampened(d, subject, s, e) {
+  const [a, b] = clauseOf(d, subject, s, e);
   const before = subject.slice(a, s);
   const after = subject.slice(e, b);
   const clause = subject.slice(a, b);
@@ -220,18 +236,24 @@ export function scoreModel(m, words) {
     if (!t) continue;
     if (t.length > 2) t = t.replace(m.run, '$1');
     if (m.canon.has(t)) t = m.canon.get(t);
-    toks.push({ t, starts: !toks.length || words.slice(prevEnd, match.index).includes('\n') });
+    if (t === 'killmyself' && match[0] === 'kms' && toks.length && /^[0-9]/.test(toks[toks.length - 1].t)) t = 'km';
+    toks.push({
+      t, start: match.index, end: match.index + match[0].length,
+      starts: !toks.length || words.slice(prevEnd, match.index).includes('\n'),
+    });
     prevEnd = match.index + match[0].length;
   }
   const k = m.categories.length;
   const n = toks.length;
   const parts = [0, 1, 2].map(() => toks.map(() => new Array(k).fill(0)));
+  const hits = toks.map(() => []);
   for (let i = 0; i < n; i += 1) {
     for (const f of tokenFeatures(toks, i, m.charMin)) {
       const v = m.weights.get(f);
       if (v) {
         const row = parts[NGRAM_LEN[f[0]] - 1][i];
         for (let j = 0; j < k; j += 1) row[j] += v[j];
+        hits[i].push([f, v]);
       }
     }
   }
@@ -243,17 +265,35 @@ export function scoreModel(m, words) {
       return acc;
     });
     let best = n ? -Infinity : 0;
+    let ab = [0, 0];
     for (let a = 0; a < n; a += 1) {
       for (let b = a; b < Math.min(n, a + m.window); b += 1) {
         const v = (pre[0][b + 1] - pre[0][a]) + (pre[1][Math.min(b + 2, n)] - pre[1][a])
           + (pre[2][Math.min(b + 3, n)] - pre[2][a]);
-        if (v > best) best = v;
+        if (v > best) { best = v; ab = [a, b]; }
       }
     }
     const x = m.bias[j] + best;
-    out[cat] = x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+    const p = x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+    out[cat] = { p, span: n ? explainSpan(toks, hits, ab, j) : [0, 0] };
   });
   return out;
+}
+
+/** The text the strongest word n-grams touching the stretch cover (model.py _explain). */
+function explainSpan(toks, hits, [a, b], j) {
+  const n = toks.length;
+  const ranked = [];
+  for (let i = a; i < Math.min(n, b + 3); i += 1) {
+    for (const [f, v] of hits[i]) {
+      const len = { w: 1, b: 2, t: 3 }[f[0]];
+      if (v[j] > 0 && len && i - len + 1 <= b) ranked.push([v[j], Math.max(0, i - len + 1), i]);
+    }
+  }
+  if (!ranked.length) return [toks[a].start, toks[b].end];
+  ranked.sort((x, y) => y[0] - x[0]);
+  const top = ranked.slice(0, 3);
+  return [toks[Math.min(...top.map((r) => r[1]))].start, toks[Math.max(...top.map((r) => r[2]))].end];
 }
 
 /**
@@ -268,10 +308,15 @@ export function checkText(vocab, text) {
   if (joined && joined !== words) subjects.push(joined);
   const found = vocab.categories.filter((cat) => subjects.some((subject) => matches(cat, subject, vocab.dampen)));
   if (vocab.model) {
-    const probs = scoreModel(vocab.model, words);
+    const scores = scoreModel(vocab.model, words);
+    const d = vocab.dampen;
     for (const cat of vocab.categories) {
       const t = vocab.model.thresholds[cat.name];
-      if (typeof t === 'number' && probs[cat.name] >= t && !found.includes(cat)) found.push(cat);
+      const sc = scores[cat.name];
+      if (typeof t !== 'number' || !sc || sc.p < t || found.includes(cat)) continue;
+      const [s, e] = sc.span;
+      if (sc.p < d.learnedKeep && d.categories.has(cat.name) && dampened(d, words, s, e)) continue;
+      found.push(cat);
     }
   }
   if (!found.length) return null;

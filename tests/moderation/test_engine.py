@@ -108,19 +108,20 @@ def test_ordinary_idioms_are_not_risk(text):
     ("dm me on whatsapp", "grooming", "high"),
     ("let's talk somewhere private", "grooming", "high"),
     ("send me a pic", "grooming", "high"),
-    ("how old are you?", "grooming", "high"),
-    ("where do you live", "grooming", "high"),
-    ("which school do you go to", "grooming", "high"),
+    ("how old are you?", "grooming", "low"),
+    ("where do you live", "grooming", "low"),
+    ("which school do you go to", "grooming", "low"),
+    ("are you home alone?", "grooming", "high"),
     ("I'll buy you a present", "grooming", "high"),
     ("send nudes", "sexual", "high"),
-    ("i'm so horny", "sexual", "high"),
+    ("i'm so horny", "sexual", "medium"),
     ("go back to your own country", "hate", "high"),
     ("that's so gay", "hate", "high"),
     ("this is fucking stupid", "profanity", "low"),
     ("ffs", "profanity", "low"),
     ("BUY NOW cheap followers", "spam", "medium"),
     ("invest in crypto", "spam", "medium"),
-    ("THIS IS THE BEST DEAL EVER YOU WILL NOT BELIEVE IT", "spam", "medium"),
+    ("THIS IS THE BEST DEAL EVER YOU WILL NOT BELIEVE IT", "spam", "low"),
     ("sooooooooooooooooooooooooooo", "spam", "medium"),
 ])
 def test_category_examples(text, category, level):
@@ -239,7 +240,7 @@ def test_journal_reports_only_support_categories_and_never_holds():
     v = assess("fuck it, i want to die. my snap is xyz123", {"kind": "journal"})
     assert v.categories == ("risk_to_life",) and v.needs_support
     assert v.action == "publish_ok"
-    assert assess("my dad hits me", {"kind": "journal"}).categories == ("abuse_bullying",)
+    assert assess("my dad hits me", {"kind": "journal"}).categories == ("danger_from_others",)
 
 
 def test_unknown_kind_is_treated_as_post():

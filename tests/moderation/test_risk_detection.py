@@ -132,7 +132,8 @@ def test_small_talk_is_low_and_kisses_are_not_sexual():
 
 # -- the learned layer explains itself -----------------------------------------------------------------
 def test_learned_finding_has_a_reason_and_a_span_in_the_original_text():
-    text = "Honestly… I dont see myself being alive at 18 😔"
+    text = "Honestly… the world would be fine without me in it 😔"
+    assert not assess(text, model=False).categories  # no rule: the learned layer finds it
     v = assess(text)
     learned = [s for s in v.spans if s.rule == "risk_to_life:learned"]
     assert learned and v.reasons
