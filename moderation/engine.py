@@ -191,7 +191,10 @@ def _model_findings(model: Model, rules: Rules, words: str, pmap, wanted, hits: 
     cats = [c for c in model.categories if wanted(c)]
     if not cats:
         return
-    for sc in model.score(words):
+    def found(cat: str, p: float) -> bool:
+        return cat in cats and p >= model.thresholds.get(cat, {}).get("raise", 0.5)
+
+    for sc in model.score(words, found):
         if sc.category not in cats:
             continue
         t = model.thresholds.get(sc.category, {})

@@ -32,6 +32,8 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
+from operator import add, sub
 from pathlib import Path
 
 __all__ = ["MODEL_PATH", "Model", "Scored", "tokens", "token_features", "WINDOW", "STRIDE", "CHAR_MIN", "RUN",
@@ -50,11 +52,12 @@ def tokens(words: str, canon: dict[str, str]) -> list[tuple[str, int, int, bool]
     """[(token, start, end, starts_a_clause)] with offsets in the words view."""
     out = []
     prev_end = 0
+    runs = _RUN.search(words) is not None  # rare: only then is each word looked at for them
     for m in TOKEN_RE.finditer(words):
         t = m.group().replace("'", "")
         if not t:
             continue
-        if len(t) > 2:
+        if runs and len(t) > 2:
             t = _RUN.sub(r"\1", t)
         t = canon.get(t, t)
         if t == "killmyself" and out and out[-1][0].isdigit() and m.group() == "kms":
@@ -108,55 +111,83 @@ class Model:
         self.weights: dict[str, list[float]] = data["weights"]
         self.canon: dict[str, str] = data.get("canon", {})
         self.thresholds: dict[str, dict[str, float]] = data.get("thresholds", {})
+        self._cache: dict[str, tuple[float, ...] | None] = {}
 
     @classmethod
     def from_file(cls, path: str | Path = MODEL_PATH) -> Model:
         return cls(json.loads(Path(path).read_text(encoding="utf-8")))
 
-    def score(self, words: str, want_reasons: bool = True) -> list[Scored]:
-        """One Scored per category: the probability of the text's best stretch."""
+    def _unigram(self, t: str) -> tuple[float, ...] | None:
+        """The summed weights of a word's own features (``w:`` and its ``c:`` pieces),
+        cached per word: they depend on the word alone."""
+        v = self._cache.get(t, False)
+        if v is False:
+            k = len(self.categories)
+            acc = [0.0] * k
+            found = False
+            for f in token_features([(t, 0, 0, True)], 0):
+                x = self.weights.get(f)
+                if x is not None:
+                    found = True
+                    for j in range(k):
+                        acc[j] += x[j]
+            v = tuple(acc) if found else None
+            if len(self._cache) > 50_000:
+                self._cache.clear()
+            self._cache[t] = v
+        return v
+
+    def score(self, words: str, want_reasons=True) -> list[Scored]:
+        """One Scored per category: the probability of the text's best stretch. The
+        stretch and the reasons are worked out when ``want_reasons`` is True, or is a
+        function (category, probability) -> bool that says so (e.g. "it is found")."""
         toks = tokens(words, self.canon)
         k, n = len(self.categories), len(toks)
         if not toks:
             return [Scored(c, _sigmoid(self.bias[j]), 0, 0, ()) for j, c in enumerate(self.categories)]
         w = self.weights
-        # per token and category: the weights of the features ending there, by their length
-        parts = ([[0.0] * k for _ in range(n)], [[0.0] * k for _ in range(n)], [[0.0] * k for _ in range(n)])
-        hits: list[list[tuple[str, list[float]]]] = [[] for _ in range(n)]
-        for i in range(n):
-            for f in token_features(toks, i):
-                v = w.get(f)
+        # per category and token: the weights of the features ending there, by n-gram length
+        U = [[0.0] * n for _ in range(k)]
+        B = [[0.0] * n for _ in range(k)]
+        T = [[0.0] * n for _ in range(k)]
+        prev = prev2 = ""
+        for i, (t, _, _, starts) in enumerate(toks):
+            u = self._unigram(t)
+            if u is not None:
+                for j in range(k):
+                    U[j][i] = u[j]
+            if not starts:
+                v = w.get("b:" + prev + " " + t)
                 if v is not None:
-                    row = parts[NGRAM_LEN.get(f[0], 1) - 1][i]
                     for j in range(k):
-                        row[j] += v[j]
-                    hits[i].append((f, v))
+                        B[j][i] = v[j]
+                if i > 1 and not toks[i - 1][3]:
+                    v = w.get("t:" + prev2 + " " + prev + " " + t)
+                    if v is not None:
+                        for j in range(k):
+                            T[j][i] = v[j]
+            prev2, prev = prev, t
         out = []
         for j, cat in enumerate(self.categories):
-            pre = [_prefix([r[j] for r in part]) for part in parts]
-            best, best_ab = -math.inf, (0, 0)
-            for a, b in stretches(n):
-                v = stretch_sum(pre, a, b, n)
-                if v > best:
-                    best, best_ab = v, (a, b)
+            best, _ = best_stretch(U[j], B[j], T[j], False)
             p = _sigmoid(self.bias[j] + best)
             start = end = 0
             reasons: tuple[str, ...] = ()
-            if want_reasons:
-                start, end, reasons = self._explain(toks, hits, best_ab, j)
+            if want_reasons is True or (want_reasons and want_reasons(cat, p)):
+                start, end, reasons = self._explain(toks, best_stretch(U[j], B[j], T[j])[1], j)
             out.append(Scored(cat, p, start, end, reasons))
         return out
 
-    @staticmethod
-    def _explain(toks, hits, ab, j) -> tuple[int, int, tuple[str, ...]]:
+    def _explain(self, toks, ab, j) -> tuple[int, int, tuple[str, ...]]:
         """The strongest word n-grams touching the stretch, and the text they cover."""
         a, b = ab
         n = len(toks)
         ranked = []
         for i in range(a, min(n, b + 3)):
-            for f, v in hits[i]:
+            for f in token_features(toks, i):
                 ln = NGRAM_LEN.get(f[0])
-                if v[j] > 0 and ln and i - ln + 1 <= b:
+                v = self.weights.get(f)
+                if v is not None and v[j] > 0 and f[0] != "c" and i - ln + 1 <= b:
                     ranked.append((v[j], f[2:], max(0, i - ln + 1), i))
         if not ranked:
             return toks[a][1], toks[b][2], ()
@@ -177,25 +208,35 @@ class Model:
 NGRAM_LEN = {"w": 1, "c": 1, "b": 2, "t": 3}
 
 
-def _prefix(xs: list[float]) -> list[float]:
-    out = [0.0]
-    for x in xs:
-        out.append(out[-1] + x)
-    return out
+def best_stretch(u: list[float], b: list[float], t: list[float], where: bool = True) -> tuple[float, tuple[int, int]]:
+    """The best sum over a stretch of 1..WINDOW tokens (every feature that touches it) and
+    the stretch (a, b inclusive; only worked out when ``where``).
 
-
-def stretches(n: int):
-    """Every run of 1..WINDOW tokens (a, b inclusive)."""
-    for a in range(n):
-        for b in range(a, min(n, a + WINDOW)):
-            yield a, b
-
-
-def stretch_sum(pre, a: int, b: int, n: int) -> float:
-    """The weights of every feature that touches tokens a..b: words and character pieces
-    of a..b, two-word n-grams ending in a..b+1, three-word ones ending in a..b+2."""
-    pu, pb, pt = pre
-    return (pu[b + 1] - pu[a]) + (pb[min(b + 2, n)] - pb[a]) + (pt[min(b + 3, n)] - pt[a])
+    With prefix sums, sum(a, b) = E[b] - S[a], so the best is the maximum over a of
+    max(E[a:a+WINDOW]) - S[a]; the sliding maximum is taken block by block (prefix and
+    suffix maxima of blocks of WINDOW), all in C loops: linear in the length."""
+    n = len(u)
+    pu, pb, pt = list(accumulate(u, initial=0.0)), list(accumulate(b, initial=0.0)), list(accumulate(t, initial=0.0))
+    sb, st = pb[2:], pt[3:]
+    sb += [pb[n]] * (n - len(sb))
+    st += [pt[n]] * (n - len(st))
+    E = list(map(add, map(add, pu[1:], sb), st))
+    S = list(map(add, map(add, pu[:n], pb[:n]), pt[:n]))
+    blocks = -(-n // WINDOW) * WINDOW + WINDOW
+    padded = E + [-math.inf] * (blocks - n)
+    pref: list[float] = []
+    suf: list[float] = []
+    for s0 in range(0, blocks, WINDOW):
+        blk = padded[s0:s0 + WINDOW]
+        pref.extend(accumulate(blk, max))
+        suf.extend(reversed(list(accumulate(reversed(blk), max))))
+    M = list(map(max, suf[:n], pref[WINDOW - 1:WINDOW - 1 + n]))
+    D = list(map(sub, M, S))
+    best = max(D)
+    if not where:
+        return best, (0, 0)
+    a = D.index(best)
+    return best, (a, a + E[a:a + WINDOW].index(M[a]))
 
 
 def _sigmoid(x: float) -> float:

@@ -197,7 +197,9 @@ class Rules:
             # searched in the whole clause of the finding
             "clause": [words_regex_source(p, self.macros) for p in d.get("clause") or ()],
         }
-        self.dampen = {part: [re.compile(src) for src in srcs] for part, srcs in self.dampen_sources.items()}
+        # one regex per part (any of its patterns), so a finding costs three searches
+        self.dampen = {part: [re.compile("|".join(f"(?:{src})" for src in srcs))] if srcs else []
+                       for part, srcs in self.dampen_sources.items()}
 
     @property
     def sources(self) -> dict[str, list[tuple[str, str]]]:

@@ -26,7 +26,7 @@ import random
 import sys
 from pathlib import Path
 
-from .model import MODEL_PATH, NGRAM_LEN, Model, _prefix, stretch_sum, stretches, token_features, tokens, windows
+from .model import MODEL_PATH, NGRAM_LEN, Model, best_stretch, token_features, tokens, windows
 from .rules import Rules
 
 DATA = Path(__file__).with_name("data")
@@ -136,19 +136,14 @@ def touching(toks: list, a: int, b: int) -> list[int]:
     return list(out)
 
 
-def best_stretch(Wj: list[float], toks: list) -> tuple[int, int]:
+def liked_stretch(Wj: list[float], toks: list) -> tuple[int, int]:
+    """The stretch of the text the current weights like best (as Model.score finds it)."""
     n = len(toks)
     parts = ([0.0] * n, [0.0] * n, [0.0] * n)
     for i, row in enumerate(toks):
         for f, ln in row:
             parts[ln - 1][i] += Wj[f]
-    pre = [_prefix(p) for p in parts]
-    best, ab = -math.inf, (0, 0)
-    for a, b in stretches(n):
-        v = stretch_sum(pre, a, b, n)
-        if v > best:
-            best, ab = v, (a, b)
-    return ab
+    return best_stretch(*parts)[1]
 
 
 char_features: set[int] = set()
@@ -177,7 +172,7 @@ def fit(data: list[tuple], n_features: int, seed: int) -> tuple[list[list[float]
                 if epoch == 0:
                     spans = [(0, len(toks) - 1)] if y[j] else [(a, b - 1) for a, b in windows(len(toks))]
                 else:
-                    spans = [best_stretch(Wj, toks)]
+                    spans = [liked_stretch(Wj, toks)]
                 for a, b in spans:
                     idx = touching(toks, a, b)
                     s = bias[j] + sum(map(Wj.__getitem__, idx))

@@ -259,20 +259,27 @@ export function scoreModel(m, words) {
   }
   const out = {};
   m.categories.forEach((cat, j) => {
-    const pre = parts.map((part) => {
+    // as moderation/model.py best_stretch(): sum(a, b) = E[b] - S[a], same additions in the same order
+    const [pu, pb, pt] = parts.map((part) => {
       const acc = [0];
       for (const row of part) acc.push(acc[acc.length - 1] + row[j]);
       return acc;
     });
-    let best = n ? -Infinity : 0;
+    const E = [];
+    const S = [];
+    for (let i = 0; i < n; i += 1) {
+      E.push((pu[i + 1] + pb[Math.min(i + 2, n)]) + pt[Math.min(i + 3, n)]);
+      S.push((pu[i] + pb[i]) + pt[i]);
+    }
+    let best = -Infinity;
     let ab = [0, 0];
     for (let a = 0; a < n; a += 1) {
-      for (let b = a; b < Math.min(n, a + m.window); b += 1) {
-        const v = (pre[0][b + 1] - pre[0][a]) + (pre[1][Math.min(b + 2, n)] - pre[1][a])
-          + (pre[2][Math.min(b + 3, n)] - pre[2][a]);
-        if (v > best) { best = v; ab = [a, b]; }
-      }
+      let mx = -Infinity;
+      let at = a;
+      for (let e = a; e < Math.min(n, a + m.window); e += 1) if (E[e] > mx) { mx = E[e]; at = e; }
+      if (mx - S[a] > best) { best = mx - S[a]; ab = [a, at]; }
     }
+    if (!n) best = 0;
     const x = m.bias[j] + best;
     const p = x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
     out[cat] = { p, span: n ? explainSpan(toks, hits, ab, j) : [0, 0] };
