@@ -54,9 +54,11 @@ def tokens(words: str, canon: dict[str, str]) -> list[tuple[str, int, int, bool]
     prev_end = 0
     runs = _RUN.search(words) is not None  # rare: only then is each word looked at for them
     for m in TOKEN_RE.finditer(words):
-        t = m.group().replace("'", "")
-        if not t:
-            continue
+        t = m.group()
+        if "'" in t:
+            t = t.replace("'", "")
+            if not t:
+                continue
         if runs and len(t) > 2:
             t = _RUN.sub(r"\1", t)
         t = canon.get(t, t)
@@ -146,27 +148,22 @@ class Model:
         if not toks:
             return [Scored(c, _sigmoid(self.bias[j]), 0, 0, ()) for j, c in enumerate(self.categories)]
         w = self.weights
-        # per category and token: the weights of the features ending there, by n-gram length
-        U = [[0.0] * n for _ in range(k)]
-        B = [[0.0] * n for _ in range(k)]
-        T = [[0.0] * n for _ in range(k)]
+        # per token: the weights of the features ending there, by n-gram length; then
+        # transposed to per category (zip)
+        zero = (0.0,) * k
+        urows, brows, trows = [], [], []
         prev = prev2 = ""
-        for i, (t, _, _, starts) in enumerate(toks):
-            u = self._unigram(t)
-            if u is not None:
-                for j in range(k):
-                    U[j][i] = u[j]
-            if not starts:
-                v = w.get("b:" + prev + " " + t)
-                if v is not None:
-                    for j in range(k):
-                        B[j][i] = v[j]
-                if i > 1 and not toks[i - 1][3]:
-                    v = w.get("t:" + prev2 + " " + prev + " " + t)
-                    if v is not None:
-                        for j in range(k):
-                            T[j][i] = v[j]
-            prev2, prev = prev, t
+        prev_starts = True
+        for t, _, _, starts in toks:
+            urows.append(self._unigram(t) or zero)
+            if starts:
+                brows.append(zero)
+                trows.append(zero)
+            else:
+                brows.append(w.get("b:" + prev + " " + t, zero))
+                trows.append(zero if prev_starts or not prev2 else w.get("t:" + prev2 + " " + prev + " " + t, zero))
+            prev2, prev, prev_starts = prev, t, starts
+        U, B, T = list(zip(*urows)), list(zip(*brows)), list(zip(*trows))
         out = []
         for j, cat in enumerate(self.categories):
             best, _ = best_stretch(U[j], B[j], T[j], False)

@@ -56,13 +56,14 @@ def test_model_was_trained_on_the_current_dev_split():
 
 
 # -- the held-out split: floors just under what was measured (moderation/README.md) ------------
-FLOORS = {  # group: (high+ at least, support at least) for risky groups; false alarms at most
+FLOORS = {  # group: share at high+ and share shown support, at least (measured: 0.892, 0.922, 1.0, 1.0)
     "risk_to_life (explicit, first person)": 0.87,
-    "risk_to_life (all)": 0.88,
-    "self_harm (all)": 0.90,
-    "danger_from_others (all)": 0.90,
+    "risk_to_life (all)": 0.90,
+    "self_harm (all)": 0.97,
+    "danger_from_others (all)": 0.96,
 }
-MAX_FALSE_ALARMS_HIGH = 0.12
+MAX_FALSE_ALARMS_HIGH = 0.08   # ordinary lines raised to high (measured 0.067)
+MAX_FALSE_ALARMS_MEDIUM = 0.08  # ... to medium or above (measured 0.067)
 
 
 def test_heldout_figures_stay_above_their_floors():
@@ -72,6 +73,7 @@ def test_heldout_figures_stay_above_their_floors():
         assert groups[name]["high"] >= floor, (name, groups[name])
         assert groups[name]["support"] >= floor, (name, groups[name])
     assert groups["ordinary (all): false alarms"]["high"] <= MAX_FALSE_ALARMS_HIGH
+    assert groups["ordinary (all): false alarms"]["medium"] <= MAX_FALSE_ALARMS_MEDIUM
 
 
 # -- what the issue names -------------------------------------------------------------------------
