@@ -144,7 +144,7 @@ class Model:
         stretch and the reasons are worked out when ``want_reasons`` is True, or is a
         function (category, probability) -> bool that says so (e.g. "it is found")."""
         toks = tokens(words, self.canon)
-        k, n = len(self.categories), len(toks)
+        k = len(self.categories)
         if not toks:
             return [Scored(c, _sigmoid(self.bias[j]), 0, 0, ()) for j, c in enumerate(self.categories)]
         w = self.weights
@@ -163,7 +163,7 @@ class Model:
                 brows.append(w.get("b:" + prev + " " + t, zero))
                 trows.append(zero if prev_starts or not prev2 else w.get("t:" + prev2 + " " + prev + " " + t, zero))
             prev2, prev, prev_starts = prev, t, starts
-        U, B, T = list(zip(*urows)), list(zip(*brows)), list(zip(*trows))
+        U, B, T = (list(zip(*rows, strict=True)) for rows in (urows, brows, trows))
         out = []
         for j, cat in enumerate(self.categories):
             best, _ = best_stretch(U[j], B[j], T[j], False)
