@@ -4,7 +4,8 @@
 
 * ``heldout.txt`` (hand-written, never tuned on) -> ``heldout.jsonl``, split "heldout".
 * ``dev.txt`` (hand-written), ``tests/moderation/labelled.jsonl`` (the older set, family
-  "legacy"), seeded templates and long composed posts -> ``dev.jsonl``, split "dev".
+  "legacy"), ``article_sentences.txt`` (risk-free sentences of the project's library
+  articles, frozen), seeded templates and long composed posts -> ``dev.jsonl``, split "dev".
 
 Each line: ``{"text", "label", "family", "split", "categories", "level"}``; label is one of
 risk_to_life, self_harm, danger_from_others, abuse_bullying, ordinary (or, for legacy
@@ -16,6 +17,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
@@ -378,9 +380,19 @@ RISK_WORDS = re.compile(r"suicid|self.harm|kill|die|dying|dead|death|cut|hurt|ha
                         re.IGNORECASE)
 
 
+ARTICLES = HERE / "article_sentences.txt"
+
+
 def article_sentences() -> list[dict]:
-    """Sentences of the project's own library articles (content/articles) that name no
-    risk: ordinary wording about feelings, school and home."""
+    """Sentences of the project's own library articles that name no risk (ordinary wording
+    about feelings, school and home), from article_sentences.txt: a frozen copy, so an
+    edit to an article does not change the dev split (refresh with --refresh-articles)."""
+    lines = ARTICLES.read_text(encoding="utf-8").splitlines()
+    return [item(line, "ordinary", "article_text", "dev") for line in lines if line and not line.startswith("#")]
+
+
+def refresh_articles() -> int:
+    """Copy the risk-free sentences of content/articles/*.md into article_sentences.txt."""
     out = []
     for path in sorted((ROOT / "content" / "articles").glob("*.md")):
         body = path.read_text(encoding="utf-8")
@@ -388,8 +400,10 @@ def article_sentences() -> list[dict]:
         for sent in re.split(r"(?<=[.!?])\s+|\n+", body):
             sent = re.sub(r"[#*_>\[\]()`]", "", sent).strip(" -")
             if 25 <= len(sent) <= 200 and not RISK_WORDS.search(sent) and "http" not in sent:
-                out.append(item(sent, "ordinary", "article_text", "dev"))
-    return out
+                out.append(sent)
+    ARTICLES.write_text("# Sentences of content/articles that name no risk (python -m moderation.data.build_dataset "
+                        "--refresh-articles)\n" + "\n".join(out) + "\n", encoding="utf-8")
+    return len(out)
 
 
 def compose(rng: random.Random, clause: str) -> str:
@@ -467,7 +481,10 @@ def write(path: Path, items: list[dict]) -> None:
             fh.write(json.dumps(it, ensure_ascii=False) + "\n")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if "--refresh-articles" in argv:
+        print(f"article_sentences.txt: {refresh_articles()} sentences")
     dev, held = build()
     write(HERE / "dev.jsonl", dev)
     write(HERE / "heldout.jsonl", held)
