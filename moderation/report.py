@@ -140,7 +140,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in ("-h", "--help"):
         print(__doc__.strip())
         return 0
-    files = [a for a in argv if not a.startswith("--") and a not in SPLITS]
+    split_at = argv.index("--split") + 1 if "--split" in argv else None
+    files = [a for i, a in enumerate(argv) if not a.startswith("--") and i != split_at]
     if files:
         result = evaluate(load(files[0]))
         print(format_table(result))

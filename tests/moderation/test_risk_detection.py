@@ -163,3 +163,26 @@ def test_risk_in_one_clause_of_a_long_post_is_found():
     assert len(post) <= 600
     assert "risk_to_life" in support(post)
     assert "risk_to_life" in support(post, "journal") and "risk_to_life" in support(post, "chat")
+
+
+# -- odd input ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text", ["", "   ", "😂😂😂", "...", "\n\n", "1234", "'''", None, 42])
+def test_odd_input_is_ordinary(text):
+    v = assess(text)
+    assert v.level == "none" and v.categories == () and not v.needs_alert
+
+
+def test_model_scores_empty_and_long_text():
+    model = default_model()
+    assert all(0 < s.probability < 1 for s in model.score(""))
+    words = "i had a long day at school and " * 300 + "i want to end my life"
+    found = {s.category: s.probability for s in model.score(words)}
+    assert found["risk_to_life"] > model.thresholds["risk_to_life"]["raise"]
+
+
+def test_report_command_per_family(capsys):
+    from moderation.report import main
+    assert main(["--split", "heldout"]) == 0
+    out = capsys.readouterr().out
+    assert "risk_to_life (explicit, first person)" in out and "ordinary/negation" in out
+    assert main(["--split", "nonsense"]) == 2
