@@ -53,6 +53,8 @@ def tokens(words: str, canon: dict[str, str]) -> list[tuple[str, int, int, bool]
     out = []
     prev_end = 0
     runs = _RUN.search(words) is not None  # rare: only then is each word looked at for them
+    clauses = "\n" in words
+    find = words.find
     for m in TOKEN_RE.finditer(words):
         t = m.group()
         if "'" in t:
@@ -62,10 +64,11 @@ def tokens(words: str, canon: dict[str, str]) -> list[tuple[str, int, int, bool]
         if runs and len(t) > 2:
             t = _RUN.sub(r"\1", t)
         t = canon.get(t, t)
+        start, end = m.span()
         if t == "killmyself" and out and out[-1][0].isdigit() and m.group() == "kms":
             t = "km"  # "5 kms": kilometres
-        out.append((t, m.start(), m.end(), not out or "\n" in words[prev_end:m.start()]))
-        prev_end = m.end()
+        out.append((t, start, end, not out or (clauses and find("\n", prev_end, start) >= 0)))
+        prev_end = end
     return out
 
 
@@ -154,8 +157,10 @@ class Model:
         urows, brows, trows = [], [], []
         prev = prev2 = ""
         prev_starts = True
+        cache, unigram = self._cache, self._unigram
         for t, _, _, starts in toks:
-            urows.append(self._unigram(t) or zero)
+            u = cache.get(t, False)
+            urows.append((unigram(t) if u is False else u) or zero)
             if starts:
                 brows.append(zero)
                 trows.append(zero)
