@@ -111,7 +111,7 @@ function lineChart({ points, xMin, xMax, yMin, yMax, yTicks, xLabels, summary, t
     svg('line', { x1: L, x2: W - R, y1: py(v), y2: py(v), class: 'chart-grid' }),
     svg('text', { x: L - 6, y: py(v) + 4, 'text-anchor': 'end', class: 'chart-label' }, String(v))));
   const xs = xLabels.map((l, i) => svg('text', {
-    x: px(l.x), y: H - 8, 'text-anchor': i === 0 ? 'start' : i === xLabels.length - 1 ? 'end' : 'middle', class: 'chart-label',
+    x: px(l.x), y: H - 8, 'text-anchor': i === xLabels.length - 1 ? 'end' : i === 0 ? 'start' : 'middle', class: 'chart-label',
   }, l.label));
   const sorted = [...points].sort((a, b) => a.x - b.x);
   const line = sorted.length > 1
@@ -122,6 +122,22 @@ function lineChart({ points, xMin, xMax, yMin, yMax, yTicks, xLabels, summary, t
     viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': summary, class: 'chart', preserveAspectRatio: 'xMidYMid meet',
   }, svg('title', {}, summary), grid, xs, line, dots);
   return h('figure', { class: 'chart-figure' }, picture, table);
+}
+
+/** "22 November" in Europe/London time. */
+function dayMonth(ms) {
+  return formatDate(new Date(ms).toISOString()).replace(/ \d{4}$/, '');
+}
+
+/**
+ * The labels at the ends of a chart's time axis: the first day and the last, which is
+ * "Today" when it is today in Europe/London (one label when both are the same day).
+ */
+function axisEnds(first, last) {
+  const today = londonDay(new Date());
+  const label = (ms) => (londonDay(new Date(ms)) === today ? 'Today' : dayMonth(ms));
+  if (londonDay(new Date(first)) === londonDay(new Date(last))) return [{ x: last, label: label(last) }];
+  return [{ x: first, label: dayMonth(first) }, { x: last, label: label(last) }];
 }
 
 /** The chart's values as a table only screen readers meet (a wrapper: tables won't shrink). */
@@ -397,7 +413,7 @@ class JournalScreen {
       checkedToday && !failed ? h('p', {}, `You've checked in ${checkedToday === 1 ? 'once' : `${checkedToday} times`} today.`) : null,
       lineChart({
         points, xMin: start, xMax: now, yMin: 1, yMax: 5, yTicks: [1, 2, 3, 4, 5],
-        xLabels: [{ x: start, label: formatDate(new Date(start).toISOString()).replace(/ \d{4}$/, '') }, { x: now, label: 'Today' }],
+        xLabels: axisEnds(start, now),
         summary, table,
       }),
       h('p', { class: 'meta chart-key' }, SCALE.map((s) => `${s.score} ${s.word}`).join(' · ')),
@@ -723,14 +739,15 @@ class JournalScreen {
     if (ratings.length) {
       const times = ratings.map((r) => new Date(r.rated_at).getTime()).filter(Number.isFinite);
       const first = Math.min(...times);
-      const last = Math.max(...times, first + DAY_MS);
+      // The axis ends now: today, in Europe/London (never tomorrow); a rating with a clock
+      // ahead of this phone's still fits on it.
+      const last = Math.max(...times, Date.now());
       const summary = `Your ratings for “${goal.title}”: ${plural(ratings.length, 'rating', 'ratings')}. `
         + `First ${ratings[0].score} out of 10, latest ${latest.score} out of 10.`;
       chart = lineChart({
         points: ratings.map((r) => ({ x: new Date(r.rated_at).getTime(), y: r.score })).filter((p) => Number.isFinite(p.x)),
         xMin: first, xMax: last, yMin: 0, yMax: 10, yTicks: [0, 5, 10],
-        xLabels: [{ x: first, label: formatDate(new Date(first).toISOString()).replace(/ \d{4}$/, '') },
-          { x: last, label: formatDate(new Date(last).toISOString()).replace(/ \d{4}$/, '') }],
+        xLabels: axisEnds(first, last),
         summary,
         table: hiddenTable(`Ratings for “${goal.title}”`, ['Date', 'Rating'],
           ratings.map((r) => [dateTime(r.rated_at) + (r.waiting ? ' (waiting to send)' : ''), `${r.score} out of 10`])),
