@@ -238,20 +238,30 @@ class GoalController(_Private):
         await services.remove_goal(db_session, request.scope["user"].id, goal_id)
 
 
+def _json_and_etag(data: dict) -> tuple[bytes, str]:
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+    return body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
 @lru_cache(maxsize=1)
 def _risk_vocabulary_json() -> tuple[bytes, str]:
-    try:
-        from moderation import (
-            risk_vocabulary,
-        )  # imported late: the engine is optional for the rest of this domain
-    except ImportError as exc:
-        raise Problem(
-            503,
-            "The private on-device check isn't available just now. Please try again later.",
-            code="unavailable",
-        ) from exc
-    body = json.dumps(risk_vocabulary(), ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
-    return body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    from moderation import risk_vocabulary  # imported late: only these two endpoints need the engine
+
+    return _json_and_etag(risk_vocabulary())
+
+
+@lru_cache(maxsize=1)
+def _details_vocabulary_json() -> tuple[bytes, str]:
+    from moderation.details_vocabulary import details_vocabulary
+
+    return _json_and_etag(details_vocabulary())
+
+
+def _cacheable(request: Request, body: bytes, etag: str) -> Response[bytes]:
+    """The JSON, or 304 when the phone already has this version (If-None-Match)."""
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(b"", status_code=304, headers={"ETag": etag})
+    return Response(body, media_type="application/json", headers={"ETag": etag})
 
 
 class JournalVocabularyController(Controller):
@@ -277,7 +287,18 @@ class JournalVocabularyController(Controller):
         cache_control=CacheControlHeader(public=True, max_age=3_600),
     )
     async def risk_vocabulary(self, request: Request) -> Response[bytes]:
-        body, etag = _risk_vocabulary_json()
-        if etag in request.headers.get("if-none-match", ""):
-            return Response(b"", status_code=304, headers={"ETag": etag})
-        return Response(body, media_type="application/json", headers={"ETag": etag})
+        return _cacheable(request, *_risk_vocabulary_json())
+
+    @get(
+        "/forums/details-vocabulary",
+        tags=["forums"],
+        summary="Personal-details patterns for the private, on-device check before posting",
+        description="The moderation engine's personal-details patterns (phone numbers, e-mail "
+        "addresses, postcodes, addresses, towns, schools, social media names, links) in a "
+        "JavaScript-compatible form, each with the view of the text it reads, so the PWA can tell "
+        "a young person before sending that a post will wait for a moderator, without the text "
+        "leaving the phone.",
+        cache_control=CacheControlHeader(public=True, max_age=3_600),
+    )
+    async def details_vocabulary(self, request: Request) -> Response[bytes]:
+        return _cacheable(request, *_details_vocabulary_json())
