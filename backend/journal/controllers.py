@@ -31,6 +31,8 @@ from backend.journal.schemas import (
     MOOD_DAYS_DEFAULT,
     MOOD_DAYS_MAX,
     RATING_HELP,
+    DeviceKeyOut,
+    DeviceKeysOut,
     FeelingOut,
     GoalIn,
     GoalList,
@@ -174,6 +176,19 @@ class JournalController(_Private):
             db_session, request.scope["user"].id, limit=limit, offset=offset
         )
         return JournalEntryList(items=items, total=total)
+
+    @get(
+        "/device-key",
+        summary="The keys my phone seals what it keeps of my journal with",
+        description="For this young person only: AES-256-GCM keys (urlsafe base64, newest first, each "
+        "named by an id) that the PWA imports as non-extractable keys to encrypt its offline outbox and "
+        "the entries it keeps for reading offline. Log-out and Quick exit delete them from the phone; "
+        "the next log-in fetches them again. Never cached.",
+        cache_control=CacheControlHeader(no_store=True),
+    )
+    async def device_key(self, request: Request) -> DeviceKeysOut:
+        keys = get_keyring().device_keys(request.scope["user"].id)
+        return DeviceKeysOut(keys=[DeviceKeyOut(id=kid, key=key) for kid, key in keys])
 
     @get("/{entry_id:uuid}", summary="One of my journal entries")
     async def read(self, request: Request, entry_id: uuid.UUID, db_session: DB) -> JournalEntryOut:

@@ -3,10 +3,51 @@
 // The button, or Shift pressed three times within about a second, blanks the page at once
 // and replaces the current history entry with a neutral site, so Back does not return here.
 // This module is loaded on its own by index.html, so it works even if the rest of the app
-// has not loaded.
+// has not loaded (it imports nothing).
+//
+// It also signs out on this device (issue 14), all started before the page goes, none of it
+// waited for: the server session is ended by a keepalive request (it outlives the page);
+// localStorage (the remembered user, so the app can't reopen signed in) and sessionStorage
+// (the chat's unsent messages) are cleared at once; the phone's journal keys, the entries
+// saved for offline reading and the cached API answers are deleted. The journal's outbox is
+// kept: it is sealed with the keys just deleted, and is sent after the next log-in. A mark
+// left in localStorage makes the app finish all of this before it shows anything next time
+// (session.js, finishQuickExit), in case the phone was offline or the page went too soon.
 
 /** Where Quick exit goes. Change it here and only here. */
 export const QUICK_EXIT_URL = 'https://www.bbc.co.uk/weather';
+/** The localStorage mark Quick exit leaves for the next start of the app. */
+export const QUICK_EXIT_MARK = 'waymark.quickExit';
+/** IndexedDB databases Quick exit deletes (the same as log-out's; the outbox stays, sealed). */
+const PRIVATE_DATABASES = ['waymark-keys', 'waymark-journal-saved'];
+
+function csrfCookie() {
+  const found = document.cookie.split(';').map((p) => p.trim()).find((p) => p.startsWith('csrftoken='));
+  return found ? decodeURIComponent(found.slice('csrftoken='.length)) : null;
+}
+
+/** Sign out on this device: started now, finished by the browser after the page has gone. */
+function signOutHere() {
+  try {
+    localStorage.clear();
+    sessionStorage.clear();
+    localStorage.setItem(QUICK_EXIT_MARK, '1');
+  } catch { /* storage off: nothing was kept there */ }
+  try {
+    const token = csrfCookie();
+    fetch('/api/v1/auth/logout', {
+      method: 'POST', keepalive: true, credentials: 'same-origin',
+      headers: token ? { 'x-csrftoken': token } : {},
+    }).catch(() => {});
+  } catch { /* offline or blocked: the next start of the app ends the session */ }
+  try {
+    for (const name of PRIVATE_DATABASES) indexedDB.deleteDatabase(name);
+  } catch { /* ignore */ }
+  try {
+    caches.keys().then((keys) => keys.filter((k) => k.startsWith('waymark-api')).forEach((k) => caches.delete(k)))
+      .catch(() => {});
+  } catch { /* ignore */ }
+}
 
 const SHIFT_PRESSES = 3;
 const WINDOW_MS = 1000;
@@ -29,6 +70,7 @@ export function quickExit() {
   } catch {
     /* never let anything stop the exit */
   }
+  signOutHere();
   window.location.replace(QUICK_EXIT_URL);
 }
 

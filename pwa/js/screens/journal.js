@@ -15,6 +15,7 @@ import {
 import { crisisBlock, dangerNow } from '../crisis.js';
 import { sendOrQueue, listOutbox, flushOutbox, removeFromOutbox, OUTBOX_EVENT } from '../outbox.js';
 import { loadVocabulary, checkText } from '../risk-check.js';
+import { saveEntries, savedEntries } from '../journal-saved.js';
 
 const SCALE = [
   { score: 1, word: 'Really bad' },
@@ -216,7 +217,7 @@ class JournalScreen {
     });
     fill(this.outboxBox,
       h('h2', { id: 'outbox-title' }, `Waiting to send (${items.length})`),
-      h('p', {}, 'These are saved on this phone. They will send by themselves when you are back online. If you log out before then, they are deleted from this phone.'),
+      h('p', {}, 'These are saved on this phone, locked so only you can open them. They will send by themselves when you are back online. If you log out or use Quick exit first, they stay locked on this phone and send after you log in again.'),
       h('ul', { class: 'outbox-list' }, items.map((item) => h('li', {},
         h('span', {}, outboxLabel(item)),
         item.failed ? h('p', { class: 'field-error' }, srOnly('Error: '), `Couldn't send: ${item.failed}`) : null,
@@ -471,17 +472,21 @@ class JournalScreen {
 
     let shown = [];
     let total = 0;
+    let savedAt = null; // when the entries shown offline were saved on this phone
     const draw = async (more = false) => {
       let failed = null;
+      savedAt = null;
       try {
         const data = await api('/journal', { query: { limit: 20, offset: more ? shown.length : 0 } });
         shown = more ? [...shown, ...((data && data.items) || [])] : ((data && data.items) || []);
         total = (data && data.total) || shown.length;
         remember(this.ctx, 'entries', { shown, total });
+        if (!more) saveEntries({ shown, total }); // sealed, for reading offline
       } catch (err) {
         failed = err;
-        const kept = recall(this.ctx, 'entries');
+        const kept = recall(this.ctx, 'entries') || (failed.offline ? await savedEntries() : null);
         if (kept && !more) ({ shown, total } = kept);
+        if (kept && kept.saved_at) savedAt = kept.saved_at;
       }
       const waiting = (await listOutbox()).filter((i) => i.kind === 'journal');
       if (!this.ctx.isCurrent()) return;
@@ -501,6 +506,9 @@ class JournalScreen {
         failed ? h('p', {}, failed.offline
           ? "You're offline. New entries will be kept on this phone until you're back online."
           : `We couldn't load your entries. ${errorMessage(failed)}`) : null,
+        failed && failed.offline ? h('p', { class: 'meta' }, savedAt
+          ? `These are your newest entries as they were on ${dateTime(savedAt)}, kept locked on this phone so you can read them offline. Older ones show when you're back online.`
+          : (shown.length ? null : "Your past entries show when you're online.")) : null,
         rows.length ? h('ul', { class: 'entry-list' }, rows)
           : (failed ? null : h('p', {}, 'No entries yet. What you write will show here, newest first.')),
         moreButton);
@@ -519,6 +527,16 @@ class JournalScreen {
     try {
       entry = await api(`/journal/${encodeURIComponent(id)}`);
     } catch (err) {
+      const saved = err && err.offline ? await savedEntries() : null;
+      const copy = saved && (saved.shown || []).find((e) => e.id === id);
+      if (copy && this.ctx.isCurrent()) {
+        // Offline: the copy kept on this phone, to read (changes need a connection).
+        fill(area,
+          h('p', { class: 'entry-date' }, `Written ${dateTime(copy.created_at)}`),
+          h('div', { class: 'entry-body' }, copy.body),
+          h('p', { class: 'meta' }, "You're offline, so this is the copy kept on your phone. You can change or delete it when you're back online."));
+        return;
+      }
       fill(area, h('p', {}, err instanceof ApiError && err.status === 404
         ? "We can't find that entry. It may have been deleted."
         : err && err.offline ? "You're offline. You can read this entry when you're back online."
