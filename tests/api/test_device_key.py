@@ -68,3 +68,20 @@ def test_only_get(young_person) -> None:
     yp = young_person()
     assert yp.post(PATH, json={}).status_code == 405
     assert yp.delete(PATH).status_code == 405
+
+
+def test_rotation_keeps_the_old_device_key_under_its_id() -> None:
+    """A unit check of the derivation: with two server keys configured, the phone gets two
+    device keys, newest first, and the old one is the one it had before the rotation."""
+    import uuid
+
+    from backend.journal.crypto import Keyring, key_id
+
+    old, new = b"o" * 32, b"n" * 32
+    owner = uuid.uuid4()
+    before = Keyring([old]).device_keys(owner)
+    after = Keyring([new, old]).device_keys(owner)
+    assert [kid for kid, _ in after] == [key_id(new), key_id(old)]
+    assert after[1] == before[0] and after[0][1] != before[0][1]
+    assert Keyring([old]).device_keys(uuid.uuid4())[0][1] != before[0][1]
+    assert all(raw(k) not in (old, new) and len(raw(k)) == 32 for _, k in after)

@@ -4,6 +4,7 @@ entry that hadn't been sent is kept SEALED and arrives once after the next log-i
 
 from __future__ import annotations
 
+import time
 import uuid
 
 from playwright.sync_api import Page, Route, expect
@@ -23,6 +24,15 @@ RAW_OUTBOX = """() => new Promise((resolve, reject) => {
   };
   req.onerror = () => reject(req.error);
 })"""
+
+
+def session_ends(client, seconds: float = 5.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if client.get("/api/v1/me").status_code == 401:
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def entry_rows(database, user_id: str) -> list:
@@ -68,9 +78,9 @@ def test_quick_exit_signs_out_and_the_unsent_entry_arrives_after_the_next_log_in
 
     phone.get_by_role("button", name="Quick exit").click()
     phone.wait_for_url(NEUTRAL_SITE)
-    # The server session has ended (the test client shares the phone's session cookie).
-    expect_gone = yp.get("/api/v1/me")
-    assert expect_gone.status_code == 401, expect_gone.text
+    # The server session has ended (the test client shares the phone's session cookie); the
+    # exit's keepalive request may land just after the neutral site has shown.
+    assert session_ends(yp), "the server session is still open after Quick exit"
 
     # Reopening the app, even at the journal's address, shows the welcome screen.
     phone.goto("/#/journal/entries")
