@@ -9,7 +9,8 @@
 // waited for: the server session is ended by a keepalive request (it outlives the page);
 // localStorage (the remembered user, so the app can't reopen signed in) and sessionStorage
 // (the chat's unsent messages) are cleared at once; the phone's journal keys, the entries
-// saved for offline reading and the cached API answers are deleted. The journal's outbox is
+// saved for offline reading and the cached API answers are deleted, and this browser's
+// notification subscription is cancelled. The journal's outbox is
 // kept: it is sealed with the keys just deleted, and is sent after the next log-in. A mark
 // left in localStorage makes the app finish all of this before it shows anything next time
 // (session.js, finishQuickExit), in case the phone was offline or the page went too soon.
@@ -47,6 +48,13 @@ function signOutHere() {
     caches.keys().then((keys) => keys.filter((k) => k.startsWith('waymark-api')).forEach((k) => caches.delete(k)))
       .catch(() => {});
   } catch { /* ignore */ }
+  try {
+    // Notifications belong to the person who left: the next one on this phone gets none.
+    navigator.serviceWorker.getRegistration()
+      .then((reg) => reg && reg.pushManager && reg.pushManager.getSubscription())
+      .then((sub) => sub && sub.unsubscribe())
+      .catch(() => {});
+  } catch { /* no service worker: no notifications either */ }
 }
 
 const SHIFT_PRESSES = 3;
