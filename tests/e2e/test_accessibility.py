@@ -62,7 +62,7 @@ def chat_between(database, young_person, staff):
     for who, text in ((yp, "hi, I'm stressed about exams"), (jo, "Hi, I'm Jo. Tell me more?")):
         r = who.post(f"/api/v1/chat/sessions/{session}/messages", json={"body": text, "client_id": str(uuid.uuid4())})
         assert r.status_code == 201, r.text
-    yield yp, jo
+    yield yp, jo, session
     jo.post(f"/api/v1/chat/sessions/{session}/end", json={})
     jo.put("/api/v1/chat/availability", json={"status": "away"})
 
@@ -143,7 +143,7 @@ def test_every_young_person_screen_on_a_phone(phone_axe: Page, young_person, sta
 
 @pytest.mark.timeout(600)
 def test_both_chat_screens_with_messages(phone_axe: Page, staff_axe, chat_between) -> None:
-    yp, jo = chat_between
+    yp, jo, session = chat_between
     problems: list[str] = []
     sign_in(phone_axe, yp, "/#/chat")
     expect(phone_axe.locator(".chat-log .msg")).to_have_count(2, timeout=TIMEOUT)
@@ -152,7 +152,25 @@ def test_both_chat_screens_with_messages(phone_axe: Page, staff_axe, chat_betwee
     sign_in(console, jo, "/#/counsellor")
     expect(console.locator(".chat-panel .chat-log .msg")).to_have_count(2, timeout=TIMEOUT)
     problems += scan(console, "chat console (counsellor)")
+    # The counsellor ends it: the young person's "chat has ended" screen.
+    assert jo.post(f"/api/v1/chat/sessions/{session}/end", json={}).status_code == 200
+    expect(phone_axe.get_by_role("heading", level=1, name="The chat has ended")).to_be_visible(timeout=TIMEOUT)
+    problems += scan(phone_axe, "chat ended (young person)")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.timeout(300)
+def test_the_chat_queue_on_a_phone(phone_axe: Page, young_person, database) -> None:
+    database.query("UPDATE counsellor_availability SET status = 'away'")
+    yp = young_person()
+    assert yp.post("/api/v1/chat/requests", json={"topic": "sleep"}).status_code == 201
+    try:
+        sign_in(phone_axe, yp, "/#/chat")
+        expect(phone_axe.get_by_role("heading", level=1, name="You're in the queue")).to_be_visible(timeout=TIMEOUT)
+        problems = scan(phone_axe, "chat queue")
+        assert not problems, "\n".join(problems)
+    finally:
+        yp.delete("/api/v1/chat/requests/current")
 
 
 @pytest.mark.timeout(600)
