@@ -141,3 +141,38 @@ def test_quick_exit_while_offline_ends_the_session_when_the_app_opens_again(phon
     expect(phone.get_by_role("heading", level=1, name="Welcome to Waymark")).to_be_visible(timeout=TIMEOUT)
     assert yp.get("/api/v1/me").status_code == 401
     assert phone.evaluate("localStorage.getItem('waymark.quickExit')") is None
+
+
+def test_written_offline_quick_exit_offline_then_the_entry_arrives_once(phone: Page, young_person, database) -> None:
+    """The whole story with the phone really offline: the entry waits sealed, the session is
+    ended when the app next opens online, and the entry arrives once after the next log-in."""
+    yp = young_person()
+    text = f"on the bus, no signal {uuid.uuid4().hex[:6]}"
+    sign_in(phone, yp, "/#/journal/entries")
+    expect(phone.get_by_text("No entries yet.")).to_be_visible(timeout=TIMEOUT)
+    phone.wait_for_function(f"() => {DATABASES}.then((n) => n.includes('waymark-keys'))", timeout=TIMEOUT)
+    phone.context.set_offline(True)
+    expect(phone.locator("#offline-banner")).to_contain_text("You're offline", timeout=TIMEOUT)
+    phone.get_by_label("Write a new entry").fill(text)
+    phone.get_by_role("button", name="Save entry").click()
+    expect(phone.get_by_text("Saved on this phone. It will send when you're back online.")).to_be_visible(
+        timeout=TIMEOUT)
+    phone.get_by_role("button", name="Quick exit").click()
+    phone.wait_for_url(NEUTRAL_SITE)
+
+    phone.context.set_offline(False)
+    phone.goto("/#/journal/entries")
+    expect(phone.get_by_role("heading", level=1, name="Welcome to Waymark")).to_be_visible(timeout=TIMEOUT)
+    assert session_ends(yp), "the session was not ended when the app opened again"
+    stored = phone.evaluate(RAW_OUTBOX)
+    assert stored.count('"client_id"') == 1 and text not in stored
+    assert entry_rows(database, yp.user["id"]) == []
+    log_in(phone, yp)
+    phone.wait_for_function(f"() => {RAW_OUTBOX.strip()}().then((s) => s === '[]')", timeout=TIMEOUT)
+    assert len(entry_rows(database, yp.user["id"])) == 1
+    assert [e["body"] for e in yp_entries(phone, yp)] == [text]
+
+
+def yp_entries(phone: Page, yp) -> list[dict]:
+    """The entries, read through the phone's new session (the old client's has ended)."""
+    return phone.evaluate("fetch('/api/v1/journal', {credentials: 'same-origin'}).then((r) => r.json())")["items"]
