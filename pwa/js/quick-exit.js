@@ -27,8 +27,15 @@ function csrfCookie() {
   return found ? decodeURIComponent(found.slice('csrftoken='.length)) : null;
 }
 
-/** Sign out on this device: started now, finished by the browser after the page has gone. */
+/** How long the (already blank) page may wait for the server to end the session. */
+const SIGN_OUT_WAIT_MS = 400;
+
+/**
+ * Sign out on this device: started now, finished by the browser after the page has gone.
+ * Resolves when the server has answered the log-out (or at once when it can't be sent).
+ */
 function signOutHere() {
+  let ended = Promise.resolve();
   try {
     localStorage.clear();
     sessionStorage.clear();
@@ -36,7 +43,7 @@ function signOutHere() {
   } catch { /* storage off: nothing was kept there */ }
   try {
     const token = csrfCookie();
-    fetch('/api/v1/auth/logout', {
+    ended = fetch('/api/v1/auth/logout', {
       method: 'POST', keepalive: true, credentials: 'same-origin',
       headers: token ? { 'x-csrftoken': token } : {},
     }).catch(() => {});
@@ -55,6 +62,7 @@ function signOutHere() {
       .then((sub) => sub && sub.unsubscribe())
       .catch(() => {});
   } catch { /* no service worker: no notifications either */ }
+  return ended;
 }
 
 const SHIFT_PRESSES = 3;
@@ -78,8 +86,21 @@ export function quickExit() {
   } catch {
     /* never let anything stop the exit */
   }
-  signOutHere();
-  window.location.replace(QUICK_EXIT_URL);
+  // The page is blank already. A keepalive request outlives the page in most browsers, but
+  // not in all (nor under some test tooling), so leave as soon as the server has answered,
+  // and never later than SIGN_OUT_WAIT_MS; the next start of the app finishes the job anyway.
+  let left = false;
+  const leave = () => {
+    if (left) return;
+    left = true;
+    window.location.replace(QUICK_EXIT_URL);
+  };
+  window.setTimeout(leave, SIGN_OUT_WAIT_MS);
+  try {
+    signOutHere().then(leave, leave);
+  } catch {
+    leave();
+  }
 }
 
 /** Staff screens turn the Shift shortcut off (they type capitals all day). */
