@@ -147,7 +147,7 @@ export async function finishQuickExit() {
     await api('/auth/logout', { method: 'POST' });
     ended = true;
   } catch (err) {
-    ended = err instanceof ApiError && (err.status === 401 || err.status === 403);
+    ended = err instanceof ApiError && err.status === 401; // no session left to end
   }
   await clearLocalData();
   if (!ended) {
