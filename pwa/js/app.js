@@ -321,8 +321,8 @@ async function start() {
     });
   }
 
-  await finishQuickExit(); // after Quick exit: signed out here before anything shows
-  state.user = await loadUser();
+  // After Quick exit: signed out here before anything shows, and this start stays signed out.
+  state.user = (await finishQuickExit()) ? null : await loadUser();
   updateShell();
   await render();
   if (state.user && state.user.role === 'young_person') {

@@ -137,11 +137,13 @@ export async function logOut() {
  * anything shows. The server session is ended (the exit's own keepalive request may not have
  * got there, e.g. offline) and local data is wiped again (the exit could only start it).
  * The mark stays until the server has answered, or until someone logs in again.
+ * Resolves true when there was a Quick exit to finish: then this start is signed out,
+ * whatever the server says (it may still honour the ended session for a few seconds).
  */
 export async function finishQuickExit() {
   let marked = false;
   try { marked = localStorage.getItem(QUICK_EXIT_MARK) === '1'; } catch { /* ignore */ }
-  if (!marked) return;
+  if (!marked) return false;
   let ended = false;
   try {
     await api('/auth/logout', { method: 'POST' });
@@ -153,6 +155,7 @@ export async function finishQuickExit() {
   if (!ended) {
     try { localStorage.setItem(QUICK_EXIT_MARK, '1'); } catch { /* ignore */ }
   }
+  return true;
 }
 
 /** Someone signed in again: the Quick exit is over. */
