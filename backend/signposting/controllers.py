@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, post, put
@@ -12,9 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.errors import Problem
 from backend.security import requires_role, requires_young_person
-from backend.signposting import directory, oruk, services
+from backend.signposting import directory, services
 from backend.signposting.crisis import crisis_lines_for
 from backend.signposting.hours import london_now
+from backend.signposting.oruk_schemas import Export
 from backend.signposting.schemas import (
     AdminService,
     AdminServiceList,
@@ -139,9 +140,9 @@ class CouncilServiceController(Controller):
         return directory.admin_service(await directory.create_service(db_session, council_code, data))
 
     @get("/export", summary="The directory as Open Referral UK (HSDS 3.0) JSON")
-    async def export(self, request: Request, db_session: DB, council_code: str) -> dict[str, Any]:
+    async def export(self, request: Request, db_session: DB, council_code: str) -> Export:
         await self._council(request, db_session, council_code)
-        return await oruk.export_oruk(db_session, council_code)
+        return await directory.export_oruk(db_session, council_code)
 
     @post(
         "/import",
@@ -157,7 +158,7 @@ class CouncilServiceController(Controller):
             document = msgspec.json.decode(body)
         except msgspec.DecodeError as exc:
             raise Problem(400, "That file is not valid JSON.", code="not_json") from exc
-        return await oruk.import_oruk(db_session, council_code, document)
+        return await directory.import_oruk(db_session, council_code, document)
 
     @get("/{service_id:str}", summary="One service of the directory")
     async def one(self, request: Request, db_session: DB, council_code: str, service_id: str) -> AdminService:

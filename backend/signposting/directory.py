@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 import msgspec
 from sqlalchemy import func, select
@@ -17,9 +18,11 @@ from backend.errors import Problem
 from backend.signposting.cache import forget_after_commit
 from backend.signposting.hours import is_open, london_now
 from backend.signposting.models import DirectoryService, utcnow
+from backend.signposting.oruk import published_id, service_in, service_record, shape_problems
+from backend.signposting.oruk_schemas import HSDS_VERSION, Export, Service
 from backend.signposting.rows import apply, new_row, values_of
-from backend.signposting.schemas import AdminService, Location, ScheduleOut, ServiceIn
-from backend.signposting.validation import checked
+from backend.signposting.schemas import AdminService, ImportProblem, ImportReport, Location, ScheduleOut, ServiceIn
+from backend.signposting.validation import checked, known_topics
 
 
 def admin_service(row: DirectoryService, now: dt.datetime | None = None) -> AdminService:
@@ -102,3 +105,95 @@ async def retire_service(db: AsyncSession, council_code: str, service_id: str) -
     row.last_modified = utcnow()
     await db.flush()
     forget_after_commit(db)
+
+
+# --- Open Referral UK import and export ----------------------------------------------------------
+
+MAX_IMPORT_RECORDS = 5000
+
+
+async def export_oruk(db: AsyncSession, council_code: str) -> Export:
+    """The council's whole directory (retired services too) as HSDS 3.0 services, with
+    Waymark's own fields under ``waymark_extensions``."""
+    rows = await council_services(db, council_code)
+    return Export(
+        services=[service_record(row, extensions=True) for row in rows],
+        total_items=len(rows),
+        council_code=council_code,
+        exported_at=utcnow(),
+        standard=f"Open Referral UK / HSDS {HSDS_VERSION} (Waymark fields under waymark_extensions)",
+    )
+
+
+def oruk_records(document: Any) -> list[Any]:
+    """The services of a document: {"services": [...]}, a bare list, or an HSDS page {"contents": [...]}."""
+    if isinstance(document, list):
+        records = document
+    elif isinstance(document, dict) and isinstance(document.get("services"), list):
+        records = document["services"]
+    elif isinstance(document, dict) and isinstance(document.get("contents"), list):
+        records = document["contents"]
+    else:
+        raise Problem(
+            400, 'An Open Referral UK file is {"services": [...]} (or a list of services).', code="not_oruk"
+        )
+    if len(records) > MAX_IMPORT_RECORDS:
+        raise Problem(
+            400, f"A file can hold up to {MAX_IMPORT_RECORDS} services. Please split it.", code="too_many"
+        )
+    return records
+
+
+async def _published_ids(db: AsyncSession) -> dict[str, tuple[str, str | None]]:
+    """published id → (directory id, council code) of every service."""
+    rows = (await db.execute(select(DirectoryService.id, DirectoryService.council_code))).all()
+    return {published_id(sid): (sid, code) for sid, code in rows}
+
+
+async def import_oruk(db: AsyncSession, council_code: str, document: Any) -> ImportReport:
+    """Take in an ORUK document for the council. Every problem of every record is reported
+    with its path (``services[3].phones[0].number``); a record with any problem is not
+    applied. Each valid record is applied in its own savepoint (all of it or none of it).
+    An id seen twice in one document: the repeats are refused."""
+    records = oruk_records(document)
+    topics = known_topics()
+    known = await _published_ids(db)
+    created = updated = 0
+    errors: list[ImportProblem] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(records):
+        path = f"services[{index}]"
+        raw_id = raw.get("id") if isinstance(raw, dict) else None
+        reported_id = raw_id.strip() if isinstance(raw_id, str) and raw_id.strip() else msgspec.UNSET
+        found = shape_problems(raw, Service, path)
+        data = None
+        if not found:
+            record = msgspec.convert(raw, Service)
+            data, found = service_in(record, topics, path)
+            sid = str(uuid.UUID(record.id))
+            if sid in seen:
+                found.append((f"{path}.id", "This id appears more than once in the file; only its first record was taken."))
+            seen.add(sid)
+            directory_id, owner = known.get(sid, (sid, council_code))
+            if owner != council_code:
+                found.append((f"{path}.id", "This id belongs to a service outside this council's directory."))
+        if found or data is None:
+            errors += [ImportProblem(index=index, path=where, detail=detail, id=reported_id) for where, detail in found]
+            continue
+        try:
+            async with db.begin_nested():
+                row = await db.get(DirectoryService, directory_id)
+                if row is None:
+                    db.add(new_row(directory_id, council_code, values_of(data), managed_by="council"))
+                else:
+                    apply(row, values_of(data))
+                    row.managed_by = "council"
+                await db.flush()
+            created, updated = (created + 1, updated) if row is None else (created, updated + 1)
+        except IntegrityError:
+            errors.append(ImportProblem(index=index, path=path, detail="This record could not be saved.", id=reported_id))
+            continue
+        known[published_id(directory_id)] = (directory_id, council_code)
+    if created or updated:
+        forget_after_commit(db)
+    return ImportReport(created=created, updated=updated, errors=errors)

@@ -1,381 +1,388 @@
-"""Open Referral UK / HSDS 3.0: a council's directory as JSON, out (export) and in (import).
+"""Open Referral UK / HSDS 3.0: a directory row as an HSDS ``service`` (export and feed)
+and an HSDS ``service`` as a Waymark service (import). The shapes are the structs of
+``oruk_schemas``; the rules a service must keep are ``validation``'s, reported here with
+the path of the ORUK field they concern (``services[3].phones[0].number``).
 
-Each valid record of an import is applied in its own savepoint (all of it or none of it);
-each invalid one is reported and not applied.
+Ids are UUIDs: a directory id that is not one (a content slug such as ``portsmouth-kooth``)
+is published as a stable UUIDv5 derived from it, and an import that names that UUID
+updates the same row.
 """
 
 from __future__ import annotations
 
 import re
+import types
+import typing
 import uuid
 from typing import Any
 
 import msgspec
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from msgspec import UNSET
 
-from backend.errors import Problem
-from backend.signposting.cache import forget_after_commit
-from backend.signposting.directory import council_services
-from backend.signposting.models import DirectoryService, utcnow
-from backend.signposting.rows import apply, new_row, values_of
-from backend.signposting.schemas import ImportProblem, ImportReport, ServiceIn
-from backend.signposting.validation import blank_to_none, known_topics, service_problem
+from backend.signposting.models import DirectoryService
+from backend.signposting.oruk_schemas import (
+    Address,
+    Attribute,
+    Location,
+    Organization,
+    Phone,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    WaymarkExtensions,
+)
+from backend.signposting.schemas import ServiceIn
+from backend.signposting.taxonomy import (
+    REFERRAL_NAMES,
+    REFERRAL_VOCAB,
+    THRIVE_VOCAB,
+    TOPICS_VOCAB,
+    derived_id,
+    term,
+    term_id,
+    vocabulary_of,
+)
+from backend.signposting.validation import blank_to_none, service_problems
 
 BYDAY = {"MO": "mon", "TU": "tue", "WE": "wed", "TH": "thu", "FR": "fri", "SA": "sat", "SU": "sun"}
 DAY_CODES = {v: k for k, v in BYDAY.items()}
-ORUK_NAMESPACE = uuid.UUID("6f0b7c9e-3d0a-4c51-9d54-6a8e2f1b0c11")
-MAX_IMPORT_RECORDS = 5000
-EXTENSIONS = "waymark_extensions"
+UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+ORUK_TIME = re.compile(r"^(\d\d):(\d\d)(?::(\d\d))?$")
+MAX_AGE = 30  # Waymark serves up to 25; a service's upper age is kept up to 30
+Found = tuple[str, str]  # (path, what is wrong)
 
 
-class OrukProblem(ValueError):
-    """Why one ORUK record cannot be taken in."""
+def published_id(directory_id: str) -> str:
+    """The service's id in ORUK: its own id when that is a UUID, else a UUIDv5 derived from it."""
+    if UUID.match(directory_id):
+        return str(uuid.UUID(directory_id))
+    return derived_id("service", directory_id)
 
 
-def _obj(value: Any, where: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise OrukProblem(f"{where} must be a JSON object.")
-    return value
+# --- out: a row as an HSDS service ---------------------------------------------------------------
 
 
-def _list(value: Any, where: str) -> list[Any]:
-    if value is None:
+def _or_unset(value: Any) -> Any:
+    return UNSET if value in (None, "", []) else value
+
+
+def _location(row: DirectoryService, sid: str) -> list[ServiceAtLocation]:
+    loc = row.location or {}
+    if not any(loc.values()):
         return []
-    if not isinstance(value, list):
-        raise OrukProblem(f"{where} must be a list.")
-    return value
-
-
-def _text(value: Any, where: str) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise OrukProblem(f"{where} must be text.")
-    return value
-
-
-def _whole_number(value: Any, where: str) -> Any:
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-        raise OrukProblem(f"{where} must be a whole number.")
-    return value
-
-
-def _oruk_time(value: Any, where: str, closing: bool) -> str:
-    text = _text(value, where)
-    if text is None:
-        raise OrukProblem(f"{where} is missing.")
-    match = re.fullmatch(r"(\d\d):(\d\d)(?::(\d\d))?", text.strip())
-    if not match:
-        raise OrukProblem(f"{where} must be a time like 09:00.")
-    hh, mm, ss = match.groups()
-    if closing and (hh, mm, ss) == ("23", "59", "59"):
-        return "24:00"  # the HSDS way of writing "until midnight"
-    if ss not in (None, "00"):
-        raise OrukProblem(f"{where}: Waymark keeps opening times to the minute.")
-    return f"{hh}:{mm}"
-
-
-def _oruk_days(value: Any, where: str) -> list[str]:
-    if isinstance(value, str):
-        codes = [part.strip().upper() for part in value.split(",") if part.strip()]
-    elif isinstance(value, list) and all(isinstance(v, str) for v in value):
-        codes = [v.strip().upper() for v in value]
-    else:
-        raise OrukProblem(f'{where} must be days like "MO,TU,WE".')
-    days = []
-    for code in codes:
-        if code not in BYDAY:
-            raise OrukProblem(f"{where}: {code!r} is not a day (use MO, TU, WE, TH, FR, SA, SU).")
-        days.append(BYDAY[code])
-    if not days:
-        raise OrukProblem(f"{where} names no day.")
-    return days
-
-
-def oruk_to_service(record: Any) -> tuple[str, ServiceIn]:
-    """One HSDS 3.0 service → (id, ServiceIn). Raises OrukProblem (or msgspec.ValidationError)."""
-    record = _obj(record, "Each service")
-    service_id = record.get("id")
-    if service_id is None or (isinstance(service_id, str) and not service_id.strip()):
-        raise OrukProblem("The service has no id. Every service needs a unique id.")
-    if not isinstance(service_id, str):
-        raise OrukProblem("The service id must be text.")
-    values: dict[str, Any] = {"id": service_id.strip()}
-    for key in ("name", "description", "url", "email"):
-        values[key] = _text(record.get(key), key)
-    if values["description"] is None:
-        values["description"] = ""
-    status = _text(record.get("status"), "status")
-    if status is None or status == "active":
-        values["status"] = "active"
-    elif status in {"inactive", "defunct", "temporarily closed"}:
-        values["status"] = "inactive"
-    else:
-        raise OrukProblem('status must be "active" or "inactive".')
-    if (org := record.get("organization")) is not None:
-        values["organisation"] = _text(_obj(org, "organization").get("name"), "organization.name")
-    for i, phone in enumerate(_list(record.get("phones"), "phones")):
-        phone = _obj(phone, f"phones[{i}]")
-        number = _text(phone.get("number"), f"phones[{i}].number")
-        kind = (_text(phone.get("type"), f"phones[{i}].type") or "voice").lower()
-        key = "sms" if kind in {"text", "sms"} else "phone"
-        if number and values.get(key) is None:
-            values[key] = number
-    values["eligibility"] = _text(record.get("eligibility_description"), "eligibility_description")
-    minimum = _whole_number(record.get("minimum_age"), "minimum_age")
-    maximum = _whole_number(record.get("maximum_age"), "maximum_age")
-    values["min_age"] = 0 if minimum is None else minimum
-    values["max_age"] = (
-        30 if maximum is None else maximum
-    )  # no upper age given: open to every age Waymark serves
-    schedules = []
-    for i, schedule in enumerate(_list(record.get("schedules"), "schedules")):
-        schedule = _obj(schedule, f"schedules[{i}]")
-        hours = _text(schedule.get("description"), f"schedules[{i}].description")
-        if hours and values.get("hours") is None:
-            values["hours"] = hours
-        if all(schedule.get(k) is None for k in ("byday", "opens_at", "closes_at")):
-            continue  # a schedule in words only
-        freq = schedule.get("freq")
-        if freq is not None and (not isinstance(freq, str) or freq.upper() != "WEEKLY"):
-            raise OrukProblem(f"schedules[{i}].freq: Waymark keeps weekly opening times (freq WEEKLY).")
-        schedules.append(
-            {
-                "days": _oruk_days(schedule.get("byday"), f"schedules[{i}].byday"),
-                "opens_at": _oruk_time(schedule.get("opens_at"), f"schedules[{i}].opens_at", closing=False),
-                "closes_at": _oruk_time(schedule.get("closes_at"), f"schedules[{i}].closes_at", closing=True),
-            }
+    address: list[Address] = []
+    if loc.get("address_1") and loc.get("city") and loc.get("postal_code") and (row.council_code or "").startswith("E"):
+        address.append(
+            Address(
+                id=derived_id("service", row.id, "address"),
+                location_id=derived_id("service", row.id, "location"),
+                address_1=loc["address_1"],
+                city=loc["city"],
+                state_province="England",  # every council Waymark serves is English (ONS codes E…)
+                postal_code=loc["postal_code"],
+                country="GB",
+                address_type="physical",
+            )
         )
-    values["schedules"] = schedules
-    locations = _list(record.get("service_at_locations"), "service_at_locations")
-    if locations:
-        location = _obj(
-            _obj(locations[0], "service_at_locations[0]").get("location") or {},
-            "service_at_locations[0].location",
+    location = Location(
+        id=derived_id("service", row.id, "location"),
+        location_type="physical",
+        name=_or_unset(loc.get("name")),
+        addresses=_or_unset(address),
+    )
+    return [
+        ServiceAtLocation(
+            id=derived_id("service", row.id, "service_at_location"),
+            service_id=sid,
+            location_id=location.id,
+            location=location,
         )
-        addresses = _list(location.get("address"), "location.address")
-        address = _obj(addresses[0], "location.address[0]") if addresses else {}
-        values["location"] = {
-            "name": _text(location.get("name"), "location.name"),
-            "address_1": _text(address.get("address_1"), "address_1"),
-            "city": _text(address.get("city"), "city"),
-            "postal_code": _text(address.get("postal_code"), "postal_code"),
-        }
-    thrive = None
-    topics: list[str] = []
-    for i, attribute in enumerate(_list(record.get("attributes"), "attributes")):
-        term = _obj(
-            _obj(attribute, f"attributes[{i}]").get("taxonomy_term") or {}, f"attributes[{i}].taxonomy_term"
-        )
-        vocabulary = term.get("vocabulary")
-        code = _text(term.get("code"), f"attributes[{i}].taxonomy_term.code")
-        if vocabulary == "thrive":
-            if thrive is not None and code != thrive:
-                raise OrukProblem("The service has more than one THRIVE category.")
-            thrive = code
-        elif vocabulary == "waymark-topics":
-            if code and code not in topics:
-                topics.append(code)
-        elif vocabulary == "waymark-referral":
-            if code not in {"self_referral", "referral_needed"}:
-                raise OrukProblem("waymark-referral must be self_referral or referral_needed.")
-            values["self_referral"] = code == "self_referral"
-    if thrive is None:
-        raise OrukProblem('The service needs a THRIVE category (an attribute with vocabulary "thrive").')
-    values["thrive"] = thrive
-    values["topics"] = topics
-    reviewed = record.get("reviewed_on", record.get("assured_date"))
-    values["reviewed_on"] = _text(reviewed, "reviewed_on")
-    extensions = record.get(EXTENSIONS)
-    if extensions is not None:
-        extensions = _obj(extensions, EXTENSIONS)
-        for key in ("extended_max_age", "crisis_line", "contact_verified", "note"):
-            if extensions.get(key) is not None:
-                values[key] = extensions[key]
-    if values.get("name") is None:
-        raise OrukProblem("The service has no name.")
-    return values["id"], msgspec.convert(values, ServiceIn)
+    ]
 
 
-def service_to_oruk(row: DirectoryService) -> dict[str, Any]:
-    """One service as HSDS 3.0 / Open Referral UK JSON (Waymark's extra fields under
-    ``waymark_extensions``)."""
+def attribute_codes(row: DirectoryService) -> list[tuple[str, str]]:
+    """(taxonomy, code) of every term the service is classified by."""
+    out = [(THRIVE_VOCAB, row.thrive)] + [(TOPICS_VOCAB, t) for t in row.topics or []]
+    if row.self_referral is not None:
+        out.append((REFERRAL_VOCAB, "self_referral" if row.self_referral else "referral_needed"))
+    return out
+
+
+def service_record(row: DirectoryService, *, extensions: bool) -> Service:
+    """One directory row as an HSDS 3.0 service. ``extensions``: with Waymark's own fields
+    (the council's export); the public feed leaves them out."""
+    sid = published_id(row.id)
 
     def uid(*parts: str) -> str:
-        return str(uuid.uuid5(ORUK_NAMESPACE, "/".join(parts)))
+        return derived_id("service", row.id, *parts)
 
-    phones = []
-    if row.phone:
-        phones.append(
-            {"id": uid(row.id, "phone"), "service_id": row.id, "number": row.phone, "type": "voice"}
-        )
-    if row.sms:
-        phones.append({"id": uid(row.id, "sms"), "service_id": row.id, "number": row.sms, "type": "text"})
+    phones = [
+        Phone(id=uid(kind), service_id=sid, number=number, type="text" if kind == "sms" else "voice")
+        for kind, number in (("phone", row.phone), ("sms", row.sms))
+        if number
+    ]
     schedules = [
-        {
-            "id": uid(row.id, "schedule", str(i)),
-            "service_id": row.id,
-            "freq": "WEEKLY",
-            "byday": ",".join(DAY_CODES[d] for d in s.days),
-            "opens_at": s.opens_at,
-            "closes_at": s.closes_at,
-        }
+        Schedule(
+            id=uid("schedule", str(i)),
+            service_id=sid,
+            freq="WEEKLY",
+            byday=",".join(DAY_CODES[d] for d in s.days),
+            opens_at=s.opens_at,
+            closes_at=s.closes_at,
+        )
         for i, s in enumerate(row.schedules)
     ]
     if row.hours:
         if schedules:
-            schedules[0]["description"] = row.hours
+            schedules[0].description = row.hours
         else:
-            schedules.append(
-                {"id": uid(row.id, "schedule", "hours"), "service_id": row.id, "description": row.hours}
-            )
-    attributes = [{"taxonomy_term": {"vocabulary": "thrive", "code": row.thrive, "name": row.thrive}}]
-    attributes += [
-        {"taxonomy_term": {"vocabulary": "waymark-topics", "code": t, "name": t}} for t in row.topics or []
+            schedules.append(Schedule(id=uid("schedule", "hours"), service_id=sid, description=row.hours))
+    attributes = [
+        Attribute(
+            id=uid("attribute", vocab, code),
+            taxonomy_term_id=term_id(vocab, code),
+            link_id=sid,
+            link_entity="service",
+            taxonomy_term=term(vocab, code),
+        )
+        for vocab, code in attribute_codes(row)
     ]
-    if row.self_referral is not None:
-        code = "self_referral" if row.self_referral else "referral_needed"
-        attributes.append({"taxonomy_term": {"vocabulary": "waymark-referral", "code": code, "name": code}})
-    for attribute in attributes:
-        term = attribute["taxonomy_term"]
-        term["id"] = uid("taxonomy", term["vocabulary"], term["code"])
-        attribute["id"] = uid(row.id, "attribute", term["vocabulary"], term["code"])
-        attribute["link_entity"] = "service"
-        attribute["link_id"] = row.id
-    locations = []
-    if row.location:
-        loc = row.location
-        locations.append(
-            {
-                "id": uid(row.id, "service_at_location"),
-                "service_id": row.id,
-                "location": {
-                    "id": uid(row.id, "location"),
-                    "location_type": "physical",
-                    "name": loc.get("name"),
-                    "address": [
-                        {
-                            "id": uid(row.id, "address"),
-                            "address_1": loc.get("address_1"),
-                            "city": loc.get("city"),
-                            "postal_code": loc.get("postal_code"),
-                            "country": "GB",
-                            "address_type": "physical",
-                        }
-                    ],
-                },
-            }
+    organization = UNSET
+    if row.organisation:
+        organization = Organization(
+            id=derived_id("organization", row.council_code or "national", row.organisation),
+            name=row.organisation,
+            description=f"{row.organisation} provides {row.name}.",
         )
-    return {
-        "id": row.id,
-        "name": row.name,
-        "description": row.description,
-        "url": row.url,
-        "email": row.email,
-        "status": row.status,
-        "organization": (
-            {
-                "id": uid("organization", row.council_code or "national", row.organisation),
-                "name": row.organisation,
-            }
-            if row.organisation
-            else None
-        ),
-        "phones": phones,
-        "schedules": schedules,
-        "eligibility_description": row.eligibility,
-        "minimum_age": row.min_age,
-        "maximum_age": row.max_age,
-        "service_at_locations": locations,
-        "attributes": attributes,
-        "assured_date": row.reviewed_on.isoformat() if row.reviewed_on else None,
-        "reviewed_on": row.reviewed_on.isoformat() if row.reviewed_on else None,
-        "last_modified": row.last_modified.isoformat(),
-        EXTENSIONS: {
-            "extended_max_age": row.extended_max_age,
-            "crisis_line": row.crisis_line,
-            "contact_verified": row.contact_verified,
-            "note": row.note,
-            "managed_by": row.managed_by,
-        },
+    ext = UNSET
+    if extensions:
+        ext = WaymarkExtensions(
+            extended_max_age=_or_unset(row.extended_max_age),
+            crisis_line=row.crisis_line,
+            contact_verified=row.contact_verified,
+            note=_or_unset(row.note),
+            managed_by=row.managed_by,  # type: ignore[arg-type]
+        )
+    return Service(
+        id=sid,
+        name=row.name,
+        status=row.status,  # type: ignore[arg-type]
+        description=_or_unset(row.description),
+        url=_or_unset(row.url),
+        email=_or_unset(row.email),
+        organization_id=organization.id if organization else UNSET,
+        organization=organization,
+        eligibility_description=_or_unset(row.eligibility),
+        minimum_age=row.min_age,
+        maximum_age=row.max_age,
+        assured_date=_or_unset(row.reviewed_on),
+        last_modified=row.last_modified,
+        phones=_or_unset(phones),
+        schedules=_or_unset(schedules),
+        service_at_locations=_or_unset(_location(row, sid)),
+        attributes=_or_unset(attributes),
+        waymark_extensions=ext,
+    )
+
+
+# --- in: every problem of a record, with its path -------------------------------------------------
+
+_FORMATS = {
+    "format: uuid": "must be a UUID, like 6f0b7c9e-3d0a-4c51-9d54-6a8e2f1b0c11",
+    "format: uri": "must be a full address, like https://example.org",
+    "format: email": "must be an e-mail address, like team@example.org",
+}
+
+
+def _plain(exc: msgspec.ValidationError, tp: Any) -> str:
+    text = re.sub(r" - at `\$[^`]*`$", "", str(exc))
+    for meta in getattr(tp, "__metadata__", ()):
+        description = getattr(meta, "description", None)
+        if description in _FORMATS and "regex" in text:
+            return _FORMATS[description]
+    return text.replace("Expected", "expected")
+
+
+def _fits(value: Any, tp: Any) -> str | None:
+    try:
+        msgspec.convert(value, tp)
+    except msgspec.ValidationError as exc:
+        return _plain(exc, tp)
+    return None
+
+
+def shape_problems(value: Any, tp: Any, path: str) -> list[Found]:
+    """Every place where ``value`` does not fit the type ``tp`` (a struct of
+    ``oruk_schemas``), each with its path: not only the first, as msgspec would report."""
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        inner = typing.get_args(tp)[0]
+        if isinstance(inner, type) and issubclass(inner, msgspec.Struct) or typing.get_origin(inner) is list:
+            return shape_problems(value, inner, path)
+        problem = _fits(value, tp)
+        return [(path, problem)] if problem else []
+    if origin in (typing.Union, types.UnionType):
+        options = [t for t in typing.get_args(tp) if t is not msgspec.UnsetType]
+        if len(options) == 1:
+            return shape_problems(value, options[0], path)
+    if isinstance(tp, type) and issubclass(tp, msgspec.Struct):
+        if not isinstance(value, dict):
+            return [(path, "must be a JSON object")]
+        found: list[Found] = []
+        for field in msgspec.structs.fields(tp):
+            where = f"{path}.{field.encode_name}" if path else field.encode_name
+            if field.encode_name not in value:
+                if field.required:
+                    found.append((where, "is required"))
+                continue
+            found += shape_problems(value[field.encode_name], field.type, where)
+        return found
+    if origin is list:
+        if not isinstance(value, list):
+            return [(path, "must be a list")]
+        (item,) = typing.get_args(tp)
+        return [p for i, v in enumerate(value) for p in shape_problems(v, item, f"{path}[{i}]")]
+    problem = _fits(value, tp)
+    return [(path, problem)] if problem else []
+
+
+def _time(value: str, closing: bool) -> str | None:
+    match = ORUK_TIME.match(value.strip())
+    if not match:
+        return None
+    hh, mm, ss = match.groups()
+    if closing and (hh, mm, ss) == ("23", "59", "59"):
+        return "24:00"  # the HSDS way of writing "until midnight"
+    if ss not in (None, "00"):
+        return None
+    return f"{hh}:{mm}"
+
+
+def _schedules(record: Service, path: str, found: list[Found]) -> tuple[list[dict[str, Any]], list[str], str | None]:
+    """Weekly opening times, the ORUK path of each, and the hours in words."""
+    out: list[dict[str, Any]] = []
+    paths: list[str] = []
+    hours = None
+    for i, s in enumerate(record.schedules or []):
+        where = f"{path}.schedules[{i}]"
+        if s.description and hours is None:
+            hours = s.description
+        if s.byday is UNSET and s.opens_at is UNSET and s.closes_at is UNSET:
+            continue  # opening hours in words only
+        if s.freq not in (UNSET, "WEEKLY"):
+            found.append((f"{where}.freq", "Waymark keeps weekly opening times (freq WEEKLY)."))
+            continue
+        days = []
+        for code in (s.byday or "").split(","):
+            if code.strip().upper() in BYDAY:
+                days.append(BYDAY[code.strip().upper()])
+            else:
+                found.append((f"{where}.byday", 'must be days like "MO,TU,WE".'))
+                break
+        times = {}
+        for key, closing in (("opens_at", False), ("closes_at", True)):
+            value = getattr(s, key)
+            times[key] = _time(value, closing) if isinstance(value, str) else None
+            if times[key] is None:
+                found.append((f"{where}.{key}", "must be a time like 09:00 (to the minute)."))
+        if days and None not in times.values():
+            out.append({"days": days, **times})
+            paths.append(where)
+    return out, paths, hours
+
+
+def _attributes(record: Service, path: str, found: list[Found]) -> tuple[dict[str, Any], dict[str, str]]:
+    values: dict[str, Any] = {"topics": []}
+    paths: dict[str, str] = {}
+    for i, attribute in enumerate(record.attributes or []):
+        where = f"{path}.attributes[{i}].taxonomy_term"
+        t = attribute.taxonomy_term
+        if t is UNSET:
+            continue  # a term we only know by id: not one of Waymark's
+        vocab = vocabulary_of(t.taxonomy or None, t.taxonomy_id or None)
+        code = t.code or None
+        if vocab is None:
+            continue  # another taxonomy: kept by the council's own system, not by Waymark
+        if code is None:
+            found.append((f"{where}.code", "is required for a Waymark taxonomy term."))
+        elif vocab == THRIVE_VOCAB:
+            if values.get("thrive") not in (None, code):
+                found.append((f"{where}.code", "The service has more than one THRIVE category."))
+            values["thrive"] = code
+            paths["thrive"] = f"{where}.code"
+        elif vocab == TOPICS_VOCAB:
+            if code not in values["topics"]:
+                paths[f"topics[{len(values['topics'])}]"] = f"{where}.code"
+                values["topics"].append(code)
+        elif code not in REFERRAL_NAMES:
+            found.append((f"{where}.code", "must be self_referral or referral_needed."))
+        else:
+            values["self_referral"] = code == "self_referral"
+    if "thrive" not in values:
+        found.append((f"{path}.attributes", 'needs a THRIVE category (a term of taxonomy "thrive").'))
+    return values, paths
+
+
+def _age(value: Any, where: str, found: list[Found], default: int) -> int:
+    if value is UNSET:
+        return default
+    if not float(value).is_integer() or value > MAX_AGE:
+        found.append((where, f"must be a whole number of years from 0 to {MAX_AGE}."))
+        return default
+    return int(value)
+
+
+def service_in(record: Service, topics: frozenset[str], path: str) -> tuple[ServiceIn | None, list[Found]]:
+    """An HSDS service (already the right shape) as a Waymark service, or every rule it breaks."""
+    found: list[Found] = []
+    values: dict[str, Any] = {
+        "name": record.name,
+        "description": record.description or "",
+        "url": record.url or None,
+        "email": record.email or None,
+        "status": "active" if record.status == "active" else "inactive",
+        "organisation": record.organization.name if record.organization else None,
+        "eligibility": record.eligibility_description or None,
+        "reviewed_on": record.assured_date or None,
     }
-
-
-async def export_oruk(db: AsyncSession, council_code: str) -> dict[str, Any]:
-    rows = await council_services(db, council_code)
-    return {
-        "services": [service_to_oruk(row) for row in rows],
-        "total_items": len(rows),
-        "council_code": council_code,
-        "exported_at": utcnow().isoformat(),
-        "standard": "HSDS 3.0 / Open Referral UK (Waymark fields under waymark_extensions)",
-    }
-
-
-def oruk_records(document: Any) -> list[Any]:
-    """The services of a document: {"services": [...]}, a bare list, or an HSDS page {"contents": [...]}."""
-    if isinstance(document, list):
-        records = document
-    elif isinstance(document, dict) and isinstance(document.get("services"), list):
-        records = document["services"]
-    elif isinstance(document, dict) and isinstance(document.get("contents"), list):
-        records = document["contents"]
-    else:
-        raise Problem(
-            400, 'An Open Referral UK file is {"services": [...]} (or a list of services).', code="not_oruk"
-        )
-    if len(records) > MAX_IMPORT_RECORDS:
-        raise Problem(
-            400, f"A file can hold up to {MAX_IMPORT_RECORDS} services. Please split it.", code="too_many"
-        )
-    return records
-
-
-def _detail(exc: Exception) -> str:
-    if isinstance(exc, msgspec.ValidationError):
-        return f"Not valid: {exc}"
-    return str(exc)
-
-
-async def import_oruk(db: AsyncSession, council_code: str, document: Any) -> ImportReport:
-    """Take in an ORUK document for the council. Each valid record is applied in its own
-    savepoint (all of it or none of it); each invalid one is reported with its index and id
-    and not applied. An id seen twice in one document: the repeats are refused."""
-    forget_after_commit(db)
-    topics = known_topics()
-    created = updated = 0
-    errors: list[ImportProblem] = []
-    seen: set[str] = set()
-    for index, record in enumerate(oruk_records(document)):
-        raw_id = record.get("id") if isinstance(record, dict) else None
-        reported_id = raw_id.strip() if isinstance(raw_id, str) and raw_id.strip() else msgspec.UNSET
-        try:
-            service_id, data = oruk_to_service(record)
-            if service_id in seen:
-                raise OrukProblem(
-                    "This id appears more than once in the file; only its first record was taken."
-                )
-            seen.add(service_id)
-            data = blank_to_none(data)
-            if problem := service_problem(data, topics):
-                raise OrukProblem(problem)
-            async with db.begin_nested():
-                row = await db.get(DirectoryService, service_id)
-                if row is not None and row.council_code != council_code:
-                    raise OrukProblem("This id belongs to a service outside this council's directory.")
-                if row is None:
-                    db.add(new_row(service_id, council_code, values_of(data), managed_by="council"))
-                    await db.flush()
-                    created += 1
-                else:
-                    apply(row, values_of(data))
-                    row.managed_by = "council"
-                    await db.flush()
-                    updated += 1
-        except (OrukProblem, msgspec.ValidationError, IntegrityError) as exc:
-            detail = "This record could not be saved." if isinstance(exc, IntegrityError) else _detail(exc)
-            errors.append(ImportProblem(index=index, id=reported_id, detail=detail))
-    return ImportReport(created=created, updated=updated, errors=errors)
+    values["min_age"] = _age(record.minimum_age, f"{path}.minimum_age", found, 0)
+    values["max_age"] = _age(record.maximum_age, f"{path}.maximum_age", found, MAX_AGE)
+    paths = {"name": "name", "url": "url", "email": "email", "min_age": "minimum_age", "max_age": "maximum_age"}
+    for i, phone in enumerate(record.phones or []):
+        key = "sms" if (phone.type or "voice").lower() in {"text", "sms"} else "phone"
+        if key not in values:
+            values[key] = phone.number
+            paths[key] = f"phones[{i}].number"
+    schedules, schedule_paths, hours = _schedules(record, path, found)
+    values["schedules"] = schedules
+    values["hours"] = hours
+    if record.service_at_locations:
+        location = record.service_at_locations[0].location
+        address = location.addresses[0] if location and location.addresses else None
+        values["location"] = {
+            "name": location.name or None if location else None,
+            "address_1": address.address_1 if address else None,
+            "city": address.city if address else None,
+            "postal_code": address.postal_code if address else None,
+        }
+    more, attribute_paths = _attributes(record, path, found)
+    values.update(more)
+    ext = record.waymark_extensions
+    if ext:
+        for key in ("extended_max_age", "crisis_line", "contact_verified", "note"):
+            if getattr(ext, key) is not UNSET:
+                values[key] = getattr(ext, key)
+        paths["extended_max_age"] = "waymark_extensions.extended_max_age"
+    if found:
+        return None, found
+    data = blank_to_none(msgspec.convert(values, ServiceIn))
+    for field, problem in service_problems(data, topics):
+        head, _, rest = field.partition(".")
+        if head.startswith("schedules["):
+            where = schedule_paths[int(head[10:-1])] + (f".{rest}" if rest else "")
+        elif head in attribute_paths:
+            where = attribute_paths[head]
+        else:
+            where = f"{path}.{paths.get(head, head)}"
+        found.append((where, problem))
+    return (None, found) if found else (data, [])

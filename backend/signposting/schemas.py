@@ -169,7 +169,11 @@ class CrisisLine(msgspec.Struct, omit_defaults=True):
 
 
 class ImportProblem(msgspec.Struct, omit_defaults=True):
+    """One problem of one record: its index in the file, the path of the field
+    (``services[3].phones[0].number``), what is wrong, and the record's id when it has one."""
+
     index: int
+    path: str
     detail: str
     id: str | UnsetType = UNSET
 

@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import re
 import secrets
+import uuid
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,6 +25,7 @@ NATIONAL_NUMBERS = {"0800 1111", "85258", "116 123", "111", "999"}  # the produc
 CONTENT = ROOT / "content"
 # Ofcom's numbers for drama (never a real line) for services made in tests.
 TEST_PHONE = "01632 960 001"
+WAYMARK_NAMESPACE = uuid.UUID("6f0b7c9e-3d0a-4c51-9d54-6a8e2f1b0c11")  # backend.signposting.taxonomy
 
 
 def unique(prefix: str = "Service") -> str:
@@ -599,36 +601,62 @@ def test_a_council_edit_survives_a_content_reimport(staff, server_env, database)
 # --- Open Referral UK import and export -------------------------------------------------------------
 
 
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def published(directory_id: str) -> str:
+    """The id a directory service has in ORUK (a UUIDv5 of a slug; a UUID stays itself)."""
+    try:
+        return str(uuid.UUID(directory_id))
+    except ValueError:
+        return str(uuid.uuid5(WAYMARK_NAMESPACE, f"service/{directory_id}"))
+
+
+def attribute(taxonomy: str, code: str) -> dict[str, Any]:
+    return {
+        "id": new_id(),
+        "taxonomy_term": {"id": new_id(), "name": code, "description": f"{taxonomy}: {code}", "code": code,
+                          "taxonomy": taxonomy},
+    }
+
+
 def oruk(service_id: str | None = None, **overrides: Any) -> dict[str, Any]:
+    """A valid HSDS 3.0 service, as a council's own system would send it."""
     record: dict[str, Any] = {
-        "id": service_id or f"oruk-{secrets.token_hex(5)}",
+        "id": service_id or new_id(),
         "name": unique("ORUK service"),
         "description": "Imported from a council system.",
         "url": "https://example.org/service",
         "email": "team@example.org",
         "status": "active",
-        "organization": {"id": "org-1", "name": "Example Trust"},
-        "phones": [{"number": TEST_PHONE}],
-        "schedules": [{"byday": "MO,TU,WE", "opens_at": "09:00", "closes_at": "17:00", "freq": "WEEKLY"}],
+        "organization": {"id": new_id(), "name": "Example Trust", "description": "A test charity."},
+        "phones": [{"id": new_id(), "number": TEST_PHONE}],
+        "schedules": [{"id": new_id(), "byday": "MO,TU,WE", "opens_at": "09:00", "closes_at": "17:00",
+                       "freq": "WEEKLY"}],
         "eligibility_description": "Young people in Kent",
         "minimum_age": 11,
         "maximum_age": 18,
         "service_at_locations": [
             {
+                "id": new_id(),
                 "location": {
+                    "id": new_id(),
+                    "location_type": "physical",
                     "name": "Hub",
-                    "address": [
-                        {"address_1": "2 Example Road", "postal_code": "ME1 1AA", "city": "Maidstone"}
+                    "addresses": [
+                        {"id": new_id(), "address_1": "2 Example Road", "postal_code": "ME1 1AA", "city": "Maidstone",
+                         "state_province": "England", "country": "GB", "address_type": "physical"}
                     ],
-                }
+                },
             }
         ],
         "attributes": [
-            {"taxonomy_term": {"vocabulary": "thrive", "code": "getting_help"}},
-            {"taxonomy_term": {"vocabulary": "waymark-topics", "code": "anxiety"}},
-            {"taxonomy_term": {"vocabulary": "waymark-referral", "code": "self_referral"}},
+            attribute("thrive", "getting_help"),
+            attribute("waymark-topics", "anxiety"),
+            attribute("waymark-referral", "self_referral"),
         ],
-        "reviewed_on": "2026-10-01",
+        "assured_date": "2026-10-01",
     }
     record.update(overrides)
     return record
@@ -649,17 +677,12 @@ def test_oruk_import_applies_valid_records_and_reports_the_rest(staff) -> None:
             {k: v for k, v in oruk().items() if k != "id"},  # missing id
             oruk(good["id"], name=unique("Repeat")),  # duplicate id: the repeat is refused
             oruk(attributes=[]),  # no THRIVE category
-            oruk(schedules=[{"byday": "MO", "opens_at": "18:00", "closes_at": "09:00"}]),
+            oruk(schedules=[{"id": new_id(), "byday": "MO", "opens_at": "18:00", "closes_at": "09:00"}]),
             oruk(phones="0800"),  # wrong type
             oruk(url="javascript:alert(1)"),
-            oruk(
-                attributes=[
-                    {"taxonomy_term": {"vocabulary": "thrive", "code": "getting_help"}},
-                    {"taxonomy_term": {"vocabulary": "waymark-topics", "code": "astrology"}},
-                ]
-            ),
+            oruk(attributes=[attribute("thrive", "getting_help"), attribute("waymark-topics", "astrology")]),
             "not an object",
-            oruk("national-childline"),  # not this council's
+            oruk(published("national-childline")),  # not this council's
             also_good,
         ]
     }
@@ -669,15 +692,23 @@ def test_oruk_import_applies_valid_records_and_reports_the_rest(staff) -> None:
     assert report["created"] == 2 and report["updated"] == 0
     errors = {e["index"]: e for e in report["errors"]}
     assert sorted(errors) == list(range(1, 11))
-    assert errors[1]["id"] == wrong_types["id"] and "minimum_age" in errors[1]["detail"]
-    assert "id" not in errors[2] and "id" in errors[2]["detail"]
+    assert all(set(e) <= {"index", "path", "detail", "id"} and e["detail"] and e["path"] for e in report["errors"])
+    assert errors[1]["id"] == wrong_types["id"] and errors[1]["path"] == "services[1].minimum_age"
+    assert "id" not in errors[2] and errors[2]["path"] == "services[2].id" and "required" in errors[2]["detail"]
     assert errors[3]["id"] == good["id"] and "more than once" in errors[3]["detail"]
-    assert all(e["detail"] for e in report["errors"])
+    assert errors[4]["path"] == "services[4].attributes" and "THRIVE" in errors[4]["detail"]
+    assert errors[5]["path"] == "services[5].schedules[0].closes_at"
+    assert errors[6]["path"] == "services[6].phones"
+    assert errors[7]["path"] == "services[7].url"
+    assert errors[8]["path"] == "services[8].attributes[1].taxonomy_term.code" and "astrology" in errors[8]["detail"]
+    assert errors[9]["path"] == "services[9]"
+    assert errors[10]["path"] == "services[10].id" and "outside this council" in errors[10]["detail"]
     items = kent_items(admin)
     assert good["id"] in items and also_good["id"] in items
     assert items[good["id"]]["name"] == good["name"]  # the repeat did not overwrite it
     for i in (1, 4, 5, 6, 7, 8):
         assert document["services"][i]["id"] not in items, i  # invalid: not applied
+    assert "national-childline" not in items
     childline = staff("counsellor").get("/api/v1/services/national-childline").json()
     assert childline["national"] is True and childline["name"] == "Childline"
     stored = items[good["id"]]
@@ -695,6 +726,55 @@ def test_oruk_import_applies_valid_records_and_reports_the_rest(staff) -> None:
         and stored["self_referral"] is True
     )
     assert stored["reviewed_on"] == "2026-10-01" and stored["managed_by"] == "council"
+
+
+def test_oruk_import_reports_every_problem_of_every_record_with_its_path(staff) -> None:
+    admin = staff("council_admin", KENT)
+    many = oruk(
+        email="not an email",
+        phones=[{"id": "phone-1", "number": ""}],
+        organization={"name": "No id"},
+        attributes=[{"id": new_id(), "taxonomy_term": {"id": new_id(), "name": "x"}}],
+    )
+    rules = oruk(
+        url="ftp://example.org",
+        phones=[{"id": new_id(), "number": "call us"}, {"id": new_id(), "number": "12", "type": "text"}],
+        minimum_age=20,
+        maximum_age=12,
+        schedules=[{"id": new_id(), "freq": "WEEKLY", "byday": "XX", "opens_at": "9am", "closes_at": "17:00"}],
+    )
+    r = admin.post(admin_url(KENT, "/import"), json={"services": [oruk(), many, rules]})
+    assert r.status_code == 200, r.text
+    report = r.json()
+    assert report["created"] == 1
+    paths = {}
+    for e in report["errors"]:
+        paths.setdefault(e["index"], set()).add(e["path"])
+    assert paths[1] == {
+        "services[1].email",
+        "services[1].phones[0].id",
+        "services[1].phones[0].number",
+        "services[1].organization.id",
+        "services[1].organization.description",
+        "services[1].attributes[0].taxonomy_term.description",
+    }
+    assert {
+        "services[2].schedules[0].byday",
+        "services[2].schedules[0].opens_at",
+    } <= paths[2]
+    by_path = {e["path"]: e["detail"] for e in report["errors"]}
+    assert "UUID" in by_path["services[1].phones[0].id"]
+    assert "e-mail" in by_path["services[1].email"]
+    assert all(e["id"] == many["id"] for e in report["errors"] if e["index"] == 1)
+    # once the shape is right, the rules report each field too
+    fixed = {**rules, "schedules": []}
+    report = admin.post(admin_url(KENT, "/import"), json=[fixed]).json()
+    assert {e["path"] for e in report["errors"]} == {
+        "services[0].url",
+        "services[0].phones[0].number",
+        "services[0].phones[1].number",
+        "services[0].minimum_age",
+    }, report
 
 
 def test_an_invalid_record_never_half_changes_a_service(staff) -> None:
@@ -736,22 +816,24 @@ def test_bad_oruk_files(staff) -> None:
 def test_export_then_import_round_trips(staff) -> None:
     admin = staff("council_admin", KENT)
     rich = oruk(
-        phones=[{"number": TEST_PHONE, "type": "voice"}, {"number": "07700 900456", "type": "text"}],
+        phones=[{"id": new_id(), "number": TEST_PHONE, "type": "voice"},
+                {"id": new_id(), "number": "07700 900456", "type": "text"}],
         schedules=[
             {
+                "id": new_id(),
                 "byday": "MO,WE",
                 "opens_at": "09:00",
                 "closes_at": "12:30",
                 "freq": "WEEKLY",
                 "description": "Mornings, twice a week",
             },
-            {"byday": "SA", "opens_at": "10:00", "closes_at": "24:00", "freq": "WEEKLY"},
+            {"id": new_id(), "byday": "SA", "opens_at": "10:00", "closes_at": "24:00", "freq": "WEEKLY"},
         ],
         attributes=[
-            {"taxonomy_term": {"vocabulary": "thrive", "code": "getting_more_help"}},
-            {"taxonomy_term": {"vocabulary": "waymark-topics", "code": "eating"}},
-            {"taxonomy_term": {"vocabulary": "waymark-topics", "code": "body-image"}},
-            {"taxonomy_term": {"vocabulary": "waymark-referral", "code": "referral_needed"}},
+            attribute("thrive", "getting_more_help"),
+            attribute("waymark-topics", "eating"),
+            attribute("waymark-topics", "body-image"),
+            attribute("waymark-referral", "referral_needed"),
         ],
         waymark_extensions={
             "extended_max_age": 25,
@@ -776,16 +858,17 @@ def test_export_then_import_round_trips(staff) -> None:
         and one["minimum_age"] == 11
         and one["maximum_age"] == 18
     )
-    assert {"vocabulary": "thrive", "code": "getting_more_help"}.items() <= one["attributes"][0][
+    assert {"taxonomy": "thrive", "code": "getting_more_help"}.items() <= one["attributes"][0][
         "taxonomy_term"
     ].items()
     assert (
         one["schedules"][0]["byday"] == "MO,WE"
         and one["last_modified"]
-        and one["reviewed_on"] == "2026-10-01"
+        and one["assured_date"] == "2026-10-01"
     )
     assert {p["number"] for p in one["phones"]} == {TEST_PHONE, "07700 900456"}
-    assert next(s for s in services if s["id"] == retired["id"])["status"] == "inactive"
+    assert next(s for s in services if s["id"] == published(retired["id"]))["status"] == "inactive"
+    assert all(uuid.UUID(s["id"]) for s in services)
 
     r = admin.post(admin_url(KENT, "/import"), json=exported)
     assert r.status_code == 200, r.text
