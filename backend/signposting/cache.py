@@ -16,6 +16,7 @@ from cachetools import TTLCache
 from sqlalchemy import event, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.councils.models import Council
 from backend.signposting.models import DirectoryService
 
 DIRECTORY_CACHE_SECONDS = 30.0
@@ -58,3 +59,18 @@ async def cached_answer(key: Hashable, make: Callable[[], Awaitable[bytes]]) -> 
     encoded = await make()
     _answers[key] = encoded
     return encoded
+
+
+_councils: TTLCache[str, bool] = TTLCache(maxsize=512, ttl=300)
+
+
+async def known_council(sessionmaker: Any, council_code: str) -> bool:
+    """Whether a council of that ONS code exists (remembered for five minutes)."""
+    if len(council_code) > 9:
+        return False
+    hit = _councils.get(council_code)
+    if hit is None:
+        async with sessionmaker() as db:
+            hit = await db.get(Council, council_code) is not None
+        _councils[council_code] = hit
+    return hit

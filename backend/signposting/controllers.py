@@ -125,12 +125,7 @@ class CouncilServiceController(Controller):
     @get("", summary="Every service of the council's directory, retired ones included")
     async def list_services(self, request: Request, db_session: DB, council_code: str) -> AdminServiceList:
         await self._council(request, db_session, council_code)
-        now = london_now()
-        items = [
-            directory.admin_service(row, now)
-            for row in await directory.council_services(db_session, council_code)
-        ]
-        return AdminServiceList(items=items, total=len(items))
+        return directory.admin_list(await directory.council_services(db_session, council_code))
 
     @post("", status_code=HTTP_201_CREATED, summary="Add a service (an id is made when none is given)")
     async def create(

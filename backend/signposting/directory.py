@@ -16,16 +16,34 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.councils.models import Council
 from backend.errors import Problem
 from backend.signposting.cache import forget_after_commit
-from backend.signposting.hours import is_open, london_now
+from backend.signposting.hours import hours_note, london_now, open_state
 from backend.signposting.models import DirectoryService, utcnow
 from backend.signposting.oruk import published_id, service_in, service_record, shape_problems
 from backend.signposting.oruk_schemas import HSDS_VERSION, Export, Service
 from backend.signposting.rows import apply, new_row, values_of
-from backend.signposting.schemas import AdminService, ImportProblem, ImportReport, Location, ScheduleOut, ServiceIn
+from backend.signposting.schemas import (
+    AdminService,
+    AdminServiceList,
+    ImportProblem,
+    ImportReport,
+    Location,
+    ScheduleOut,
+    ServiceIn,
+)
 from backend.signposting.validation import checked, known_topics
+from backend.signposting.visibility import has_contact
+
+REVIEW_EVERY = dt.timedelta(days=365)
+
+
+def needs_review(row: DirectoryService, today: dt.date) -> bool:
+    """Not reviewed in the last 12 months (or never)."""
+    return row.reviewed_on is None or row.reviewed_on <= today - REVIEW_EVERY
 
 
 def admin_service(row: DirectoryService, now: dt.datetime | None = None) -> AdminService:
+    now = now or london_now()
+    state = open_state(row, now)
     values = values_of(row)
     values["location"] = msgspec.convert(row.location, Location) if row.location else None
     values["schedules"] = [ScheduleOut(**s) for s in values["schedules"]]
@@ -34,9 +52,24 @@ def admin_service(row: DirectoryService, now: dt.datetime | None = None) -> Admi
         council_code=row.council_code,
         managed_by=row.managed_by,
         last_modified=row.last_modified,
-        open_now=is_open(row, now or london_now()),
+        open_now=state,
         national=row.council_code is None,
+        needs_contact=not has_contact(row),
+        needs_review=needs_review(row, now.date()),
+        hours_note=hours_note(row, state) or msgspec.UNSET,
         **values,
+    )
+
+
+def admin_list(rows: list[DirectoryService], now: dt.datetime | None = None) -> AdminServiceList:
+    """The console's list, with how many active services need contact details or a review."""
+    items = [admin_service(row, now) for row in rows]
+    active = [i for i in items if i.status == "active"]
+    return AdminServiceList(
+        items=items,
+        total=len(items),
+        needs_contact=sum(i.needs_contact for i in active),
+        needs_review=sum(i.needs_review for i in active),
     )
 
 

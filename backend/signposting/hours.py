@@ -1,6 +1,12 @@
 """Opening hours: whether a service is open at a moment, read in Europe/London time (so the
 British summer-time changes are the zone database's business, not ours). Pure rules: the
-moment is always passed in."""
+moment is always passed in.
+
+``open_state`` is ``True`` (open now), ``False`` (closed now) or ``None`` (we don't know its
+hours): an unknown time is never shown as "Closed now" but as "check their website for
+times". A line open 24 hours every day is always open, and so is a national crisis line
+with a number and no hours given (999): an emergency number is never shown as closed.
+"""
 
 from __future__ import annotations
 
@@ -10,17 +16,28 @@ from backend.reports.services import LONDON
 from backend.signposting.models import WEEKDAYS, DirectoryService
 from backend.signposting.validation import minutes
 
+UNKNOWN_HOURS_WITH_SITE = "Check their website for times."
+UNKNOWN_HOURS = "Contact them to check their times."
+
 
 def london_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).astimezone(LONDON)
 
 
-def is_open(row: DirectoryService, now: dt.datetime) -> bool:
-    """Open at ``now`` (an aware time, read in Europe/London)."""
+def open_state(row: DirectoryService, now: dt.datetime) -> bool | None:
+    """Open at ``now`` (an aware time, read in Europe/London), or None when the hours are unknown."""
     if not row.schedules:
-        # 999 has no hours given; an emergency number is never shown as closed.
-        return row.council_code is None and row.crisis_line and bool(row.phone or row.sms)
+        if row.council_code is None and row.crisis_line and bool(row.phone or row.sms):
+            return True
+        return None
     local = now.astimezone(LONDON)
     day = WEEKDAYS[local.weekday()]
     minute = local.hour * 60 + local.minute
     return any(day in s.days and minutes(s.opens_at) <= minute < minutes(s.closes_at) for s in row.schedules)
+
+
+def hours_note(row: DirectoryService, state: bool | None) -> str | None:
+    """What to say when the hours are unknown (None when they are known)."""
+    if state is not None:
+        return None
+    return UNKNOWN_HOURS_WITH_SITE if row.url else UNKNOWN_HOURS

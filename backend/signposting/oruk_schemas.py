@@ -89,24 +89,24 @@ class ServiceAtLocation(Record):
     location: Location | UnsetType = UNSET
 
 
-class Organization(Record):
+class Named(Record):
+    """A row HSDS names and describes (organization, taxonomy, taxonomy_term): all three required."""
+
     id: Uuid
     name: Short
     description: Text
 
 
-class Taxonomy(Record):
-    id: Uuid
-    name: Short
-    description: Text
+class Organization(Named):
+    pass
+
+
+class Taxonomy(Named):
     uri: Uri | UnsetType = UNSET
     version: Short | UnsetType = UNSET
 
 
-class TaxonomyTerm(Record):
-    id: Uuid
-    name: Short
-    description: Text
+class TaxonomyTerm(Named):
     code: Annotated[str, Meta(min_length=1, max_length=40)] | UnsetType = UNSET
     taxonomy: Short | UnsetType = UNSET  # which taxonomy: "thrive", "waymark-topics", "waymark-referral"
     taxonomy_id: Uuid | UnsetType = UNSET

@@ -23,7 +23,7 @@ from backend.signposting.cache import active_rows, cached_answer
 from backend.signposting.crisis import crisis_lines_for_user, order_crisis_lines
 from backend.signposting.hours import london_now
 from backend.signposting.models import DirectoryService
-from backend.signposting.visibility import Audience, items_for, service_item, topic_and_thrive
+from backend.signposting.visibility import Audience, has_contact, items_for, service_item, topic_and_thrive
 
 __all__ = [
     "any_active_service",
@@ -63,8 +63,9 @@ async def services_answer_json(
 
 
 async def _active(db: AsyncSession, service_id: str) -> DirectoryService | None:
+    """An active service someone can contact, or None."""
     row = await db.get(DirectoryService, service_id) if 0 < len(service_id) <= 100 else None
-    return row if row is not None and row.status == "active" else None
+    return row if row is not None and row.status == "active" and has_contact(row) else None
 
 
 async def visible_service(db: AsyncSession, service_id: str, council_code: str | None) -> DirectoryService:
@@ -91,11 +92,13 @@ async def record_signpost_click(db: AsyncSession, *, service_id: str, council_co
 
 
 async def service_card(db: AsyncSession, service_id: str) -> dict[str, Any] | None:
-    """An active service as a card a counsellor shares into a chat (plain JSON, kept with the
-    message), or None. No ``open_now``: the card outlives the moment it was shared."""
+    """An active service someone can contact, as a card a counsellor shares into a chat (plain
+    JSON, kept with the message), or None. No ``open_now``: the card outlives the moment it
+    was shared."""
     row = await _active(db, service_id)
     if row is None:
         return None
     card = msgspec.to_builtins(service_item(row, london_now()))
     card.pop("open_now", None)
+    card.pop("hours_note", None)
     return card

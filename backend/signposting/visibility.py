@@ -1,7 +1,10 @@
 """Who sees which service: a young person sees their council's active services that fit
 their age (a care leaver or a young person with an EHCP also fits a service's
-``extended_max_age``), then national ones; open now first within each group. Pure rules
-over rows already loaded."""
+``extended_max_age``), then national ones; open now first within each group, then those
+whose hours we don't know, then those closed now. A service with no way to contact it
+(no phone, text number, e-mail or website) is never shown to a young person nor offered to
+a counsellor to share: its council's console lists it under "needs contact details".
+Pure rules over rows already loaded."""
 
 from __future__ import annotations
 
@@ -13,10 +16,12 @@ import msgspec
 
 from backend.errors import Problem
 from backend.reports.services import age_on
-from backend.signposting.hours import is_open, london_now
+from backend.signposting.hours import hours_note, london_now, open_state
 from backend.signposting.models import THRIVE, DirectoryService
 from backend.signposting.schemas import ServiceItem
 from backend.signposting.validation import known_topics
+
+OPEN_FIRST = {True: 0, None: 1, False: 2}  # open now, hours unknown, closed now
 
 
 @dataclass(frozen=True)
@@ -51,8 +56,16 @@ def topic_and_thrive(topic: str | None, thrive: str | None) -> tuple[str | None,
     return topic, thrive
 
 
+def has_contact(row: DirectoryService) -> bool:
+    """Someone can reach the service: a phone or text number, an e-mail address or a website."""
+    return bool(row.phone or row.sms or row.email or row.url)
+
+
 def fits(row: DirectoryService, audience: Audience, topic: str | None, thrive: str | None) -> bool:
-    """The row is for the audience's age (and the topic and THRIVE category asked for)."""
+    """The row can be contacted and is for the audience's age (and the topic and THRIVE
+    category asked for)."""
+    if not has_contact(row):
+        return False
     if audience.age is not None:
         upper = (row.extended_max_age or row.max_age) if audience.extended else row.max_age
         if not row.min_age <= audience.age <= upper:
@@ -67,6 +80,7 @@ def _unset_if_none(value: Any) -> Any:
 
 
 def service_item(row: DirectoryService, now: dt.datetime) -> ServiceItem:
+    state = open_state(row, now)
     return ServiceItem(
         id=row.id,
         name=row.name,
@@ -76,7 +90,8 @@ def service_item(row: DirectoryService, now: dt.datetime) -> ServiceItem:
         min_age=row.min_age,
         max_age=row.max_age,
         self_referral=row.self_referral,
-        open_now=is_open(row, now),
+        open_now=state,
+        hours_note=_unset_if_none(hours_note(row, state)),
         national=row.council_code is None,
         council_code=row.council_code,
         organisation=row.organisation,
@@ -104,5 +119,5 @@ def items_for(
     items = [service_item(row, now) for row in rows if fits(row, audience, topic, thrive)]
     if open_now:
         items = [item for item in items if item.open_now]
-    items.sort(key=lambda i: (i.national, not i.open_now, i.name.lower(), i.id))
+    items.sort(key=lambda i: (i.national, OPEN_FIRST[i.open_now], i.name.lower(), i.id))
     return items
