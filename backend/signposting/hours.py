@@ -4,8 +4,8 @@ moment is always passed in.
 
 ``open_state`` is ``True`` (open now), ``False`` (closed now) or ``None`` (we don't know its
 hours): an unknown time is never shown as "Closed now" but as "check their website for
-times". A line open 24 hours every day is always open, and so is a national crisis line
-with a number and no hours given (999): an emergency number is never shown as closed.
+times". A line open 00:00 to 24:00 every day (Childline, Shout, Samaritans, NHS 111, 999)
+is open at every moment, whatever the clocks do.
 """
 
 from __future__ import annotations
@@ -27,8 +27,6 @@ def london_now() -> dt.datetime:
 def open_state(row: DirectoryService, now: dt.datetime) -> bool | None:
     """Open at ``now`` (an aware time, read in Europe/London), or None when the hours are unknown."""
     if not row.schedules:
-        if row.council_code is None and row.crisis_line and bool(row.phone or row.sms):
-            return True
         return None
     local = now.astimezone(LONDON)
     day = WEEKDAYS[local.weekday()]

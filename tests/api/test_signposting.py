@@ -41,6 +41,7 @@ def service_body(**overrides: Any) -> dict[str, Any]:
         "min_age": 11,
         "max_age": 25,
         "self_referral": True,
+        "url": "https://example.org/test-service",  # a way to contact it: without one it is never shown
     }
     body.update(overrides)
     return body
@@ -101,9 +102,9 @@ def test_crisis_lines_for_anyone_are_the_national_ones_in_order(client: Client) 
         assert line.get("phone") or line.get("sms") or line.get("url"), line  # something to tap
         assert set(line) <= {"name", "phone", "sms", "url", "hours", "description", "national"}
         assert line["national"] is True
-    # Papyrus has no number or website in any source: nothing to tap, so not listed
-    assert not any("Papyrus" in n for n in names)
     by_name = {line["name"]: line for line in lines}
+    # Papyrus HOPELINE247's own pages give its number (not its hours): listed, with no hours claimed
+    assert by_name["Papyrus HOPELINE247"]["phone"] == "0800 068 4141" and by_name["Papyrus HOPELINE247"]["hours"] is None
     assert by_name["Childline"]["phone"] == "0800 1111" and by_name["Shout"]["sms"] == "85258"
     assert "phone" not in by_name["Shout"]  # not known: left out, never guessed
 
@@ -245,17 +246,23 @@ def test_open_now_follows_the_schedules_in_london_time(young_person, staff) -> N
         schedules=[{"days": ALL_DAYS, "opens_at": "00:00", "closes_at": "24:00"}],
     )
     no_hours = create(admin, name=unique("No hours given"), topics=[topic])
+    no_hours_no_site = create(admin, name=unique("No hours, a phone"), topics=[topic], url=None, phone=TEST_PHONE)
     yp = young_person(council_code=PORTSMOUTH, birth_year=year_for_age(15), birth_month=1)
     items = {i["id"]: i for i in yp.get("/api/v1/services", params={"topic": topic}).json()["items"]}
     assert items[open_svc["id"]]["open_now"] is True
     assert items[closed_svc["id"]]["open_now"] is False
     assert items[always["id"]]["open_now"] is True
-    assert items[no_hours["id"]]["open_now"] is False
-    # open ones first within the local group
+    # hours not known: never "closed now", but "check their website for times"
+    assert items[no_hours["id"]]["open_now"] is None
+    assert items[no_hours["id"]]["hours_note"] == "Check their website for times."
+    assert items[no_hours_no_site["id"]]["open_now"] is None and items[no_hours_no_site["id"]]["hours_note"]
+    assert "hours_note" not in items[open_svc["id"]] and "hours_note" not in items[closed_svc["id"]]
+    # open ones first within each group, then unknown hours, then closed ones
+    rank = {True: 0, None: 1, False: 2}
     answer = yp.get("/api/v1/services").json()["items"]
-    local = [i["open_now"] for i in answer if not i["national"]]
-    national = [i["open_now"] for i in answer if i["national"]]
-    assert local == sorted(local, reverse=True) and national == sorted(national, reverse=True)
+    local = [rank[i["open_now"]] for i in answer if not i["national"]]
+    national = [rank[i["open_now"]] for i in answer if i["national"]]
+    assert local == sorted(local) and national == sorted(national)
     # open_now=true keeps only the open ones
     only_open = ids(yp.get("/api/v1/services", params={"topic": topic, "open_now": "true"}).json())
     assert open_svc["id"] in only_open and always["id"] in only_open
@@ -274,7 +281,9 @@ def test_national_24_7_lines_are_open_and_999_is_never_shown_closed(staff) -> No
         "national-emergency-999",
     ):
         assert items[sid]["open_now"] is True, sid
-    assert items["national-the-mix"]["open_now"] is False  # no hours known: not claimed open
+    # no hours on their own pages: neither open nor closed, and the young person is told what to do
+    for sid in ("national-the-mix", "national-papyrus-hopeline247", "national-switchboard"):
+        assert items[sid]["open_now"] is None and items[sid]["hours_note"] == "Check their website for times.", sid
 
 
 def test_topic_and_thrive_filters(young_person, staff) -> None:
@@ -944,3 +953,49 @@ def test_seed_national_services_are_national(staff, database) -> None:
 def test_content_reimport_is_idempotent(server_env) -> None:
     out = waymark_cli("import-content", env=server_env)
     assert "services created 0" in out and "services updated 0" in out
+
+
+# --- a service nobody can contact, and reviews --------------------------------------------------------
+
+
+def test_a_service_nobody_can_contact_is_never_shown_or_shared_and_the_console_flags_it(
+    staff, young_person
+) -> None:
+    admin = staff("council_admin", PORTSMOUTH)
+    before = admin.get(admin_url(PORTSMOUTH)).json()
+    silent = create(admin, name=unique("No contact yet"), url=None, topics=["sleep"])
+    emailed = create(admin, name=unique("Email only"), url=None, email="help@example.org", topics=["sleep"])
+    yp = young_person(council_code=PORTSMOUTH, birth_year=year_for_age(15), birth_month=1)
+    shown = ids(yp.get("/api/v1/services", params={"topic": "sleep"}).json())
+    assert silent["id"] not in shown and emailed["id"] in shown
+    assert yp.get(f"/api/v1/services/{silent['id']}").status_code == 404
+    assert yp.post(f"/api/v1/services/{silent['id']}/clicks", json={"kind": "open"}).status_code == 404
+    counsellor = staff("counsellor")
+    assert silent["id"] not in ids(counsellor.get("/api/v1/services", params={"council": PORTSMOUTH}).json())
+    assert counsellor.get(f"/api/v1/services/{silent['id']}").status_code == 404  # nothing to share
+    assert counsellor.get(f"/api/v1/services/{emailed['id']}").status_code == 200
+    # the console lists it under "needs contact details", and counts it
+    after = admin.get(admin_url(PORTSMOUTH)).json()
+    items = {i["id"]: i for i in after["items"]}
+    assert items[silent["id"]]["needs_contact"] is True and items[emailed["id"]]["needs_contact"] is False
+    assert after["needs_contact"] == before["needs_contact"] + 1
+    # once it has a phone number, young people see it
+    r = admin.put(admin_url(PORTSMOUTH, f"/{silent['id']}"), json={**items[silent["id"]], "phone": TEST_PHONE})
+    assert r.status_code == 200 and r.json()["needs_contact"] is False
+    assert silent["id"] in ids(yp.get("/api/v1/services", params={"topic": "sleep"}).json())
+    assert admin.get(admin_url(PORTSMOUTH)).json()["needs_contact"] == before["needs_contact"]
+
+
+def test_the_console_flags_services_not_reviewed_for_12_months(staff) -> None:
+    admin = staff("council_admin", KENT)
+    today = dt.datetime.now(LONDON).date()
+    fresh = create(admin, KENT, reviewed_on=(today - dt.timedelta(days=30)).isoformat())
+    stale = create(admin, KENT, reviewed_on=(today - dt.timedelta(days=366)).isoformat())
+    never = create(admin, KENT)
+    assert (fresh["needs_review"], stale["needs_review"], never["needs_review"]) == (False, True, True)
+    body = admin.get(admin_url(KENT)).json()
+    active = [i for i in body["items"] if i["status"] == "active"]
+    assert body["needs_review"] == sum(i["needs_review"] for i in active) >= 2
+    # "Reviewed" is what the officer saves (the console sends today's date on save)
+    r = admin.put(admin_url(KENT, f"/{stale['id']}"), json={**stale, "reviewed_on": today.isoformat()})
+    assert r.status_code == 200 and r.json()["needs_review"] is False and r.json()["reviewed_on"] == today.isoformat()
