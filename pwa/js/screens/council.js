@@ -1,16 +1,23 @@
 // Council officer console: the council's service directory (Open Referral UK shaped).
 // council_admin: their own council. admin: any council (#/council?code=E06000044).
 // List, add, edit, retire (DELETE, with confirmation), import and export ORUK JSON.
+// The list puts first what needs the officer: services nobody can contact (hidden from young
+// people until they have a phone, text number, e-mail or website) and services not reviewed
+// for 12 months. Saving a service marks it reviewed today.
 
 import { api, ApiError, errorMessage, fieldErrors } from '../api.js';
 import {
   h, screenHeading, setTitle, backLink, button, field, errorSummary, radioGroup, uid, srOnly, fill,
   formatDate, THRIVE_LABELS, plural, confirmDialog,
 } from '../ui.js';
+import { importPanel } from '../panels/council-import.js';
+import { scheduleEditor } from '../panels/council-schedules.js';
 
-const DAYS = [['mon', 'Mon', 'day'], ['tue', 'Tue', 'sday'], ['wed', 'Wed', 'nesday'], ['thu', 'Thu', 'rsday'],
-  ['fri', 'Fri', 'day'], ['sat', 'Sat', 'urday'], ['sun', 'Sun', 'day']];
-const TIME = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
+/** Today's date in London, as the API writes dates (YYYY-MM-DD). */
+export function todayInLondon(now = new Date()) {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' })
+    .format(now);
+}
 
 export async function render(root, ctx) {
   setTitle('Council services');
@@ -94,7 +101,7 @@ class Console {
         button('Add a service', { onClick: () => this.showForm(null) }),
         button('Export ORUK JSON', { variant: 'secondary', onClick: () => this.exportOruk() })),
       tableSlot,
-      this.importSection());
+      importPanel(this.base, () => this.loadTable(this.tableSlot)));
     this.listTitle = listTitle;
     this.tableSlot = tableSlot;
     this.loadTable(tableSlot);
@@ -117,6 +124,20 @@ class Console {
       return;
     }
     this.items = items;
+    const needsContact = items.filter((s) => s.status === 'active' && s.needs_contact);
+    const needsReview = items.filter((s) => s.status === 'active' && s.needs_review);
+    const attention = h('section', { class: 'section attention', 'aria-labelledby': 'attention-title' },
+      h('h3', { id: 'attention-title' }, 'Needs your attention'),
+      h('ul', {},
+        h('li', {}, `${plural(needsContact.length, 'service needs', 'services need')} contact details. Young people can't see ${needsContact.length === 1 ? 'it' : 'them'} until ${needsContact.length === 1 ? 'it has' : 'they have'} a phone, text number, e-mail or website.`),
+        h('li', {}, `${plural(needsReview.length, 'service has', 'services have')} not been reviewed for 12 months.`)),
+      needsContact.length ? h('div', {},
+        h('h4', {}, 'Needs contact details'),
+        h('ul', { class: 'needs-contact' }, needsContact.map((s) => h('li', {},
+          s.name, ' ',
+          button(['Add contact details', srOnly(` for ${s.name}`)], {
+            variant: 'secondary', class: 'btn btn-secondary btn-small', onClick: () => this.showForm(s),
+          }))))) : null);
     if (!items.length) {
       fill(slot, h('p', {}, 'There are no services yet. Add one, or import an Open Referral UK file.'));
       return;
@@ -129,8 +150,10 @@ class Console {
         h('td', {}, active ? 'Active' : 'Retired'),
         h('td', {}, THRIVE_LABELS[s.thrive] || s.thrive || '—'),
         h('td', {}, s.min_age != null ? `${s.min_age}–${s.max_age}${s.extended_max_age && s.extended_max_age > s.max_age ? ` (${s.extended_max_age})` : ''}` : '—'),
-        h('td', {}, s.reviewed_on ? formatDate(s.reviewed_on) : 'Never'),
-        h('td', {}, s.contact_verified ? 'Yes' : 'Not yet'),
+        h('td', {}, s.reviewed_on ? formatDate(s.reviewed_on) : 'Never',
+          active && s.needs_review ? h('span', { class: 'badge badge-warn' }, 'Over 12 months ago') : null),
+        h('td', {}, active && s.needs_contact ? h('span', { class: 'badge badge-warn' }, 'Needs contact details')
+          : s.contact_verified ? 'Checked' : 'Not checked yet'),
         h('td', {}, h('div', { class: 'row-actions' },
           button(['Edit', srOnly(` ${s.name}`)], { variant: 'secondary', class: 'btn btn-secondary btn-small', onClick: () => this.showForm(s) }),
           active ? button(['Retire', srOnly(` ${s.name}`)], {
@@ -138,11 +161,12 @@ class Console {
           }) : null)));
     });
     fill(slot,
+      attention,
       h('div', { class: 'table-wrap', role: 'region', 'aria-label': 'Services table', tabindex: '0' },
         h('table', { class: 'table' },
           h('caption', { class: 'visually-hidden' }, `${plural(items.length, 'service', 'services')} in ${this.council.name}`),
           h('thead', {}, h('tr', {},
-            ['Name', 'Status', 'THRIVE', 'Ages', 'Reviewed', 'Contact checked', 'Actions'].map((t) => h('th', { scope: 'col' }, t)))),
+            ['Name', 'Status', 'THRIVE', 'Ages', 'Last reviewed', 'Contact', 'Actions'].map((t) => h('th', { scope: 'col' }, t)))),
           h('tbody', {}, rows))),
       h('p', { class: 'meta' }, 'Ages in brackets are for care leavers and young people with an EHCP.'));
   }
@@ -186,64 +210,6 @@ class Console {
       fill(this.status);
       this.showAlert(`We couldn't export the services. ${errorMessage(err)}`);
     }
-  }
-
-  importSection() {
-    const summary = errorSummary();
-    const file = field({
-      label: 'Open Referral UK file (JSON)', name: 'oruk_file', type: 'file',
-      hint: 'Services with an id that is already here are updated. New ones are added.',
-      attrs: { accept: 'application/json,.json' },
-    });
-    const result = h('div', { class: 'import-result', role: 'status' });
-    const submit = button('Import services', { type: 'submit', variant: 'secondary' });
-    const form = h('form', { class: 'form', novalidate: true }, summary.el, file.row, submit, result);
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      summary.hide();
-      file.setError(null);
-      fill(result);
-      const chosen = file.control.files && file.control.files[0];
-      if (!chosen) {
-        file.setError('Choose a file to import');
-        summary.show([{ text: 'Choose a file to import', target: file.id }]);
-        return;
-      }
-      let text;
-      try {
-        text = await chosen.text();
-        JSON.parse(text);
-      } catch {
-        file.setError('That file is not valid JSON. Check it is an Open Referral UK export.');
-        summary.show([{ text: 'That file is not valid JSON. Check it is an Open Referral UK export.', target: file.id }]);
-        return;
-      }
-      submit.disabled = true;
-      fill(result, h('p', {}, 'Importing…'));
-      try {
-        const out = await api(`${this.base}/import`, { method: 'POST', body: text });
-        const errors = (out && out.errors) || [];
-        fill(result,
-          h('p', {}, h('strong', {}, 'Import finished: '),
-            `${plural(out.created || 0, 'service', 'services')} added, ${out.updated || 0} updated`,
-            errors.length ? `, ${plural(errors.length, 'record', 'records')} not imported.` : '.'),
-          errors.length ? h('div', { class: 'table-wrap', role: 'region', 'aria-label': 'Records not imported', tabindex: '0' },
-            h('table', { class: 'table' },
-              h('caption', {}, 'Records not imported'),
-              h('thead', {}, h('tr', {}, ['Record', 'Id', 'Problem'].map((t) => h('th', { scope: 'col' }, t)))),
-              h('tbody', {}, errors.map((e) => h('tr', {},
-                h('td', {}, e.index != null ? `Number ${Number(e.index) + 1}` : '—'),
-                h('td', {}, e.id || '—'),
-                h('td', {}, e.detail || 'Not valid')))))) : null);
-        this.loadTable(this.tableSlot);
-      } catch (err) {
-        fill(result);
-        summary.show([{ text: `The import did not work. ${err instanceof ApiError && err.status === 400 && err.detail ? err.detail : errorMessage(err)}` }]);
-      }
-      submit.disabled = false;
-    });
-    return h('section', { class: 'section import', 'aria-labelledby': 'import-title' },
-      h('h2', { id: 'import-title' }, 'Import from Open Referral UK'), form);
   }
 
   // --- add / edit ----------------------------------------------------------------------
@@ -297,7 +263,6 @@ class Console {
         label: 'Opening hours in words (optional)', name: 'hours', value: s.hours,
         hint: 'Young people see this, for example "Until 10pm every day".',
       }),
-      reviewed_on: field({ label: 'Date last reviewed', name: 'reviewed_on', type: 'date', value: s.reviewed_on || '', attrs: { class: 'input-medium' } }),
     };
     const selfReferral = radioGroup({
       legend: 'Can young people contact them themselves?', name: uid('self_referral'),
@@ -341,7 +306,8 @@ class Console {
       f.hours.row,
       schedules.el,
       h('div', { class: 'choice' }, crisisLine, h('label', { for: crisisId }, 'This is a crisis line (show it with the helplines on "Talk to someone")')),
-      f.reviewed_on.row,
+      h('p', { class: 'meta reviewed-note' }, `Last reviewed: ${s.reviewed_on ? formatDate(s.reviewed_on) : 'never'}. `,
+        editing ? 'Saving marks it as reviewed today.' : 'Adding it marks it as reviewed today.'),
       f.note.row,
       h('div', { class: 'actions actions-row' }, save, cancel));
 
@@ -369,7 +335,6 @@ class Console {
       }
       if (val('email') && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(val('email'))) add(f.email, 'Enter an e-mail address like name@example.org');
       if (val('url') && !/^https?:\/\/\S+\.\S+/.test(val('url'))) add(f.url, 'Enter a web address starting with https://');
-      if (val('reviewed_on') && !/^\d{4}-\d{2}-\d{2}$/.test(val('reviewed_on'))) add(f.reviewed_on, 'Enter the date as year-month-day, like 2026-11-22');
       problems.push(...schedules.validate());
       if (problems.length) {
         summary.show(problems);
@@ -398,7 +363,7 @@ class Console {
         url: val('url') || null,
         hours: val('hours') || null,
         schedules: schedules.value(),
-        reviewed_on: val('reviewed_on') || null,
+        reviewed_on: todayInLondon(),
         contact_verified: verified.checked,
         crisis_line: crisisLine.checked,
         note: val('note') || null,
@@ -407,7 +372,7 @@ class Console {
         ...loc, name: val('loc_name') || null, address_1: val('loc_address') || null, city: val('loc_city') || null, postal_code: val('loc_postcode') || null,
       };
       body.location = [location.name, location.address_1, location.city, location.postal_code].some(Boolean) ? location : null;
-      for (const k of ['managed_by', 'last_modified', 'national']) delete body[k];
+      for (const k of ['managed_by', 'last_modified', 'national', 'needs_contact', 'needs_review', 'hours_note']) delete body[k];
 
       save.disabled = true;
       try {
@@ -434,97 +399,4 @@ class Console {
       save.disabled = false;
     });
   }
-}
-
-/** Weekday rows with opening and closing times. value() → [{days, opens_at, closes_at}]. */
-function scheduleEditor(initial) {
-  const list = h('div', { class: 'schedule-rows' });
-  const rows = [];
-
-  function renumber() {
-    rows.forEach((row, i) => {
-      row.legend.textContent = `Opening times ${i + 1}`;
-      row.removeLabel.textContent = ` opening times ${i + 1}`;
-    });
-  }
-
-  function addRow(s = { days: [], opens_at: '09:00', closes_at: '17:00' }, focus = false) {
-    const dayInputs = DAYS.map(([value, short, rest]) => {
-      const id = uid('day');
-      const input = h('input', { type: 'checkbox', id, value, checked: (s.days || []).includes(value) ? true : null });
-      return { input, el: h('div', { class: 'choice choice-inline choice-day' }, input, h('label', { for: id }, short, srOnly(rest))) };
-    });
-    const opens = field({ label: 'Opens', name: 'opens_at', value: s.opens_at, hint: 'Like 09:00', attrs: { inputmode: 'numeric', class: 'input-short', maxlength: '5' } });
-    const closes = field({ label: 'Closes', name: 'closes_at', value: s.closes_at, hint: 'Like 17:00, or 24:00', attrs: { inputmode: 'numeric', class: 'input-short', maxlength: '5' } });
-    const legend = h('legend', { class: 'legend' });
-    const removeLabel = srOnly('');
-    const daysError = h('p', { class: 'field-error', hidden: true, id: uid('days-error') });
-    const row = { legend, removeLabel, dayInputs, opens, closes, daysError };
-    const remove = button(['Remove', removeLabel], { variant: 'quiet', class: 'btn btn-quiet btn-small' });
-    const daysWrap = h('div', { class: 'choices choices-days', role: 'group', 'aria-label': 'Days' }, dayInputs.map((d) => d.el));
-    row.el = h('fieldset', { class: 'fieldset schedule-row' }, legend, daysError, daysWrap,
-      h('div', { class: 'field-pair' }, opens.row, closes.row), remove);
-    remove.addEventListener('click', () => {
-      const at = rows.indexOf(row);
-      rows.splice(at, 1);
-      row.el.remove();
-      renumber();
-      const next = rows[at] || rows[at - 1];
-      if (next) next.dayInputs[0].input.focus();
-      else addButton.focus();
-    });
-    rows.push(row);
-    list.append(row.el);
-    renumber();
-    if (focus) dayInputs[0].input.focus();
-  }
-
-  const addButton = button('Add opening times', { variant: 'secondary', onClick: () => addRow(undefined, true) });
-  for (const s of initial) addRow(s);
-
-  const el = h('fieldset', { class: 'fieldset' },
-    h('legend', { class: 'legend' }, 'When it is open'),
-    h('div', { class: 'hint' }, 'Add a set of days for each different opening time, in 24-hour time. Leave empty if it has no set times. "Open now" comes from these.'),
-    list, addButton);
-
-  return {
-    el,
-    value() {
-      return rows.map((r) => ({
-        days: r.dayInputs.filter((d) => d.input.checked).map((d) => d.input.value),
-        opens_at: r.opens.control.value.trim(),
-        closes_at: r.closes.control.value.trim(),
-      }));
-    },
-    validate() {
-      const problems = [];
-      rows.forEach((r, i) => {
-        const n = i + 1;
-        r.opens.setError(null);
-        r.closes.setError(null);
-        r.daysError.hidden = true;
-        r.el.removeAttribute('aria-describedby');
-        if (!r.dayInputs.some((d) => d.input.checked)) {
-          r.daysError.hidden = false;
-          r.daysError.textContent = 'Choose at least one day';
-          r.el.setAttribute('aria-describedby', r.daysError.id);
-          problems.push({ text: `Opening times ${n}: choose at least one day`, target: r.dayInputs[0].input.id });
-        }
-        const o = r.opens.control.value.trim();
-        const c = r.closes.control.value.trim();
-        if (!TIME.test(o)) {
-          r.opens.setError('Enter a time like 09:00');
-          problems.push({ text: `Opening times ${n}: enter an opening time like 09:00`, target: r.opens.id });
-        }
-        if (!TIME.test(c)) {
-          r.closes.setError('Enter a time like 17:00');
-          problems.push({ text: `Opening times ${n}: enter a closing time like 17:00`, target: r.closes.id });
-        } else if (TIME.test(o) && c <= o) {
-          r.closes.setError('The closing time must be after the opening time');
-          problems.push({ text: `Opening times ${n}: the closing time must be after the opening time`, target: r.closes.id });
-        }
-      });
-      return problems;
-    },
-  };
 }
