@@ -4,9 +4,10 @@ Modelled on the Human Services Data Specification **3.0** of Open Referral
 (``openreferral/specification``, tag ``v3.0``): ``schema/compiled/service.json``,
 ``schema/compiled/service_list.json``, ``schema/taxonomy.json``, ``schema/taxonomy_term.json``
 and the ``Page`` of ``schema/openapi.json`` — the version Open Referral UK 3.0 profiles.
-Only the tables Waymark keeps are modelled (service, organization, phone, schedule,
-service_at_location, location, address, attribute, taxonomy_term, taxonomy); unknown fields
-are accepted on import and ignored.
+Only the tables Waymark keeps (service, organization, phone, schedule, service_at_location,
+location, address, attribute, taxonomy_term, taxonomy) and ``contact`` (checked on import,
+not kept: Waymark stores no named person) are modelled; other fields are accepted on import
+and ignored.
 
 The same structs are used for the import, the export and the public feed. Each field the
 specification requires is required here; formats are checked (``uuid``, ``uri``,
@@ -61,6 +62,17 @@ class Schedule(Record):
     opens_at: Annotated[str, Meta(min_length=1, max_length=20)] | UnsetType = UNSET
     closes_at: Annotated[str, Meta(min_length=1, max_length=20)] | UnsetType = UNSET
     description: Short | UnsetType = UNSET
+
+
+class Contact(Record):
+    """A named contact (checked on import; Waymark keeps no named person)."""
+
+    id: Uuid
+    name: Short | UnsetType = UNSET
+    title: Short | UnsetType = UNSET
+    department: Short | UnsetType = UNSET
+    email: Email | UnsetType = UNSET
+    phones: list[Phone] | UnsetType = UNSET
 
 
 class Address(Record):
@@ -151,6 +163,7 @@ class Service(Record):
     schedules: list[Schedule] | UnsetType = UNSET
     service_at_locations: list[ServiceAtLocation] | UnsetType = UNSET
     attributes: list[Attribute] | UnsetType = UNSET
+    contacts: list[Contact] | UnsetType = UNSET
     waymark_extensions: WaymarkExtensions | UnsetType = UNSET
 
 

@@ -744,6 +744,7 @@ def test_oruk_import_reports_every_problem_of_every_record_with_its_path(staff) 
         phones=[{"id": "phone-1", "number": ""}],
         organization={"name": "No id"},
         attributes=[{"id": new_id(), "taxonomy_term": {"id": new_id(), "name": "x"}}],
+        contacts=[{"id": new_id(), "name": "Duty worker", "email": "duty at example"}],
     )
     rules = oruk(
         url="ftp://example.org",
@@ -766,6 +767,7 @@ def test_oruk_import_reports_every_problem_of_every_record_with_its_path(staff) 
         "services[1].organization.id",
         "services[1].organization.description",
         "services[1].attributes[0].taxonomy_term.description",
+        "services[1].contacts[0].email",
     }
     assert {
         "services[2].schedules[0].byday",
