@@ -5,18 +5,28 @@ bad one is a problem with the CORS header too."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get
 from litestar.datastructures import CacheControlHeader, ResponseHeader
 from litestar.params import Parameter
 
 from backend.signposting import feed
+from backend.signposting.oruk_schemas import (
+    ApiInfo,
+    Service,
+    ServicePage,
+    Taxonomy,
+    TaxonomyPage,
+    TaxonomyTerm,
+    TaxonomyTermPage,
+)
 
 Text = Annotated[str | None, Parameter(required=False)]
 
 
-def _json(body: bytes) -> Response[bytes]:
+def _json(body: bytes) -> Response[Any]:
+    """An answer the feed has already encoded (and cached) as JSON."""
     return Response(body, media_type="application/json")
 
 
@@ -25,10 +35,9 @@ class OrukFeedController(Controller):
     tags = ["open referral uk"]
     response_headers = [ResponseHeader(name="Access-Control-Allow-Origin", value="*")]
     cache_control = CacheControlHeader(no_cache=True, public=True)
-    opt = {"skip_rate_limiting": True}
 
     @get("/", summary="This API: its HSDS version (3.0)")
-    async def info(self, request: Request, council_code: str) -> Response[bytes]:
+    async def info(self, request: Request, council_code: str) -> Response[ApiInfo]:
         return _json(await feed.api_info(request.app.state.sessionmaker, council_code, str(request.base_url)))
 
     @get(
@@ -47,7 +56,7 @@ class OrukFeedController(Controller):
         taxonomy_term_id: Text = None,
         minimum_age: Text = None,
         maximum_age: Text = None,
-    ) -> Response[bytes]:
+    ) -> Response[ServicePage]:
         params = {
             "search": search,
             "page": page,
@@ -59,18 +68,18 @@ class OrukFeedController(Controller):
         return _json(await feed.services_page(request.app.state.sessionmaker, council_code, params))
 
     @get("/services/{service_id:str}", summary="One active service of the council (its UUID)")
-    async def service(self, request: Request, council_code: str, service_id: str) -> Response[bytes]:
+    async def service(self, request: Request, council_code: str, service_id: str) -> Response[Service]:
         return _json(await feed.one_service(request.app.state.sessionmaker, council_code, service_id))
 
     @get("/taxonomies", summary="The taxonomies services are classified by")
     async def taxonomies(
         self, request: Request, council_code: str, page: Text = None, per_page: Text = None
-    ) -> Response[bytes]:
+    ) -> Response[TaxonomyPage]:
         params = {"page": page, "per_page": per_page}
         return _json(await feed.taxonomies_page(request.app.state.sessionmaker, council_code, params))
 
     @get("/taxonomies/{taxonomy_id:str}", summary="One taxonomy")
-    async def taxonomy(self, request: Request, council_code: str, taxonomy_id: str) -> Response[bytes]:
+    async def taxonomy(self, request: Request, council_code: str, taxonomy_id: str) -> Response[Taxonomy]:
         return _json(await feed.one_taxonomy(request.app.state.sessionmaker, council_code, taxonomy_id))
 
     @get("/taxonomy_terms", summary="The taxonomy terms (filters: taxonomy_id, search)")
@@ -82,10 +91,10 @@ class OrukFeedController(Controller):
         per_page: Text = None,
         taxonomy_id: Text = None,
         search: Text = None,
-    ) -> Response[bytes]:
+    ) -> Response[TaxonomyTermPage]:
         params = {"page": page, "per_page": per_page, "taxonomy_id": taxonomy_id, "search": search}
         return _json(await feed.terms_page(request.app.state.sessionmaker, council_code, params))
 
     @get("/taxonomy_terms/{term_id:str}", summary="One taxonomy term")
-    async def taxonomy_term(self, request: Request, council_code: str, term_id: str) -> Response[bytes]:
+    async def taxonomy_term(self, request: Request, council_code: str, term_id: str) -> Response[TaxonomyTerm]:
         return _json(await feed.one_term(request.app.state.sessionmaker, council_code, term_id))

@@ -184,6 +184,18 @@ class Page(msgspec.Struct, Generic[T]):
     contents: list[T]
 
 
+class ServicePage(Page[Service]):
+    """A page of services (``GET /services``)."""
+
+
+class TaxonomyPage(Page[Taxonomy]):
+    """A page of taxonomies (``GET /taxonomies``)."""
+
+
+class TaxonomyTermPage(Page[TaxonomyTerm]):
+    """A page of taxonomy terms (``GET /taxonomy_terms``)."""
+
+
 class ApiInfo(Record):
     """``GET /``: the HSDS version of this API and where its OpenAPI document is."""
 
