@@ -1001,3 +1001,14 @@ def test_the_console_flags_services_not_reviewed_for_12_months(staff) -> None:
     # "Reviewed" is what the officer saves (the console sends today's date on save)
     r = admin.put(admin_url(KENT, f"/{stale['id']}"), json={**stale, "reviewed_on": today.isoformat()})
     assert r.status_code == 200 and r.json()["needs_review"] is False and r.json()["reviewed_on"] == today.isoformat()
+
+
+def test_the_self_harm_filter_shows_a_local_service_and_lines_open_now(young_person) -> None:
+    yp = young_person(council_code=PORTSMOUTH, birth_year=year_for_age(14), birth_month=1)
+    items = yp.get("/api/v1/services", params={"topic": "self-harm"}).json()["items"]
+    local = [i for i in items if not i["national"]]
+    assert [i["id"] for i in local] == ["portsmouth-kooth"] and local[0]["url"] == "https://www.kooth.com"
+    national = {i["id"]: i for i in items if i["national"]}
+    for sid in ("national-childline", "national-samaritans", "national-shout", "national-nhs-111"):
+        assert national[sid]["open_now"] is True, sid  # 24/7: always open now
+    assert all(i["open_now"] is not False or i.get("hours") for i in items)  # nothing "closed" without hours
