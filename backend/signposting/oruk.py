@@ -375,7 +375,12 @@ def service_in(record: Service, topics: frozenset[str], path: str) -> tuple[Serv
         paths["extended_max_age"] = "waymark_extensions.extended_max_age"
     if found:
         return None, found
-    data = blank_to_none(msgspec.convert(values, ServiceIn))
+    try:
+        data = blank_to_none(msgspec.convert(values, ServiceIn))
+    except msgspec.ValidationError as exc:  # a limit of Waymark's beyond HSDS (e.g. 20 topics)
+        field = re.search(r"at `\$\.([a-z_]+)", str(exc))
+        where = paths.get(field.group(1), field.group(1)) if field else ""
+        return None, [(f"{path}.{where}" if where else path, _plain(exc, None))]
     for field, problem in service_problems(data, topics):
         head, _, rest = field.partition(".")
         if head.startswith("schedules["):

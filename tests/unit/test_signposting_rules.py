@@ -257,3 +257,10 @@ def test_pages_and_age_overlap() -> None:
     assert matches(teen, [], None, 16, None) and matches(teen, [], None, None, 13)
     assert not matches(teen, [], None, 17, None) and not matches(teen, [], None, None, 12)
     assert matches(teen, ["service", "what"], None, 10, 30) and not matches(teen, ["nothing"], None, None, None)
+
+
+def test_waymark_limits_beyond_hsds_are_problems_not_crashes() -> None:
+    record = msgspec.to_builtins(service_record(full_row(), extensions=False))
+    record["service_at_locations"][0]["location"]["addresses"][0]["city"] = "C" * 150  # HSDS: fine
+    data, found = service_in(msgspec.convert(record, Service), known_topics(), "services[0]")
+    assert data is None and [path for path, _ in found] == ["services[0].location"]
