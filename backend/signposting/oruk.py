@@ -359,6 +359,7 @@ def service_in(record: Service, topics: frozenset[str], path: str) -> tuple[Serv
     if record.service_at_locations:
         location = record.service_at_locations[0].location
         address = location.addresses[0] if location and location.addresses else None
+        paths["location"] = "service_at_locations[0].location"
         values["location"] = {
             "name": location.name or None if location else None,
             "address_1": address.address_1 if address else None,

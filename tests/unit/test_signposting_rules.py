@@ -263,4 +263,4 @@ def test_waymark_limits_beyond_hsds_are_problems_not_crashes() -> None:
     record = msgspec.to_builtins(service_record(full_row(), extensions=False))
     record["service_at_locations"][0]["location"]["addresses"][0]["city"] = "C" * 150  # HSDS: fine
     data, found = service_in(msgspec.convert(record, Service), known_topics(), "services[0]")
-    assert data is None and [path for path, _ in found] == ["services[0].location"]
+    assert data is None and [path for path, _ in found] == ["services[0].service_at_locations[0].location"]
