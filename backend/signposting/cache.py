@@ -24,15 +24,39 @@ _rows: TTLCache[str | None, list[DirectoryService]] = TTLCache(maxsize=256, ttl=
 _answers: TTLCache[Hashable, bytes] = TTLCache(maxsize=4096, ttl=DIRECTORY_CACHE_SECONDS)
 
 
-def forget_directory_cache(*_: Any) -> None:
-    _rows.clear()
-    _answers.clear()
+ALL = "*"  # forget every council's entries (a national service or content changed)
 
 
-def forget_after_commit(db: AsyncSession) -> None:
-    """Forget the caches once this session's transaction has committed."""
-    if not event.contains(db.sync_session, "after_commit", forget_directory_cache):
-        event.listen(db.sync_session, "after_commit", forget_directory_cache)
+def forget_directory_cache(council_code: str | None = ALL) -> None:
+    """Forget what is cached about one council's directory (its rows and every answer made
+    from them), or about every council."""
+    if council_code == ALL:
+        _rows.clear()
+        _answers.clear()
+        return
+    _rows.pop(council_code, None)
+    for key in [k for k in list(_answers.keys()) if council_code in _key_councils(k)]:
+        _answers.pop(key, None)
+
+
+def _key_councils(key: Hashable) -> set[str | None]:
+    """The council codes an answer's key names (its audience's, or the feed's)."""
+    parts = key if isinstance(key, tuple) else (key,)
+    return {getattr(p, "council_code", p) for p in parts if isinstance(p, str) or hasattr(p, "council_code")}
+
+
+def _forget_committed(session: Any) -> None:
+    for council_code in session.info.pop("signposting_changed", set()):
+        forget_directory_cache(council_code)
+
+
+def forget_after_commit(db: AsyncSession, council_code: str | None = ALL) -> None:
+    """Forget the caches of ``council_code`` (a national service: every council's) once this
+    session's transaction has committed, never before: a read in between would cache the
+    old rows again."""
+    db.sync_session.info.setdefault("signposting_changed", set()).add(ALL if council_code is None else council_code)
+    if not event.contains(db.sync_session, "after_commit", _forget_committed):
+        event.listen(db.sync_session, "after_commit", _forget_committed)
 
 
 async def active_rows(sessionmaker: Any, council_code: str | None) -> list[DirectoryService]:

@@ -111,7 +111,7 @@ async def create_service(db: AsyncSession, council_code: str, data: ServiceIn) -
         await db.flush()
     except IntegrityError as exc:
         raise Problem(409, "A service with that id already exists.", code="duplicate_id") from exc
-    forget_after_commit(db)
+    forget_after_commit(db, council_code)
     return row
 
 
@@ -125,7 +125,7 @@ async def replace_service(
     apply(row, values_of(data))
     row.managed_by = "council"
     await db.flush()
-    forget_after_commit(db)
+    forget_after_commit(db, council_code)
     return row
 
 
@@ -137,7 +137,7 @@ async def retire_service(db: AsyncSession, council_code: str, service_id: str) -
     row.managed_by = "council"
     row.last_modified = utcnow()
     await db.flush()
-    forget_after_commit(db)
+    forget_after_commit(db, council_code)
 
 
 # --- Open Referral UK import and export ----------------------------------------------------------
@@ -228,5 +228,5 @@ async def import_oruk(db: AsyncSession, council_code: str, document: Any) -> Imp
             continue
         known[published_id(directory_id)] = (directory_id, council_code)
     if created or updated:
-        forget_after_commit(db)
+        forget_after_commit(db, council_code)
     return ImportReport(created=created, updated=updated, errors=errors)

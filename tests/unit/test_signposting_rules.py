@@ -264,3 +264,27 @@ def test_waymark_limits_beyond_hsds_are_problems_not_crashes() -> None:
     record["service_at_locations"][0]["location"]["addresses"][0]["city"] = "C" * 150  # HSDS: fine
     data, found = service_in(msgspec.convert(record, Service), known_topics(), "services[0]")
     assert data is None and [path for path, _ in found] == ["services[0].service_at_locations[0].location"]
+
+
+def test_a_change_forgets_only_that_councils_cached_answers() -> None:
+    import asyncio
+
+    from backend.signposting import cache
+
+    async def answer(key: tuple[Any, ...]) -> bytes:
+        async def make() -> bytes:
+            return repr(key).encode()
+
+        return await cache.cached_answer(key, make)
+
+    keys = [("services", Audience("E06000044", 14), None, None, False, "202612011200"),
+            ("services", Audience("E10000016", 14), None, None, False, "202612011200"),
+            ("services", Audience(None, None), None, None, False, "202612011200"),
+            ("oruk", "services", "E06000044", 1, 50), ("oruk", "services", "E10000016", 1, 50)]
+    cache.forget_directory_cache()
+    for key in keys:
+        asyncio.run(answer(key))
+    cache.forget_directory_cache("E06000044")
+    assert [k in cache._answers for k in keys] == [False, True, True, False, True]
+    cache.forget_directory_cache()  # a national service changed: everything goes
+    assert not any(k in cache._answers for k in keys)
