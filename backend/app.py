@@ -148,7 +148,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         csrf_config=csrf,
         # Static files and JSON answers over 1 KB travel compressed (brotli, gzip for older
         # clients): a cheap phone on a bad connection downloads a third of the bytes.
-        compression_config=CompressionConfig(backend="brotli", brotli_gzip_fallback=True, minimum_size=1024),
+        compression_config=CompressionConfig(backend="brotli", brotli_gzip_fallback=True, minimum_size=1024,
+                                             exclude_opt_key="precompressed"),  # the ORUK feed compresses once per page
         exception_handlers=exception_handlers,
         response_headers=SECURITY_HEADERS,
         request_max_body_size=settings.max_body_bytes,

@@ -9,9 +9,11 @@ change within ``DIRECTORY_CACHE_SECONDS``.
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any
 
+import brotli
 from cachetools import TTLCache
 from sqlalchemy import event, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -97,4 +99,19 @@ async def known_council(sessionmaker: Any, council_code: str) -> bool:
         async with sessionmaker() as db:
             hit = await db.get(Council, council_code) is not None
         _councils[council_code] = hit
+    return hit
+
+
+_compressed: TTLCache[tuple[bytes, str], bytes] = TTLCache(maxsize=512, ttl=DIRECTORY_CACHE_SECONDS)
+COMPRESS_FROM = 1024  # bytes: smaller answers travel as they are
+
+
+def compressed(body: bytes, encoding: str) -> bytes:
+    """``body`` compressed with ``br`` or ``gzip``, once per cached answer (a cached answer is
+    the same bytes object each time, so its hash is computed once)."""
+    key = (body, encoding)
+    hit = _compressed.get(key)
+    if hit is None:
+        hit = brotli.compress(body, quality=5) if encoding == "br" else gzip.compress(body, compresslevel=6)
+        _compressed[key] = hit
     return hit

@@ -12,6 +12,7 @@ from litestar.datastructures import CacheControlHeader, ResponseHeader
 from litestar.params import Parameter
 
 from backend.signposting import feed
+from backend.signposting.cache import COMPRESS_FROM, compressed
 from backend.signposting.oruk_schemas import (
     ApiInfo,
     Service,
@@ -25,9 +26,19 @@ from backend.signposting.oruk_schemas import (
 Text = Annotated[str | None, Parameter(required=False)]
 
 
-def _json(body: bytes) -> Response[Any]:
-    """An answer the feed has already encoded (and cached) as JSON."""
-    return Response(body, media_type="application/json")
+def _json(request: Request, body: bytes) -> Response[Any]:
+    """An answer the feed has already encoded (and cached) as JSON, compressed once per
+    cached answer when the reader accepts brotli or gzip (the app's own compression, which
+    would compress it again on every request, is skipped for the feed)."""
+    accepted = request.headers.get("accept-encoding", "")
+    encoding = "br" if "br" in accepted else "gzip" if "gzip" in accepted else None
+    if encoding is None or len(body) < COMPRESS_FROM:
+        return Response(body, media_type="application/json", headers={"Vary": "Accept-Encoding"})
+    return Response(
+        compressed(body, encoding),
+        media_type="application/json",
+        headers={"Content-Encoding": encoding, "Vary": "Accept-Encoding"},
+    )
 
 
 class OrukFeedController(Controller):
@@ -35,10 +46,11 @@ class OrukFeedController(Controller):
     tags = ["open referral uk"]
     response_headers = [ResponseHeader(name="Access-Control-Allow-Origin", value="*")]
     cache_control = CacheControlHeader(no_cache=True, public=True)
+    opt = {"precompressed": True}  # see _json
 
     @get("/", summary="This API: its HSDS version (3.0)")
     async def info(self, request: Request, council_code: str) -> Response[ApiInfo]:
-        return _json(await feed.api_info(request.app.state.sessionmaker, council_code, str(request.base_url)))
+        return _json(request, await feed.api_info(request.app.state.sessionmaker, council_code, str(request.base_url)))
 
     @get(
         "/services",
@@ -65,22 +77,22 @@ class OrukFeedController(Controller):
             "minimum_age": minimum_age,
             "maximum_age": maximum_age,
         }
-        return _json(await feed.services_page(request.app.state.sessionmaker, council_code, params))
+        return _json(request, await feed.services_page(request.app.state.sessionmaker, council_code, params))
 
     @get("/services/{service_id:str}", summary="One active service of the council (its UUID)")
     async def service(self, request: Request, council_code: str, service_id: str) -> Response[Service]:
-        return _json(await feed.one_service(request.app.state.sessionmaker, council_code, service_id))
+        return _json(request, await feed.one_service(request.app.state.sessionmaker, council_code, service_id))
 
     @get("/taxonomies", summary="The taxonomies services are classified by")
     async def taxonomies(
         self, request: Request, council_code: str, page: Text = None, per_page: Text = None
     ) -> Response[TaxonomyPage]:
         params = {"page": page, "per_page": per_page}
-        return _json(await feed.taxonomies_page(request.app.state.sessionmaker, council_code, params))
+        return _json(request, await feed.taxonomies_page(request.app.state.sessionmaker, council_code, params))
 
     @get("/taxonomies/{taxonomy_id:str}", summary="One taxonomy")
     async def taxonomy(self, request: Request, council_code: str, taxonomy_id: str) -> Response[Taxonomy]:
-        return _json(await feed.one_taxonomy(request.app.state.sessionmaker, council_code, taxonomy_id))
+        return _json(request, await feed.one_taxonomy(request.app.state.sessionmaker, council_code, taxonomy_id))
 
     @get("/taxonomy_terms", summary="The taxonomy terms (filters: taxonomy_id, search)")
     async def taxonomy_terms(
@@ -93,8 +105,8 @@ class OrukFeedController(Controller):
         search: Text = None,
     ) -> Response[TaxonomyTermPage]:
         params = {"page": page, "per_page": per_page, "taxonomy_id": taxonomy_id, "search": search}
-        return _json(await feed.terms_page(request.app.state.sessionmaker, council_code, params))
+        return _json(request, await feed.terms_page(request.app.state.sessionmaker, council_code, params))
 
     @get("/taxonomy_terms/{term_id:str}", summary="One taxonomy term")
     async def taxonomy_term(self, request: Request, council_code: str, term_id: str) -> Response[TaxonomyTerm]:
-        return _json(await feed.one_term(request.app.state.sessionmaker, council_code, term_id))
+        return _json(request, await feed.one_term(request.app.state.sessionmaker, council_code, term_id))

@@ -212,3 +212,14 @@ def test_the_export_uses_the_same_shapes_and_ids_as_the_feed(client: Client, sta
 def test_the_feed_is_read_only(client: Client, method: str) -> None:
     r = client.http.request(method.upper(), feed(PORTSMOUTH, "/services"))
     assert r.status_code in (403, 405)
+
+
+def test_pages_travel_compressed_once_and_decode_to_the_same_json(client: Client) -> None:
+    path = feed(WESTMINSTER, "/services")
+    plain = client.get(path, headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and "Accept-Encoding" in plain.headers["vary"]
+    for encoding in ("br", "gzip"):
+        r = client.get(path, headers={"Accept-Encoding": encoding})
+        assert r.headers["content-encoding"] == encoding and r.headers["access-control-allow-origin"] == "*"
+        assert r.json() == plain.json()  # decoded once: never compressed twice
+        assert int(r.headers["content-length"]) < len(plain.content) / 4
