@@ -1,7 +1,7 @@
 """Local signposting (capability 6): each council's directory of services, national services
 and crisis lines.
 
-Endpoints (see ``shared/API.md``, "Self-help and signposting", and ``/schema``):
+Endpoints (the OpenAPI document at ``/schema`` is the reference; ``docs/oruk-feed.md`` for ORUK):
 
 - ``GET /api/v1/services?topic=&thrive=&open_now=`` — young people: their council's active
   services that fit their age, then national ones, open now first in each group.
