@@ -129,6 +129,8 @@ async def services_page(sessionmaker: Any, council_code: str, params: dict[str, 
 
 async def one_service(sessionmaker: Any, council_code: str, service_id: str) -> bytes:
     """A service of this council's feed, by its published UUID (or its directory id)."""
+    if len(service_id) > 100:
+        raise feed_problem(404, "This council's feed has no such service.", "unknown_service")
 
     async def make() -> Any:
         for row in await _council_rows(sessionmaker, council_code):
@@ -136,7 +138,7 @@ async def one_service(sessionmaker: Any, council_code: str, service_id: str) -> 
                 return service_record(row, extensions=False)
         raise feed_problem(404, "This council's feed has no such service.", "unknown_service")
 
-    return await _answer(("service", council_code, service_id[:100]), make)
+    return await _answer(("service", council_code, service_id), make)
 
 
 async def taxonomies_page(sessionmaker: Any, council_code: str, params: dict[str, str | None]) -> bytes:
