@@ -55,6 +55,7 @@ const SHELL_FILES = [
   'js/screens/welcome.js',
   'js/panels/council-import.js',
   'js/panels/council-schedules.js',
+  'js/panels/council-service-form.js',
 ];
 
 const SCOPE = new URL('./', self.location).href;
