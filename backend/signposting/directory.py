@@ -18,7 +18,7 @@ from backend.errors import Problem
 from backend.signposting.cache import forget_after_commit
 from backend.signposting.hours import hours_note, london_now, open_state
 from backend.signposting.models import DirectoryService, utcnow
-from backend.signposting.oruk import published_id, service_in, service_record, shape_problems
+from backend.signposting.oruk import published_id, service_in, service_record, shape_problems, without_nulls
 from backend.signposting.oruk_schemas import HSDS_VERSION, Export, Service
 from backend.signposting.rows import apply, new_row, values_of
 from backend.signposting.schemas import (
@@ -195,6 +195,7 @@ async def import_oruk(db: AsyncSession, council_code: str, document: Any) -> Imp
     errors: list[ImportProblem] = []
     seen: set[str] = set()
     for index, raw in enumerate(records):
+        raw = without_nulls(raw)
         path = f"services[{index}]"
         raw_id = raw.get("id") if isinstance(raw, dict) else None
         reported_id = raw_id.strip() if isinstance(raw_id, str) and raw_id.strip() else msgspec.UNSET

@@ -246,6 +246,16 @@ def shape_problems(value: Any, tp: Any, path: str) -> list[Found]:
     return [(path, problem)] if problem else []
 
 
+def without_nulls(value: Any) -> Any:
+    """A record with its ``null`` fields taken as absent (many systems write them; HSDS's
+    schemas do not allow them, and Waymark never sends them)."""
+    if isinstance(value, dict):
+        return {k: without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [without_nulls(v) for v in value]
+    return value
+
+
 def _time(value: str, closing: bool) -> str | None:
     match = ORUK_TIME.match(value.strip())
     if not match:

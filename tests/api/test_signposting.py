@@ -797,6 +797,11 @@ def test_an_invalid_record_never_half_changes_a_service(staff) -> None:
     r = admin.post(admin_url(KENT, "/import"), json={"services": [broken]})
     assert r.status_code == 200 and r.json()["updated"] == 0 and len(r.json()["errors"]) == 1
     assert kent_items(admin)[record["id"]] == before
+    # null fields (which many systems write) are taken as absent
+    nulls = {**record, "name": "With nulls", "alternate_name": None, "email": None, "eligibility_description": None}
+    r = admin.post(admin_url(KENT, "/import"), json=[nulls])
+    assert r.json() == {"created": 0, "updated": 1, "errors": []}, r.text
+    assert kent_items(admin)[record["id"]]["email"] is None
     # HSDS pages are accepted too
     r = admin.post(
         admin_url(KENT, "/import"), json={"contents": [{**record, "name": "Paged"}], "total_items": 1}
