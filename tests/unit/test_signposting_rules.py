@@ -267,9 +267,8 @@ def test_waymark_limits_beyond_hsds_are_problems_not_crashes() -> None:
 
 
 def test_a_change_forgets_only_that_councils_cached_answers() -> None:
-    import asyncio
-
     from backend.signposting import cache
+    from tests.harness import run_async
 
     async def answer(key: tuple[Any, ...]) -> bytes:
         async def make() -> bytes:
@@ -283,7 +282,7 @@ def test_a_change_forgets_only_that_councils_cached_answers() -> None:
             ("oruk", "services", "E06000044", 1, 50), ("oruk", "services", "E10000016", 1, 50)]
     cache.forget_directory_cache()
     for key in keys:
-        asyncio.run(answer(key))
+        run_async(answer(key))
     cache.forget_directory_cache("E06000044")
     assert [k in cache._answers for k in keys] == [False, True, True, False, True]
     cache.forget_directory_cache()  # a national service changed: everything goes
