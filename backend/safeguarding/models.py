@@ -18,10 +18,11 @@ from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.database import Base
+from moderation import LEVELS
 
 ALERT_KINDS = ("post", "message_thread", "chat")
 ALERT_STATUSES = ("open", "acknowledged")
-ALERT_LEVELS = ("none", "low", "medium", "high", "urgent")
+ALERT_LEVELS = LEVELS  # the moderation engine's levels, lowest first
 
 
 def utcnow() -> dt.datetime:
