@@ -80,7 +80,7 @@ def merged_categories(*groups: Any) -> list[str]:
 
 AUTOMATIC_NOTE_TAIL = {"post": "The post is held and has not been published.",
                        "chat": "The chat is marked at risk for its counsellor.",
-                       "message_thread": "The thread is at the top of the team's inbox."}
+                       "message_thread": "The thread is in the team's inbox."}
 
 
 def automatic_note(kind: str, categories: list[str]) -> str:
