@@ -168,17 +168,13 @@ async def assess_post(rules: Any, title: str | None, body: str, author_age: int 
                     needs_alert=verdict.needs_alert, verdict=verdict)
 
 
-async def risk_category_sets() -> tuple[frozenset[str], frozenset[str]]:
-    """The engine's support and alert categories, for posts stored with their categories."""
+async def stored_needs_support(post: Post) -> bool:
+    """Whether a stored post's categories call for support, by the engine's own rules
+    (``support_categories``: risk to life, danger from others, self-harm)."""
     from moderation import Rules
 
     rules = await asyncio.to_thread(Rules.default)  # loaded once per process
-    return rules.support_categories, rules.alert_categories
-
-
-async def stored_needs_support(post: Post) -> bool:
-    support, _ = await risk_category_sets()
-    return bool(support & set(post.risk_categories or []))
+    return bool(rules.support_categories & set(post.risk_categories or []))
 
 
 def author_age(user: CurrentUser, now: dt.datetime) -> int | None:
