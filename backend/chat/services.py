@@ -28,6 +28,7 @@ from backend.chat.hours import ChatHours
 from backend.chat.models import ChatRequest, ChatSession, CounsellorAvailability
 from backend.errors import Problem
 from backend.events import EVENTS_CHANNEL, announce, event_payload
+from backend.safeguarding.services import raise_safeguarding_alert
 
 MAX_MESSAGE_CHARS = 4000
 DEFAULT_HANDLE_SECONDS = 20 * 60
@@ -404,8 +405,6 @@ async def store_and_alert(db: AsyncSession, session_id: uuid.UUID, user: Current
     its chat marked at risk for the counsellor and a safeguarding alert raised (or added
     to the young person's open one), all in ``db``'s transaction. A repeated
     ``client_id`` raises nothing again."""
-    from backend.safeguarding.services import raise_safeguarding_alert
-
     conn = await driver_connection(db)
     message, new = await store_checked_message(conn, session_id, user, body=body, risk=risk_of(verdict),
                                                client_id=client_id, attachment=attachment)
