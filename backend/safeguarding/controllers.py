@@ -32,7 +32,8 @@ class SafeguardingController(Controller):
                      "pseudonymous username), council_code, note, automatic, status, and items: every post, "
                      "thread or chat message it covers (kind, source_id, reference, level, categories, "
                      "created_at). One author's automatic alerts within an hour are one alert. An alert about a "
-                     "post also has post_id, thread_id, thread_title, board, body, post_status.")
+                     "post, and each post item, also has post_id, thread_id, thread_title, board, body, "
+                     "post_created_at and post_status (read from the post: an item stores no text).")
     async def alerts(self, db_session: DB, status: Annotated[str, Parameter(max_length=20)] = "open",
                      limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
                      offset: Annotated[int, Parameter(ge=0, le=1_000_000)] = 0) -> dict[str, Any]:

@@ -159,27 +159,34 @@ def _escalated_by(alert: SafeguardingAlert, creator_name: str | None) -> str | N
     return creator_name.split()[0] if creator_name and creator_name.strip() else "A moderator"
 
 
-def item_out(item: SafeguardingAlertItem) -> dict[str, Any]:
-    return {"kind": item.kind, "source_id": str(item.source_id), "reference": item.reference,
-            "level": item.level, "categories": list(item.categories or []), "created_at": item.created_at.isoformat()}
+def with_source(out: dict[str, Any], source: dict[str, Any] | None) -> dict[str, Any]:
+    """``out`` with its source's own fields (a post's post_id, thread_title, body...), never
+    overwriting ours."""
+    out.update({k: v for k, v in (source or {}).items() if k not in out})
+    return out
+
+
+def item_out(item: SafeguardingAlertItem, sources: dict[tuple[str, uuid.UUID], dict[str, Any]]) -> dict[str, Any]:
+    return with_source({"kind": item.kind, "source_id": str(item.source_id), "reference": item.reference,
+                        "level": item.level, "categories": list(item.categories or []),
+                        "created_at": item.created_at.isoformat()}, sources.get((item.kind, item.source_id)))
 
 
 def alert_out(alert: SafeguardingAlert, username: str | None, council: str | None, creator_name: str | None,
-              items: list[SafeguardingAlertItem], source: dict[str, Any] | None) -> dict[str, Any]:
+              items: list[SafeguardingAlertItem], sources: dict[tuple[str, uuid.UUID], dict[str, Any]]
+              ) -> dict[str, Any]:
     categories = list(alert.categories or [])
     out = {
         "id": str(alert.id), "kind": alert.kind, "source_id": str(alert.source_id), "status": alert.status,
         "level": alert.level, "categories": categories, "risk": {"level": alert.level, "categories": categories},
         "author": username or FORMER_MEMBER, "username": username, "council_code": council,
         "note": alert.note, "automatic": alert.created_by is None, "escalated_by": _escalated_by(alert, creator_name),
-        "items": [item_out(i) for i in items], "item_count": len(items),
+        "items": [item_out(i, sources) for i in items], "item_count": len(items),
         "created_at": alert.created_at.isoformat(), "updated_at": alert.updated_at.isoformat(),
         "acknowledged_at": alert.acknowledged_at.isoformat() if alert.acknowledged_at else None,
         "acknowledge_note": alert.acknowledge_note,
     }
-    # the source's own fields (e.g. a post's post_id, thread_title, body); never our keys
-    out.update({k: v for k, v in (source or {}).items() if k not in out})
-    return out
+    return with_source(out, sources.get((alert.kind, alert.source_id)))
 
 
 async def _alerts_out(db: AsyncSession, conditions: list[Any], *, limit: int, offset: int) -> list[dict[str, Any]]:
@@ -198,12 +205,14 @@ async def _alerts_out(db: AsyncSession, conditions: list[Any], *, limit: int, of
             select(SafeguardingAlertItem).where(SafeguardingAlertItem.alert_id.in_([r[0].id for r in rows]))
             .order_by(SafeguardingAlertItem.created_at, SafeguardingAlertItem.id))).scalars():
         items.setdefault(item.alert_id, []).append(item)
+    wanted = {(r[0].kind, r[0].source_id) for r in rows}
+    wanted |= {(i.kind, i.source_id) for group in items.values() for i in group}
     sources: dict[tuple[str, uuid.UUID], dict[str, Any]] = {}
     for kind, describe in _describers.items():
-        ids = [r[0].source_id for r in rows if r[0].kind == kind]
+        ids = sorted({sid for k, sid in wanted if k == kind})
         if ids:
             sources.update({(kind, sid): fields for sid, fields in (await describe(db, ids)).items()})
-    return [alert_out(a, name, council, creator_name, items.get(a.id, []), sources.get((a.kind, a.source_id)))
+    return [alert_out(a, name, council, creator_name, items.get(a.id, []), sources)
             for a, name, council, creator_name in rows]
 
 

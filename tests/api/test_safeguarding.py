@@ -54,7 +54,8 @@ def assert_support(answer: dict[str, Any]) -> None:
 # --- forum posts -------------------------------------------------------------------------------------
 
 
-def test_a_risky_thread_and_a_risky_reply_each_get_support_and_an_alert(young_person, moderator, counsellor) -> None:
+def test_a_risky_thread_and_a_risky_reply_each_get_support_and_an_alert(young_person, moderator, counsellor,
+                                                                        database) -> None:
     author = young_person()
     thread = start_thread(author, title="tonight", body=RISKY)
     assert_support(thread)
@@ -65,7 +66,9 @@ def test_a_risky_thread_and_a_risky_reply_each_get_support_and_an_alert(young_pe
     assert alert["author"] == author.user["username"] and alert["status"] == "open" and alert["automatic"] is True
     assert alert["body"] == RISKY and alert["thread_title"] == "tonight" and alert["post_status"] == "held"
     assert [(i["kind"], i["source_id"]) for i in alert["items"]] == [("post", thread["id"])]
-    assert "body" not in alert["items"][0]  # an item points at the words, it never copies them
+    assert alert["items"][0]["body"] == RISKY and alert["items"][0]["thread_id"] == thread["id"]  # read from the post
+    [stored] = database.query("SELECT * FROM safeguarding_alert_item WHERE source_id = $1::uuid", thread["id"])
+    assert RISKY not in {str(v) for v in dict(stored).values()}  # an item points at the words, never copies them
 
     _, tid = published_thread(young_person, moderator)
     replier = young_person()
@@ -112,6 +115,7 @@ def test_one_author_within_an_hour_is_one_alert_listing_every_post(young_person,
     assert all(in_queue.get(a["id"]) == "held" for a in answers)
     [alert] = alerts_about(counsellor, author)
     assert [i["source_id"] for i in alert["items"]] == [a["id"] for a in answers]
+    assert [i["body"] for i in alert["items"]] == RISKY_AGAIN  # the counsellor reads every one
     assert alert["item_count"] == 5 and alert["source_id"] == answers[0]["id"] and alert["level"] == "urgent"
 
     # another author: an alert of their own, listed first (newest first)
