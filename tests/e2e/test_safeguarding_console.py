@@ -33,6 +33,7 @@ def test_a_chat_alert_in_the_console(desktop: Page, young_person, staff) -> None
     # the same young person's next risky message joins the alert, and the card says so
     assert yp.post(f"/api/v1/chat/sessions/{session_id}/messages", json={"body": RISKY}).status_code == 201
     expect(card).to_contain_text("2 posts or messages in an hour", timeout=TIMEOUT)
+    expect(card.locator("details.alert-items summary")).to_have_text(f"1 more from {yp.user['username']} since")
 
     card.get_by_role("button", name=re.compile("^Acknowledge")).click()
     card.get_by_label("What you did (optional)").fill("Talking with them now")

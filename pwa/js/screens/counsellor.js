@@ -596,6 +596,18 @@ function alertTitle(alert) {
   return `${ALERT_KIND_TITLES[alert.kind] || 'Post'} by ${alert.author}`;
 }
 
+// Every item after the first (one author's repeats within the hour), oldest first.
+function alertItemList(alert) {
+  const rest = Array.isArray(alert.items) ? alert.items.slice(1) : [];
+  if (!rest.length) return null;
+  return h('details', { class: 'alert-items' },
+    h('summary', {}, `${rest.length} more from ${alert.author} since`),
+    h('ol', {}, ...rest.map((item) => h('li', {},
+      h('p', { class: 'meta' }, `${ALERT_KIND_TITLES[item.kind] || 'Post'} · `,
+        h('time', { datetime: item.created_at }, londonTime(item.created_at))),
+      item.body ? h('blockquote', { class: 'alert-body' }, item.body) : null))));
+}
+
 // One author's repeats within an hour are one alert: say how many items it covers.
 function alertItems(alert) {
   const n = Number.isInteger(alert.item_count) ? alert.item_count : 1;
@@ -695,6 +707,7 @@ class SafeguardingPanel {
           h('time', { datetime: alert.created_at }, `raised ${timeAgo(alert.created_at)}`),
           alert.created_at ? ` (${londonTime(alert.created_at)})` : ''),
         alert.body ? h('blockquote', { class: 'alert-body' }, alert.body) : null,
+        alertItemList(alert),
         alert.note ? h('p', { class: 'alert-note' },
           h('strong', {}, !alert.escalated_by || alert.escalated_by === 'A moderator' ? 'Note: ' : `Note from ${alert.escalated_by}: `),
           alert.note) : null,
