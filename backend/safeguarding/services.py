@@ -110,12 +110,13 @@ async def raise_safeguarding_alert(db: AsyncSession, *, kind: str, source_id: uu
         raise ValueError(f"kind must be one of {', '.join(ALERT_KINDS)}")
     level = verdict.level if verdict is not None else "none"
     categories = merged_categories(verdict.categories if verdict is not None else ())
-    now = utcnow()
     alert: SafeguardingAlert | None = None
     if created_by is None and author_id is not None:
         # One author's items are added one at a time (held until the caller commits).
         await db.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
                          {"key": f"safeguarding_alert:{author_id}"})
+    now = utcnow()  # after any wait for the lock: items keep the order they were added in
+    if created_by is None and author_id is not None:
         alert = (await db.execute(
             select(SafeguardingAlert)
             .where(SafeguardingAlert.author_id == author_id, SafeguardingAlert.status == "open",
