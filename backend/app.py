@@ -43,7 +43,8 @@ from backend.journal.controllers import (
 )
 from backend.push.controllers import PushController
 from backend.reports.controllers import ReportController
-from backend.review.controllers import ModerationController, SafeguardingController
+from backend.review.controllers import ModerationController
+from backend.safeguarding.controllers import SafeguardingController
 from backend.security import WaymarkSessionBackend
 from backend.settings import Settings, get_settings
 from backend.signposting.controllers import CouncilServiceController, CrisisLineController, ServiceController

@@ -112,9 +112,8 @@ class ChatController(Controller):
         user = request.scope["user"]
         session = await services.session_for(db_session, session_id, user)
         attachment = await attachment_for(db_session, data.service_id) if services.sender_role(session, user) == "counsellor" else None
-        conn = await services.driver_connection(db_session)
-        message, _ = await services.store_message(conn, session_id, user, body=data.body,
-                                                  client_id=data.client_id, attachment=attachment)
+        message, _ = await services.send_message(db_session, session_id, user, body=data.body,
+                                                 client_id=data.client_id, attachment=attachment)
         return services.message_for(message, counsellor=user.role == "counsellor")
 
     @post("/sessions/{session_id:uuid}/end", guards=[requires_counsellor], status_code=HTTP_200_OK)
