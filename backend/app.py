@@ -9,7 +9,7 @@ from pathlib import Path
 from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
 from litestar import Litestar, Request, Router
 from litestar.config.csrf import CSRFConfig
-from litestar.datastructures import CacheControlHeader, ResponseHeader
+from litestar.datastructures import CacheControlHeader
 from litestar.logging.config import StructLoggingConfig
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.logging import LoggingMiddlewareConfig
@@ -34,6 +34,7 @@ from backend.database import make_alchemy_config
 from backend.errors import exception_handlers, problem_details_plugin
 from backend.forums.controllers import BoardController, PostController, ThreadController
 from backend.health.controllers import HealthController
+from backend.http_safety import CountedPrometheusMiddleware, RequestChecks, SecurityHeaders, metrics_allowed
 from backend.journal.controllers import (
     GoalController,
     JournalController,
@@ -78,22 +79,10 @@ async def is_unsafe_method(request: Request) -> bool:
 class WaymarkMetrics(PrometheusController):
     path = "/metrics"
     include_in_schema = False
+    guards = [metrics_allowed]
 
 
 CHAT_SOCKETS = Gauge("waymark_chat_sockets", "Open chat WebSockets in this worker")
-
-SECURITY_HEADERS = [
-    ResponseHeader(name="X-Content-Type-Options", value="nosniff"),
-    ResponseHeader(name="Referrer-Policy", value="no-referrer"),
-    ResponseHeader(name="X-Frame-Options", value="DENY"),
-    ResponseHeader(name="Permissions-Policy", value="geolocation=(), camera=(), microphone=(), interest-cohort=()"),
-    ResponseHeader(
-        name="Content-Security-Policy",
-        value=("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-               "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
-    ),
-]
-
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
@@ -129,7 +118,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         enable_middleware_logging=settings.access_log,
     ))
     prometheus = PrometheusConfig(app_name="waymark", prefix="waymark", group_path=True,
-                                  exclude=["^/metrics", "^/health"])
+                                  exclude=["^/metrics", "^/health"], middleware_class=CountedPrometheusMiddleware)
     alchemy_plugin = SQLAlchemyPlugin(config=alchemy)
     app = Litestar(
         route_handlers=[HealthController, WaymarkMetrics, api, chat_socket, moderation_socket, pwa],
@@ -138,13 +127,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[alchemy_plugin, problem_details_plugin(), structlog],
         middleware=[
             prometheus.middleware,
+            DefineMiddleware(RequestChecks, max_body_bytes=settings.max_body_bytes),
             rate_limit.middleware,
             DefineMiddleware(SessionMiddleware, backend=session_backend),
             DefineMiddleware(CurrentUserMiddleware, sessionmaker=alchemy.create_session_maker()),
         ],
         csrf_config=csrf,
         exception_handlers=exception_handlers,
-        response_headers=SECURITY_HEADERS,
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(title="Waymark API", version="1.0.0", path="/schema",
                                      description="The HTTP contract of Waymark (see shared/API.md)."),
@@ -154,6 +143,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app.state.alchemy = alchemy
     app.state.sessionmaker = alchemy.create_session_maker()
     app.state.chat_hours = ChatHours.parse(settings.chat_hours)  # a bad schedule stops start-up
+    # Outside Litestar's router and exception handling: every answer, a 404 or a file included.
+    app.asgi_handler = SecurityHeaders(app.asgi_handler, hsts=settings.is_production)
     return app
 
 
@@ -163,7 +154,9 @@ def structlog_logging_config() -> StructLoggingConfig:
     ``log.exception(...)`` failed to serialise ``exc_info`` and logged nothing."""
     import structlog
 
-    config = StructLoggingConfig(log_exceptions="always")
+    # Litestar would log every exception, 4xx included, with a traceback. Client errors are
+    # not logged at all; backend/errors.py logs server errors (without queries or bodies).
+    config = StructLoggingConfig(log_exceptions="never")
     formatter = (config.standard_lib_logging_config.formatters or {}).get("standard", {})
     processors = formatter.get("processors") or []
     if processors and isinstance(processors[-1], structlog.processors.JSONRenderer):

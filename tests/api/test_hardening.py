@@ -1,0 +1,210 @@
+"""Hardening (issue 12): what a black-box probe found, tried again through HTTP and the
+WebSocket of a running server."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import httpx
+import pytest
+from websockets.exceptions import ConnectionClosed
+
+from tests.chat_client import ChatSocket
+from tests.harness import ROOT, Client, Server, signup_body
+
+PROBLEM = "application/problem+json"
+
+
+def deep(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+def assert_problem(r: httpx.Response, status: int, code: str | None = None) -> dict:
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"].startswith(PROBLEM), r.headers
+    body = r.json()
+    assert body["status"] == status and body["detail"]
+    if code:
+        assert body["code"] == code, body
+    return body
+
+
+# --- 8. security headers on everything ----------------------------------------------------
+
+@pytest.mark.parametrize("path", ["/", "/index.html", "/js/app.js", "/manifest.webmanifest", "/api/v1/councils",
+                                  "/api/v1/me", "/no/such/page", "/api/v1/no-such", "/health/live"])
+def test_every_answer_carries_the_security_headers(client: Client, path: str) -> None:
+    r = client.get(path)
+    csp = r.headers.get("content-security-policy", "")
+    assert "frame-ancestors 'none'" in csp and "default-src 'self'" in csp, (path, r.status_code, r.headers)
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["referrer-policy"] == "no-referrer"
+    assert "camera=()" in r.headers["permissions-policy"]
+    assert "strict-transport-security" not in r.headers  # only in production (see below)
+
+
+def test_a_refused_unsafe_request_carries_them_too(client: Client) -> None:
+    r = client.http.post("/api/v1/auth/login", json={"username": "x", "password": "y"})  # no CSRF header
+    assert r.status_code == 403
+    assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
+
+
+# --- 2. NUL characters ------------------------------------------------------------------
+
+NUL = "a\u0000b"
+
+
+@pytest.mark.parametrize(("path", "body"), [
+    ("/api/v1/auth/login", {"username": NUL, "password": "purple tractor sunrise"}),
+    ("/api/v1/auth/signup", None),
+    ("/api/v1/auth/recover", {"username": NUL, "recovery_code": "ABCD", "new_password": "x" * 12}),
+])
+def test_a_nul_character_in_a_body_is_a_400(client: Client, path: str, body: dict | None) -> None:
+    body = body or signup_body(username=NUL)
+    assert_problem(client.post(path, json=body), 400, "nul_character")
+
+
+def test_a_nul_in_signed_in_bodies_path_and_query_is_a_400(young_person, server: Server) -> None:
+    yp = young_person()
+    assert_problem(yp.post("/api/v1/journal", json={"body": f"today {NUL}"}), 400, "nul_character")
+    assert_problem(yp.post("/api/v1/boards/exams-and-school/threads", json={"title": "hello there", "body": NUL}), 400)
+    assert_problem(yp.post("/api/v1/push/subscriptions", json={"endpoint": f"https://fcm.googleapis.com/{NUL}",
+                                                               "keys": {"p256dh": NUL, "auth": NUL}}), 400)
+    assert_problem(yp.get("/api/v1/articles", params={"q": NUL}), 400, "nul_character")
+    assert_problem(yp.get("/api/v1/articles/a%00b"), 400, "nul_character")
+    assert_problem(yp.get("/api/v1/boards/x%00y/threads"), 400, "nul_character")
+    # an escaped backslash before u0000 is ordinary text, not a NUL
+    r = yp.post("/api/v1/journal", json={"body": "a path C:\\u0000 is fine"})
+    assert r.status_code == 201, r.text
+    assert yp.get(f"/api/v1/journal/{r.json()['id']}").json()["body"] == "a path C:\\u0000 is fine"
+
+
+def test_no_sql_parameters_or_bodies_reach_the_log(young_person, server: Server) -> None:
+    yp = young_person()
+    marker = "zqxmarkerzqx"
+    yp.post("/api/v1/journal", json={"body": f"{marker} {NUL}"})
+    yp.get("/api/v1/articles", params={"q": f"{marker}\u0000"})
+    yp.post("/api/v1/auth/login", json={"username": marker, "password": 5})
+    log = server.log_path.read_text()
+    assert marker not in log
+    assert "[parameters:" not in log and "sql_params" not in log.lower()
+
+
+# --- 3. deeply nested JSON --------------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["/api/v1/auth/login", "/api/v1/auth/signup", "/api/v1/journal", "/api/v1/mood",
+                                  "/api/v1/push/subscriptions", "/api/v1/chat/requests"])
+def test_deeply_nested_json_is_a_400(young_person, path: str) -> None:
+    yp = young_person()
+    for body in (deep(1000), '{"username": ' + deep(1000) + "}"):
+        r = yp.post(path, content=body, headers={"content-type": "application/json"})
+        assert_problem(r, 400, "too_deep")
+
+
+def test_ordinary_nesting_is_fine(young_person) -> None:
+    yp = young_person()
+    r = yp.post("/api/v1/mood", json={"score": 3, "feelings": ["calm", "tired"]})
+    assert r.status_code == 201, r.text
+
+
+def test_a_deep_or_nul_frame_gets_an_error_frame_and_the_socket_stays_open(young_person, server: Server) -> None:
+    yp = young_person()
+    ws = ChatSocket(server.base_url, yp)
+    try:
+        ws.send(deep(1000))
+        assert ws.wait_for("error")["code"] == "too_deep"
+        ws.send(json.dumps({"type": "typing", "session_id": "x\u0000"}))
+        assert ws.wait_for("error")["code"] == "nul_character"
+        ws.send("not json")
+        assert ws.wait_for("error")["code"] == "bad_frame"  # still open and answering
+    finally:
+        ws.close()
+
+
+# --- 10. the WebSocket origin's scheme ----------------------------------------------------
+
+def test_the_websocket_origin_must_match_the_scheme_too(young_person, server: Server) -> None:
+    yp = young_person()
+    https_origin = server.base_url.replace("http://", "https://")
+    with pytest.raises(ConnectionClosed) as refused:
+        ws = ChatSocket(server.base_url, yp, origin=https_origin)
+        ws.wait_for("never", timeout=5)
+    assert refused.value.rcvd.code == 4403
+    ws = ChatSocket(server.base_url, yp)  # the same scheme, host and port: accepted
+    ws.send("{}")
+    assert ws.wait_for("error")["code"] == "bad_frame"
+    ws.close()
+
+
+# --- 7. client errors are not logged as errors ------------------------------------------
+
+def test_client_errors_leave_no_error_lines_and_no_queries(client: Client, server: Server) -> None:
+    before = server.log_path.read_text()
+    for _ in range(20):
+        client.get("/api/v1/me")
+    client.get("/api/v1/mood", params={"days": "secretqueryvalue"})
+    client.get("/api/v1/articles/not-an-article-at-all")
+    added = server.log_path.read_text()[len(before):]
+    assert "secretqueryvalue" not in added
+    lines = [json.loads(line) for line in added.splitlines() if line.startswith("{")]
+    assert not [line for line in lines if line.get("level") in ("error", "critical", "warning")], added[:2000]
+    assert "Traceback" not in added
+
+
+def test_validation_errors_do_not_echo_the_query(young_person) -> None:
+    yp = young_person()
+    body = assert_problem(yp.get("/api/v1/mood", params={"days": "secretqueryvalue"}), 400)
+    assert "secretqueryvalue" not in json.dumps(body) and body["errors"]
+
+
+# --- 9. /metrics --------------------------------------------------------------------------
+
+def test_metrics_only_for_the_internal_network(client: Client, server: Server) -> None:
+    assert httpx.get(f"{server.base_url}/metrics").status_code == 200  # loopback, no proxy in between
+    # through a proxy (the test client plays one): a public address is refused
+    proxied = httpx.get(f"{server.base_url}/metrics", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert proxied.status_code == 404 and "waymark_requests_total" not in proxied.text
+
+
+def test_metrics_count_refused_requests_with_their_status(client: Client, server: Server) -> None:
+    for _ in range(3):
+        assert client.http.post("/api/v1/auth/logout").status_code == 403  # no CSRF header
+    text = httpx.get(f"{server.base_url}/metrics").text
+    lines = [ln for ln in text.splitlines() if ln.startswith("waymark_requests_total{")
+             and 'path="/api/v1/auth/logout"' in ln]
+    assert any('status_code="403"' in ln for ln in lines), lines
+    assert not any('status_code="200"' in ln and 'method="POST"' in ln for ln in lines), lines
+
+
+@pytest.fixture(scope="module")
+def production_server(server_env: dict[str, str]):
+    env = {**server_env, "WAYMARK_ENV": "production", "WAYMARK_METRICS_TOKEN": "metrics-token-for-tests",
+           "WAYMARK_MODERATION_WARM_UP": "0"}
+    srv = Server(env=env).start()
+    yield srv
+    srv.stop()
+
+
+def test_production_sends_hsts_and_metrics_need_the_token(production_server: Server) -> None:
+    base = production_server.base_url
+    r = httpx.get(f"{base}/")
+    assert r.status_code == 200 and "max-age=" in r.headers["strict-transport-security"]
+    assert httpx.get(f"{base}/metrics").status_code == 404
+    assert httpx.get(f"{base}/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 404
+    ok = httpx.get(f"{base}/metrics", headers={"Authorization": "Bearer metrics-token-for-tests"})
+    assert ok.status_code == 200 and "waymark_" in ok.text
+
+
+# --- 1. the compose file trusts no client-written address ---------------------------------
+
+def test_compose_does_not_trust_every_forwarded_address() -> None:
+    compose = (ROOT / "docker-compose.yml").read_text()
+    match = re.search(r"FORWARDED_ALLOW_IPS:\s*(.+)", compose)
+    assert match and "*" not in match.group(1), match
+
+
+def test_readme_documents_the_settings() -> None:
+    readme = Path(ROOT / "README.md").read_text()
+    assert "WAYMARK_METRICS_TOKEN" in readme
