@@ -93,8 +93,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exclude=["^/health", "^/metrics", "^/schema"],
     )
     session_backend = WaymarkSessionBackend(config=session_config, alchemy_config=alchemy, model=WebSession)
+    secret = secret_key(settings)
     csrf = CSRFConfig(
-        secret=secret_key(settings), cookie_name="csrftoken", header_name="x-csrftoken",
+        secret=secret, cookie_name="csrftoken", header_name="x-csrftoken",
         cookie_secure=settings.secure_cookies, cookie_samesite="lax", cookie_httponly=False,
     )
     rate_limit = RateLimitConfig(
@@ -122,8 +123,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     alchemy_plugin = SQLAlchemyPlugin(config=alchemy)
     app = Litestar(
         route_handlers=[HealthController, WaymarkMetrics, api, chat_socket, moderation_socket, pwa],
-        on_startup=[warm_up_moderation, start_chat_hub],
-        on_shutdown=[stop_chat_hub],
+        on_startup=[warm_up_moderation, start_chat_hub, start_housekeeping],
+        on_shutdown=[stop_chat_hub, stop_housekeeping],
         plugins=[alchemy_plugin, problem_details_plugin(), structlog],
         middleware=[
             prometheus.middleware,
@@ -140,6 +141,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         debug=False,
     )
     app.state.settings = settings
+    app.state.secret_key = secret
     app.state.alchemy = alchemy
     app.state.sessionmaker = alchemy.create_session_maker()
     app.state.chat_hours = ChatHours.parse(settings.chat_hours)  # a bad schedule stops start-up
@@ -188,3 +190,30 @@ async def start_chat_hub(app: Litestar) -> None:
 async def stop_chat_hub(app: Litestar) -> None:
     if hub := getattr(app.state, "chat_hub", None):
         await hub.stop()
+
+
+async def start_housekeeping(app: Litestar) -> None:
+    """Every WAYMARK_HOUSEKEEPING_SECONDS: delete log-in throttle rows that are over."""
+    import asyncio
+
+    async def loop() -> None:
+        import datetime as dt
+        import logging
+
+        from backend.accounts.throttle import purge_expired
+
+        while True:
+            await asyncio.sleep(app.state.settings.housekeeping_seconds)
+            try:
+                async with app.state.sessionmaker() as db:
+                    await purge_expired(db, dt.datetime.now(dt.UTC))
+                    await db.commit()
+            except Exception as exc:  # noqa: BLE001 - try again next time
+                logging.getLogger("waymark.housekeeping").warning("housekeeping failed: %s", type(exc).__name__)
+
+    app.state.housekeeping = asyncio.create_task(loop())
+
+
+async def stop_housekeeping(app: Litestar) -> None:
+    if task := getattr(app.state, "housekeeping", None):
+        task.cancel()

@@ -53,6 +53,7 @@ class Settings:
     encryption_keys: tuple[str, ...] = field(default_factory=tuple, repr=False)
     # /metrics: with a token, only `Authorization: Bearer <token>`; without, only the internal network.
     metrics_token: str | None = field(default=None, repr=False)
+    housekeeping_seconds: float = 600.0  # how often expired log-in throttle rows are deleted
 
     @property
     def secure_cookies(self) -> bool:
@@ -87,6 +88,7 @@ def get_settings() -> Settings:
         moderation_warm_up=_bool("WAYMARK_MODERATION_WARM_UP", env == "production"),
         encryption_keys=_encryption_keys(env),
         metrics_token=os.environ.get("WAYMARK_METRICS_TOKEN") or None,
+        housekeeping_seconds=float(os.environ.get("WAYMARK_HOUSEKEEPING_SECONDS", "600")),
     )
 
 

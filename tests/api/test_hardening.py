@@ -12,7 +12,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 
 from tests.chat_client import ChatSocket
-from tests.harness import ROOT, Client, Server, signup_body
+from tests.harness import PASSWORD, ROOT, Client, Server, signup_body
 
 PROBLEM = "application/problem+json"
 
@@ -181,7 +181,7 @@ def test_metrics_count_refused_requests_with_their_status(client: Client, server
 @pytest.fixture(scope="module")
 def production_server(server_env: dict[str, str]):
     env = {**server_env, "WAYMARK_ENV": "production", "WAYMARK_METRICS_TOKEN": "metrics-token-for-tests",
-           "WAYMARK_MODERATION_WARM_UP": "0"}
+           "WAYMARK_MODERATION_WARM_UP": "0", "WAYMARK_HOUSEKEEPING_SECONDS": "1"}
     srv = Server(env=env).start()
     yield srv
     srv.stop()
@@ -208,3 +208,91 @@ def test_compose_does_not_trust_every_forwarded_address() -> None:
 def test_readme_documents_the_settings() -> None:
     readme = Path(ROOT / "README.md").read_text()
     assert "WAYMARK_METRICS_TOKEN" in readme
+
+
+# --- 1 and 4. password guessing -------------------------------------------------------------
+
+LOGIN = "/api/v1/auth/login"
+
+
+def guess(make_client, username: str, address: str, password: str = "not my password") -> httpx.Response:  # noqa: S107
+    return make_client(address=address).post(LOGIN, json={"username": username, "password": password})
+
+
+def test_a_long_forwarded_address_is_counted_not_a_500(young_person, make_client, database) -> None:
+    yp = young_person()
+    name = yp.user["username"]
+    for i in range(5):
+        r = guess(make_client, name, f"{i}" + "x" * 200)
+        assert r.status_code == 401, r.text
+    # every failure counted: the right password must now wait
+    r = guess(make_client, name, "y" * 300, PASSWORD)
+    assert_problem(r, 429, "too_many_tries")
+    keys = [row["key"] for row in database.query("SELECT key FROM login_throttle")]
+    assert keys and max(len(k) for k in keys) <= 80
+    assert not any("xxxx" in k or name in k for k in keys)
+
+
+def test_strangers_can_delay_the_owner_for_a_minute_at_most(young_person, make_client, database) -> None:
+    yp = young_person()
+    name = yp.user["username"]
+    waits = []
+    for i in range(12):
+        database.query("UPDATE login_throttle SET locked_until = NULL")  # as if each guess waited its turn
+        r = guess(make_client, name, f"198.51.100.{i + 1}")
+        assert r.status_code == 401
+    r = guess(make_client, name, "198.51.100.99", PASSWORD)
+    waits.append(int(r.headers["retry-after"]))
+    assert r.status_code == 429 and 0 < waits[0] <= 61
+
+
+def test_a_device_that_signed_in_before_gets_through(young_person, make_client) -> None:
+    yp = young_person()  # signing up remembers this device
+    name = yp.user["username"]
+    assert yp.post("/api/v1/auth/logout").status_code == 204
+    for i in range(8):
+        guess(make_client, name, f"198.51.100.{i + 20}")
+    assert guess(make_client, name, "198.51.100.40", PASSWORD).status_code == 429  # a new device waits
+    r = yp.post(LOGIN, json={"username": name, "password": PASSWORD})  # the owner's phone does not
+    assert r.status_code == 200, r.text
+    assert yp.get("/api/v1/me").json()["username"] == name
+    # the device token is for that account only, and is not readable
+    cookie = yp.http.cookies.get("waymark_device")
+    assert cookie and name not in cookie and yp.user["id"] not in cookie
+
+
+def test_a_forged_device_cookie_does_not_help(young_person, make_client) -> None:
+    yp = young_person()
+    name = yp.user["username"]
+    for i in range(6):
+        guess(make_client, name, f"198.51.100.{i + 60}")
+    forger = make_client(address="198.51.100.80")
+    forger.http.cookies.set("waymark_device", "0" * 32, path="/api/v1/auth")
+    assert forger.post(LOGIN, json={"username": name, "password": PASSWORD}).status_code == 429
+
+
+def test_the_recovery_code_gets_through_a_delayed_log_in(young_person, make_client) -> None:
+    yp = young_person()
+    name = yp.user["username"]
+    for i in range(8):
+        guess(make_client, name, f"198.51.100.{i + 100}")
+    other = make_client(address="198.51.100.120")
+    assert other.post(LOGIN, json={"username": name, "password": PASSWORD}).status_code == 429
+    r = other.post("/api/v1/auth/recover", json={"username": name, "recovery_code": yp.user["recovery_code"],
+                                                 "new_password": "green kettle meadow"})
+    assert r.status_code == 200, r.text
+    assert other.get("/api/v1/me").json()["username"] == name
+
+
+def test_throttle_rows_are_purged_on_a_schedule(production_server: Server, database) -> None:
+    import time
+
+    database.query("INSERT INTO login_throttle (key, failures, window_started_at, locked_until) "
+                   "VALUES ('old-test-row', 3, now() - interval '1 hour', now() - interval '30 minutes'), "
+                   "('live-test-row', 3, now(), now() + interval '1 minute')")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and database.query("SELECT 1 FROM login_throttle WHERE key = 'old-test-row'"):
+        time.sleep(0.3)
+    assert not database.query("SELECT 1 FROM login_throttle WHERE key = 'old-test-row'")
+    assert database.query("SELECT 1 FROM login_throttle WHERE key = 'live-test-row'")
+    database.query("DELETE FROM login_throttle WHERE key = 'live-test-row'")
