@@ -44,7 +44,7 @@ from backend.journal.controllers import (
 from backend.push.controllers import PushController
 from backend.reports.controllers import ReportController
 from backend.review.controllers import ModerationController, SafeguardingController
-from backend.security import WaymarkSessionBackend
+from backend.security import SESSION_COOKIE, WaymarkSessionBackend
 from backend.settings import Settings, get_settings
 from backend.signposting.controllers import CouncilServiceController, CrisisLineController, ServiceController
 
@@ -88,7 +88,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     alchemy = make_alchemy_config(settings)
     session_config = ServerSideSessionConfig(
-        key="waymark_session", max_age=settings.session_max_age, httponly=True, samesite="lax",
+        key=SESSION_COOKIE, max_age=settings.session_max_age, httponly=True, samesite="lax",
         secure=settings.secure_cookies, renew_on_access=True,
         exclude=["^/health", "^/metrics", "^/schema"],
     )
@@ -179,8 +179,7 @@ async def warm_up_moderation(app: Litestar) -> None:
 
 async def start_chat_hub(app: Litestar) -> None:
     alchemy = app.state.alchemy
-    dsn = alchemy.get_engine().url.render_as_string(hide_password=False).replace("+asyncpg", "")
-    hub = ChatHub(alchemy.create_session_maker(), dsn, sweep_seconds=app.state.settings.chat_sweep_seconds,
+    hub = ChatHub(alchemy.create_session_maker(), _plain_dsn(app), sweep_seconds=app.state.settings.chat_sweep_seconds,
                   pool_size=app.state.settings.chat_db_pool_size)
     app.state.chat_hub = hub
     CHAT_SOCKETS.set_function(hub.connection_count)
@@ -193,8 +192,14 @@ async def stop_chat_hub(app: Litestar) -> None:
 
 
 async def start_housekeeping(app: Litestar) -> None:
-    """Every WAYMARK_HOUSEKEEPING_SECONDS: delete log-in throttle rows that are over."""
+    """Every WAYMARK_HOUSEKEEPING_SECONDS: delete log-in throttle rows that are over. And
+    listen for people signed out everywhere (see backend/accounts/sessions.py)."""
     import asyncio
+
+    from backend.accounts.sessions import listen_for_sign_outs
+
+    app.state.housekeeping_stop = asyncio.Event()
+    app.state.sign_out_listener = asyncio.create_task(listen_for_sign_outs(_plain_dsn(app), app.state.housekeeping_stop))
 
     async def loop() -> None:
         import datetime as dt
@@ -215,5 +220,16 @@ async def start_housekeeping(app: Litestar) -> None:
 
 
 async def stop_housekeeping(app: Litestar) -> None:
-    if task := getattr(app.state, "housekeeping", None):
-        task.cancel()
+    import asyncio
+
+    if stop := getattr(app.state, "housekeeping_stop", None):
+        stop.set()
+    for name in ("housekeeping", "sign_out_listener"):
+        if task := getattr(app.state, name, None):
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+
+def _plain_dsn(app: Litestar) -> str:
+    """The database URL for asyncpg itself (no SQLAlchemy driver name)."""
+    return app.state.alchemy.get_engine().url.render_as_string(hide_password=False).replace("+asyncpg", "")

@@ -78,6 +78,30 @@ def remember_session(session_id: str, data: bytes) -> None:
 
 def forget_session(session_id: str) -> None:
     _SESSION_CACHE.pop(session_id[:255], None)
+
+
+def forget_sessions_of(user_id: uuid.UUID) -> None:
+    """Forget every remembered session of one person (they were signed out everywhere)."""
+    needle = str(user_id).encode()
+    for session_id in [sid for sid, (_, data) in list(_SESSION_CACHE.items()) if needle in data]:
+        _SESSION_CACHE.pop(session_id, None)
+
+
+class _Caching:
+    """Whether this worker may remember sessions and users for a few seconds: only while
+    it hears sign-out notices (backend.accounts.sessions), so none can be missed."""
+
+    enabled = False
+
+
+def set_caching(enabled: bool) -> None:
+    _Caching.enabled = enabled
+    if not enabled:
+        _SESSION_CACHE.clear()
+
+
+def caching_enabled() -> bool:
+    return _Caching.enabled
 RENEW_AFTER_SECONDS = 60 * 60  # a session's expiry moves forward at most once an hour
 _ROTATE_KEY = "waymark.rotate_session"
 
@@ -121,10 +145,10 @@ class WaymarkSessionBackend(SQLAlchemyAsyncSessionBackend):
     async def get(self, /, session_id: str, store: Any) -> bytes | None:
         """Read a session; renew its expiry only when less than ``max_age - RENEW_AFTER`` is
         left, so most authenticated reads do not also write. A read is remembered by this
-        worker for SESSION_CACHE_SECONDS (logging out or deleting the account here forgets
-        it at once; another worker may honour it for at most those seconds)."""
+        worker for SESSION_CACHE_SECONDS, only while the worker hears sign-out notices
+        (ending a person's sessions makes every worker forget them at once)."""
         session_id = session_id[:255]
-        cached = _SESSION_CACHE.get(session_id)
+        cached = _SESSION_CACHE.get(session_id) if _Caching.enabled else None
         if cached is not None and cached[0] > time.monotonic():
             return cached[1]
         async with self.alchemy.get_session() as db:
@@ -140,7 +164,8 @@ class WaymarkSessionBackend(SQLAlchemyAsyncSessionBackend):
                 row.expires_at = now + datetime.timedelta(seconds=self.config.max_age)
                 await db.commit()
             data = row.data
-        remember_session(session_id, data)
+        if _Caching.enabled:
+            remember_session(session_id, data)
         return data
 
     async def delete(self, /, session_id: str, store: Any) -> None:
@@ -165,6 +190,15 @@ def start_session(connection: ASGIConnection, user_id: uuid.UUID) -> None:
 
 def end_session(connection: ASGIConnection) -> None:
     connection.clear_session()
+
+
+SESSION_COOKIE = "waymark_session"
+
+
+def session_cookie(connection: ASGIConnection) -> str | None:
+    """This device's session id (its row is replaced or deleted by the session middleware
+    itself when the response starts: never lock it in the request's own transaction)."""
+    return connection.cookies.get(SESSION_COOKIE)
 
 
 def session_user_id(connection: ASGIConnection) -> uuid.UUID | None:

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.accounts.models import User
-from backend.security import session_user_id
+from backend.security import caching_enabled, session_user_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,14 +64,20 @@ def forget_user(user_id: uuid.UUID) -> None:
     _USER_CACHE.pop(user_id, None)
 
 
+def forget_all_users() -> None:
+    _USER_CACHE.clear()
+
+
 async def load_current_user(sessionmaker: async_sessionmaker[AsyncSession], user_id: uuid.UUID) -> CurrentUser | None:
     """The user, read at most once per USER_CACHE_SECONDS per worker (one Core query)."""
-    cached = _USER_CACHE.get(user_id)
+    cached = _USER_CACHE.get(user_id) if caching_enabled() else None
     if cached is not None and cached[0] > time.monotonic():
         return cached[1]
     async with sessionmaker() as db:
         row = (await db.execute(select(*_COLUMNS).where(User.id == user_id))).first()
     user = CurrentUser(*row) if row else None
+    if not caching_enabled():
+        return user
     if len(_USER_CACHE) > 50_000:
         _USER_CACHE.clear()
     _USER_CACHE[user_id] = (time.monotonic() + USER_CACHE_SECONDS, user)

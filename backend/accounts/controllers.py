@@ -14,7 +14,7 @@ from backend.accounts import services, throttle
 from backend.accounts.auth import CurrentUser, forget_user
 from backend.accounts.models import User
 from backend.accounts.schemas import LoginIn, LoginOut, RecoverIn, SignupIn, SignupOut, UserOut
-from backend.security import end_session, requires_login, requires_young_person, start_session
+from backend.security import end_session, requires_login, requires_young_person, session_cookie, start_session
 
 DB = Annotated[AsyncSession, Dependency(skip_validation=True)]
 T = TypeVar("T")
@@ -65,7 +65,8 @@ class AuthController(Controller):
     @post("/recover", status_code=HTTP_200_OK, summary="Set a new password with the one-time recovery code")
     async def recover(self, request: Request, data: RecoverIn, db_session: DB) -> Response[SignupOut]:
         result = await services.recover_account(db_session, username=data.username, recovery_code=data.recovery_code,
-                                                new_password=data.new_password, address=client_address(request))
+                                                new_password=data.new_password, address=client_address(request),
+                                                current_session=session_cookie(request))
         start_session(request, result.user.id)
         return signed_in(request, result.user, SignupOut(user=user_out(result.user), recovery_code=result.recovery_code))
 
@@ -89,6 +90,6 @@ class MeController(Controller):
 
     @delete("", guards=[requires_young_person], status_code=HTTP_204_NO_CONTENT, summary="Delete my account and data")
     async def delete_me(self, request: Request, db_session: DB) -> None:
-        await services.delete_young_person(db_session, request.scope["user"].id)
+        await services.delete_young_person(db_session, request.scope["user"].id, current_session=session_cookie(request))
         forget_user(request.scope["user"].id)
         end_session(request)

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.accounts import throttle
 from backend.accounts.models import STAFF_ROLES, User
 from backend.accounts.rules import password_problem, username_problem
+from backend.accounts.sessions import end_sessions_of
 from backend.councils.models import Council
 from backend.errors import Problem
 from backend.reports.services import LONDON, age_on, record_usage_event
@@ -125,9 +126,11 @@ async def log_in(db: AsyncSession, *, login_name: str, password: str, address: s
     return user
 
 
-async def recover_account(db: AsyncSession, *, username: str, recovery_code: str, new_password: str, address: str | None) -> SignedUp:
+async def recover_account(db: AsyncSession, *, username: str, recovery_code: str, new_password: str, address: str | None,
+                          current_session: str | None = None) -> SignedUp:
     """Set a new password with the one-time recovery code; a new code replaces it. Its
-    own throttle keys: a delayed log-in never blocks recovery."""
+    own throttle keys: a delayed log-in never blocks recovery. Every session of the
+    account ends (``current_session``, this device's, is replaced by the caller)."""
     if problem := password_problem(new_password, username):
         raise Problem(400, problem, code="weak_password")
     now = _utcnow()
@@ -144,6 +147,7 @@ async def recover_account(db: AsyncSession, *, username: str, recovery_code: str
     user.recovery_code_hash = await hash_secret(normalise_recovery_code(code))
     user.last_login_at = now
     await throttle.forget(db, account_key, throttle.account_key(username, "login"))
+    await end_sessions_of(db, user.id, keep_session_id=current_session)  # whoever knew the old password
     return SignedUp(user=user, recovery_code=code)
 
 
@@ -199,8 +203,28 @@ async def export_personal_data(db: AsyncSession, user_id: uuid.UUID) -> dict[str
     return data
 
 
-async def delete_young_person(db: AsyncSession, user_id: uuid.UUID) -> None:
-    """Delete the account. Every table that holds a person's records references the
-    account with ON DELETE CASCADE (or SET NULL where a record must outlive its author,
-    such as a chat transcript kept for safeguarding, which then has no identity)."""
+Deleter = Callable[[AsyncSession, uuid.UUID], Awaitable[None]]
+_DELETERS: dict[str, Deleter] = {}
+
+
+def register_deleter(name: str, deleter: Deleter) -> None:
+    """Each domain that must delete records which would otherwise outlive the account
+    (they are kept with SET NULL for others' sake) registers how, e.g. unpublished posts."""
+    _DELETERS[name] = deleter
+
+
+async def delete_young_person(db: AsyncSession, user_id: uuid.UUID, current_session: str | None = None) -> None:
+    """Delete the account, everywhere at once. Every table that holds a person's records
+    references the account with ON DELETE CASCADE (or SET NULL where a record must outlive
+    its author, such as a chat transcript kept for safeguarding, which then has no
+    identity); the registered deleters remove what should not outlive it; their sessions
+    end on every worker (``current_session``, the asking device's, is ended by the
+    caller) and their log-in throttle rows go."""
+    user = await db.get(User, user_id)
+    if user is None:
+        return
+    for deleter in _DELETERS.values():
+        await deleter(db, user_id)
+    await throttle.forget(db, *(throttle.account_key(user.username, purpose) for purpose in ("login", "recover")))
+    await end_sessions_of(db, user_id, keep_session_id=current_session)
     await db.execute(delete(User).where(User.id == user_id))

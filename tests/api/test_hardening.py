@@ -296,3 +296,75 @@ def test_throttle_rows_are_purged_on_a_schedule(production_server: Server, datab
     assert not database.query("SELECT 1 FROM login_throttle WHERE key = 'old-test-row'")
     assert database.query("SELECT 1 FROM login_throttle WHERE key = 'live-test-row'")
     database.query("DELETE FROM login_throttle WHERE key = 'live-test-row'")
+
+
+# --- 5. recovery and deletion end every other session ----------------------------------------
+
+@pytest.fixture(scope="module")
+def second_worker(server_env: dict[str, str]):
+    """Another server process on the same database: a second worker."""
+    srv = Server(env=server_env).start()
+    yield srv
+    srv.stop()
+
+
+def same_session_on(client: Client, server: Server) -> Client:
+    moved = Client(server.base_url)
+    for name in ("waymark_session", "csrftoken"):
+        if value := client.http.cookies.get(name):
+            moved.http.cookies.set(name, value, domain="127.0.0.1")
+    return moved
+
+
+def test_recovery_signs_every_other_device_out(young_person, make_client) -> None:
+    phone = young_person()
+    name = phone.user["username"]
+    laptop = make_client()
+    assert laptop.post(LOGIN, json={"username": name, "password": PASSWORD}).status_code == 200
+    assert laptop.get("/api/v1/me").status_code == 200
+    r = phone.post("/api/v1/auth/recover", json={"username": name, "recovery_code": phone.user["recovery_code"],
+                                                 "new_password": "orange canoe thunder"})
+    assert r.status_code == 200, r.text
+    assert_problem(laptop.get("/api/v1/me"), 401)
+    assert phone.get("/api/v1/me").status_code == 200  # the device that recovered is signed in
+
+
+def test_deletion_signs_out_on_every_worker_at_once(young_person, make_client, server: Server,
+                                                     second_worker: Server, database) -> None:
+    phone = young_person()
+    name = phone.user["username"]
+    laptop = make_client()
+    assert laptop.post(LOGIN, json={"username": name, "password": PASSWORD}).status_code == 200
+    elsewhere = same_session_on(laptop, second_worker)
+    for _ in range(3):  # both workers have just read (and may remember) the laptop's session
+        assert laptop.get("/api/v1/me").status_code == 200
+        assert elsewhere.get("/api/v1/me").status_code == 200
+    assert phone.delete("/api/v1/me").status_code == 204
+    assert_problem(elsewhere.get("/api/v1/me"), 401)
+    assert_problem(laptop.get("/api/v1/me"), 401)
+    assert not database.query("SELECT 1 FROM web_session WHERE convert_from(data, 'UTF8') LIKE $1",
+                              f"%{phone.user['id']}%")
+    elsewhere.close()
+
+
+def test_deletion_removes_throttle_rows_unpublished_posts_and_the_place_in_the_queue(
+        young_person, make_client, database) -> None:
+    from backend.accounts.throttle import account_key
+
+    yp = young_person()
+    name = yp.user["username"]
+    guess(make_client, name, "198.51.100.200")
+    assert database.query("SELECT 1 FROM login_throttle WHERE key = $1", account_key(name))
+    marker = "an unpublished post about my exams zqk"
+    r = yp.post("/api/v1/boards/exams-and-school/threads", json={"title": "Exams soon", "body": marker})
+    assert r.status_code == 202, r.text
+    request = yp.post("/api/v1/chat/requests", json={"topic": "exams"})
+    assert request.status_code == 201, request.text
+    exported = yp.get("/api/v1/me/export").json()
+    assert [q["id"] for q in exported["chat_requests"]] == [request.json()["id"]]
+
+    assert yp.delete("/api/v1/me").status_code == 204
+    assert not database.query("SELECT 1 FROM login_throttle WHERE key = $1", account_key(name))
+    assert not database.query("SELECT 1 FROM forum_post WHERE body = $1", marker)
+    row = database.query("SELECT status, young_person_id FROM chat_request WHERE id = $1::uuid", request.json()["id"])[0]
+    assert row["status"] == "left" and row["young_person_id"] is None
