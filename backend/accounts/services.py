@@ -3,6 +3,7 @@ deletion. Controllers call these; these call the database."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import uuid
 from collections.abc import Awaitable, Callable
@@ -17,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.accounts import throttle
 from backend.accounts.models import STAFF_ROLES, User
-from backend.accounts.rules import password_problem, username_problem
+from backend.accounts.rules import password_problem, username_problem, username_skeleton
 from backend.accounts.sessions import end_sessions_of
 from backend.councils.models import Council
 from backend.errors import Problem
@@ -68,7 +69,8 @@ async def sign_up_young_person(
     council_code: str, extended_eligibility: str | None,
 ) -> SignedUp:
     username = username.strip()
-    if problem := username_problem(username):
+    # off the event loop: the first call loads the moderation engine's look-alike data
+    if problem := await asyncio.to_thread(username_problem, username):
         raise Problem(400, problem, code="bad_username")
     if problem := password_problem(password, username):
         raise Problem(400, problem, code="weak_password")
@@ -83,9 +85,13 @@ async def sign_up_young_person(
     users = UserService(session=db)
     if await users.find_by_login_name(username) is not None:
         raise Problem(409, "Someone already has that username. Please try another one.", code="username_taken")
+    skeleton = username_skeleton(username)
+    if await db.scalar(select(User.id).where(User.username_skeleton == skeleton)) is not None:
+        raise Problem(409, "Someone already has a username that looks just like that one. Please try another one.",
+                      code="username_taken")
     recovery_code = new_recovery_code()
     user = User(
-        id=uuid.uuid4(), username=username, role="young_person", council_code=council.code,
+        id=uuid.uuid4(), username=username, username_skeleton=skeleton, role="young_person", council_code=council.code,
         birth_month=birth_month, birth_year=birth_year, extended_eligibility=extended_eligibility,
         password_hash=await hash_secret(password),
         recovery_code_hash=await hash_secret(normalise_recovery_code(recovery_code)),

@@ -368,3 +368,31 @@ def test_deletion_removes_throttle_rows_unpublished_posts_and_the_place_in_the_q
     assert not database.query("SELECT 1 FROM forum_post WHERE body = $1", marker)
     row = database.query("SELECT status, young_person_id FROM chat_request WHERE id = $1::uuid", request.json()["id"])[0]
     assert row["status"] == "left" and row["young_person_id"] is None
+
+
+# --- 6. names that pose as staff or as someone else -----------------------------------------
+
+@pytest.mark.parametrize("name", ["Waymark_Team", "Counsellor_Sam", "NHS_Support", "Childline_Official", "adm1n",
+                                  "W4ymark", "c0unsell0r_jo", "Team_Sam", "Mod_x", "the-moderator"])
+def test_names_that_pose_as_staff_are_refused(client: Client, name: str) -> None:
+    body = assert_problem(client.post("/api/v1/auth/signup", json=signup_body(username=name)), 400, "bad_username")
+    assert "team" in body["detail"].lower()
+
+
+@pytest.mark.parametrize("name", ["model_girl", "modest_ben", "staffy_dog", "sunny_day"])
+def test_ordinary_names_that_contain_short_words_are_fine(client: Client, name: str) -> None:
+    r = client.post("/api/v1/auth/signup", json=signup_body(username=name))
+    assert r.status_code == 201, r.text
+
+
+def test_a_name_that_looks_like_another_is_taken(make_client, database) -> None:
+    import secrets
+
+    suffix = "".join(secrets.choice("abcdefghjkmnopqrstuvwxyz") for _ in range(6))
+    first = make_client().post("/api/v1/auth/signup", json=signup_body(username=f"Lily_{suffix}"))
+    assert first.status_code == 201, first.text
+    for lookalike in (f"IiIy_{suffix}", f"l1ly-{suffix}", f"LILY{suffix}", f"lily_{suffix.upper()}"):
+        r = make_client().post("/api/v1/auth/signup", json=signup_body(username=lookalike))
+        assert_problem(r, 409, "username_taken")
+    row = database.query("SELECT username_skeleton FROM user_account WHERE username = $1", f"Lily_{suffix}")[0]
+    assert row["username_skeleton"] == f"iiiy{suffix}"
