@@ -44,7 +44,7 @@ from backend.journal.controllers import (
 from backend.push.controllers import PushController
 from backend.reports.controllers import ReportController
 from backend.review.controllers import ModerationController, SafeguardingController
-from backend.security import SESSION_COOKIE, WaymarkSessionBackend
+from backend.security import SESSION_COOKIE, SessionBoundCSRF, WaymarkSessionBackend
 from backend.settings import Settings, get_settings
 from backend.signposting.controllers import CouncilServiceController, CrisisLineController, ServiceController
 
@@ -132,8 +132,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             rate_limit.middleware,
             DefineMiddleware(SessionMiddleware, backend=session_backend),
             DefineMiddleware(CurrentUserMiddleware, sessionmaker=alchemy.create_session_maker()),
+            DefineMiddleware(SessionBoundCSRF, config=csrf),
         ],
-        csrf_config=csrf,
         exception_handlers=exception_handlers,
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(title="Waymark API", version="1.0.0", path="/schema",

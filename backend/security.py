@@ -14,9 +14,10 @@ from advanced_alchemy.extensions.litestar.session import SQLAlchemyAsyncSessionB
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from litestar.connection import ASGIConnection
-from litestar.datastructures import Cookie, MutableScopeHeaders
+from litestar.datastructures import Cookie, Headers, MutableScopeHeaders
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware.csrf import CSRF_SECRET_LENGTH, CSRFMiddleware, generate_csrf_hash
 from litestar.middleware.session.base import ONE_DAY_IN_SECONDS
 from litestar.types import Empty, Message, ScopeSession
 from litestar.utils.dataclass import extract_dataclass_items
@@ -183,9 +184,10 @@ class WaymarkSessionBackend(SQLAlchemyAsyncSessionBackend):
 
 
 def start_session(connection: ASGIConnection, user_id: uuid.UUID) -> None:
-    """Sign the user in on a brand-new session id."""
+    """Sign the user in on a brand-new session id, with a CSRF seed of its own (the
+    answer carries a new ``csrftoken`` bound to it: see SessionBoundCSRF)."""
     connection.scope[_ROTATE_KEY] = True  # type: ignore[typeddict-unknown-key]
-    connection.set_session({SESSION_USER_KEY: str(user_id)})
+    connection.set_session({SESSION_USER_KEY: str(user_id), SESSION_CSRF_KEY: secrets.token_hex(32)})
 
 
 def end_session(connection: ASGIConnection) -> None:
@@ -213,6 +215,48 @@ def session_user_id(connection: ASGIConnection) -> uuid.UUID | None:
 
 
 SESSION_MAX_AGE_DEFAULT = ONE_DAY_IN_SECONDS * 7
+
+
+# --- CSRF -----------------------------------------------------------------------------
+
+SESSION_CSRF_KEY = "csrf"
+
+
+def _csrf_seed(scope: Any) -> str | None:
+    session = scope.get("session")
+    seed = session.get(SESSION_CSRF_KEY) if isinstance(session, dict) else None
+    return seed if isinstance(seed, str) and len(seed) == CSRF_SECRET_LENGTH else None
+
+
+class SessionBoundCSRF(CSRFMiddleware):
+    """Litestar's double-submit CSRF check (the ``x-csrftoken`` header equals the signed
+    ``csrftoken`` cookie), and for a signed-in session also: the token is the one made for
+    this session at log-in. A token from before log-in, or from another session, fails;
+    each log-in rotates it."""
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        seed = _csrf_seed(scope)
+        if seed and scope["method"] not in self.config.safe_methods:
+            given = Headers.from_scope(scope).get(self.config.header_name) or ""
+            if self._decode_csrf_token(given) != seed:
+                raise PermissionDeniedException("CSRF token verification failed")
+        cookie = ASGIConnection(scope).cookies.get(self.config.cookie_name)
+        await super().__call__(scope, receive, self._bind_cookie(scope, send, cookie))
+
+    def _bind_cookie(self, scope: Any, send: Any, cookie: str | None) -> Any:
+        async def send_bound(message: Message) -> None:
+            seed = _csrf_seed(scope) if message["type"] == "http.response.start" else None
+            if seed and self._decode_csrf_token(cookie or "") != seed:
+                name = f"{self.config.cookie_name}=".encode()
+                message["headers"] = [(k, v) for k, v in message.get("headers", ())
+                                      if not (k.lower() == b"set-cookie" and v.startswith(name))]
+                self._set_cookie_if_needed(message=message, token=seed + generate_csrf_hash(seed, self.config.secret))
+            await send(message)
+
+        return send_bound
 
 
 # --- guards ---------------------------------------------------------------------------

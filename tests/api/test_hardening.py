@@ -396,3 +396,28 @@ def test_a_name_that_looks_like_another_is_taken(make_client, database) -> None:
         assert_problem(r, 409, "username_taken")
     row = database.query("SELECT username_skeleton FROM user_account WHERE username = $1", f"Lily_{suffix}")[0]
     assert row["username_skeleton"] == f"iiiy{suffix}"
+
+
+# --- 10. the CSRF token belongs to the session ---------------------------------------------
+
+def test_the_csrf_token_is_rotated_at_log_in_and_tied_to_the_session(young_person, make_client) -> None:
+    owner = young_person()
+    name = owner.user["username"]
+    c = make_client()
+    c.get("/api/v1/councils")
+    before = c.http.cookies.get("csrftoken")
+    assert c.post(LOGIN, json={"username": name, "password": PASSWORD}).status_code == 200
+    after = c.http.cookies.get("csrftoken")
+    assert after and after != before
+    # the token from before log-in no longer works with this session, even as a matching pair
+    c.http.cookies.set("csrftoken", before, domain="127.0.0.1")
+    assert_problem(c.http.post("/api/v1/journal", json={"body": "hello"}, headers={"x-csrftoken": before}), 403)
+    # nor does another session's valid pair
+    other = young_person()
+    other.get("/api/v1/me")
+    foreign = other.http.cookies.get("csrftoken")
+    c.http.cookies.set("csrftoken", foreign, domain="127.0.0.1")
+    assert_problem(c.http.post("/api/v1/journal", json={"body": "hello"}, headers={"x-csrftoken": foreign}), 403)
+    # its own token does
+    c.http.cookies.set("csrftoken", after, domain="127.0.0.1")
+    assert c.http.post("/api/v1/journal", json={"body": "hello"}, headers={"x-csrftoken": after}).status_code == 201
