@@ -41,6 +41,7 @@ from backend.journal.controllers import (
     JournalVocabularyController,
     MoodController,
 )
+from backend.openapi import publish_truthful_schema
 from backend.push.controllers import PushController
 from backend.reports.controllers import ReportController
 from backend.review.controllers import ModerationController, SafeguardingController
@@ -123,7 +124,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     alchemy_plugin = SQLAlchemyPlugin(config=alchemy)
     app = Litestar(
         route_handlers=[HealthController, WaymarkMetrics, api, chat_socket, moderation_socket, pwa],
-        on_startup=[warm_up_moderation, start_chat_hub, start_housekeeping],
+        on_startup=[warm_up_moderation, start_chat_hub, start_housekeeping, publish_truthful_schema],
         on_shutdown=[stop_chat_hub, stop_housekeeping],
         plugins=[alchemy_plugin, problem_details_plugin(), structlog],
         middleware=[
