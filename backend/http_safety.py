@@ -109,17 +109,19 @@ class RequestChecks(AbstractMiddleware):
 
     def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
         super().__init__(app)
-        self.max_body_bytes = max_body_bytes
+        self.max_body_bytes = max_body_bytes  # unless the route allows more (or less)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         query = scope.get("query_string", b"")
         if "\x00" in scope["path"] or b"%00" in query or b"\x00" in query:
             raise Problem(400, NUL_DETAIL, code="nul_character")
         if scope["type"] == ScopeType.HTTP and scope["method"] in ("POST", "PUT", "PATCH", "DELETE") and _is_json(scope):
-            receive = await self._checked_body(receive)
+            handler = scope.get("route_handler")
+            limit = getattr(handler, "resolve_request_max_body_size", lambda: None)() or self.max_body_bytes
+            receive = await self._checked_body(receive, limit)
         await self.app(scope, receive, send)
 
-    async def _checked_body(self, receive: Receive) -> Receive:
+    async def _checked_body(self, receive: Receive, limit: int) -> Receive:
         chunks: list[bytes] = []
         size = 0
         while True:
@@ -128,7 +130,7 @@ class RequestChecks(AbstractMiddleware):
                 return _replay([message], receive)
             chunks.append(message.get("body", b""))
             size += len(chunks[-1])
-            if size > self.max_body_bytes:
+            if size > limit:
                 raise Problem(413, "That request is too large.", code="too_large")
             if not message.get("more_body", False):
                 break
