@@ -34,7 +34,13 @@ from backend.database import make_alchemy_config
 from backend.errors import exception_handlers, problem_details_plugin
 from backend.forums.controllers import BoardController, PostController, ThreadController
 from backend.health.controllers import HealthController
-from backend.http_safety import CountedPrometheusMiddleware, RequestChecks, SecurityHeaders, metrics_allowed
+from backend.http_safety import (
+    CountedPrometheusMiddleware,
+    RequestChecks,
+    SecurityHeaders,
+    allowed_methods,
+    metrics_allowed,
+)
 from backend.journal.controllers import (
     GoalController,
     JournalController,
@@ -147,7 +153,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app.state.sessionmaker = alchemy.create_session_maker()
     app.state.chat_hours = ChatHours.parse(settings.chat_hours)  # a bad schedule stops start-up
     # Outside Litestar's router and exception handling: every answer, a 404 or a file included.
-    app.asgi_handler = SecurityHeaders(app.asgi_handler, hsts=settings.is_production)
+    app.asgi_handler = SecurityHeaders(app.asgi_handler, hsts=settings.is_production, allow=allowed_methods(app.routes))
     return app
 
 

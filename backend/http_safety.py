@@ -14,6 +14,7 @@ import ipaddress
 import re
 from typing import Any
 
+import msgspec
 from litestar.connection import ASGIConnection
 from litestar.enums import ScopeType
 from litestar.exceptions import NotFoundException
@@ -44,11 +45,15 @@ HSTS = (b"strict-transport-security", b"max-age=63072000; includeSubDomains")
 
 class SecurityHeaders:
     """A plain ASGI wrapper around the whole application (outside Litestar's router and
-    its exception handling), so nothing it answers leaves without these headers."""
+    its exception handling), so nothing it answers leaves without these headers.
 
-    def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
+    It also gives an OPTIONS answer the ``Allow`` header of the whole path: Litestar's
+    automatic OPTIONS handler lists only the methods registered before it was made."""
+
+    def __init__(self, app: ASGIApp, *, hsts: bool, allow: dict[str, str] | None = None) -> None:
         self.app = app
         self.headers = _HEADERS + ((HSTS,) if hsts else ())
+        self.allow = {path: methods.encode() for path, methods in (allow or {}).items()}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -57,12 +62,19 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                present = {name.lower() for name, _ in message.get("headers", ())}
-                extra = [h for h in self.headers if h[0] not in present]
-                message["headers"] = [*message.get("headers", ()), *extra]
+                headers = list(message.get("headers", ()))
+                if scope["method"] == "OPTIONS" and (allow := self.allow.get(scope.get("path_template", ""))):
+                    headers = [(k, v) for k, v in headers if k.lower() != b"allow"] + [(b"allow", allow)]
+                present = {name.lower() for name, _ in headers}
+                message["headers"] = headers + [h for h in self.headers if h[0] not in present]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def allowed_methods(routes: list[Any]) -> dict[str, str]:
+    """Each HTTP path template -> its methods, for the Allow header."""
+    return {route.path: ", ".join(sorted(route.methods)) for route in routes if hasattr(route, "methods")}
 
 
 # --- bad input --------------------------------------------------------------------------
@@ -118,10 +130,10 @@ class RequestChecks(AbstractMiddleware):
         if scope["type"] == ScopeType.HTTP and scope["method"] in ("POST", "PUT", "PATCH", "DELETE") and _is_json(scope):
             handler = scope.get("route_handler")
             limit = getattr(handler, "resolve_request_max_body_size", lambda: None)() or self.max_body_bytes
-            receive = await self._checked_body(receive, limit)
+            receive = await self._checked_body(receive, limit, _body_type(handler))
         await self.app(scope, receive, send)
 
-    async def _checked_body(self, receive: Receive, limit: int) -> Receive:
+    async def _checked_body(self, receive: Receive, limit: int, body_type: Any) -> Receive:
         chunks: list[bytes] = []
         size = 0
         while True:
@@ -137,7 +149,28 @@ class RequestChecks(AbstractMiddleware):
         body = b"".join(chunks)
         if problem := json_problem(body):
             raise Problem(400, problem[1], code=problem[0])
+        if body_type is not None and body.strip():
+            _decode_strictly(body, body_type)
         return _replay([{"type": "http.request", "body": body, "more_body": False}], receive)
+
+
+def _body_type(handler: Any) -> Any:
+    """The msgspec type a handler's ``data`` is decoded into, if it has one."""
+    signature = getattr(handler, "parsed_fn_signature", None)
+    field = signature.parameters.get("data") if signature is not None else None
+    return field.annotation if field is not None else None
+
+
+def _decode_strictly(body: bytes, body_type: Any) -> None:
+    """Decode the body strictly first: Litestar converts it leniently (``1`` for ``true``,
+    ``"5"`` for ``5``), which the schema does not allow."""
+    try:
+        msgspec.json.decode(body, type=body_type, strict=True)
+    except msgspec.ValidationError as exc:
+        raise Problem(400, "Something in the request needs fixing. See errors for what and where.", code="invalid",
+                      errors=[{"message": str(exc), "source": "body"}]) from exc
+    except (msgspec.DecodeError, TypeError, ValueError):
+        return  # not JSON, or a type msgspec cannot use: Litestar's own decoding answers
 
 
 def _replay(messages: list[Any], receive: Receive) -> Receive:

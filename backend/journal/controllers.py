@@ -276,7 +276,7 @@ class JournalVocabularyController(Controller):
         "without the text leaving the phone.",
         cache_control=CacheControlHeader(public=True, max_age=3_600),
     )
-    async def risk_vocabulary(self, request: Request) -> Response[bytes]:
+    async def risk_vocabulary(self, request: Request) -> Response[dict[str, Any]]:  # sent as ready-made JSON bytes
         body, etag = _risk_vocabulary_json()
         if etag in request.headers.get("if-none-match", ""):
             return Response(b"", status_code=304, headers={"ETag": etag})
