@@ -15,12 +15,11 @@ from tests.harness import Client, Server
 
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 SEED = 20261201
-MAX_EXAMPLES = os.environ.get("WAYMARK_FUZZ_EXAMPLES", "12")
+MAX_EXAMPLES = os.environ.get("WAYMARK_FUZZ_EXAMPLES", "3")  # per operation: a few hundred in all
+CONFIG = Path(__file__).with_name("schemathesis.toml")  # the few rules JSON Schema cannot state
 # Operations that end the signed-in session the run depends on: covered by the anonymous
 # run (and by tests/api/test_accounts.py), not by the signed-in runs.
-SESSION_ENDING = ["--exclude-path", "/api/v1/auth/logout", "--exclude-path", "/api/v1/me",
-                  "--exclude-path", "/api/v1/auth/login", "--exclude-path", "/api/v1/auth/recover",
-                  "--exclude-path", "/api/v1/auth/signup"]
+SESSION_ENDING = ["--exclude-name", "POST /api/v1/auth/logout", "--exclude-name", "DELETE /api/v1/me"]
 
 
 def fuzz(server: Server, client: Client | None, tmp_path: Path, *extra: str) -> subprocess.CompletedProcess:
@@ -29,7 +28,8 @@ def fuzz(server: Server, client: Client | None, tmp_path: Path, *extra: str) -> 
         client.get("/api/v1/councils")
         cookies = "; ".join(f"{k}={v}" for k, v in client.http.cookies.items())
         headers = ["-H", f"Cookie: {cookies}", "-H", f"x-csrftoken: {client.http.cookies.get('csrftoken')}"]
-    cmd = [str(SCHEMATHESIS), "run", f"{server.base_url}/schema/openapi.json", "--checks", "all",
+    cmd = [str(SCHEMATHESIS), "--config-file", str(CONFIG), "run", f"{server.base_url}/schema/openapi.json",
+           "--checks", "all", "--phases", "examples,fuzzing",
            "--seed", str(SEED), "--max-examples", MAX_EXAMPLES, "--workers", "1", "--no-shrink",
            "--request-timeout", "20", "--suppress-health-check", "all", "--warnings", "off",
            "--report-dir", str(tmp_path), *headers, *extra]
@@ -41,7 +41,7 @@ def report(done: subprocess.CompletedProcess) -> str:
     return (done.stdout[-20000:] + done.stderr[-4000:])
 
 
-@pytest.mark.parametrize("who", ["young_person", "counsellor", "admin", "anonymous"])
+@pytest.mark.parametrize("who", ["young_person", "admin", "anonymous"])
 def test_the_schema_tells_the_truth(who: str, young_person, staff, make_client, server: Server, tmp_path: Path) -> None:
     if who == "anonymous":
         done = fuzz(server, make_client(), tmp_path)
@@ -49,3 +49,4 @@ def test_the_schema_tells_the_truth(who: str, young_person, staff, make_client, 
         signed_in = young_person() if who == "young_person" else staff(who)
         done = fuzz(server, signed_in, tmp_path, *SESSION_ENDING)
     assert done.returncode == 0, report(done)
+    assert "generated" in done.stdout and " 0 generated" not in done.stdout, report(done)
