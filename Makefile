@@ -4,12 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint bench clean lock audit
+.PHONY: run stop test install lint bench clean lock audit
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test]'
+	$(BIN)/python -m pip install -qq --upgrade pip
+	$(BIN)/python -m pip install -qq -c requirements.lock -e '.[test]'
 	touch $(STAMP)
 
 # requirements.lock: every installed version, from the venv (run after changing dependencies).
@@ -24,6 +24,10 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/waymark run
 
+# Ctrl+C stops the app; the embedded PostgreSQL keeps running for the next `make run`. This stops it.
+stop: $(STAMP)
+	$(BIN)/waymark stop-database
+
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
@@ -34,4 +38,5 @@ bench: $(STAMP)
 	$(BIN)/python bench/http_bench.py
 
 clean:
+	test ! -x $(BIN)/waymark || $(BIN)/waymark stop-database
 	rm -rf $(VENV) var
