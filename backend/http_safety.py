@@ -17,7 +17,7 @@ from typing import Any
 import msgspec
 from litestar.connection import ASGIConnection
 from litestar.enums import ScopeType
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import NotFoundException, ValidationException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import AbstractMiddleware
 from litestar.plugins.prometheus import PrometheusMiddleware
@@ -165,22 +165,23 @@ def _decode_strictly(body: bytes, body_type: Any) -> None:
     """Decode the body strictly first: Litestar converts it leniently (``1`` for ``true``,
     ``"5"`` for ``5``), which the schema does not allow."""
     try:
-        msgspec.convert(_whole_numbers(msgspec.json.decode(body)), type=body_type, strict=True)
-    except msgspec.ValidationError as exc:
-        raise Problem(400, "Something in the request needs fixing. See errors for what and where.", code="invalid",
-                      errors=[{"message": str(exc), "source": "body"}]) from exc
+        msgspec.convert(whole_numbers(msgspec.json.decode(body)), type=body_type, strict=True)
+    except msgspec.ValidationError as exc:  # a ValidationException: a route's own handler may word it
+        message, _, where = str(exc).partition(" - at `$.")
+        key = re.split(r"[.\[`]", where, maxsplit=1)[0] if where else ""
+        raise ValidationException("Validation failed", extra=[{"message": message, "key": key, "source": "body"}]) from exc
     except (msgspec.DecodeError, TypeError, ValueError):
         return  # not JSON, or a type msgspec cannot use: Litestar's own decoding answers
 
 
-def _whole_numbers(value: Any) -> Any:
+def whole_numbers(value: Any) -> Any:
     """JSON (and JSON Schema) count ``5.0`` as the integer 5: so do we."""
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
         return int(value)
     if isinstance(value, list):
-        return [_whole_numbers(v) for v in value]
+        return [whole_numbers(v) for v in value]
     if isinstance(value, dict):
-        return {k: _whole_numbers(v) for k, v in value.items()}
+        return {k: whole_numbers(v) for k, v in value.items()}
     return value
 
 
