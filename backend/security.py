@@ -17,7 +17,7 @@ from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie, Headers, MutableScopeHeaders
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
-from litestar.middleware.csrf import CSRF_SECRET_LENGTH, CSRFMiddleware, generate_csrf_hash
+from litestar.middleware.csrf import CSRFMiddleware, generate_csrf_hash
 from litestar.middleware.session.base import ONE_DAY_IN_SECONDS
 from litestar.types import Empty, Message, ScopeSession
 from litestar.utils.dataclass import extract_dataclass_items
@@ -105,6 +105,7 @@ def caching_enabled() -> bool:
     return _Caching.enabled
 RENEW_AFTER_SECONDS = 60 * 60  # a session's expiry moves forward at most once an hour
 _ROTATE_KEY = "waymark.rotate_session"
+_NEW_SESSION_ID = "waymark.new_session_id"
 
 
 class WaymarkSessionBackend(SQLAlchemyAsyncSessionBackend):
@@ -135,7 +136,7 @@ class WaymarkSessionBackend(SQLAlchemyAsyncSessionBackend):
         if rotate and had_cookie:
             await self.delete(cookie_id, store=store)  # type: ignore[arg-type]
         if rotate or not had_cookie:
-            session_id = self.generate_session_id()
+            session_id = scope.get(_NEW_SESSION_ID) or self.generate_session_id()  # type: ignore[call-overload]
         else:
             session_id = cookie_id  # type: ignore[assignment]
             if scope.get("waymark.session_loaded") == scope_session:  # type: ignore[call-overload]
@@ -184,10 +185,11 @@ class WaymarkSessionBackend(SQLAlchemyAsyncSessionBackend):
 
 
 def start_session(connection: ASGIConnection, user_id: uuid.UUID) -> None:
-    """Sign the user in on a brand-new session id, with a CSRF seed of its own (the
-    answer carries a new ``csrftoken`` bound to it: see SessionBoundCSRF)."""
+    """Sign the user in on a brand-new session id, made here so that the answer's new
+    ``csrftoken`` can be bound to it (see SessionBoundCSRF)."""
     connection.scope[_ROTATE_KEY] = True  # type: ignore[typeddict-unknown-key]
-    connection.set_session({SESSION_USER_KEY: str(user_id), SESSION_CSRF_KEY: secrets.token_hex(32)})
+    connection.scope[_NEW_SESSION_ID] = secrets.token_hex(32)  # type: ignore[typeddict-unknown-key]
+    connection.set_session({SESSION_USER_KEY: str(user_id)})
 
 
 def end_session(connection: ASGIConnection) -> None:
@@ -219,44 +221,52 @@ SESSION_MAX_AGE_DEFAULT = ONE_DAY_IN_SECONDS * 7
 
 # --- CSRF -----------------------------------------------------------------------------
 
-SESSION_CSRF_KEY = "csrf"
-
-
-def _csrf_seed(scope: Any) -> str | None:
-    session = scope.get("session")
-    seed = session.get(SESSION_CSRF_KEY) if isinstance(session, dict) else None
-    return seed if isinstance(seed, str) and len(seed) == CSRF_SECRET_LENGTH else None
+def _session_id_of(scope: Any) -> str | None:
+    """The session id the request came with (none, or Litestar's "null" after a log-out: none)."""
+    value = ASGIConnection(scope).cookies.get(SESSION_COOKIE)
+    return value if value and value != "null" else None
 
 
 class SessionBoundCSRF(CSRFMiddleware):
     """Litestar's double-submit CSRF check (the ``x-csrftoken`` header equals the signed
-    ``csrftoken`` cookie), and for a signed-in session also: the token is the one made for
-    this session at log-in. A token from before log-in, or from another session, fails;
-    each log-in rotates it."""
+    ``csrftoken`` cookie), and with a session cookie also: the token is the one derived
+    from that session's id (an HMAC), so a token from before log-in or from another
+    session fails. A log-in makes a new session id, so it rotates the token; any answer,
+    even one that does not load the session, hands out the right token."""
+
+    def _seed(self, session_id: str) -> str:
+        return hmac.new(self.config.secret.encode(), f"csrf:{session_id}".encode(), "sha256").hexdigest()
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        seed = _csrf_seed(scope)
-        if seed and scope["method"] not in self.config.safe_methods:
+        session_id = _session_id_of(scope)
+        if session_id and scope["method"] not in self.config.safe_methods:
             given = Headers.from_scope(scope).get(self.config.header_name) or ""
-            if self._decode_csrf_token(given) != seed:
+            if self._decode_csrf_token(given) != self._seed(session_id):
                 raise PermissionDeniedException("CSRF token verification failed")
         cookie = ASGIConnection(scope).cookies.get(self.config.cookie_name)
-        await super().__call__(scope, receive, self._bind_cookie(scope, send, cookie))
+        await super().__call__(scope, receive, self._bind_cookie(scope, send, cookie, session_id))
 
-    def _bind_cookie(self, scope: Any, send: Any, cookie: str | None) -> Any:
+    def _bind_cookie(self, scope: Any, send: Any, cookie: str | None, session_id: str | None) -> Any:
         async def send_bound(message: Message) -> None:
-            seed = _csrf_seed(scope) if message["type"] == "http.response.start" else None
-            if seed and self._decode_csrf_token(cookie or "") != seed:
-                name = f"{self.config.cookie_name}=".encode()
-                message["headers"] = [(k, v) for k, v in message.get("headers", ())
-                                      if not (k.lower() == b"set-cookie" and v.startswith(name))]
-                self._set_cookie_if_needed(message=message, token=seed + generate_csrf_hash(seed, self.config.secret))
+            if message["type"] == "http.response.start":
+                bound_to = scope.get(_NEW_SESSION_ID) or session_id
+                seed = self._seed(bound_to) if bound_to and not _session_cleared(scope) else None
+                if seed and self._decode_csrf_token(cookie or "") != seed:
+                    name = f"{self.config.cookie_name}=".encode()
+                    message["headers"] = [(k, v) for k, v in message.get("headers", ())
+                                          if not (k.lower() == b"set-cookie" and v.startswith(name))]
+                    self._set_cookie_if_needed(message=message, token=seed + generate_csrf_hash(seed, self.config.secret))
             await send(message)
 
         return send_bound
+
+
+def _session_cleared(scope: Any) -> bool:
+    """The answer ends the session (a log-out): nothing to bind to."""
+    return "session" in scope and (scope["session"] is Empty or scope["session"] == {}) and not scope.get(_NEW_SESSION_ID)
 
 
 # --- guards ---------------------------------------------------------------------------

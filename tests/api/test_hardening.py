@@ -421,3 +421,12 @@ def test_the_csrf_token_is_rotated_at_log_in_and_tied_to_the_session(young_perso
     # its own token does
     c.http.cookies.set("csrftoken", after, domain="127.0.0.1")
     assert c.http.post("/api/v1/journal", json={"body": "hello"}, headers={"x-csrftoken": after}).status_code == 201
+
+
+def test_a_signed_in_device_that_lost_its_csrf_cookie_gets_the_bound_one_back(young_person) -> None:
+    yp = young_person()
+    bound = yp.http.cookies.get("csrftoken")
+    yp.http.cookies.delete("csrftoken")  # a browser restart drops it; the session cookie stays
+    r = yp.http.get("/api/v1/councils")  # what the PWA fetches for a token (it loads no session)
+    assert r.status_code == 200 and yp.http.cookies.get("csrftoken") == bound
+    assert yp.post("/api/v1/journal", json={"body": "still works"}).status_code == 201
