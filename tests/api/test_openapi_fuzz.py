@@ -33,7 +33,7 @@ def fuzz(server: Server, client: Client | None, tmp_path: Path, *extra: str) -> 
            "--seed", str(SEED), "--max-examples", MAX_EXAMPLES, "--workers", "1", "--no-shrink",
            "--request-timeout", "20", "--suppress-health-check", "all", "--warnings", "off",
            "--report-dir", str(tmp_path), *headers, *extra]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=600,
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=tmp_path,
                           env={**os.environ, "NO_COLOR": "1", "SCHEMATHESIS_HOOKS": ""})
 
 
