@@ -242,7 +242,8 @@ class SessionBoundCSRF(CSRFMiddleware):
             await self.app(scope, receive, send)
             return
         session_id = _session_id_of(scope)
-        if session_id and scope["method"] not in self.config.safe_methods:
+        live = isinstance(scope.get("session"), dict) and bool(scope["session"])  # a stale cookie: anonymous
+        if session_id and live and scope["method"] not in self.config.safe_methods:
             given = Headers.from_scope(scope).get(self.config.header_name) or ""
             if self._decode_csrf_token(given) != self._seed(session_id):
                 raise PermissionDeniedException("CSRF token verification failed")
