@@ -480,10 +480,28 @@ async def export_chats(db: AsyncSession, user_id: uuid.UUID) -> list[dict[str, A
     return out
 
 
+async def export_chat_requests(db: AsyncSession, user_id: uuid.UUID) -> list[dict[str, Any]]:
+    """Requests to talk that are still waiting (a chat that started is under "chats")."""
+    rows = (await db.execute(select(ChatRequest).where(ChatRequest.young_person_id == user_id,
+                                                       ChatRequest.status == "waiting")
+                             .order_by(ChatRequest.created_at))).scalars().all()
+    return [{"id": str(r.id), "status": r.status, "topic": r.topic, "urgent": r.urgent,
+             "created_at": r.created_at.isoformat()} for r in rows]
+
+
+async def leave_queue_for_deleted_account(db: AsyncSession, user_id: uuid.UUID) -> None:
+    """When an account is deleted its waiting request leaves the queue at once (as if
+    they left); the row stays for the figures, without identity."""
+    await db.execute(update(ChatRequest).where(ChatRequest.young_person_id == user_id, ChatRequest.status == "waiting")
+                     .values(status="left", closed_at=dt.datetime.now(dt.UTC)))
+
+
 def _register() -> None:
-    from backend.accounts.services import register_exporter
+    from backend.accounts.services import register_deleter, register_exporter
 
     register_exporter("chats", export_chats)
+    register_exporter("chat_requests", export_chat_requests)
+    register_deleter("chat", leave_queue_for_deleted_account)
 
 
 _register()

@@ -510,11 +510,21 @@ async def export_forum_data(db: AsyncSession, user_id: uuid.UUID) -> dict[str, A
     }
 
 
+async def delete_unpublished_posts(db: AsyncSession, user_id: uuid.UUID) -> None:
+    """When an account is deleted: its posts no one else has seen (pending or rejected) go,
+    threads with them. A post held because of risk stays, without identity, for the
+    human who must still look at it."""
+    gone = ("pending", "rejected")
+    await db.execute(delete(Thread).where(Thread.author_id == user_id, Thread.status.in_(gone)))
+    await db.execute(delete(Post).where(Post.author_id == user_id, Post.status.in_(gone)))
+
+
 def _register() -> None:
-    from backend.accounts.services import register_exporter
+    from backend.accounts.services import register_deleter, register_exporter
 
     register_exporter("forums", export_forum_data)
     register_source("post", describe_posts)
+    register_deleter("forums", delete_unpublished_posts)
 
 
 _register()
