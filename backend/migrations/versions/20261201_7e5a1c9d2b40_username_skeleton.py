@@ -1,7 +1,7 @@
 """accounts: usernames unique by their look-alike skeleton
 
 Revision ID: 7e5a1c9d2b40
-Revises: a3c1f0e2b7d4
+Revises: e8b6302d719b
 Create Date: 2026-12-01 16:00:00+00:00
 
 ``user_account.username_skeleton`` is what a young person's name looks like at a glance
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '7e5a1c9d2b40'
-down_revision = 'a3c1f0e2b7d4'
+down_revision = 'e8b6302d719b'
 branch_labels = None
 depends_on = None
 
