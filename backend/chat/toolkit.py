@@ -18,8 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.accounts.auth import CurrentUser
 from backend.accounts.models import User
 from backend.chat.models import ChatRequest, ChatSession, ChatTransfer, ChatWhisper, CounsellorAvailability
-from backend.chat.services import active_count, announce, first_name, utcnow
+from backend.chat.services import active_count, first_name, utcnow
 from backend.errors import Problem
+from backend.events import announce
 from backend.security import COUNSELLING_ROLES
 
 MAX_NOTE_CHARS = 4000

@@ -25,10 +25,12 @@ from sqlalchemy.orm import aliased
 
 from backend.accounts.auth import CurrentUser
 from backend.accounts.models import User
-from backend.chat.services import announce, crisis_lines_for
+from backend.chat.services import crisis_lines_for
 from backend.errors import Problem
+from backend.events import announce
 from backend.journal.crypto import DecryptionError, get_keyring
 from backend.messages.models import MessageThread, TeamMessage
+from backend.safeguarding.services import raise_safeguarding_alert, register_source
 from backend.security import COUNSELLING_ROLES
 from backend.settings import get_settings
 
@@ -113,14 +115,13 @@ def subject_of(thread: MessageThread) -> str | None:
 async def raise_alert(db: AsyncSession, thread: MessageThread, author_id: uuid.UUID, verdict: Any) -> None:
     """A message suggesting risk to life or danger from others: a human must know at once.
 
-    The one place messages raise a safeguarding alert. The thread's risk puts it first in
+    The one place messages raise a safeguarding alert (one author's repeats within an hour
+    join one alert; committed with the message). The thread's risk also puts it first in
     every counsellor's inbox and a ``message_thread`` frame with ``urgent`` goes to every
-    counsellor's console on commit. Until backend/safeguarding/ (built in parallel) is on
-    main, the last line only logs; the switch is that one line:
-    ``await raise_safeguarding_alert(db, kind="message_thread", source_id=thread.id,
-    author_id=author_id, verdict=verdict)``."""
+    counsellor's console on commit."""
     await announce(db, k="thread", i=thread.id, urgent=True)
-    log.warning("safeguarding: a message thread needs a counsellor now (thread %s)", thread.id)
+    await raise_safeguarding_alert(db, kind="message_thread", source_id=thread.id, author_id=author_id,
+                                   verdict=verdict)
 
 
 async def support_block(db: AsyncSession, user: CurrentUser) -> dict[str, Any]:
@@ -350,10 +351,18 @@ async def export_threads(db: AsyncSession, user_id: uuid.UUID) -> list[dict[str,
     return out
 
 
+async def describe_threads(db: AsyncSession, thread_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
+    """What a counsellor needs to find a thread a safeguarding alert is about."""
+    rows = (await db.execute(select(MessageThread).where(MessageThread.id.in_(thread_ids)))).scalars().all()
+    return {t.id: {"thread_id": str(t.id), "subject": subject_of(t), "status": t.status,
+                   "council_code": t.council_code, "thread_created_at": t.created_at.isoformat()} for t in rows}
+
+
 def _register() -> None:
     from backend.accounts.services import register_exporter
 
     register_exporter("message_threads", export_threads)
+    register_source("message_thread", describe_threads)
 
 
 _register()

@@ -1,7 +1,7 @@
 """messages to the team and the counsellor's toolkit
 
 Revision ID: b0ca632d9a3c
-Revises: a3c1f0e2b7d4
+Revises: 7e5a1c9d2b40
 Create Date: 2026-12-01 15:23:15.967072+00:00
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ sa.ORA_JSONB = ORA_JSONB  # type: ignore[attr-defined]
 from sqlalchemy.dialects import postgresql
 
 revision = 'b0ca632d9a3c'
-down_revision = 'a3c1f0e2b7d4'
+down_revision = '7e5a1c9d2b40'
 branch_labels = None
 depends_on = None
 
