@@ -20,6 +20,7 @@ const TYPING_SHOWN_MS = 4000;
 
 /** "Less than a minute", "About a minute", "About 5 minutes", "About 2 hours". */
 export function waitWords(seconds) {
+  if (seconds === null || seconds === undefined) return null; // no estimate: nobody is available
   const s = Number(seconds);
   if (!Number.isFinite(s) || s < 0) return null;
   if (s < 60) return 'Less than a minute';
@@ -245,6 +246,7 @@ class YoungPersonChat {
     this.show('join', 'Chat with a counsellor',
       h('p', {}, 'Talk to a trained Waymark counsellor by typing. It is free and private.'),
       wait ? h('p', {}, h('strong', {}, `The wait right now: ${wait.toLowerCase()}.`)) : null,
+      status.counsellors_online === false && status.message ? h('p', {}, status.message) : null,
       joinForm({
         onJoined: (request) => {
           if (request && request.status === 'waiting') this.showQueue(request);

@@ -69,8 +69,10 @@ export async function render(root, ctx) {
   }
   if (status.open) {
     const wait = formatWait(status.estimated_wait_seconds);
-    const parts = [h('p', {}, h('strong', {}, 'Counsellors are online now.'),
-      wait ? ` The wait is ${wait}.` : '')];
+    // Honest: "online" only while a counsellor is available (the server says so, with kind words when nobody is).
+    const parts = [status.counsellors_online === false
+      ? h('p', {}, status.message || "Our counsellors are all busy or away just now. These lines are open any time.")
+      : h('p', {}, h('strong', {}, 'Counsellors are online now.'), wait ? ` The wait is ${wait}.` : '')];
     if (youngPerson) {
       parts.push(joinForm({
         onJoined: () => ctx.navigate('#/chat'),
