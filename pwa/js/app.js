@@ -17,6 +17,7 @@ const ROUTES = {
   recover: { module: 'recover', access: 'signed-out' },
   home: { module: 'home', access: 'young-person' },
   journal: { module: 'journal', access: 'young-person', nav: 'home' }, // reached from Home
+  messages: { module: 'messages', access: 'young-person', nav: 'talk' }, // from Home and Talk
   forums: { module: 'forums', access: 'young-person', nav: 'forums' },
   threads: { module: 'thread', access: 'young-person', nav: 'forums' },
   talk: { module: 'talk', access: 'anyone', nav: 'talk' },

@@ -16,6 +16,10 @@ async function currentChat() {
   }
 }
 
+function youngPersonSignedIn(ctx) {
+  return Boolean(ctx.user && ctx.user.role === 'young_person');
+}
+
 export async function render(root, ctx) {
   setTitle('Talk to someone');
   const chatSlot = h('div', { class: 'chat-status', 'aria-live': 'polite' },
@@ -30,11 +34,16 @@ export async function render(root, ctx) {
     h('section', { 'aria-labelledby': 'chat-title', class: 'section' },
       h('h2', { id: 'chat-title' }, 'Chat with a Waymark counsellor'),
       chatSlot),
+    youngPersonSignedIn(ctx) ? h('section', { 'aria-labelledby': 'messages-title', class: 'section talk-messages' },
+      h('h2', { id: 'messages-title' }, 'Write to the team'),
+      h('p', {}, 'You can send a message to our counsellors at any time, even when chat is closed. They will write back.'),
+      h('a', { href: '#/messages/new', class: 'btn btn-secondary btn-block' }, 'Write a message'),
+      h('p', {}, h('a', { href: '#/messages' }, 'See your messages'))) : null,
     h('section', { 'aria-labelledby': 'lines-title', class: 'section' },
       h('h2', { id: 'lines-title' }, 'Helplines you can contact now'),
       linesSlot));
 
-  const youngPerson = Boolean(ctx.user && ctx.user.role === 'young_person');
+  const youngPerson = youngPersonSignedIn(ctx);
   const [linesResult, status, current] = await Promise.all([
     loadCrisisLines(),
     api('/chat/status').catch(() => null),
