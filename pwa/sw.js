@@ -38,7 +38,6 @@ const SHELL_FILES = [
   'js/screens/article.js',
   'js/screens/chat.js',
   'js/screens/council.js',
-  'js/screens/counsellor.js',
   'js/screens/forums.js',
   'js/screens/home.js',
   'js/screens/journal.js',

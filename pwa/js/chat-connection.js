@@ -446,6 +446,9 @@ export class ChatConnection {
       case 'queue_changed':
       case 'safeguarding_alert':
       case 'moderation_item':
+      case 'whisper':
+      case 'transferred':
+      case 'message_thread':
         this.emit(frame.type, frame);
         return;
       default:

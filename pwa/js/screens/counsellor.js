@@ -16,18 +16,16 @@
 
 import { api, ApiError, errorMessage } from '../api.js';
 import {
-  h, screenHeading, setTitle, backLink, button, field, uid, fill, srOnly, plural, londonTime, timeAgo,
+  h, screenHeading, setTitle, backLink, button, field, uid, fill, srOnly, plural,
 } from '../ui.js';
 import { ChatConnection } from '../chat-connection.js';
-import { MessageLog } from '../chat-ui.js';
+import { ChatPanel } from '../console/chat-panel.js';
+import { SafeguardingPanel } from '../console/alerts.js';
+import { InboxPanel } from '../console/inbox.js';
+import { loadSavedReplies } from '../console/saved-replies.js';
 
 const QUEUE_REFRESH_MS = 15000;
-const TYPING_SHOWN_MS = 4000;
-const MAX_MESSAGE = 4000;
 const AVAILABILITY_KEY = 'waymark.counsellor.availability';
-const RISK_ORDER = ['none', 'low', 'medium', 'high', 'urgent'];
-const RISK_LABELS = { none: 'None', low: 'Low', medium: 'Medium', high: 'High', urgent: 'Urgent' };
-const SHARE_BODY = "Here's a service that might help.";
 
 function waited(seconds) {
   const s = Math.max(0, Number(seconds) || 0);
@@ -73,24 +71,30 @@ class CounsellorConsole {
     this.chatsArea = h('div', { class: 'console-chats' });
     this.noChats = h('p', { class: 'console-empty' }, "You're not in any chats. Take one from the queue when you're ready.");
     this.alerts = new SafeguardingPanel(this);
+    this.inbox = new InboxPanel(this);
+    this.savedReplies = loadSavedReplies();
 
+    // At 1366×768 the side column (availability, alerts, queue, messages) scrolls on its own,
+    // and up to three chats sit side by side with every reply box in view.
     root.append(
-      backLink(ctx.back('#/staff'), 'Staff home'),
-      screenHeading('Chats'),
-      this.connectionLine,
-      h('section', { class: 'console-card console-bar', 'aria-labelledby': 'avail-title' },
-        h('h2', { id: 'avail-title' }, 'Your availability'), this.availabilityBox),
-      this.alerts.el,
+      h('div', { class: 'console-head' },
+        backLink(ctx.back('#/staff'), 'Staff home'),
+        screenHeading('Chats'),
+        this.connectionLine),
       h('div', { class: 'console' },
         h('div', { class: 'console-side' },
+          h('section', { class: 'console-card console-bar', 'aria-labelledby': 'avail-title' },
+            h('h2', { id: 'avail-title' }, 'Your availability'), this.availabilityBox),
+          this.alerts.el,
           h('section', { class: 'console-card', 'aria-labelledby': 'queue-title' },
             h('h2', { id: 'queue-title' }, 'Waiting ', this.queueCount),
             h('p', { class: 'meta' }, 'Urgent first, then who has waited longest.'),
             this.takeNext,
             this.queueMessage,
-            this.queueBody)),
+            this.queueBody),
+          this.inbox.el),
         h('section', { class: 'console-main', 'aria-labelledby': 'chats-title' },
-          h('h2', { id: 'chats-title' }, 'Your chats'),
+          h('h2', { id: 'chats-title', class: 'visually-hidden', tabindex: '-1' }, 'Your chats'),
           this.noChats,
           this.chatsArea)));
   }
@@ -104,7 +108,9 @@ class CounsellorConsole {
     const conn = new ChatConnection();
     this.conn = conn;
     conn.on('queue_changed', () => this.loadQueue());
-    conn.on('open', () => { this.loadQueue(); this.loadSessions(); this.alerts.load(); });
+    conn.on('open', () => { this.loadQueue(); this.loadSessions(); this.alerts.load(); this.inbox.load(); });
+    conn.on('message_thread', () => this.inbox.load());
+    conn.on('whisper', (f) => this.panels.get(String(f.session_id))?.onWhisper(f));
     conn.on('safeguarding_alert', () => this.alerts.load());
     conn.on('message', (m) => {
       const panel = this.panels.get(String(m.session_id));
@@ -132,6 +138,7 @@ class CounsellorConsole {
       if (!this.ctx.isCurrent()) return;
       this.loadQueue();
       this.alerts.load();
+      this.inbox.load();
     }, QUEUE_REFRESH_MS);
     const stopWhenLeft = () => {
       if (this.ctx.isCurrent()) return;
@@ -141,7 +148,7 @@ class CounsellorConsole {
     };
     window.addEventListener('hashchange', stopWhenLeft);
 
-    await Promise.all([this.loadQueue(), this.loadSessions(), this.loadAvailability(), this.alerts.load()]);
+    await Promise.all([this.loadQueue(), this.loadSessions(), this.loadAvailability(), this.alerts.load(), this.inbox.load()]);
   }
 
   councilName(code) {
@@ -267,6 +274,7 @@ class CounsellorConsole {
         takeBtn);
     });
     fill(this.queueBody, h('ol', { class: 'queue-list' }, rows));
+    this.alerts.refreshWhere();
   }
 
   async take(requestId, trigger) {
@@ -309,6 +317,19 @@ class CounsellorConsole {
     }
     this.noChats.hidden = this.panels.size > 0;
     this.describeAvailability();
+    this.alerts.refreshWhere();
+  }
+
+  /** The open chat panel for a session id or the young person's username, if any. */
+  panelFor({ sessionId, username }) {
+    if (sessionId && this.panels.has(String(sessionId))) return this.panels.get(String(sessionId));
+    return username ? [...this.panels.values()].find((p) => !p.ended && p.who === username) || null : null;
+  }
+
+  /** The queue row for a request id or the young person's username, if they are waiting. */
+  waitingFor({ requestId, username }) {
+    return this.queueItems.find((q) => (requestId && String(q.id) === String(requestId))
+      || (username && (q.username || q.young_person) === username)) || null;
   }
 
   closePanel(panel) {
@@ -335,395 +356,3 @@ class CounsellorConsole {
   }
 }
 
-class ChatPanel {
-  constructor(consoleRef, session, number) {
-    this.console = consoleRef;
-    this.conn = consoleRef.conn;
-    this.sessionId = String(session.session_id);
-    this.session = session;
-    this.maxRisk = session.at_risk ? 'urgent' : 'none';
-    this.ended = false;
-    const titleId = uid('chat');
-    this.title = h('h3', { id: titleId, class: 'chat-panel-title', tabindex: '-1' }, `Chat ${number}`);
-    this.badges = h('div', { class: 'chat-panel-badges' });
-    this.scroller = h('div', { class: 'chat-panel-log', tabindex: '0', role: 'region', 'aria-label': `Chat ${number} messages` });
-    this.log = new MessageLog({
-      ownSender: 'counsellor',
-      labelFor: (sender) => (sender === 'counsellor' ? 'You' : 'Young person'),
-      showRisk: true,
-      label: `Chat ${number} messages`,
-      scroller: this.scroller,
-    });
-    this.scroller.append(this.log.el);
-    this.typingLine = h('p', { class: 'typing-line', 'aria-live': 'polite' });
-
-    const messageId = uid('reply');
-    this.messageError = h('p', { class: 'field-error', hidden: true });
-    this.textbox = h('textarea', { id: messageId, rows: '2', maxlength: String(MAX_MESSAGE), autocomplete: 'off' });
-    this.composer = h('form', { class: 'composer', novalidate: true },
-      h('label', { for: messageId, class: 'label' }, `Reply in chat ${number}`),
-      this.messageError,
-      h('div', { class: 'composer-row' }, this.textbox, button('Send', { type: 'submit', class: 'btn btn-primary' })));
-    this.composer.addEventListener('submit', (e) => { e.preventDefault(); this.send(); });
-    this.textbox.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); this.send(); }
-    });
-    this.textbox.addEventListener('input', () => { if (this.textbox.value.trim()) this.conn.typing(this.sessionId); });
-
-    this.shareButton = button('Share a service', { class: 'btn btn-secondary btn-small', hidden: true });
-    this.shareButton.addEventListener('click', () => this.openShare());
-    this.endButton = button('End chat', { class: 'btn btn-danger-outline btn-small' });
-    this.endButton.addEventListener('click', () => this.openEnd());
-    this.tools = h('div', { class: 'chat-panel-tools' }, this.shareButton, this.endButton);
-    this.sharePanel = h('div', { class: 'chat-panel-form', hidden: true });
-    this.endPanel = h('div', { class: 'chat-panel-form', hidden: true });
-    this.meta = h('p', { class: 'meta' });
-
-    this.el = h('section', { class: 'chat-panel', 'aria-labelledby': titleId },
-      h('header', { class: 'chat-panel-head' }, this.title, this.badges, this.meta),
-      this.scroller, this.typingLine, this.composer, this.tools, this.sharePanel, this.endPanel);
-    this.update(session);
-
-    this.console.servicesFor(session.council_code).then((items) => {
-      if (items && items.length && !this.ended) this.shareButton.hidden = false;
-    });
-  }
-
-  update(session) {
-    this.session = { ...this.session, ...session };
-    const s = this.session;
-    if (s.at_risk && RISK_ORDER.indexOf(this.maxRisk) < RISK_ORDER.indexOf('high')) this.maxRisk = 'urgent';
-    this.meta.textContent = [
-      s.topic ? `Topic: ${s.topic}` : 'No topic given',
-      this.console.councilName(s.council_code),
-      s.started_at ? `Started ${londonTime(s.started_at)}` : null,
-    ].filter(Boolean).join(' · ');
-    this.drawBadges();
-  }
-
-  drawBadges() {
-    const badges = [];
-    if (this.session.urgent) {
-      badges.push(h('p', { class: 'badge badge-urgent' }, h('span', { 'aria-hidden': 'true' }, '! '), 'Urgent'));
-    }
-    if (this.maxRisk !== 'none') {
-      badges.push(h('p', { class: 'badge badge-risk' }, h('span', { 'aria-hidden': 'true' }, '⚠ '), `At risk: ${this.maxRisk}`));
-    }
-    if (this.ended) badges.push(h('p', { class: 'badge badge-closed' }, 'Ended'));
-    fill(this.badges, badges);
-  }
-
-  focus() {
-    this.el.scrollIntoView({ block: 'nearest' });
-    this.textbox.focus();
-  }
-
-  send() {
-    if (this.ended) return;
-    const text = this.textbox.value.trim();
-    this.messageError.hidden = true;
-    if (!text) return;
-    if (text.length > MAX_MESSAGE) {
-      this.messageError.textContent = `A message can be up to ${MAX_MESSAGE} characters.`;
-      this.messageError.hidden = false;
-      return;
-    }
-    const item = this.conn.send(this.sessionId, text);
-    this.log.addPending(item);
-    this.textbox.value = '';
-    this.textbox.focus();
-  }
-
-  onMessage(m) {
-    this.log.addMessage(m);
-    if (m.sender === 'young_person') {
-      this.hideTyping();
-      if (m.risk && RISK_ORDER.indexOf(m.risk) > RISK_ORDER.indexOf(this.maxRisk)) {
-        this.maxRisk = m.risk;
-        this.drawBadges();
-      }
-    }
-  }
-
-  onFailed(f) {
-    if (f.item.service_id && f.code !== 'ended') {
-      // The card couldn't be attached: send its details as plain text instead.
-      const service = this.sharedServices && this.sharedServices.get(f.item.service_id);
-      this.log.markFailed(f.client_id, service ? 'The card could not be attached, so the details were sent as text.' : f.detail);
-      if (service) {
-        const lines = [`${SHARE_BODY} ${service.name}`, service.description,
-          service.phone ? `Phone: ${service.phone}` : null, service.sms ? `Text: ${service.sms}` : null,
-          service.email ? `Email: ${service.email}` : null, service.url ? `Website: ${service.url}` : null];
-        this.log.addPending(this.conn.send(this.sessionId, lines.filter(Boolean).join('\n')));
-      }
-      return;
-    }
-    this.log.markFailed(f.client_id, f.code === 'ended' ? 'The chat had ended.' : f.detail);
-  }
-
-  onTyping() {
-    if (this.ended) return;
-    this.typingLine.textContent = 'The young person is typing…';
-    window.clearTimeout(this.typingTimer);
-    this.typingTimer = window.setTimeout(() => this.hideTyping(), TYPING_SHOWN_MS);
-  }
-
-  hideTyping() {
-    window.clearTimeout(this.typingTimer);
-    this.typingLine.textContent = '';
-  }
-
-  /** The young person left (or another tab ended it): notes can still be saved. */
-  onEnded() {
-    if (this.ended) return;
-    this.ended = true;
-    this.hideTyping();
-    this.log.addNote('The chat has ended.');
-    this.composer.hidden = true;
-    this.shareButton.hidden = true;
-    this.sharePanel.hidden = true;
-    this.drawBadges();
-    if (this.endPanel.hidden) this.openEnd(true);
-  }
-
-  // --- share a service ------------------------------------------------------------------
-
-  async openShare() {
-    this.endPanel.hidden = true;
-    const items = await this.console.servicesFor(this.session.council_code);
-    if (!items || !items.length) {
-      this.shareButton.hidden = true;
-      return;
-    }
-    this.sharedServices = new Map(items.map((s) => [String(s.id), s]));
-    const choice = field({
-      label: 'Service to share', name: 'service', type: 'select',
-      options: items.map((s) => ({ value: s.id, label: `${s.name}${s.national ? ' (national)' : ''}${s.open_now ? ' – open now' : ''}` })),
-    });
-    const share = button('Share', { class: 'btn btn-primary btn-small' });
-    const cancel = button('Cancel', { class: 'btn btn-quiet btn-small' });
-    const details = h('p', { class: 'meta share-details' });
-    const describe = () => {
-      const s = this.sharedServices.get(choice.control.value);
-      details.textContent = s ? s.description || '' : '';
-    };
-    choice.control.addEventListener('change', describe);
-    describe();
-    share.addEventListener('click', () => {
-      const id = choice.control.value;
-      if (!id) return;
-      this.log.addPending(this.conn.send(this.sessionId, SHARE_BODY, { serviceId: id }));
-      this.sharePanel.hidden = true;
-      this.shareButton.focus();
-    });
-    cancel.addEventListener('click', () => { this.sharePanel.hidden = true; this.shareButton.focus(); });
-    fill(this.sharePanel, h('h4', {}, 'Share a service'), choice.row, details,
-      h('div', { class: 'actions actions-row' }, share, cancel));
-    this.sharePanel.hidden = false;
-    choice.control.focus();
-  }
-
-  // --- end the chat ---------------------------------------------------------------------
-
-  openEnd(afterLeaving = false) {
-    this.sharePanel.hidden = true;
-    const notes = field({
-      label: 'Private case notes', name: 'notes', type: 'textarea',
-      hint: "Only counsellors see these. The young person can't.", attrs: { maxlength: '20000', rows: '4' },
-    });
-    const suggested = this.maxRisk;
-    const risk = field({
-      label: 'Risk level', name: 'risk_level', type: 'select', value: suggested,
-      options: RISK_ORDER.map((r) => ({ value: r, label: RISK_LABELS[r] })),
-    });
-    const result = h('p', { class: 'console-alert', role: 'alert' });
-    const submit = button(afterLeaving ? 'Save notes and close' : 'End chat and save notes', {
-      type: 'submit', class: `btn ${afterLeaving ? 'btn-primary' : 'btn-danger'} btn-small`,
-    });
-    const cancel = afterLeaving ? null : button('Cancel', { class: 'btn btn-quiet btn-small' });
-    const form = h('form', { class: 'form', novalidate: true },
-      h('h4', {}, afterLeaving ? 'The young person has left. Add your notes' : 'End this chat'),
-      afterLeaving ? null : h('p', { class: 'meta' }, 'They will see that you have ended the chat, and the helplines.'),
-      notes.row, risk.row, result,
-      h('div', { class: 'actions actions-row' }, submit, cancel));
-    if (cancel) {
-      cancel.addEventListener('click', () => {
-        this.endPanel.hidden = true;
-        this.endButton.hidden = false;
-        this.endButton.focus();
-      });
-    }
-    form.addEventListener('submit', async (e) => {
-      e.preventDefault();
-      submit.disabled = true;
-      try {
-        await api(`/chat/sessions/${encodeURIComponent(this.sessionId)}/end`, {
-          method: 'POST', body: { notes: notes.control.value.trim() || null, risk_level: risk.control.value },
-        });
-        this.finish();
-      } catch (err) {
-        submit.disabled = false;
-        result.textContent = `We couldn't end the chat. ${errorMessage(err)}`;
-      }
-    });
-    fill(this.endPanel, form);
-    this.endPanel.hidden = false;
-    this.endButton.hidden = true;
-    if (!afterLeaving) notes.control.focus();
-  }
-
-  finish() {
-    this.ended = true;
-    this.hideTyping();
-    this.composer.hidden = true;
-    this.tools.hidden = true;
-    const close = button('Close this chat', { class: 'btn btn-secondary btn-small', onClick: () => this.console.closePanel(this) });
-    fill(this.endPanel, h('p', { class: 'status-message', role: 'status' }, 'Chat ended. Your notes are saved.'), close);
-    this.console.describeAvailability();
-    this.endPanel.hidden = false;
-    this.drawBadges();
-    close.focus();
-  }
-}
-
-// --- safeguarding alerts ------------------------------------------------------------------
-
-const ALERT_RISK_LABELS = { none: 'No risk found', low: 'Low risk', medium: 'Medium risk', high: 'High risk', urgent: 'Urgent' };
-
-class SafeguardingPanel {
-  constructor(consoleRef) {
-    this.console = consoleRef;
-    this.cards = new Map(); // alert id → element (kept, so an open form survives a refresh)
-    this.first = true;
-    this.count = h('span', {}, '');
-    this.news = h('p', { class: 'alerts-news', 'aria-live': 'assertive', 'aria-atomic': 'true' });
-    this.list = h('ol', { class: 'alert-list' });
-    this.body = h('div', {}, h('p', { class: 'loading' }, 'Loading alerts…'));
-    this.el = h('section', { class: 'console-card alerts-card', 'aria-labelledby': 'alerts-title' },
-      h('h2', { id: 'alerts-title', tabindex: '-1' }, 'Safeguarding alerts ', this.count),
-      h('p', { class: 'meta' }, 'Forum posts passed to counsellors because the young person may not be safe. They are not on the boards.'),
-      this.news, this.body, this.list);
-  }
-
-  async load() {
-    if (this.loading) {
-      this.again = true;
-      return;
-    }
-    this.loading = true;
-    try {
-      const data = await api('/safeguarding/alerts', { query: { status: 'open' } });
-      this.draw((data && data.items) || [], data && data.total);
-    } catch (err) {
-      if (!this.cards.size) fill(this.body, h('p', {}, `We couldn't load the alerts. ${errorMessage(err)}`));
-    } finally {
-      this.loading = false;
-      if (this.again) {
-        this.again = false;
-        this.load();
-      }
-    }
-  }
-
-  draw(items, total) {
-    const seen = new Set();
-    const arrived = [];
-    let previous = null;
-    for (const alert of items) {
-      const id = String(alert.id);
-      seen.add(id);
-      let el = this.cards.get(id);
-      if (!el) {
-        el = this.card(alert);
-        this.cards.set(id, el);
-        if (!this.first) arrived.push(alert);
-      }
-      const wanted = previous ? previous.nextSibling : this.list.firstChild;
-      if (wanted !== el) this.list.insertBefore(el, wanted);
-      previous = el;
-    }
-    for (const [id, el] of [...this.cards]) {
-      if (seen.has(id) || el.dataset.busy === 'true') continue;
-      el.remove();
-      this.cards.delete(id);
-    }
-    const n = Number.isInteger(total) ? total : items.length;
-    this.count.textContent = `(${n})`;
-    this.el.classList.toggle('alerts-card-open', n > 0);
-    fill(this.body, n ? null : h('p', { class: 'console-empty' }, 'No open alerts.'));
-    if (arrived.length) {
-      this.news.textContent = arrived.length === 1
-        ? `New safeguarding alert: a post by ${arrived[0].author}.`
-        : `${arrived.length} new safeguarding alerts.`;
-    }
-    this.first = false;
-  }
-
-  card(alert) {
-    const level = (alert.risk && alert.risk.level) || 'none';
-    const titleId = uid('alert');
-    const message = h('p', { class: 'console-alert', role: 'alert' });
-    const tools = h('div', { class: 'alert-tools' });
-    const li = h('li', { class: `alert-item alert-item-${level}` },
-      h('article', { 'aria-labelledby': titleId },
-        h('div', { class: 'mod-badges' },
-          h('p', { class: `badge badge-level badge-level-${ALERT_RISK_LABELS[level] ? level : 'none'}` },
-            level === 'urgent' || level === 'high' ? h('span', { 'aria-hidden': 'true' }, '! ') : null,
-            ALERT_RISK_LABELS[level] || level)),
-        h('h3', { id: titleId, class: 'alert-title', tabindex: '-1' }, `Post by ${alert.author}`),
-        h('p', { class: 'meta' },
-          `In “${alert.thread_title || 'a thread'}” · ${this.console.councilName(alert.council_code)} · `,
-          h('time', { datetime: alert.created_at }, `raised ${timeAgo(alert.created_at)}`),
-          alert.created_at ? ` (${londonTime(alert.created_at)})` : ''),
-        h('blockquote', { class: 'alert-body' }, alert.body),
-        alert.note ? h('p', { class: 'alert-note' },
-          h('strong', {}, !alert.escalated_by || alert.escalated_by === 'A moderator' ? 'Note: ' : `Note from ${alert.escalated_by}: `),
-          alert.note) : null,
-        message, tools));
-    const open = button(['Acknowledge', srOnly(`: post by ${alert.author}`)], { class: 'btn btn-primary btn-small' });
-    open.addEventListener('click', () => {
-      const note = field({
-        label: 'What you did (optional)', name: 'note', type: 'textarea',
-        hint: 'For example: "Read it. Will look out for them in chat." Only staff see this.', attrs: { maxlength: '2000', rows: '3' },
-      });
-      const send = button('Acknowledge', { type: 'submit', class: 'btn btn-primary btn-small' });
-      const cancel = button('Cancel', { class: 'btn btn-quiet btn-small' });
-      const form = h('form', { class: 'form', novalidate: true }, note.row, h('div', { class: 'actions actions-row' }, send, cancel));
-      cancel.addEventListener('click', () => { fill(tools, open); open.focus(); });
-      form.addEventListener('submit', async (event) => {
-        event.preventDefault();
-        send.disabled = true;
-        li.dataset.busy = 'true';
-        message.textContent = '';
-        try {
-          await api(`/safeguarding/alerts/${encodeURIComponent(alert.id)}/acknowledge`, {
-            method: 'POST', body: { note: note.control.value.trim() || null },
-          });
-          this.done(li, alert, 'Alert acknowledged.');
-        } catch (err) {
-          li.dataset.busy = 'false';
-          if (err instanceof ApiError && err.status === 409) {
-            this.done(li, alert, 'Someone has already acknowledged this alert.');
-            return;
-          }
-          send.disabled = false;
-          message.textContent = `We couldn't acknowledge it. ${errorMessage(err)}`;
-        }
-      });
-      fill(tools, form);
-      note.control.focus();
-    });
-    tools.append(open);
-    return li;
-  }
-
-  done(li, alert, text) {
-    const next = li.nextElementSibling || li.previousElementSibling;
-    li.remove();
-    this.cards.delete(String(alert.id));
-    this.news.textContent = text;
-    const heading = next && next.querySelector('h3');
-    (heading || this.el.querySelector('h2')).focus();
-    this.load();
-  }
-}
