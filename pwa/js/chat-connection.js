@@ -274,6 +274,17 @@ export class ChatConnection {
     return sess;
   }
 
+  /** A supervisor follows someone else's chat read-only ({type: "watch"}), from after `afterSeq`. */
+  supervise(sessionId, afterSeq = 0) {
+    const id = String(sessionId);
+    if (!this.sessions.has(id)) {
+      this.sessions.set(id, { lastSeq: afterSeq, base: afterSeq, seqs: new Set(), ended: false, supervised: true });
+    }
+    const sess = this.sessions.get(id);
+    if (this.isOpen()) this.sendFrame({ type: 'watch', session_id: id, after_seq: sess.lastSeq });
+    return sess;
+  }
+
   unwatch(sessionId) {
     this.sessions.delete(String(sessionId));
   }
@@ -286,7 +297,7 @@ export class ChatConnection {
 
   resumeAll() {
     for (const [id, sess] of this.sessions) {
-      if (!sess.ended) this.sendFrame({ type: 'resume', session_id: id, after_seq: sess.lastSeq });
+      if (!sess.ended) this.sendFrame({ type: sess.supervised ? 'watch' : 'resume', session_id: id, after_seq: sess.lastSeq });
     }
   }
 

@@ -1,17 +1,11 @@
-// Counsellor console (desktop first). Route: #/counsellor
+// Counsellor console (desktop first; supervisors use it too). Route: #/counsellor
+// Loaded only for staff (the router imports it on demand; sw.js does not precache it).
 //
-// - Availability: Available / Away and "Chats at once" (1–10) → PUT /chat/availability.
-// - The live queue (GET /chat/queue): urgent first with an "Urgent" badge, waited time,
-//   topic, council; refreshed on `queue_changed` frames and every 15 s. "Take next" and
-//   "Take" per row; a 409 says why (taken, at the limit, away).
-// - Open chats side by side (GET /chat/sessions, then each resumed from 0): messages,
-//   typing, an "At risk" badge with the level when a message carries `risk`, "Share a
-//   service" (the chat's council's services; hidden when the directory can't answer), and
-//   "End chat" with private case notes and a risk level → POST /chat/sessions/{id}/end.
-// - Safeguarding alerts (GET /safeguarding/alerts?status=open): forum posts a moderator (or
-//   the engine, for risk to life) passed to the counsellors — the post, its author, risk,
-//   the note and when; "Acknowledge" with an optional note. Refreshed live on
-//   `safeguarding_alert` frames from the chat socket, and with the queue.
+// At 1366×768: a side column that scrolls on its own (availability, safeguarding alerts,
+// the live queue and the messages inbox) and up to three chats side by side, each reply box
+// in view. This module holds the availability and the queue; the panels are in ../console/:
+// chat-panel.js (one chat: saved replies, share a named service, transfer, end, handover
+// note, history, whispers), alerts.js, inbox.js, saved-replies.js, history.js, transfer.js.
 // The socket and outbox are ../chat-connection.js, shared with the young person's chat.
 
 import { api, ApiError, errorMessage } from '../api.js';
