@@ -501,3 +501,19 @@ export class ChatConnection {
     }
   }
 }
+
+/**
+ * Start `conn` for a staff screen and call `refresh` every `everyMs` while the screen is
+ * shown; stop both when the person leaves the screen.
+ */
+export function runWhileShown(ctx, conn, refresh, everyMs) {
+  conn.start();
+  const timer = window.setInterval(() => { if (ctx.isCurrent()) refresh(); }, everyMs);
+  const stopWhenLeft = () => {
+    if (ctx.isCurrent()) return;
+    conn.stop();
+    window.clearInterval(timer);
+    window.removeEventListener('hashchange', stopWhenLeft);
+  };
+  window.addEventListener('hashchange', stopWhenLeft);
+}

@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.api.test_chat import ask
+from tests.api.test_forums import RISKY, start_thread
 from tests.e2e.conftest import sign_in
 
 TIMEOUT = 20_000
@@ -136,3 +137,38 @@ def test_the_console_at_1366x768(new_context, young_person, staff) -> None:
                                                             timeout=TIMEOUT)
     in_viewport(kit_page, moved.locator("textarea"))
     kit_page.screenshot(path=str(ARTIFACTS / "counsellor-after-transfer-1366x768.png"))
+
+
+@pytest.mark.timeout(200)
+def test_an_alert_names_the_young_person_and_opens_their_chat(new_context, young_person, staff, database) -> None:
+    database.query("UPDATE safeguarding_alert SET status = 'acknowledged' WHERE status = 'open'")
+    tag = uuid.uuid4().hex[:6]
+    jo = staff("counsellor", name="Jo Bloggs", key=f"jo-alert-{tag}")
+    available(jo)
+    chatting, waiting = young_person(), young_person()
+    for yp in (chatting, waiting):
+        ask(yp, topic=f"alert {tag}")
+    first = jo.post("/api/v1/chat/queue/take", json={})  # the one who asked first
+    assert first.status_code == 200, first.text
+    page = new_context(LAPTOP, mobile=False).new_page()
+    sign_in(page, jo, "/#/counsellor")
+    panel = page.locator(".chat-panel")
+    expect(panel).to_have_count(1, timeout=TIMEOUT)
+    name_in_chat = chatting.user["username"]
+    expect(panel.locator(".chat-panel-title")).to_have_text(f"Chat 1: {name_in_chat}", timeout=TIMEOUT)
+
+    for yp in (chatting, waiting):
+        start_thread(yp, title=f"tonight {tag}", body=RISKY)
+    alerts = page.locator(".alerts-card")
+    in_chat = alerts.locator(".alert-item", has_text=f"Post by {name_in_chat}")
+    expect(in_chat).to_contain_text("In a chat with you now", timeout=TIMEOUT)
+    queued = alerts.locator(".alert-item", has_text=f"Post by {waiting.user['username']}")
+    expect(queued).to_contain_text("Waiting in the queue now", timeout=TIMEOUT)
+
+    in_chat.get_by_role("button", name=f"Open the chat with {name_in_chat}").click()
+    expect(panel.locator("textarea")).to_be_focused()
+    queued.get_by_role("button", name=f"Take the chat with {waiting.user['username']}").click()
+    expect(panel).to_have_count(2, timeout=TIMEOUT)
+    expect(page.locator(".chat-panel-title", has_text=waiting.user["username"])).to_be_visible(timeout=TIMEOUT)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "counsellor-alert-opens-chat-1366x768.png"))

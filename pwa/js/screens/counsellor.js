@@ -12,7 +12,7 @@ import { api, ApiError, errorMessage } from '../api.js';
 import {
   h, screenHeading, setTitle, backLink, button, field, uid, fill, srOnly, plural,
 } from '../ui.js';
-import { ChatConnection } from '../chat-connection.js';
+import { ChatConnection, runWhileShown } from '../chat-connection.js';
 import { ChatPanel } from '../console/chat-panel.js';
 import { SafeguardingPanel } from '../console/alerts.js';
 import { InboxPanel } from '../console/inbox.js';
@@ -126,21 +126,11 @@ class CounsellorConsole {
     conn.on('closed', ({ reason }) => {
       this.connectionLine.textContent = reason === 'unauthorised' ? 'Please log in again.' : "Chat isn't available for this account.";
     });
-    conn.start();
-
-    const timer = window.setInterval(() => {
-      if (!this.ctx.isCurrent()) return;
+    runWhileShown(this.ctx, conn, () => {
       this.loadQueue();
       this.alerts.load();
       this.inbox.load();
     }, QUEUE_REFRESH_MS);
-    const stopWhenLeft = () => {
-      if (this.ctx.isCurrent()) return;
-      conn.stop();
-      window.clearInterval(timer);
-      window.removeEventListener('hashchange', stopWhenLeft);
-    };
-    window.addEventListener('hashchange', stopWhenLeft);
 
     await Promise.all([this.loadQueue(), this.loadSessions(), this.loadAvailability(), this.alerts.load(), this.inbox.load()]);
   }
@@ -264,7 +254,7 @@ class CounsellorConsole {
         h('div', { class: 'queue-item-text' },
           item.urgent ? h('p', { class: 'badge badge-urgent' }, h('span', { 'aria-hidden': 'true' }, '! '), 'Urgent') : null,
           h('p', { class: 'queue-topic' }, item.topic ? item.topic : h('span', { class: 'meta' }, 'No topic given')),
-          h('p', { class: 'meta' }, `Waited ${waited(item.waited_seconds)} · ${this.councilName(item.council_code)}`)),
+          h('p', { class: 'meta' }, `${item.username ? `${item.username} · ` : ''}Waited ${waited(item.waited_seconds)} · ${this.councilName(item.council_code)}`)),
         takeBtn);
     });
     fill(this.queueBody, h('ol', { class: 'queue-list' }, rows));

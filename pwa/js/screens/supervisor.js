@@ -9,7 +9,7 @@
 
 import { api, errorMessage } from '../api.js';
 import { h, screenHeading, setTitle, backLink, button, field, fill, londonTime, timeAgo } from '../ui.js';
-import { ChatConnection } from '../chat-connection.js';
+import { ChatConnection, runWhileShown } from '../chat-connection.js';
 import { MessageLog } from '../chat-ui.js';
 
 const REFRESH_MS = 15000;
@@ -51,15 +51,7 @@ class LiveBoard {
       if (this.watching && String(f.session_id) === this.watching.sessionId) this.watching.log.addNote('The chat has ended.');
       this.load();
     });
-    conn.start();
-    const timer = window.setInterval(() => { if (this.ctx.isCurrent()) this.load(); }, REFRESH_MS);
-    const stopWhenLeft = () => {
-      if (this.ctx.isCurrent()) return;
-      conn.stop();
-      window.clearInterval(timer);
-      window.removeEventListener('hashchange', stopWhenLeft);
-    };
-    window.addEventListener('hashchange', stopWhenLeft);
+    runWhileShown(this.ctx, conn, () => this.load(), REFRESH_MS);
     await this.load();
   }
 
