@@ -121,6 +121,9 @@ def test_the_console_at_1366x768(new_context, young_person, staff) -> None:
     page.screenshot(path=str(ARTIFACTS / "counsellor-console-1366x768.png"))
 
     # --- transfer the third chat to Kit, who sees the handover note -------------------------
+    phone = new_context().new_page()
+    sign_in(phone, people[2], "/#/chat")
+    expect(phone.get_by_label("Message Jo")).to_be_visible(timeout=TIMEOUT)
     third = panels.nth(2)
     third.get_by_role("button", name="Transfer").click()
     kit_option = third.get_by_label("Transfer to").locator("option", has_text="Kit Moss")
@@ -129,6 +132,8 @@ def test_the_console_at_1366x768(new_context, young_person, staff) -> None:
     third.get_by_label("Handover note").fill(f"Worried about school {tag}; go gently.")
     third.get_by_role("button", name="Transfer chat").click()
     expect(panels).to_have_count(2, timeout=TIMEOUT)
+    expect(phone.get_by_text("Kit is taking over your chat. Everything you wrote is still here.")).to_be_visible(timeout=TIMEOUT)
+    expect(phone.get_by_text("Worried about school")).to_have_count(0)  # the note goes to the next counsellor only
     kit_page = new_context(LAPTOP, mobile=False).new_page()
     sign_in(kit_page, kit, "/#/counsellor")
     moved = kit_page.locator(".chat-panel")
