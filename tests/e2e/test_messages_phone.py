@@ -89,7 +89,8 @@ def test_write_offline_then_read_the_reply_on_a_phone(phone: Page, young_person,
 
 def test_risky_message_shows_the_crisis_lines(phone: Page, young_person) -> None:
     yp = young_person()
-    sign_in(phone, yp, "/#/messages/new")
+    sign_in(phone, yp, "/#/talk")  # reachable from Talk to someone
+    phone.get_by_role("link", name="Write a message").click()
     phone.get_by_label("Your message").fill("i want to kill myself")
     phone.get_by_role("button", name="Send message").click()
     support = phone.locator(".support-box")

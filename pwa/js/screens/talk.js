@@ -16,6 +16,13 @@ async function currentChat() {
   }
 }
 
+/** When nobody can chat now: a young person can still write to the team. */
+function writeInstead(youngPerson) {
+  return youngPerson
+    ? h('p', {}, 'You can ', h('a', { href: '#/messages/new' }, 'write to the team'), ' now. A counsellor will write back.')
+    : null;
+}
+
 function youngPersonSignedIn(ctx) {
   return Boolean(ctx.user && ctx.user.role === 'young_person');
 }
@@ -81,7 +88,8 @@ export async function render(root, ctx) {
     // Honest: "online" only while a counsellor is available (the server says so, with kind words when nobody is).
     const parts = [status.counsellors_online === false
       ? h('p', {}, status.message || "Our counsellors are all busy or away just now. These lines are open any time.")
-      : h('p', {}, h('strong', {}, 'Counsellors are online now.'), wait ? ` The wait is ${wait}.` : '')];
+      : h('p', {}, h('strong', {}, 'Counsellors are online now.'), wait ? ` The wait is ${wait}.` : ''),
+    status.counsellors_online === false ? writeInstead(youngPerson) : null];
     if (youngPerson) {
       parts.push(joinForm({
         onJoined: () => ctx.navigate('#/chat'),
@@ -104,6 +112,7 @@ export async function render(root, ctx) {
     const when = status.opens_at ? londonWhen(status.opens_at) : null;
     chatSlot.replaceChildren(
       h('p', {}, h('strong', {}, when ? `Chat opens ${when}.` : 'Chat is closed right now.')),
+      writeInstead(youngPerson),
       h('p', {}, 'Until then, the helplines below are there for you any time.'));
   }
 }
