@@ -108,7 +108,7 @@ def test_the_console_at_1366x768(new_context, young_person, staff) -> None:
     inbox = page.locator(".inbox-card")
     row = inbox.locator(".inbox-item", has_text=f"Home {tag}")
     expect(row).to_contain_text(re.compile(r"(day|days|hours?) left"), timeout=TIMEOUT)
-    row.get_by_role("button", name=re.compile("^Open")).click()
+    row.get_by_role("button", name=re.compile("^Claim and reply")).click()
     expect(inbox.get_by_text("Things are hard at home")).to_be_visible(timeout=TIMEOUT)
     inbox.get_by_role("button", name="1. Thanks").click()
     inbox.get_by_role("button", name="Send reply").click()

@@ -58,7 +58,7 @@ export class InboxPanel {
     const urgent = level === 'urgent' || level === 'high';
     const who = item.young_person || 'A young person';
     const mine = item.claimed_by && this.console.ctx.user && String(item.claimed_by) === String(this.console.ctx.user.id);
-    const open = button([mine || !item.claimed_by ? 'Open' : 'Read', srOnly(`: ${item.subject || 'message'} from ${who}`)],
+    const open = button([!item.claimed_by ? 'Claim and reply' : (mine ? 'Reply' : 'Read'), srOnly(`: ${item.subject || 'message'} from ${who}`)],
       { class: 'btn btn-secondary btn-small' });
     open.addEventListener('click', () => this.open(item, open));
     return h('li', { class: `queue-item inbox-item${urgent ? ' queue-item-urgent' : ''}` },

@@ -3,23 +3,23 @@
 //
 // At 1366×768: a side column that scrolls on its own (availability, safeguarding alerts,
 // the live queue and the messages inbox) and up to three chats side by side, each reply box
-// in view. This module holds the availability and the queue; the panels are in ../console/:
-// chat-panel.js (one chat: saved replies, share a named service, transfer, end, handover
+// in view. This module holds the queue and the chats' wiring; the panels are in ../console/:
+// availability.js, chat-panel.js (one chat: saved replies, share a named service, transfer, end, handover
 // note, history, whispers), alerts.js, inbox.js, saved-replies.js, history.js, transfer.js.
 // The socket and outbox are ../chat-connection.js, shared with the young person's chat.
 
 import { api, ApiError, errorMessage } from '../api.js';
 import {
-  h, screenHeading, setTitle, backLink, button, field, uid, fill, srOnly, plural,
+  h, screenHeading, setTitle, backLink, button, fill, srOnly, plural,
 } from '../ui.js';
 import { ChatConnection, runWhileShown } from '../chat-connection.js';
 import { ChatPanel } from '../console/chat-panel.js';
 import { SafeguardingPanel } from '../console/alerts.js';
 import { InboxPanel } from '../console/inbox.js';
 import { loadSavedReplies } from '../console/saved-replies.js';
+import { AvailabilityPanel } from '../console/availability.js';
 
 const QUEUE_REFRESH_MS = 15000;
-const AVAILABILITY_KEY = 'waymark.counsellor.availability';
 
 function waited(seconds) {
   const s = Math.max(0, Number(seconds) || 0);
@@ -56,7 +56,7 @@ class CounsellorConsole {
     this.chatNumber = 0;
     this.queueItems = [];
 
-    this.availabilityBox = h('div');
+    this.availability = new AvailabilityPanel(this);
     this.queueCount = h('span', {}, '');
     this.queueMessage = h('div', { class: 'console-alert', role: 'alert' });
     this.queueBody = h('div', { 'aria-live': 'polite', 'aria-busy': 'true' }, h('p', { class: 'loading' }, 'Loading the queue…'));
@@ -77,8 +77,7 @@ class CounsellorConsole {
         this.connectionLine),
       h('div', { class: 'console' },
         h('div', { class: 'console-side' },
-          h('section', { class: 'console-card console-bar', 'aria-labelledby': 'avail-title' },
-            h('h2', { id: 'avail-title' }, 'Your availability'), this.availabilityBox),
+          this.availability.el,
           this.alerts.el,
           h('section', { class: 'console-card', 'aria-labelledby': 'queue-title' },
             h('h2', { id: 'queue-title' }, 'Waiting ', this.queueCount),
@@ -94,7 +93,7 @@ class CounsellorConsole {
   }
 
   async start() {
-    this.drawAvailability();
+    this.availability.draw();
     try {
       for (const c of (await api('/councils')) || []) this.councils.set(c.code, c.name);
     } catch { /* codes will do */ }
@@ -132,99 +131,16 @@ class CounsellorConsole {
       this.inbox.load();
     }, QUEUE_REFRESH_MS);
 
-    await Promise.all([this.loadQueue(), this.loadSessions(), this.loadAvailability(), this.alerts.load(), this.inbox.load()]);
+    await Promise.all([this.loadQueue(), this.loadSessions(), this.availability.load(), this.alerts.load(), this.inbox.load()]);
   }
 
   councilName(code) {
     return code ? (this.councils.get(code) || code) : 'Not known';
   }
 
-  // --- availability -----------------------------------------------------------------------
-
-  remembered() {
-    try {
-      return JSON.parse(sessionStorage.getItem(AVAILABILITY_KEY) || 'null');
-    } catch {
-      return null;
-    }
-  }
-
-  async loadAvailability() {
-    // Not in the contract yet: used when the backend answers it, otherwise what was last set here.
-    try {
-      const current = await api('/chat/availability');
-      // A choice made while this was loading wins: redrawing now would show the old status
-      // (and lose the "Saving…" line) although the new one is what the server keeps.
-      if (current && current.status && !this.availabilityChosen) this.drawAvailability(current);
-    } catch { /* keep what we have */ }
-  }
-
-  drawAvailability(known = this.remembered()) {
-    const name = uid('availability');
-    const status = known ? known.status : null;
-    const radios = ['available', 'away'].map((value) => {
-      const id = uid(name);
-      const input = h('input', { type: 'radio', name, id, value, checked: status === value ? true : null });
-      input.addEventListener('change', () => this.saveAvailability(value, null, result));
-      return h('div', { class: 'choice' }, input, h('label', { for: id }, value === 'available' ? 'Available' : 'Away'));
-    });
-    const limit = field({
-      label: 'Chats at once', name: 'max_concurrent', type: 'number', value: known ? known.max_concurrent : 2,
-      hint: 'From 1 to 10.', className: 'field-inline', attrs: { min: '1', max: '10', step: '1', inputmode: 'numeric', class: 'input-short' },
-    });
-    const save = button('Save', { variant: 'secondary', class: 'btn btn-secondary btn-small' });
-    const result = h('p', { class: 'availability-result', role: 'status' });
-    save.addEventListener('click', () => {
-      const n = Number(limit.control.value);
-      if (!Number.isInteger(n) || n < 1 || n > 10) {
-        limit.setError('Choose a whole number from 1 to 10.');
-        limit.control.focus();
-        return;
-      }
-      limit.setError(null);
-      const chosen = radios.map((r) => r.querySelector('input')).find((i) => i.checked);
-      this.saveAvailability(chosen ? chosen.value : 'available', n, result);
-    });
-    this.limitField = limit;
-    fill(this.availabilityBox,
-      h('fieldset', { class: 'fieldset' },
-        h('legend', { class: 'legend' }, 'Your status'),
-        h('div', { class: 'choices choices-row' }, radios)),
-      h('div', { class: 'limit-row' }, limit.row, save),
-      result);
-    this.availabilityResult = result;
-    this.describeAvailability(known, result);
-  }
-
-  describeAvailability(known = this.availability, result = this.availabilityResult) {
-    this.availability = known;
-    this.availabilityResult = result;
-    if (!result) return;
-    if (!known) {
-      result.textContent = "Choose Available when you're ready to take chats.";
-      return;
-    }
-    const open = [...this.panels.values()].filter((p) => !p.ended).length;
-    const chats = ` You're in ${plural(open, 'chat', 'chats')} now.`;
-    result.textContent = known.status === 'available'
-      ? `You're available for up to ${plural(known.max_concurrent, 'chat', 'chats')} at once.${chats}`
-      : `You're away. You won't be given new chats.${chats}`;
-  }
-
-  async saveAvailability(status, maxConcurrent, result) {
-    this.availabilityChosen = true;
-    const body = { status };
-    const n = maxConcurrent ?? Number(this.limitField.control.value);
-    if (Number.isInteger(n) && n >= 1 && n <= 10) body.max_concurrent = n;
-    result.textContent = 'Saving…';
-    try {
-      const saved = await api('/chat/availability', { method: 'PUT', body });
-      try { sessionStorage.setItem(AVAILABILITY_KEY, JSON.stringify(saved)); } catch { /* ignore */ }
-      this.describeAvailability(saved, result);
-      this.loadQueue();
-    } catch (err) {
-      result.textContent = `We couldn't save that. ${errorMessage(err)}`;
-    }
+  /** Say how many chats they are in (after a chat is taken or closed). */
+  describeAvailability() {
+    this.availability.describe();
   }
 
   // --- the queue --------------------------------------------------------------------------
