@@ -57,6 +57,9 @@ const SHELL_FILES = [
   'js/screens/talk.js',
   'js/screens/thread.js',
   'js/screens/welcome.js',
+  'js/panels/council-import.js',
+  'js/panels/council-schedules.js',
+  'js/panels/council-service-form.js',
 ];
 
 const SCOPE = new URL('./', self.location).href;
