@@ -247,11 +247,12 @@ async def active_count(db: AsyncSession, counsellor_id: uuid.UUID) -> int:
 
 async def list_queue(db: AsyncSession) -> list[dict[str, Any]]:
     now = utcnow()
-    rows = (await db.execute(select(ChatRequest).where(ChatRequest.status == "waiting")
-                             .order_by(*queue_order()))).scalars().all()
+    rows = (await db.execute(select(ChatRequest, User.username).outerjoin(User, User.id == ChatRequest.young_person_id)
+                             .where(ChatRequest.status == "waiting").order_by(*queue_order()))).all()
+    # `username`: the same pseudonym safeguarding alerts and the chat show the counsellor.
     return [{"id": str(r.id), "waited_seconds": int((now - r.created_at).total_seconds()), "urgent": r.urgent,
-             "topic": r.topic, "council_code": r.council_code, "transferred": r.requeued_at is not None}
-            for r in rows]
+             "topic": r.topic, "council_code": r.council_code, "transferred": r.requeued_at is not None,
+             "username": username} for r, username in rows]
 
 
 async def take_request(db: AsyncSession, counsellor: CurrentUser, request_id: uuid.UUID | None) -> dict[str, str]:
@@ -488,14 +489,17 @@ async def end_session(db: AsyncSession, session_id: uuid.UUID, counsellor: Curre
 
 
 async def counsellor_sessions(db: AsyncSession, counsellor: CurrentUser) -> list[dict[str, Any]]:
-    rows = (await db.execute(select(ChatSession, ChatRequest).join(ChatRequest, ChatRequest.id == ChatSession.request_id)
+    rows = (await db.execute(select(ChatSession, ChatRequest, User.username)
+                             .join(ChatRequest, ChatRequest.id == ChatSession.request_id)
+                             .outerjoin(User, User.id == ChatRequest.young_person_id)
                              .where(ChatSession.counsellor_id == counsellor.id, ChatSession.ended_at.is_(None))
                              .order_by(ChatSession.started_at))).all()
     from backend.chat.toolkit import handover_for
 
     return [{"session_id": str(s.id), "request_id": str(r.id), "topic": r.topic, "urgent": r.urgent,
              "council_code": s.council_code, "started_at": s.started_at.isoformat(), "at_risk": s.at_risk,
-             "last_seq": s.last_seq, "handover": await handover_for(db, s.id, counsellor.id)} for s, r in rows]
+             "last_seq": s.last_seq, "handover": await handover_for(db, s.id, counsellor.id), "username": username}
+            for s, r, username in rows]
 
 
 async def export_chats(db: AsyncSession, user_id: uuid.UUID) -> list[dict[str, Any]]:
