@@ -42,6 +42,7 @@ from backend.journal.controllers import (
 )
 from backend.push.controllers import PushController
 from backend.reports.controllers import ReportController
+from backend.restrictions.controllers import AccountModerationController, MyRestrictionsController
 from backend.review.controllers import ModerationController, SafeguardingController
 from backend.security import WaymarkSessionBackend
 from backend.settings import Settings, get_settings
@@ -52,6 +53,7 @@ API_CONTROLLERS: list = [AuthController, MeController, CouncilController, Librar
 API_CONTROLLERS += [MoodController, JournalController, GoalController, JournalVocabularyController]
 API_CONTROLLERS += [ServiceController, CrisisLineController, CouncilServiceController]
 API_CONTROLLERS += [BoardController, ThreadController, PostController, ModerationController, SafeguardingController]
+API_CONTROLLERS += [AccountModerationController, MyRestrictionsController]
 
 
 def secret_key(settings: Settings) -> str:
