@@ -28,6 +28,9 @@ const ROUTES = {
   council: { module: 'council', access: 'council' },
   counsellor: { module: 'counsellor', access: 'counsellor' },
   moderation: { module: 'moderation', access: 'moderation' },
+  authors: { module: 'author', access: 'moderation', nav: 'moderation' }, // #/authors/<user id>
+  appeals: { module: 'appeals', access: 'moderation', nav: 'moderation' },
+  restrictions: { module: 'restrictions', access: 'young-person', nav: 'home' },
   staff: { module: 'staff', access: 'staff' },
 };
 
@@ -252,6 +255,10 @@ async function render() {
       view.replaceChildren();
       screenFailed(view);
     }
+  }
+
+  if (route && state.user && state.user.role === 'young_person') {
+    import('./restriction-notice.js').then((m) => m.addRestrictionNotice(view, ctx, route.module)).catch(() => {});
   }
 
   // Move focus to the new screen's h1 (not on the very first load, which starts at the top).

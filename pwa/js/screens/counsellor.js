@@ -263,7 +263,8 @@ class CounsellorConsole {
         h('div', { class: 'queue-item-text' },
           item.urgent ? h('p', { class: 'badge badge-urgent' }, h('span', { 'aria-hidden': 'true' }, '! '), 'Urgent') : null,
           h('p', { class: 'queue-topic' }, item.topic ? item.topic : h('span', { class: 'meta' }, 'No topic given')),
-          h('p', { class: 'meta' }, `Waited ${waited(item.waited_seconds)} · ${this.councilName(item.council_code)}`)),
+          h('p', { class: 'meta' }, `Waited ${waited(item.waited_seconds)} · ${this.councilName(item.council_code)}`),
+          restrictionLine(item.restriction)),
         takeBtn);
     });
     fill(this.queueBody, h('ol', { class: 'queue-list' }, rows));
@@ -410,7 +411,7 @@ class ChatPanel {
       badges.push(h('p', { class: 'badge badge-risk' }, h('span', { 'aria-hidden': 'true' }, '⚠ '), `At risk: ${this.maxRisk}`));
     }
     if (this.ended) badges.push(h('p', { class: 'badge badge-closed' }, 'Ended'));
-    fill(this.badges, badges);
+    fill(this.badges, badges, restrictionLine(this.session.restriction));
   }
 
   focus() {
@@ -587,6 +588,13 @@ class ChatPanel {
 }
 
 // --- safeguarding alerts ------------------------------------------------------------------
+
+/** An account restriction beside a chat: the chat itself is never limited by it. */
+function restrictionLine(r) {
+  if (!r) return null;
+  const kind = { hold_all: 'posts held for review', suspend: 'suspended from the boards' }[r.kind] || r.kind;
+  return h('p', { class: 'badge badge-restriction' }, `Forum restriction: ${kind}${r.reason ? ` (${r.reason})` : ''}${r.note ? `. Note: ${r.note}` : ''}`);
+}
 
 const ALERT_RISK_LABELS = { none: 'No risk found', low: 'Low risk', medium: 'Medium risk', high: 'High risk', urgent: 'Urgent' };
 
