@@ -31,7 +31,7 @@ def moderator(staff) -> Client:
 
 @pytest.fixture
 def second_moderator(staff) -> Client:
-    return staff("moderator", name="Max Other", key="second")
+    return staff("moderator", name="Max Other", key="restrictions-second")
 
 
 @pytest.fixture
@@ -125,7 +125,7 @@ def test_only_moderators_and_admins_act_on_accounts(young_person, staff, moderat
 
 
 def test_staff_accounts_cannot_be_restricted(staff, moderator, admin) -> None:
-    for who in (staff("counsellor", name="Cara"), staff("moderator", name="Max Other", key="second"), admin):
+    for who in (staff("counsellor", name="Cara"), staff("moderator", name="Max Other", key="restrictions-second"), admin):
         body = restrict(moderator, who.user["id"], expect=403)
         assert body["code"] == "staff_account"
 
