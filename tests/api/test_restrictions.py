@@ -392,13 +392,35 @@ def test_a_repeat_offender_goes_first_with_hold_all_suggested(young_person, mode
     again = start_thread(yp, title="hello again", body=REPEAT)
     assert again["status"] == "pending"
     items = queue(moderator)
-    assert items[0]["id"] == again["id"] and items[0]["suggested_action"] == "hold_all"
-    assert "grooming" in items[0]["risk"]["categories"]
+    at = [i["id"] for i in items].index(again["id"])
+    assert items[at]["suggested_action"] == "hold_all" and "grooming" in items[at]["risk"]["categories"]
+    # first in the queue: only other repeat offenders' posts may be ahead of it, never older or riskier ones
+    assert all(i["suggested_action"] for i in items[:at])
+    assert at < [i["id"] for i in items].index(control["id"])
     assert next(i for i in items if i["id"] == control["id"])["suggested_action"] is None
     assert mine(yp) == []  # never restricted automatically
     assert start_thread(yp, title="third", body="Normal question about revision")["status"] == "pending"
     for post_id in (again["id"], control["id"]):
         decide(moderator, post_id, "reject", reason_code="personal_details")
+
+
+def test_the_repeat_rule_reads_the_findings_and_looks_back_30_days(young_person, moderator, database) -> None:
+    yp, older = young_person(), young_person()
+    # a grooming finding rejected for another reason still counts
+    decide(moderator, start_thread(yp, title="hey", body=REPEAT)["id"], "reject", reason_code="unkind")
+    again = start_thread(yp, title="hey again", body="what's your insta? we can chat there")
+    clean = start_thread(yp, title="revision", body="Does anyone have tips for maths revision?")
+    # a rejection from 31 days ago no longer counts
+    old = start_thread(older, title="hi", body=PERSONAL)["id"]
+    decide(moderator, old, "reject", reason_code="personal_details")
+    database.query("UPDATE forum_post SET decided_at = now() - interval '31 days' WHERE id = $1", uuid.UUID(old))
+    later = start_thread(older, title="hi again", body=REPEAT)
+    items = {i["id"]: i for i in queue(moderator)}
+    assert items[again["id"]]["suggested_action"] == "hold_all"
+    assert items[clean["id"]]["suggested_action"] is None  # only a new grooming or details finding
+    assert items[later["id"]]["suggested_action"] is None
+    for post_id in (again["id"], clean["id"], later["id"]):
+        decide(moderator, post_id, "reject", reason_code="off_topic")
 
 
 # --- the council's figures, export, deletion ----------------------------------------------------
