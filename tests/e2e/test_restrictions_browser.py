@@ -84,7 +84,31 @@ def test_suspend_from_the_queue_appeal_and_lift(phone: Page, new_context, young_
     expect(phone.get_by_role("heading", level=3, name="Your appeal: lifted")).to_be_visible()
     phone.goto("/#/home")
     expect(phone.get_by_role("heading", level=1)).to_contain_text(yp.user["username"], timeout=TIMEOUT)
+    phone.wait_for_load_state("networkidle")
     expect(phone.locator(".restriction-notice")).to_have_count(0)
     again = f"Back again {uuid.uuid4().hex[:6]}"
     start_thread(phone, again, "Thanks for looking again. Does anyone have revision tips?")
     expect(phone.get_by_role("status").filter(has_text="A moderator will read it soon")).to_be_visible()
+
+
+@pytest.mark.timeout(120)
+def test_a_warning_is_shown_once_at_the_next_visit(phone: Page, young_person, staff) -> None:
+    yp = young_person()
+    mo = staff("moderator", name="Mo Moderator", key="e2e-restrictions")
+    r = mo.post(f"/api/v1/moderation/users/{yp.user['id']}/restrictions",
+                json={"kind": "warn", "reason_code": "sharing_details", "note": "School name twice"})
+    assert r.status_code == 201, r.text
+    sign_in(phone, yp, "/#/home")
+    warning = phone.get_by_role("region", name="A message from the moderators")
+    expect(warning).to_contain_text("friendly warning", timeout=TIMEOUT)
+    expect(warning).to_contain_text("shared details that could identify you")
+    expect(phone.get_by_text("School name twice")).to_have_count(0)
+    warning.get_by_role("button", name="OK, I understand").click()
+    expect(warning).to_have_count(0, timeout=TIMEOUT)
+    phone.reload()
+    expect(phone.get_by_role("heading", level=1)).to_contain_text(yp.user["username"], timeout=TIMEOUT)
+    phone.get_by_role("navigation", name="Main").get_by_role("link", name="Forums").click()
+    expect(phone.get_by_role("heading", level=1, name="Forums")).to_be_visible(timeout=TIMEOUT)
+    phone.wait_for_load_state("networkidle")  # the notice's own request has answered
+    expect(phone.locator(".restriction-notice")).to_have_count(0)
+    assert yp.get("/api/v1/me/restrictions").json()["items"] == []
