@@ -184,9 +184,10 @@ def test_a_suspension_stops_posting_reacting_and_reporting_with_kind_words(young
     assert yp.get(f"/api/v1/threads/{thread}").status_code == 200
 
 
-def test_a_suspended_account_keeps_every_kind_of_help(young_person, staff, moderator) -> None:
+@pytest.mark.parametrize("kind", ["suspend", "hold_all"])
+def test_a_restricted_account_keeps_every_kind_of_help(young_person, staff, moderator, kind: str) -> None:
     yp = young_person()
-    restrict(moderator, yp.user["id"], "suspend", "unsafe_contact", note="private")
+    restrict(moderator, yp.user["id"], kind, "unsafe_contact", note="private")
     lines = yp.get("/api/v1/crisis-lines")
     assert lines.status_code == 200 and len(lines.json()) >= 3
     entry = yp.post("/api/v1/journal", json={"body": "A hard day, but I went for a walk."})
@@ -203,14 +204,14 @@ def test_a_suspended_account_keeps_every_kind_of_help(young_person, staff, moder
     assert request.status_code == 201, request.text
     counsellor = staff("counsellor", name="Cara", key="restrictions")
     waiting = next(i for i in counsellor.get("/api/v1/chat/queue").json()["items"] if i["id"] == request.json()["id"])
-    assert waiting["restriction"]["kind"] == "suspend" and waiting["restriction"]["reason"]
+    assert waiting["restriction"]["kind"] == kind and waiting["restriction"]["reason"]
     assert waiting["restriction"]["note"] == "private" and waiting["restriction"]["until"] is None
     assert counsellor.put("/api/v1/chat/availability", json={"status": "available", "max_concurrent": 10}).status_code == 200
     taken = counsellor.post("/api/v1/chat/queue/take", json={"request_id": request.json()["id"]})
     assert taken.status_code == 200, taken.text
     session = next(s for s in counsellor.get("/api/v1/chat/sessions").json()["items"]
                    if s["session_id"] == taken.json()["session_id"])
-    assert session["restriction"]["kind"] == "suspend"
+    assert session["restriction"]["kind"] == kind
     sent = yp.post(f"/api/v1/chat/sessions/{session['session_id']}/messages",
                    json={"body": "hi, thanks for talking to me", "client_id": str(uuid.uuid4())})
     assert sent.status_code == 201, sent.text
