@@ -112,3 +112,44 @@ def test_a_warning_is_shown_once_at_the_next_visit(phone: Page, young_person, st
     phone.wait_for_load_state("networkidle")  # the notice's own request has answered
     expect(phone.locator(".restriction-notice")).to_have_count(0)
     assert yp.get("/api/v1/me/restrictions").json()["items"] == []
+
+
+@pytest.mark.timeout(300)
+def test_the_restriction_screens_pass_an_axe_scan(browser, server, young_person, staff) -> None:
+    """axe-core (serious or critical fails): the young person's screens with a restriction on
+    a phone, the author page and appeals at 1366x768."""
+    from tests.e2e.axe import axe_context, scan
+    from tests.e2e.conftest import PHONE
+
+    yp = young_person()
+    post_thread(yp, title="Axe check", body="Revision timetable ideas?")
+    mo = staff("moderator", name="Mo Moderator", key="e2e-restrictions")
+    for kind in ("warn", "suspend"):
+        r = mo.post(f"/api/v1/moderation/users/{yp.user['id']}/restrictions",
+                    json={"kind": kind, "reason_code": "board_rules", "note": "axe"})
+        assert r.status_code == 201, r.text
+    problems: list[str] = []
+    phone_context = axe_context(browser, server, PHONE, mobile=True)
+    staff_context = axe_context(browser, server, {"width": 1366, "height": 768}, mobile=False)
+    try:
+        page = phone_context.new_page()
+        sign_in(page, yp, "/#/home")
+        expect(page.locator(".restriction-notice").first).to_be_visible(timeout=TIMEOUT)
+        problems += scan(page, "home with a warning and a suspension")
+        page.goto("/#/restrictions")
+        problems += scan(page, "about your account")
+        rid = next(i["id"] for i in yp.get("/api/v1/me/restrictions").json()["items"] if i["kind"] == "suspend")
+        assert yp.post(f"/api/v1/me/restrictions/{rid}/appeal", json={"text": "please look again"}).status_code == 201
+        page.goto("/#/home")
+        page.goto("/#/restrictions")
+        problems += scan(page, "about your account, appealed")
+        console = staff_context.new_page()
+        sign_in(console, mo, f"/#/authors/{yp.user['id']}")
+        expect(console.get_by_role("heading", level=1, name=f"Author: {yp.user['username']}")).to_be_visible(timeout=TIMEOUT)
+        problems += scan(console, "author page")
+        console.goto("/#/appeals")
+        problems += scan(console, "appeals")
+    finally:
+        phone_context.close()
+        staff_context.close()
+    assert not problems, "\n".join(problems)
