@@ -2,7 +2,7 @@
 person's view, one appeal per restriction decided by another moderator.
 
 Every restriction, lift, appeal and decision is written to the append-only audit log
-(``review.services.write_audit``) in the same transaction as the change, and counted as
+(``backend.audit.write_audit``, the log review uses) in the same transaction as the change, and counted as
 an anonymous usage event for the council's figures. The appeal's text never goes into the
 audit log (deleting an account must be able to delete it).
 """
@@ -20,13 +20,13 @@ from sqlalchemy.orm import aliased
 
 from backend.accounts.auth import CurrentUser
 from backend.accounts.models import User
+from backend.audit import write_audit
 from backend.errors import Problem
 from backend.forums.models import Post, Report, Thread
 from backend.reports.services import record_usage_event
 from backend.restrictions.models import KINDS, AccountRestriction, RestrictionAppeal, utcnow
 from backend.restrictions.standing import in_force, kind_message, status_of
 from backend.review.reasons import ACCOUNT_REASONS_BY_CODE
-from backend.review.services import write_audit
 
 RECENT = 20
 APPEAL_ACTIONS = ("uphold", "lift")

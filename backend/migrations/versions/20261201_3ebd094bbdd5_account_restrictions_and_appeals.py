@@ -1,7 +1,7 @@
 """account restrictions and appeals
 
 Revision ID: 3ebd094bbdd5
-Revises: a3c1f0e2b7d4
+Revises: 7e5a1c9d2b40
 Create Date: 2026-12-01 15:24:13.351645+00:00
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ sa.ORA_JSONB = ORA_JSONB  # type: ignore[attr-defined]
 
 
 revision = '3ebd094bbdd5'
-down_revision = 'a3c1f0e2b7d4'
+down_revision = '7e5a1c9d2b40'
 branch_labels = None
 depends_on = None
 
