@@ -33,6 +33,9 @@ const ROUTES = {
   counsellor: { module: 'counsellor', access: 'counsellor' },
   live: { module: 'supervisor', access: 'supervisor' },
   moderation: { module: 'moderation', access: 'moderation' },
+  authors: { module: 'author', access: 'moderation', nav: 'moderation' }, // #/authors/<user id>
+  appeals: { module: 'appeals', access: 'moderation', nav: 'moderation' },
+  restrictions: { module: 'restrictions', access: 'young-person', nav: 'home' },
   staff: { module: 'staff', access: 'staff' },
 };
 
@@ -264,6 +267,10 @@ async function render() {
       view.replaceChildren();
       screenFailed(view);
     }
+  }
+
+  if (route && state.user && state.user.role === 'young_person') {
+    import('./restriction-notice.js').then((m) => m.addRestrictionNotice(view, ctx, route.module)).catch(() => {});
   }
 
   // Move focus to the new screen's h1 (not on the very first load, which starts at the top).

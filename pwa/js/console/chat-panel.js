@@ -7,6 +7,7 @@ import { MessageLog } from '../chat-ui.js';
 import { savedRepliesPicker } from './saved-replies.js';
 import { HistoryBox } from './history.js';
 import { transferForm } from './transfer.js';
+import { restrictionLine } from './restriction.js';
 
 const TYPING_SHOWN_MS = 4000;
 const MAX_MESSAGE = 4000;
@@ -100,7 +101,7 @@ export class ChatPanel {
       badges.push(h('p', { class: 'badge badge-risk' }, h('span', { 'aria-hidden': 'true' }, '⚠ '), `At risk: ${this.maxRisk}`));
     }
     if (this.ended) badges.push(h('p', { class: 'badge badge-closed' }, 'Ended'));
-    fill(this.badges, badges);
+    fill(this.badges, badges, restrictionLine(this.session.restriction));
   }
 
   /** The note from the counsellor who handed this chat over (shown to this counsellor only). */

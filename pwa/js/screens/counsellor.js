@@ -18,6 +18,7 @@ import { SafeguardingPanel } from '../console/alerts.js';
 import { InboxPanel } from '../console/inbox.js';
 import { loadSavedReplies } from '../console/saved-replies.js';
 import { AvailabilityPanel } from '../console/availability.js';
+import { restrictionLine } from '../console/restriction.js';
 
 const QUEUE_REFRESH_MS = 15000;
 
@@ -170,7 +171,8 @@ class CounsellorConsole {
         h('div', { class: 'queue-item-text' },
           item.urgent ? h('p', { class: 'badge badge-urgent' }, h('span', { 'aria-hidden': 'true' }, '! '), 'Urgent') : null,
           h('p', { class: 'queue-topic' }, item.topic ? item.topic : h('span', { class: 'meta' }, 'No topic given')),
-          h('p', { class: 'meta' }, `${item.username ? `${item.username} · ` : ''}Waited ${waited(item.waited_seconds)} · ${this.councilName(item.council_code)}`)),
+          h('p', { class: 'meta' }, `${item.username ? `${item.username} · ` : ''}Waited ${waited(item.waited_seconds)} · ${this.councilName(item.council_code)}`),
+          restrictionLine(item.restriction)),
         takeBtn);
     });
     fill(this.queueBody, h('ol', { class: 'queue-list' }, rows));
