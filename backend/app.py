@@ -22,9 +22,10 @@ from litestar.plugins.structlog import StructlogConfig, StructlogPlugin
 from litestar.static_files import create_static_files_router
 from prometheus_client import Gauge
 
-from backend.accounts.auth import CurrentUserMiddleware
+from backend.accounts.auth import CurrentUserMiddleware, requires_first_steps
 from backend.accounts.controllers import AuthController, MeController
 from backend.accounts.models import WebSession
+from backend.admin.controllers import AdminController
 from backend.chat.controllers import ChatController, chat_socket, moderation_socket
 from backend.chat.hours import ChatHours
 from backend.chat.hub import ChatHub
@@ -32,7 +33,7 @@ from backend.content.controllers import LibraryController
 from backend.councils.controllers import CouncilController
 from backend.database import make_alchemy_config
 from backend.errors import exception_handlers, problem_details_plugin
-from backend.forums.controllers import BoardController, PostController, ThreadController
+from backend.forums.controllers import BoardController, MyPostsController, PostController, ThreadController
 from backend.health.controllers import HealthController
 from backend.journal.controllers import (
     GoalController,
@@ -43,7 +44,7 @@ from backend.journal.controllers import (
 from backend.push.controllers import PushController
 from backend.reports.controllers import ReportController
 from backend.review.controllers import ModerationController, SafeguardingController
-from backend.security import WaymarkSessionBackend
+from backend.security import SESSION_COOKIE, WaymarkSessionBackend
 from backend.settings import Settings, get_settings
 from backend.signposting.controllers import CouncilServiceController, CrisisLineController, ServiceController
 
@@ -52,6 +53,7 @@ API_CONTROLLERS: list = [AuthController, MeController, CouncilController, Librar
 API_CONTROLLERS += [MoodController, JournalController, GoalController, JournalVocabularyController]
 API_CONTROLLERS += [ServiceController, CrisisLineController, CouncilServiceController]
 API_CONTROLLERS += [BoardController, ThreadController, PostController, ModerationController, SafeguardingController]
+API_CONTROLLERS += [MyPostsController, AdminController]
 
 
 def secret_key(settings: Settings) -> str:
@@ -99,7 +101,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     alchemy = make_alchemy_config(settings)
     session_config = ServerSideSessionConfig(
-        key="waymark_session", max_age=settings.session_max_age, httponly=True, samesite="lax",
+        key=SESSION_COOKIE, max_age=settings.session_max_age, httponly=True, samesite="lax",
         secure=settings.secure_cookies, renew_on_access=True,
         exclude=["^/health", "^/metrics", "^/schema"],
     )
@@ -143,6 +145,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DefineMiddleware(CurrentUserMiddleware, sessionmaker=alchemy.create_session_maker()),
         ],
         csrf_config=csrf,
+        guards=[requires_first_steps],
         exception_handlers=exception_handlers,
         response_headers=SECURITY_HEADERS,
         request_max_body_size=settings.max_body_bytes,

@@ -1,7 +1,14 @@
 """Every model, imported in one place so metadata and Alembic see them all."""
 
-from backend.accounts.models import LoginThrottle, User, WebSession
-from backend.chat.models import ChatMessage, ChatRequest, ChatSession, CounsellorAvailability
+from backend.accounts.models import LoginThrottle, StaffMfa, User, WebSession
+from backend.chat.models import (
+    ChatClosure,
+    ChatMessage,
+    ChatRequest,
+    ChatSchedule,
+    ChatSession,
+    CounsellorAvailability,
+)
 from backend.content.models import Article, Topic
 from backend.councils.models import Council
 from backend.database import Base
@@ -17,4 +24,4 @@ metadata = Base.metadata
 __all__ = ["PushSubscription", "ChatMessage", "ChatRequest", "ChatSession", "CounsellorAvailability", "DirectorySchedule", "DirectoryService", "Goal", "GoalRating", "JournalEntry", "MoodCheckin",
            "Article", "Topic", "Base", "Council", "LoginThrottle", "UsageEvent", "User", "WebSession", "metadata",
            "AuditLog", "Board", "ForumSettings", "Post", "Reaction", "Report", "SafeguardingAlert", "Thread",
-           "WatchedWordRow"]
+           "WatchedWordRow", "StaffMfa", "ChatClosure", "ChatSchedule"]

@@ -167,6 +167,15 @@ def end_session(connection: ASGIConnection) -> None:
     connection.clear_session()
 
 
+SESSION_COOKIE = "waymark_session"
+
+
+def session_cookie_id(connection: ASGIConnection) -> str | None:
+    """The id of the session making this request (to keep it when ending the others)."""
+    value = connection.cookies.get(SESSION_COOKIE)
+    return value if value and value != "null" else None
+
+
 def session_user_id(connection: ASGIConnection) -> uuid.UUID | None:
     raw = connection.scope.get("session") or {}
     value = raw.get(SESSION_USER_KEY) if isinstance(raw, dict) else None

@@ -51,6 +51,9 @@ class Settings:
     # encrypts, all decrypt. Empty: development generates one into data_dir (see
     # backend/journal/crypto.py); production refuses to start.
     encryption_keys: tuple[str, ...] = field(default_factory=tuple, repr=False)
+    # WAYMARK_STAFF_MFA=required: a staff member without TOTP may do nothing but set it up
+    # (the default in production; elsewhere "optional").
+    staff_mfa_required: bool = False
 
     @property
     def secure_cookies(self) -> bool:
@@ -84,7 +87,15 @@ def get_settings() -> Settings:
         access_log=_bool("WAYMARK_ACCESS_LOG", False),
         moderation_warm_up=_bool("WAYMARK_MODERATION_WARM_UP", env == "production"),
         encryption_keys=_encryption_keys(env),
+        staff_mfa_required=_staff_mfa_required(env),
     )
+
+
+def _staff_mfa_required(env: str) -> bool:
+    value = os.environ.get("WAYMARK_STAFF_MFA", "required" if env == "production" else "optional").strip().lower()
+    if value not in {"required", "optional"}:
+        raise RuntimeError("WAYMARK_STAFF_MFA must be 'required' or 'optional'")
+    return value == "required"
 
 
 def _encryption_keys(env: str) -> tuple[str, ...]:

@@ -4,6 +4,7 @@ deletion. Controllers call these; these call the database."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -11,17 +12,19 @@ from typing import Any
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
-from sqlalchemy import case, delete, func, or_, select
+from sqlalchemy import case, delete, func, or_, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.accounts.models import STAFF_ROLES, LoginThrottle, User
+from backend.accounts.auth import forget_user
+from backend.accounts.mfa import check_login_code, confirm_mfa
+from backend.accounts.models import STAFF_ROLES, LoginThrottle, User, WebSession
 from backend.accounts.rules import password_problem, username_problem
 from backend.councils.models import Council
 from backend.errors import Problem
 from backend.reports.services import LONDON, age_on, record_usage_event
-from backend.security import hash_secret, new_recovery_code, normalise_recovery_code, verify_secret
+from backend.security import forget_session, hash_secret, new_recovery_code, normalise_recovery_code, verify_secret
 
 # Log-in throttling: failures counted in a rolling window per account and per address.
 THROTTLE_WINDOW = dt.timedelta(minutes=15)
@@ -116,6 +119,12 @@ def _retry_after(rows: dict[str, LoginThrottle], now: dt.datetime) -> int | None
     return int(max(waits)) + 1 if waits else None
 
 
+async def _refuse_if_throttled(db: AsyncSession, keys: list[str], now: dt.datetime) -> None:
+    if (wait := _retry_after(await _throttle_state(db, keys), now)) is not None:
+        raise Problem(429, f"Too many tries. Please wait {max(1, wait // 60)} minute(s) and try again.",
+                      headers={"Retry-After": str(wait)}, retry_after=wait)
+
+
 async def _count_failure(db: AsyncSession, key: str, limit: int, now: dt.datetime) -> None:
     """Atomically add one failure to ``key``'s window (a fresh window when the old one is
     over) and lock the key for a while once it reaches ``limit``. One statement, so
@@ -135,28 +144,41 @@ async def _count_failure(db: AsyncSession, key: str, limit: int, now: dt.datetim
     await db.execute(stmt)
 
 
+async def _count_failures(db: AsyncSession, account_key: str, address_key: str | None, now: dt.datetime) -> None:
+    await _count_failure(db, account_key, ACCOUNT_FAILURE_LIMIT, now)
+    if address_key:
+        await _count_failure(db, address_key, ADDRESS_FAILURE_LIMIT, now)
+
+
 def _throttle_keys(login_name: str, address: str | None) -> tuple[str, str | None]:
     return f"account:{login_name.strip().lower()}", (f"address:{address}" if address else None)
 
 
-async def log_in(db: AsyncSession, *, login_name: str, password: str, address: str | None) -> User:
-    """Check a name and password. Unknown names and wrong passwords get the same answer
-    after the same work (one argon2 verification)."""
+async def log_in(db: AsyncSession, *, login_name: str, password: str, address: str | None,
+                 otp: str | None = None) -> User:
+    """Check a name and password (and a staff member's TOTP code once they have one).
+    Unknown names and wrong passwords get the same answer after the same work (one argon2
+    verification); wrong codes count towards the same throttle as wrong passwords."""
     now = _utcnow()
     account_key, address_key = _throttle_keys(login_name, address)
     keys = [k for k in (account_key, address_key) if k]
-    if (wait := _retry_after(await _throttle_state(db, keys), now)) is not None:
-        raise Problem(429, f"Too many tries. Please wait {max(1, wait // 60)} minute(s) and try again.",
-                      headers={"Retry-After": str(wait)}, retry_after=wait)
+    await _refuse_if_throttled(db, keys, now)
 
     user = await UserService(session=db).find_by_login_name(login_name)
     ok = await verify_secret(user.password_hash if user else None, password)
     if not ok or user is None:
-        await _count_failure(db, account_key, ACCOUNT_FAILURE_LIMIT, now)
-        if address_key:
-            await _count_failure(db, address_key, ADDRESS_FAILURE_LIMIT, now)
+        await _count_failures(db, account_key, address_key, now)
         await db.commit()  # the count must stick although the request fails
         raise Problem(401, "That username and password don't match. Please check them and try again.", code="bad_credentials")
+    if user.disabled:
+        raise Problem(403, "This account is switched off. Please ask your Waymark admin.", code="account_disabled")
+    if not await check_login_code(db, user.id, otp, now):
+        if otp:  # a wrong or replayed code: throttled like a wrong password
+            await _count_failures(db, account_key, address_key, now)
+            await db.commit()
+            raise Problem(401, "That code didn't work. Please type the 6-digit code your app shows now.",
+                          code="bad_otp")
+        raise Problem(401, "Please type the 6-digit code from your authenticator app.", code="mfa_required")
 
     await db.execute(delete(LoginThrottle).where(LoginThrottle.key == account_key))
     user.last_login_at = now
@@ -171,16 +193,12 @@ async def recover_account(db: AsyncSession, *, username: str, recovery_code: str
     now = _utcnow()
     account_key, address_key = _throttle_keys(f"recover:{username}", address)
     keys = [k for k in (account_key, address_key) if k]
-    if (wait := _retry_after(await _throttle_state(db, keys), now)) is not None:
-        raise Problem(429, f"Too many tries. Please wait {max(1, wait // 60)} minute(s) and try again.",
-                      headers={"Retry-After": str(wait)}, retry_after=wait)
+    await _refuse_if_throttled(db, keys, now)
     user = await UserService(session=db).find_by_login_name(username)
     usable = user is not None and user.role == "young_person"
     ok = await verify_secret(user.recovery_code_hash if usable else None, normalise_recovery_code(recovery_code))
     if not ok or user is None:
-        await _count_failure(db, account_key, ACCOUNT_FAILURE_LIMIT, now)
-        if address_key:
-            await _count_failure(db, address_key, ADDRESS_FAILURE_LIMIT, now)
+        await _count_failures(db, account_key, address_key, now)
         await db.commit()
         raise Problem(401, "That username and recovery code don't match.", code="bad_credentials")
     code = new_recovery_code()
@@ -191,26 +209,97 @@ async def recover_account(db: AsyncSession, *, username: str, recovery_code: str
     return SignedUp(user=user, recovery_code=code)
 
 
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+
+
+async def staff_problem(db: AsyncSession, *, role: str, council_code: str | None) -> Problem | None:
+    """Why a staff account cannot have this role and council, or None."""
+    if role not in STAFF_ROLES:
+        return Problem(400, f"The role must be one of: {', '.join(STAFF_ROLES)}.", code="bad_role", field="role")
+    if role == "council_admin" and not council_code:
+        return Problem(400, "A council officer needs a council.", code="council_required", field="council_code")
+    if council_code and await db.get(Council, council_code) is None:
+        return Problem(400, "We don't know that council.", code="unknown_council", field="council_code")
+    return None
+
+
 async def create_staff_account(
     db: AsyncSession, *, role: str, email: str, password: str, council_code: str | None, name: str | None,
+    temporary: bool = False,
 ) -> User:
-    if role not in STAFF_ROLES:
-        raise ValueError(f"role must be one of {', '.join(STAFF_ROLES)}")
-    if "@" not in email:
-        raise ValueError("a staff account needs a work e-mail address")
-    if role == "council_admin" and not council_code:
-        raise ValueError("a council_admin needs --council")
-    if council_code and await db.get(Council, council_code) is None:
-        raise ValueError(f"unknown council {council_code}")
+    """A staff account (the CLI, or an admin with a ``temporary`` password that must be
+    changed at first log-in). Raises Problem for anything wrong."""
+    email = email.strip()
+    if not _EMAIL.match(email):
+        raise Problem(400, "Please give a work e-mail address.", code="bad_email", field="email")
+    if problem := await staff_problem(db, role=role, council_code=council_code):
+        raise problem
     if problem := password_problem(password):
-        raise ValueError(problem)
+        raise Problem(400, problem, code="weak_password", field="password")
     if await UserService(session=db).find_by_login_name(email) is not None:
-        raise ValueError("an account with that e-mail exists")
-    user = User(id=uuid.uuid4(), username=email.strip(), email=email.strip(), display_name=name, role=role,
-                council_code=council_code, password_hash=await hash_secret(password))
+        raise Problem(409, "There is already an account with that e-mail address.", code="email_taken", field="email")
+    user = User(id=uuid.uuid4(), username=email, email=email, display_name=(name or "").strip() or None, role=role,
+                council_code=council_code, password_hash=await hash_secret(password),
+                password_change_required=temporary)
     db.add(user)
-    await db.flush()
+    try:
+        await db.flush()
+    except IntegrityError as exc:  # two admins adding the same e-mail at once
+        await db.rollback()
+        raise Problem(409, "There is already an account with that e-mail address.", code="email_taken") from exc
     return user
+
+
+async def confirm_second_factor(db: AsyncSession, user_id: uuid.UUID, code: str, *, address: str | None) -> bool:
+    """Confirm TOTP set-up with its first code; wrong codes are throttled like passwords."""
+    now = _utcnow()
+    account_key, address_key = _throttle_keys(f"mfa:{user_id}", address)
+    await _refuse_if_throttled(db, [k for k in (account_key, address_key) if k], now)
+    if await confirm_mfa(db, user_id, code, now):
+        await db.execute(delete(LoginThrottle).where(LoginThrottle.key == account_key))
+        return True
+    await _count_failures(db, account_key, address_key, now)
+    await db.commit()
+    return False
+
+
+# --- sessions and passwords ------------------------------------------------------------------
+
+
+async def end_user_sessions(db: AsyncSession, user_id: uuid.UUID, *, keep_session_id: str | None = None) -> int:
+    """End every session of one person at once (all of them, or all but ``keep_session_id``,
+    the one making the request). Returns how many ended. The rows go, and this worker forgets
+    them now; another worker may honour a cached read for at most SESSION_CACHE_SECONDS."""
+    table = WebSession.__table__
+    stmt = (delete(WebSession)
+            .where(text("convert_from(data, 'UTF8')::jsonb ->> 'uid' = :uid").bindparams(uid=str(user_id)))
+            .returning(table.c.session_id))
+    if keep_session_id:
+        stmt = stmt.where(table.c.session_id != keep_session_id)
+    ended = (await db.execute(stmt)).scalars().all()
+    for session_id in ended:
+        forget_session(session_id)
+    forget_user(user_id)
+    return len(ended)
+
+
+async def change_password(db: AsyncSession, user_id: uuid.UUID, *, current_password: str, new_password: str,
+                          keep_session_id: str | None) -> None:
+    """Set a new password after checking the current one; every other session ends."""
+    user = await db.get(User, user_id)
+    if user is None:
+        raise Problem(404, "We couldn't find your account.")
+    if not await verify_secret(user.password_hash, current_password):
+        raise Problem(400, "Your current password isn't right. Please check it and try again.",
+                      code="wrong_password", field="current_password")
+    if problem := password_problem(new_password, user.username):
+        raise Problem(400, problem, code="weak_password", field="new_password")
+    if new_password == current_password:
+        raise Problem(400, "Please choose a new password, different from the one you have now.",
+                      code="weak_password", field="new_password")
+    user.password_hash = await hash_secret(new_password)
+    user.password_change_required = False
+    await end_user_sessions(db, user.id, keep_session_id=keep_session_id)
 
 
 # --- export and deletion ----------------------------------------------------------------

@@ -35,6 +35,7 @@ from backend.accounts.auth import CurrentUser
 from backend.accounts.models import User
 from backend.chat import services
 from backend.chat.models import ChatRequest, ChatSession
+from backend.chat.opening import closing_notice_now
 
 log = logging.getLogger("waymark.chat")
 
@@ -351,14 +352,16 @@ class ChatHub:
             positions = await services.queue_positions(db) if waiting else {}
             capacity = await services.current_capacity(db) if waiting else None
             lines = None
-            if waiting and any(positions.get(rid, (0, services.utcnow()))[1] <
-                               services.utcnow() - services.dt.timedelta(seconds=services.long_wait_seconds())
-                               for rid, _ in waiting):
+            closing = await closing_notice_now(db, services.utcnow()) if waiting else None
+            if waiting and (closing is not None or any(
+                    positions.get(rid, (0, services.utcnow()))[1] <
+                    services.utcnow() - services.dt.timedelta(seconds=services.long_wait_seconds())
+                    for rid, _ in waiting)):
                 lines = await services.crisis_lines_for(db, None)
         for request_id, user_id in waiting:
             if request_id in positions and capacity is not None:
                 position, created = positions[request_id]
-                frame = services.queue_frame(request_id, position, created, capacity, lines)
+                frame = services.queue_frame(request_id, position, created, capacity, lines, closing)
                 for conn in self._local(user_id):
                     await conn.send(frame)
         if not tell_counsellors:
