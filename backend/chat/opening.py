@@ -96,7 +96,7 @@ def next_closing(opening: Opening, at: dt.datetime) -> dt.datetime | None:
     moment, horizon = at, at + dt.timedelta(days=8)
     for _ in range(MAX_STEPS):
         end = _window_end(opening.hours, moment)
-        if end is None:
+        if end is None or closure_at(opening.closures, moment) is not None:
             return moment
         starts = [c.starts_at for c in opening.closures if moment < c.starts_at < end]
         if starts:
