@@ -113,7 +113,9 @@ class MeController(Controller):
 
     @post("/logout-everywhere", status_code=HTTP_204_NO_CONTENT, summary="Log out on every device, this one too")
     async def log_out_everywhere(self, request: Request, db_session: DB) -> None:
-        await services.end_user_sessions(db_session, request.scope["user"].id)
+        # every other session here; this one by the session middleware, which deletes its own
+        # row (deleting it in this transaction too would make the two wait for each other)
+        await services.end_user_sessions(db_session, request.scope["user"].id, keep_session_id=session_cookie_id(request))
         end_session(request)
 
     @get("/export", guards=[requires_young_person], summary="Everything Waymark holds about me")
