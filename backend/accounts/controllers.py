@@ -64,8 +64,12 @@ class AuthController(Controller):
         start_session(request, user.id)
         needs_mfa = (request.app.state.settings.staff_mfa_required and user.is_staff
                      and not await mfa.mfa_enabled_ids(db_session, [user.id]))
-        return LoginOut(user=user_out(user), password_change_required=user.password_change_required,
-                        mfa_setup_required=bool(needs_mfa))
+        answer = LoginOut(user=user_out(user))
+        if user.password_change_required:
+            answer.password_change_required = True
+        if needs_mfa:
+            answer.mfa_setup_required = True
+        return answer
 
     @post("/recover", status_code=HTTP_200_OK, summary="Set a new password with the one-time recovery code")
     async def recover(self, request: Request, data: RecoverIn, db_session: DB) -> SignupOut:

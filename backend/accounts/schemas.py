@@ -61,5 +61,7 @@ class SignupOut(msgspec.Struct):
 
 class LoginOut(msgspec.Struct):
     user: UserOut
-    password_change_required: bool = False  # a temporary password: POST /api/v1/me/password first
-    mfa_setup_required: bool = False  # staff without TOTP where WAYMARK_STAFF_MFA=required
+    # Only sent when true: a temporary password (POST /api/v1/me/password first), or staff
+    # without TOTP where WAYMARK_STAFF_MFA=required (POST /api/v1/auth/mfa/setup first).
+    password_change_required: bool | msgspec.UnsetType = msgspec.UNSET
+    mfa_setup_required: bool | msgspec.UnsetType = msgspec.UNSET
