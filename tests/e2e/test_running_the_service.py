@@ -113,3 +113,22 @@ def test_young_person_downloads_and_deletes_their_data_on_a_phone(young_person, 
     phone.get_by_role("button", name="Delete my account").click()
     expect(phone).to_have_url(re.compile(r"#/welcome$"))
     assert database.query("SELECT count(*) AS n FROM user_account WHERE id = $1::uuid", user_id)[0]["n"] == 0
+
+
+def test_a_closure_shows_its_message_and_the_helplines(staff, young_person, phone: Page, database) -> None:
+    import datetime as dt
+
+    admin = staff("admin")
+    now = dt.datetime.now(dt.UTC)
+    message = "We're closed today for staff training. We're back tomorrow."
+    r = admin.post("/api/v1/admin/chat-hours/closures", json={
+        "starts_at": (now - dt.timedelta(minutes=1)).isoformat(), "ends_at": (now + dt.timedelta(hours=3)).isoformat(),
+        "message": message})
+    assert r.status_code == 201
+    try:
+        sign_in(phone, young_person(), "/#/talk")
+        expect(phone.get_by_text(message)).to_be_visible()
+        expect(phone.get_by_text(re.compile("Chat opens"))).to_be_visible()
+        expect(phone.get_by_text("116 123").first).to_be_visible()
+    finally:
+        database.query("DELETE FROM chat_closure")
