@@ -465,7 +465,8 @@ def check_reaction_kind(kind: str) -> None:
 
 async def add_reaction(db: AsyncSession, user: CurrentUser, post_id: uuid.UUID, kind: str) -> dict[str, Any]:
     check_reaction_kind(kind)
-    await visible_post(db, post_id)
+    post = await visible_post(db, post_id)
+    refuse_if_retired(await board_or_404(db, (await db.get(Thread, post.thread_id)).board_slug))  # read-only
     await db.execute(insert(Reaction).values(post_id=post_id, user_id=user.id, kind=kind, created_at=utcnow())
                      .on_conflict_do_nothing())
     return {"post_id": str(post_id), "kind": kind,

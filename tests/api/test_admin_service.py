@@ -162,8 +162,13 @@ def test_a_reply_in_a_retired_board_is_409(admin: Client, young_person, staff) -
     moderator = staff("moderator")
     assert moderator.post(f"/api/v1/moderation/items/{thread_id}/decision", json={"action": "approve"}).status_code == 200
     admin.put(f"/api/v1/admin/boards/{slug}", json={"retired": True})
-    r = young_person().post(f"/api/v1/threads/{thread_id}/posts", json={"body": "Hello back!"})
+    reader = young_person()
+    r = reader.post(f"/api/v1/threads/{thread_id}/posts", json={"body": "Hello back!"})
     assert r.status_code == 409 and r.json()["code"] == "board_retired"
+    r = reader.post(f"/api/v1/posts/{thread_id}/reactions", json={"kind": "hug"})
+    assert r.status_code == 409 and r.json()["code"] == "board_retired"
+    # reporting stays open: harm must always be reportable
+    assert reader.post(f"/api/v1/posts/{thread_id}/reports", json={"reason": "This worries me"}).status_code == 201
     assert young_person().get(f"/api/v1/threads/{thread_id}").status_code == 200
 
 
