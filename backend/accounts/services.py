@@ -230,7 +230,7 @@ async def create_staff_account(
     """A staff account (the CLI, or an admin with a ``temporary`` password that must be
     changed at first log-in). Raises Problem for anything wrong."""
     email = email.strip()
-    if not _EMAIL.match(email):
+    if not _EMAIL.match(email) or len(email) > 64:  # the e-mail is also the login name (64 characters)
         raise Problem(400, "Please give a work e-mail address.", code="bad_email", field="email")
     if problem := await staff_problem(db, role=role, council_code=council_code):
         raise problem

@@ -25,6 +25,8 @@ from backend.forums.models import Board
 from backend.review.services import write_audit
 from backend.security import hash_secret, new_recovery_code
 
+MAX_CLOSURE_AHEAD = dt.timedelta(days=366)
+
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
@@ -78,7 +80,7 @@ async def change_staff(db: AsyncSession, actor: CurrentUser, staff_id: uuid.UUID
     if problem := await staff_problem(db, role=role, council_code=council):
         raise problem
     changes: dict[str, Any] = {}
-    for field, new in (("display_name", data.name.strip() if data.name else None), ("role", data.role),
+    for field, new in (("display_name", (data.name or "").strip() or None), ("role", data.role),
                        ("council_code", council), ("disabled", data.disabled)):
         if new is not None or field == "council_code":
             if getattr(user, field) != new and not (field != "council_code" and new is None):
@@ -164,6 +166,9 @@ async def add_closure(db: AsyncSession, actor: CurrentUser, data: ClosureIn) -> 
     if ends <= utcnow():
         raise Problem(400, "That closure is already over. Please check the dates.", code="closure_in_past",
                       field="ends_at")
+    if ends > utcnow() + MAX_CLOSURE_AHEAD or starts < utcnow() - MAX_CLOSURE_AHEAD:
+        raise Problem(400, "A closure can be planned up to a year ahead. Please check the dates.",
+                      code="closure_too_far", field="ends_at")
     message = data.message.strip()
     if not message:
         raise Problem(400, "Please write the message young people will see.", code="bad_input", field="message")

@@ -91,6 +91,7 @@ def test_a_closure_closes_the_chat_with_its_message(admin: Client, client: Clien
     (dt.timedelta(hours=3), dt.timedelta(hours=1), "closure_ends_before_start"),
     (dt.timedelta(hours=1), dt.timedelta(hours=1), "closure_ends_before_start"),
     (dt.timedelta(days=-3), dt.timedelta(days=-2), "closure_in_past"),
+    (dt.timedelta(days=1), dt.timedelta(days=3650), "closure_too_far"),
 ])
 def test_bad_closures_are_400(admin: Client, starts, ends, code) -> None:
     base = now()

@@ -80,6 +80,7 @@ def test_staff_list_add_and_temporary_password_must_be_changed(staff, make_clien
     ({"role": "young_person"}, 400, "bad_role"),
     ({"role": "wizard"}, 400, "bad_role"),
     ({"role": "counsellor", "email": "not-an-email"}, 400, "bad_email"),
+    ({"role": "counsellor", "email": "x" * 60 + "@staff.example"}, 400, "bad_email"),
 ])
 def test_adding_staff_refuses_bad_input(staff, body, status, code) -> None:
     admin = staff("admin")
