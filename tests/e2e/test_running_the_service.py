@@ -132,3 +132,41 @@ def test_a_closure_shows_its_message_and_the_helplines(staff, young_person, phon
         expect(phone.get_by_text("116 123").first).to_be_visible()
     finally:
         database.query("DELETE FROM chat_closure")
+
+
+def test_admin_console_panels_hours_boards_councils_audit(staff, desktop: Page, database) -> None:
+    admin = staff("admin", name="Alex")
+    sign_in(desktop, admin, "/#/admin/hours")
+    try:
+        spec = desktop.get_by_label("Weekly hours (London time)")
+        expect(spec).to_have_value("always")
+        spec.fill("mon-fri 22:00-12:00")
+        desktop.get_by_role("button", name="Save hours").click()
+        expect(desktop.locator(".field-error").first).to_contain_text("couldn't read those hours")
+        spec.fill("mon-sun 00:00-24:00")
+        desktop.get_by_role("button", name="Save hours").click()
+        expect(desktop.get_by_text("Set here by an admin.")).to_be_visible()
+        expect(desktop.locator("[data-chat-state='open']")).to_be_visible()
+    finally:
+        database.query("DELETE FROM chat_schedule")
+
+    desktop.get_by_role("navigation", name="Admin").get_by_role("link", name="Boards").click()
+    slug = f"e2e-{unique_username('b').split('_')[1]}"
+    desktop.get_by_label("Address (small letters, numbers and dashes)").fill(slug)
+    desktop.get_by_label("Name", exact=True).fill("Music")
+    desktop.get_by_label("Description").fill("Songs that help")
+    desktop.get_by_role("button", name="Add board").click()
+    row = desktop.locator(f"tr[data-board='{slug}']")
+    expect(row).to_contain_text("Open")
+    row.get_by_role("button", name="Retire").click()
+    expect(desktop.locator(f"tr[data-board='{slug}']")).to_contain_text("Retired (read-only)")
+
+    desktop.get_by_role("navigation", name="Admin").get_by_role("link", name="Councils").click()
+    expect(desktop.locator("tr[data-council='E06000044']")).to_contain_text("11 to 18")
+
+    desktop.get_by_role("navigation", name="Admin").get_by_role("link", name="Audit log").click()
+    desktop.get_by_label("Action").fill("board.")
+    desktop.get_by_role("button", name="Filter").click()
+    expect(desktop.locator("tr[data-action='board.retire']").first).to_contain_text(slug)
+    expect(desktop.locator("tr[data-action='board.create']").first).to_be_visible()
+    assert desktop.locator("tr[data-action='chat_hours.update']").count() == 0
