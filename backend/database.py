@@ -17,6 +17,9 @@ from sqlalchemy.orm import DeclarativeBase
 
 from backend.settings import ROOT, Settings
 
+# The one NOTIFY channel every worker listens on (the chat hub): names never grow with use.
+EVENTS_CHANNEL = "waymark_events"
+
 log = logging.getLogger(__name__)
 
 

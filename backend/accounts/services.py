@@ -4,6 +4,7 @@ deletion. Controllers call these; these call the database."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import uuid
 from collections.abc import Awaitable, Callable
@@ -22,6 +23,7 @@ from backend.accounts.mfa import check_login_code, confirm_mfa
 from backend.accounts.models import STAFF_ROLES, LoginThrottle, User, WebSession
 from backend.accounts.rules import password_problem, username_problem
 from backend.councils.models import Council
+from backend.database import EVENTS_CHANNEL
 from backend.errors import Problem
 from backend.reports.services import LONDON, age_on, record_usage_event
 from backend.security import forget_session, hash_secret, new_recovery_code, normalise_recovery_code, verify_secret
@@ -280,6 +282,9 @@ async def end_user_sessions(db: AsyncSession, user_id: uuid.UUID, *, keep_sessio
     for session_id in ended:
         forget_session(session_id)
     forget_user(user_id)
+    # Open chat sockets on every worker close (sent on commit); a device still signed in reconnects.
+    await db.execute(text("SELECT pg_notify(:channel, :payload)"),
+                     {"channel": EVENTS_CHANNEL, "payload": json.dumps({"k": "signed_out", "u": str(user_id)})})
     return len(ended)
 
 

@@ -239,8 +239,18 @@ class ChatHub:
                                                               "risk_level": event.get("l"), "status": event.get("st")})
             elif kind == "alert":  # a safeguarding alert for the counsellors
                 await self._to_roles({"counsellor"}, {"type": "safeguarding_alert", "id": event["i"]})
+            elif kind == "signed_out":  # sessions ended (switched off, reset, log out everywhere)
+                await self._close_sockets_of(uuid.UUID(event["u"]))
         except Exception as exc:  # noqa: BLE001 - one bad event must not stop the others
             log.warning("chat event %s failed: %s", kind, type(exc).__name__)
+
+    async def _close_sockets_of(self, user_id: uuid.UUID) -> None:
+        """Close a person's sockets here: each must sign in again (4401), so an ended session
+        cannot go on chatting; a device whose session is still valid simply reconnects."""
+        for conn in self._local(user_id):
+            conn.closed = True
+            with contextlib.suppress(Exception):
+                await conn.socket.close(code=4401, reason="signed out")
 
     def _local(self, *user_ids: uuid.UUID | None) -> list[Connection]:
         return [c for uid in user_ids if uid for c in list(self.by_user.get(uid, ()))]

@@ -27,9 +27,9 @@ from backend.accounts.models import User
 from backend.chat.hours import ChatHours
 from backend.chat.models import ChatRequest, ChatSession, CounsellorAvailability
 from backend.chat.opening import closed_status
+from backend.database import EVENTS_CHANNEL
 from backend.errors import Problem
 
-EVENTS_CHANNEL = "waymark_events"  # the one NOTIFY channel: names never grow with use
 MAX_MESSAGE_CHARS = 4000
 DEFAULT_HANDLE_SECONDS = 20 * 60
 

@@ -128,6 +128,22 @@ def test_disabling_ends_their_sessions_at_once_and_refuses_log_in(staff, make_cl
     assert actions[:3] == ["staff.enable", "staff.disable", "staff.create"]
 
 
+def test_disabling_closes_their_open_chat_sockets(staff, make_client, server: Server) -> None:
+    from websockets.exceptions import ConnectionClosed
+
+    from tests.chat_client import ChatSocket
+
+    admin = staff("admin")
+    staff_id, email, temporary = add_staff(admin, role="counsellor")
+    c = first_log_in(make_client, email, temporary)
+    socket = ChatSocket(server.base_url, c)
+    assert admin.put(f"/api/v1/admin/staff/{staff_id}", json={"disabled": True}).status_code == 200
+    with pytest.raises(ConnectionClosed) as closed:
+        socket.ws.recv(timeout=10)
+        socket.ws.recv(timeout=10)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+
+
 def test_edit_role_and_council(staff, make_client) -> None:
     admin = staff("admin")
     staff_id, email, temporary = add_staff(admin, role="counsellor")
