@@ -79,13 +79,19 @@ async def change_staff(db: AsyncSession, actor: CurrentUser, staff_id: uuid.UUID
                            "Please ask another admin.", code="own_account")
     if problem := await staff_problem(db, role=role, council_code=council):
         raise problem
-    changes: dict[str, Any] = {}
-    for field, new in (("display_name", (data.name or "").strip() or None), ("role", data.role),
-                       ("council_code", council), ("disabled", data.disabled)):
-        if new is not None or field == "council_code":
-            if getattr(user, field) != new and not (field != "council_code" and new is None):
-                changes[field] = {"from": getattr(user, field), "to": new}
-                setattr(user, field, new)
+    wanted: dict[str, Any] = {}
+    if data.name is not None:
+        wanted["display_name"] = data.name.strip() or None
+    if data.role is not None:
+        wanted["role"] = data.role
+    if data.council_code is not msgspec.UNSET:
+        wanted["council_code"] = data.council_code
+    if data.disabled is not None:
+        wanted["disabled"] = data.disabled
+    changes = {field: {"from": getattr(user, field), "to": new} for field, new in wanted.items()
+               if getattr(user, field) != new}
+    for field, change in changes.items():
+        setattr(user, field, change["to"])
     if changes.get("disabled", {}).get("to"):
         await end_user_sessions(db, user.id)  # at once, on every device
     forget_user(user.id)
