@@ -4,18 +4,22 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint bench clean
+.PHONY: run stop test install lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install -qq --upgrade pip
+	$(BIN)/python -m pip install -qq -e '.[test]'
 	touch $(STAMP)
 
 install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/waymark run
+
+# Ctrl+C stops the app; the embedded PostgreSQL keeps running for the next `make run`. This stops it.
+stop: $(STAMP)
+	$(BIN)/waymark stop-database
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -27,4 +31,5 @@ bench: $(STAMP)
 	$(BIN)/python bench/http_bench.py
 
 clean:
+	test ! -x $(BIN)/waymark || $(BIN)/waymark stop-database
 	rm -rf $(VENV) var

@@ -109,6 +109,20 @@ def serve(args: argparse.Namespace) -> None:
     )
 
 
+def stop_database() -> None:
+    """Stop the embedded PostgreSQL in the data directory (nothing to do with DATABASE_URL set)."""
+    settings = get_settings()
+    if settings.database_url:
+        print("DATABASE_URL is set: that PostgreSQL is not ours to stop")
+        return
+    from backend.database import stop_embedded_postgres
+
+    if stop_embedded_postgres(settings.data_dir):
+        print(f"the embedded PostgreSQL in {settings.data_dir / 'pg'} is stopped")
+    else:
+        print(f"no embedded PostgreSQL was running in {settings.data_dir / 'pg'}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="waymark", description="Waymark: run and administer the service.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -136,6 +150,7 @@ def main(argv: list[str] | None = None) -> None:
     staff.add_argument("--name")
 
     sub.add_parser("rotate-encryption", help="re-encrypt journal text with the newest WAYMARK_ENCRYPTION_KEYS key")
+    sub.add_parser("stop-database", help="stop the embedded PostgreSQL that `make run` left running (make stop)")
 
     args = parser.parse_args(argv)
     if args.command == "run":
@@ -151,6 +166,8 @@ def main(argv: list[str] | None = None) -> None:
         create_staff(args)
     elif args.command == "rotate-encryption":
         rotate_encryption()
+    elif args.command == "stop-database":
+        stop_database()
 
 
 if __name__ == "__main__":

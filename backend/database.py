@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from pathlib import Path
 
 from advanced_alchemy.base import CommonTableAttributes, orm_registry
@@ -20,6 +21,9 @@ from backend.settings import ROOT, Settings
 # The one NOTIFY channel every worker listens on (the chat hub): names never grow with use.
 EVENTS_CHANNEL = "waymark_events"
 
+# platformdirs (under pgserver) warns that XDG_RUNTIME_DIR is unset, normal outside a desktop
+# session, and falls back to /tmp: harmless, but it looks like an error on a first run
+warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR", module="platformdirs")
 log = logging.getLogger(__name__)
 
 
@@ -99,17 +103,21 @@ def make_alchemy_config(settings: Settings, url: str | None = None) -> SQLAlchem
     )
 
 
-def stop_embedded_postgres(data_dir: Path) -> None:
-    """Stop the embedded server kept in ``data_dir/pg`` (fast shutdown), if it runs."""
+def stop_embedded_postgres(data_dir: Path) -> bool:
+    """Stop the embedded server kept in ``data_dir/pg`` (fast shutdown). False when it was not
+    running; a server that runs and cannot be stopped raises RuntimeError (never left silently)."""
     import subprocess
 
     from pgserver import _commands
 
     pgdata = data_dir / "pg"
     if not (pgdata / "postmaster.pid").exists():
-        return
+        return False
     user = "pgserver" if os.geteuid() == 0 else None
     try:
         _commands.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user, timeout=30)
-    except subprocess.CalledProcessError:
-        log.warning("the embedded PostgreSQL in %s was not running", pgdata)
+    except subprocess.CalledProcessError as exc:
+        if (pgdata / "postmaster.pid").exists():
+            raise RuntimeError(f"could not stop the embedded PostgreSQL in {pgdata}: {exc}") from exc
+        return False
+    return True

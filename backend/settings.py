@@ -27,6 +27,9 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     database_url: str | None = None
+    # A direct connection for the chat hub (LISTEN and its message pool) when DATABASE_URL goes
+    # through a transaction-mode pooler such as PgBouncer: LISTEN needs a session of its own.
+    chat_database_url: str | None = None
     data_dir: Path = ROOT / "var"
     content_dir: Path = ROOT / "content"
     pwa_dir: Path = ROOT / "pwa"
@@ -74,6 +77,7 @@ def get_settings() -> Settings:
         host=os.environ.get("HOST", "127.0.0.1"),
         port=int(os.environ.get("PORT", "8000")),
         database_url=os.environ.get("DATABASE_URL") or None,
+        chat_database_url=os.environ.get("WAYMARK_CHAT_DATABASE_URL") or None,
         data_dir=data_dir,
         content_dir=Path(os.environ.get("WAYMARK_CONTENT_DIR", str(ROOT / "content"))).resolve(),
         chat_hours=os.environ.get("WAYMARK_CHAT_HOURS", Settings.chat_hours),

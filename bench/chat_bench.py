@@ -153,17 +153,18 @@ def cpu_seconds(pids: list[int]) -> float:
     return total
 
 
-def established(pid: int, port: int) -> int:
-    """TCP connections a process has open on the server port."""
+def established(pid: int, port: int | tuple[int, ...]) -> int:
+    """TCP connections a process has open on the server port (or ports: several nodes)."""
     import psutil
 
+    ports = port if isinstance(port, tuple) else (port,)
     with contextlib.suppress(psutil.Error):
         return sum(1 for c in psutil.Process(pid).net_connections("tcp")
-                   if c.status == psutil.CONN_ESTABLISHED and c.laddr and c.laddr.port == port)
+                   if c.status == psutil.CONN_ESTABLISHED and c.laddr and c.laddr.port in ports)
     return 0
 
 
-def snapshot(pids: list[int], port: int) -> dict[str, Any]:
+def snapshot(pids: list[int], port: int | tuple[int, ...]) -> dict[str, Any]:
     per = {str(pid): {"rss": rss_bytes(pid), "sockets": established(pid, port)} for pid in pids}
     return {"rss": sum(v["rss"] for v in per.values()), "sockets": sum(v["sockets"] for v in per.values()),
             "per_process": per}
@@ -235,6 +236,45 @@ class WaymarkServer:
 
     def stop(self) -> None:
         _stop(self.process, self.pids)
+
+
+@dataclass
+class Nodes:
+    """Several Waymark nodes (each its own uvicorn with ``workers``) behind HAProxy, no sticky
+    sessions: what --nodes N drives. Quacks like one WaymarkServer to the run."""
+
+    servers: list[WaymarkServer]
+    balancer: Any = None
+
+    @property
+    def base_url(self) -> str:
+        return self.balancer.base_url
+
+    @property
+    def pids(self) -> list[int]:
+        return [pid for server in self.servers for pid in server.pids]
+
+    @property
+    def port(self) -> tuple[int, ...]:
+        return tuple(server.port for server in self.servers)
+
+    @property
+    def command(self) -> list[str]:
+        return self.servers[0].command
+
+    def start(self) -> Nodes:
+        from tests.faults.balancer import Balancer
+
+        for server in self.servers:
+            server.start()
+        self.balancer = Balancer([server.port for server in self.servers], health="/health/ready").start()
+        return self
+
+    def stop(self) -> None:
+        if self.balancer is not None:
+            self.balancer.stop()
+        for server in self.servers:
+            server.stop()
 
 
 @dataclass
@@ -441,7 +481,7 @@ async def take_chats(base_url: str, csrf: str, assignments: list[tuple[Person, s
 
 
 def warm_moderation(base_url: str, csrf: str, db_url: str, pids: list[int], port: int, passes: int = 15,
-                    quick: float = 0.25) -> tuple[float, int]:
+                    quick: float = 0.25, prefix: str = "warm") -> tuple[float, int]:
     """Send every young person's line through each worker, in a chat of its own (a young
     person and a counsellor who are not part of the load), until each worker acknowledges
     every line quickly. The moderation engine loads its rules on the first message a worker
@@ -450,7 +490,7 @@ def warm_moderation(base_url: str, csrf: str, db_url: str, pids: list[int], port
     import psutil
     from websockets.sync.client import connect
 
-    yps, cs = asyncio.run(insert_people(db_url, 1, 1, 1, prefix="warm"))
+    yps, cs = asyncio.run(insert_people(db_url, 1, 1, 1, prefix=prefix))
     (request_id,) = asyncio.run(insert_requests(db_url, yps))
     (session_id,) = asyncio.run(take_chats(base_url, csrf, [(cs[0], request_id)]))
     url = base_url.replace("http://", "ws://") + "/api/v1/chat/ws"
@@ -656,6 +696,12 @@ async def client_run(spec: dict[str, Any], conn: Any) -> None:
     except TimeoutError:  # what is open by then is what we measure; the rest is reported
         count("not_opened_in_time", len(spec["counsellors"]) + len(spec["young"]) - len(sockets))
     open_seconds = time.monotonic() - t_open
+    if not relay:  # as the PWA does once connected: resume each open chat, so the socket follows it
+        for chat in chats.values():
+            for key in (chat.yp, chat.c):
+                if (ws := sockets.get(key)) is not None:
+                    with contextlib.suppress(Exception):
+                        await ws.send(encode({"type": "resume", "session_id": chat.session_id, "after_seq": 0}).decode())
     await asyncio.sleep(1.0)  # a socket the server refuses (4401/4403) is closed by now
     conn.send(("open", {"sockets": len(sockets), "seconds": open_seconds, "stats": dict(stats)}))
 
@@ -1017,10 +1063,12 @@ def write_json(key: str, payload: dict[str, Any]) -> None:
 def chat_run(args: argparse.Namespace, env: dict[str, str], tmp: Path, db_url: str, servers: list[Any]) -> dict[str, Any]:
     n_chats = args.chats
     n_counsellors = math.ceil(n_chats / args.per_counsellor)
-    app = WaymarkServer(env, tmp, workers=args.workers, deflate=args.deflate)
+    app: WaymarkServer | Nodes = WaymarkServer(env, tmp, workers=args.workers, deflate=args.deflate)
+    if args.nodes > 1:
+        app = Nodes([WaymarkServer(env, tmp, workers=args.workers, deflate=args.deflate) for _ in range(args.nodes)])
     servers.append(app)
     app.start()
-    print(f"waymark: {app.base_url}, {args.workers} workers (pids {app.pids})", flush=True)
+    print(f"waymark: {app.base_url}, {args.nodes} node(s) x {args.workers} workers (pids {app.pids})", flush=True)
 
     # the real paths once: a sign-up, a log-in; then everybody else inserted
     t = time.monotonic()
@@ -1046,8 +1094,10 @@ def chat_run(args: argparse.Namespace, env: dict[str, str], tmp: Path, db_url: s
     print(f"setup: {n_chats} young people, {n_counsellors} counsellors x {args.per_counsellor} chats,"
           f" {n_chats} chats taken over HTTP in {time.monotonic() - t:.1f}s", flush=True)
 
-    if args.warm:
-        seconds, sent = warm_moderation(app.base_url, csrf, db_url, app.pids, app.port)
+    if args.warm:  # node by node: behind a balancer a socket's worker cannot be told from its port
+        seconds, sent = map(sum, zip(*(warm_moderation(node.base_url, csrf, db_url, node.pids, node.port,
+                                                       prefix=f"warm{i}")
+                                       for i, node in enumerate(getattr(app, "servers", [app]))), strict=True))
         print(f"warm-up: {sent} messages through each worker in a chat outside the load, {seconds:.1f}s, until every"
               f" worker had loaded the moderation rules and compiled what the bench's lines need", flush=True)
 
@@ -1062,15 +1112,23 @@ def chat_run(args: argparse.Namespace, env: dict[str, str], tmp: Path, db_url: s
 
     results = []
     if "relay" in args.targets:
-        relay = RelayServer(args.workers, deflate=args.deflate)
+        relay = RelayServer(args.workers * args.nodes, deflate=args.deflate)
         servers.append(relay)
         relay.start()
-        print(f"relay: {relay.url}, {args.workers} processes (pids {relay.pids})", flush=True)
-        specs = specs_for_chats("relay", relay.url, "", chats, counsellors, args.clients, args)
+        relay_url = relay.url
+        if args.nodes > 1:  # the same hop as Waymark's: through HAProxy
+            from tests.faults.balancer import Balancer
+
+            relay_lb = Balancer([relay.port], health="/health").start()
+            servers.append(relay_lb)
+            relay_url = relay_lb.base_url.replace("http://", "ws://") + "/"
+        print(f"relay: {relay_url}, {args.workers * args.nodes} processes (pids {relay.pids})", flush=True)
+        specs = specs_for_chats("relay", relay_url, "", chats, counsellors, args.clients, args)
         phase = run_phase("relay", specs, relay.pids, relay.port, hold=0, timeout=timeout)
         results.append(summarise("relay", phase, args.duration, phase["with_sockets"]["sockets"]))
-        relay.stop()
-        servers.remove(relay)
+        for server in servers[servers.index(relay):]:
+            server.stop()
+        del servers[servers.index(relay):]
         _print_phase(results[-1])
     if "waymark" not in args.targets:
         print_chat_table(results, 0.0)
@@ -1102,7 +1160,8 @@ def chat_run(args: argparse.Namespace, env: dict[str, str], tmp: Path, db_url: s
     print(f"goals: nothing lost {'MET' if goals['nothing_lost'] else 'MISSED'}; "
           f"p99 within 5x of the relay {'MET' if goals['p99_within_5x'] else 'MISSED'}")
     return {"settings": {"chats": n_chats, "counsellors": n_counsellors, "per_counsellor": args.per_counsellor,
-                         "sockets": n_chats + n_counsellors, "workers": args.workers, "clients": args.clients,
+                         "sockets": n_chats + n_counsellors, "workers": args.workers, "nodes": args.nodes,
+                         "clients": args.clients,
                          "rate_per_minute": args.rate, "warmup": args.warmup, "duration": args.duration,
                          "drain": args.drain, "db_pool_size": args.db_pool, "planned_msg_per_s": 2 * n_chats * args.rate / 60,
                          "deflate": args.deflate, "sweep_seconds": args.sweep, "warm": args.warm,
@@ -1205,6 +1264,8 @@ def main() -> int:
     parser.add_argument("--drain", type=float, default=20,
                         help="seconds to wait for the last deliveries (20: more than the hub's 15 s sweep)")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn workers, and relay processes (2)")
+    parser.add_argument("--nodes", type=int, default=1,
+                        help="app nodes of --workers each behind HAProxy, no sticky sessions (1: no balancer)")
     parser.add_argument("--clients", type=int, help="client processes (2; 4 with --idle)")
     parser.add_argument("--open-timeout", type=float,
                         help="seconds the clients try to open their sockets before measuring what is open"

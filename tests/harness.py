@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
+import signal
 import socket
 import string
 import subprocess
@@ -137,6 +138,7 @@ class Server:
              "--port", str(self.port), "--workers", str(self.workers), "--proxy-headers",
              "--forwarded-allow-ips", "127.0.0.1", "--no-access-log", "--timeout-graceful-shutdown", "2"],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: kill_group() takes the workers too
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -150,13 +152,19 @@ class Server:
             time.sleep(0.2)
         raise RuntimeError(f"server not ready in {timeout}s:\n{self.log_path.read_text()}")
 
+    def kill_group(self) -> None:
+        """SIGKILL the whole node at once (the manager and its workers), as a crashed machine."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()
             try:
                 self.process.wait(10)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                self.kill_group()
 
 
 _counter = 0

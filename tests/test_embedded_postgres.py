@@ -4,8 +4,10 @@ migrates, loads content and serves; a second run reuses the same data."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -43,8 +45,11 @@ def _stop(proc: subprocess.Popen) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
-def test_embedded_postgres_boots_and_keeps_data_between_runs(tmp_path: Path) -> None:
-    data_dir = tmp_path / "var"
+def test_embedded_postgres_boots_and_keeps_data_between_runs() -> None:
+    # not under pytest's private temporary folder: as root, the server runs as the `pgserver` user
+    root = Path(tempfile.mkdtemp(prefix="waymark-embedded-"))
+    root.chmod(0o755)
+    data_dir = root / "var"
     data_dir.mkdir()
     port = free_port()
     proc = _start(data_dir, port)
@@ -67,8 +72,17 @@ def test_embedded_postgres_boots_and_keeps_data_between_runs(tmp_path: Path) -> 
         r = c.post("/api/v1/auth/login", json={"username": body["username"], "password": PASSWORD})
         assert r.status_code == 200, r.text
         c.close()
+        # a first run prints nothing that looks like an error (no XDG_RUNTIME_DIR warning)
+        first_log = (data_dir / f"run-{port}.log").read_text()
+        assert "Warning" not in first_log and "XDG_RUNTIME_DIR" not in first_log, first_log
     finally:
         _stop(proc)
-        from backend.database import stop_embedded_postgres
-
-        stop_embedded_postgres(data_dir)
+        # `make stop`: the embedded PostgreSQL the runs left behind stops
+        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL" and not k.startswith("WAYMARK_")}
+        env["WAYMARK_DATA_DIR"] = str(data_dir)
+        stopped = subprocess.run([PYTHON, "-m", "backend.cli", "stop-database"], cwd=ROOT, env=env,
+                                 capture_output=True, text=True, timeout=60)
+    assert stopped.returncode == 0, stopped.stderr
+    assert "stopped" in stopped.stdout
+    assert not (data_dir / "pg" / "postmaster.pid").exists(), stopped.stdout + stopped.stderr
+    shutil.rmtree(root, ignore_errors=True)

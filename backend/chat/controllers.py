@@ -244,6 +244,7 @@ async def _on_message(hub: ChatHub, conn: Connection, session_id: uuid.UUID, fra
     # Stored and committed (one round trip) before it is acknowledged or delivered.
     message, _ = await hub.store_message(session_id, conn.user, body=body, client_id=client_id, attachment=attachment)
     await conn.send({"type": "ack", "client_id": str(client_id), "seq": message["seq"], "session_id": str(session_id)})
+    conn.delivered.setdefault(session_id, message["seq"] - 1)  # a socket that writes in a chat follows it
     try:
         await hub.deliver(session_id, message=message)  # this worker's sockets now; the others on NOTIFY
     except Exception as exc:  # noqa: BLE001 - stored and acknowledged: the next delivery or the sweep sends it

@@ -287,14 +287,16 @@ class ChatHub:
         conns = self._local(*await self.participants_of(session_id))
         for conn in conns:
             if session_id in conn.rewind:
-                conn.delivered[session_id] = conn.rewind.pop(session_id)
+                # never again what this socket already carried: a resume that arrives after live
+                # frames (the socket joined the hub before its resume frame was read) repeats nothing
+                after = conn.rewind.pop(session_id)
+                conn.delivered[session_id] = max(after, conn.delivered.get(session_id, after))
         ending = session_id in self._ends
         told = conns
-        # The end: its last messages only to the sockets that follow the chat (told it was
-        # assigned, or sent a message or a resume of it), not to every socket its two people
-        # opened since, which never showed it; the `ended` frame to all.
-        if ending:
-            conns = [conn for conn in conns if session_id in conn.delivered]
+        # Messages only to the sockets that follow the chat (told it was assigned, or sent a
+        # message or a resume of it), never to a socket its two people opened since, which
+        # never showed it (it would get the whole history); the `ended` frame to all.
+        conns = [conn for conn in conns if session_id in conn.delivered]
         marks = [conn.delivered.get(session_id, 0) for conn in conns]  # none yet: from the start
         if not conns:
             batch: list[dict[str, Any]] = []

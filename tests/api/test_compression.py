@@ -1,0 +1,26 @@
+"""What travels to a phone is compressed: static files and JSON answers over 1 KB."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize("path", ["/js/app.js", "/css/app.css", "/index.html"])
+def test_static_files_travel_compressed(client, path) -> None:
+    plain = client.get(path, headers={"Accept-Encoding": "identity"})
+    assert plain.status_code == 200 and "content-encoding" not in plain.headers
+    for encoding in ("br", "gzip"):
+        r = client.get(path, headers={"Accept-Encoding": encoding})
+        assert r.status_code == 200
+        assert r.headers["content-encoding"] == encoding
+        assert r.content == plain.content  # httpx decodes: the same file arrives
+        assert int(r.headers.get("content-length", len(r.content))) < len(plain.content)
+
+
+def test_large_json_is_compressed_and_small_json_is_not(client) -> None:
+    big = client.get("/api/v1/articles", headers={"Accept-Encoding": "br"})
+    assert big.status_code == 200 and len(big.content) > 1024
+    assert big.headers["content-encoding"] == "br"
+    small = client.get("/health/live", headers={"Accept-Encoding": "br"})
+    assert small.status_code == 200 and len(small.content) < 1024
+    assert "content-encoding" not in small.headers  # not worth it under 1 KB
