@@ -33,10 +33,10 @@ function isoDay(d) {
 function barChart(title, rows, { unit = '', caption } = {}) {
   const numeric = rows.map((r) => (typeof r.value === 'number' ? r.value : 0));
   const max = Math.max(1, ...numeric);
-  const rowHeight = 28;
-  const labelWidth = 190;
-  const width = 560;
-  const barSpace = width - labelWidth - 110;
+  const rowHeight = 30;
+  const labelWidth = 230;
+  const width = 520;
+  const barSpace = width - labelWidth - 120;
   const chart = svg('svg', { viewBox: `0 0 ${width} ${rows.length * rowHeight + 8}`, class: 'figure-chart',
     'aria-hidden': 'true', focusable: 'false', role: 'presentation' });
   rows.forEach((row, i) => {
@@ -55,6 +55,7 @@ function barChart(title, rows, { unit = '', caption } = {}) {
     h('caption', {}, caption || title),
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Figure'), h('th', { scope: 'col' }, 'Value'))),
     h('tbody', {}, rows.map((r) => h('tr', {}, h('th', { scope: 'row' }, r.label), h('td', {}, shown(r.value, unit))))));
+  if (!rows.length) return h('section', { class: 'figure-card' }, h('h2', {}, title), h('p', {}, 'Nothing to show for these dates.'));
   return h('section', { class: 'figure-card' }, h('h2', {}, title), chart, table);
 }
 

@@ -2,7 +2,7 @@
 // then confirm with the first code.
 
 import { api, ApiError, errorMessage } from '../api.js';
-import { h, screenHeading, setTitle, button, field, errorSummary, loading, fill, notice } from '../ui.js';
+import { h, screenHeading, setTitle, backLink, button, field, errorSummary, loading, fill, notice } from '../ui.js';
 
 function qrImage(svgText) {
   // The server draws the QR code (segno) as an SVG document; shown as an image, never as markup.
@@ -14,6 +14,7 @@ export async function render(root, ctx) {
   setTitle('Two-step log-in');
   const area = h('div', {}, loading('Making your key…'));
   const required = ctx.user.pending === 'mfa_setup_required';
+  if (!required) root.append(backLink(ctx.back('#/staff'), 'Staff home'));
   root.append(
     screenHeading('Set up two-step log-in'),
     h('p', {}, required
