@@ -47,6 +47,9 @@ export function render(root, ctx) {
   links.push(h('li', { class: 'tile' },
     h('a', { href: '#/mfa', class: 'tile-link' }, 'Two-step log-in'),
     h('p', { class: 'tile-text' }, 'Set up (or move to a new phone) the code app you use to log in.')));
+  links.push(h('li', { class: 'tile' },
+    h('a', { href: '#/password', class: 'tile-link' }, 'Change my password'),
+    h('p', { class: 'tile-text' }, 'You will be logged out on your other devices.')));
 
   root.append(
     screenHeading(`Hello, ${user.name || 'there'}`),
