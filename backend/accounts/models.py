@@ -60,6 +60,8 @@ class User(UUIDPrimaryKey, Base):
     # Staff only: an admin can switch an account off; a temporary password must be changed first.
     disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     password_change_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    # A temporary password stops working after this (OWASP ASVS: initial secrets expire soon).
+    temporary_password_expires_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
 
     @property
     def is_staff(self) -> bool:

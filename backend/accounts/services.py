@@ -33,6 +33,7 @@ THROTTLE_WINDOW = dt.timedelta(minutes=15)
 ACCOUNT_FAILURE_LIMIT = 5
 ADDRESS_FAILURE_LIMIT = 20
 LOCKOUT = dt.timedelta(minutes=15)
+TEMPORARY_PASSWORD_LIFETIME = dt.timedelta(days=3)  # an admin's temporary password for a staff member
 
 
 class UserRepository(SQLAlchemyAsyncRepository[User]):
@@ -174,6 +175,9 @@ async def log_in(db: AsyncSession, *, login_name: str, password: str, address: s
         raise Problem(401, "That username and password don't match. Please check them and try again.", code="bad_credentials")
     if user.disabled:
         raise Problem(403, "This account is switched off. Please ask your Waymark admin.", code="account_disabled")
+    if user.password_change_required and user.temporary_password_expires_at and user.temporary_password_expires_at < now:
+        raise Problem(401, "That temporary password has run out. Please ask your Waymark admin for a new one.",
+                      code="temporary_password_expired")
     if not await check_login_code(db, user.id, otp, now):
         if otp:  # a wrong or replayed code: throttled like a wrong password
             await _count_failures(db, account_key, address_key, now)
@@ -242,7 +246,8 @@ async def create_staff_account(
         raise Problem(409, "There is already an account with that e-mail address.", code="email_taken", field="email")
     user = User(id=uuid.uuid4(), username=email, email=email, display_name=(name or "").strip() or None, role=role,
                 council_code=council_code, password_hash=await hash_secret(password),
-                password_change_required=temporary)
+                password_change_required=temporary,
+                temporary_password_expires_at=_utcnow() + TEMPORARY_PASSWORD_LIFETIME if temporary else None)
     db.add(user)
     try:
         await db.flush()
@@ -303,7 +308,7 @@ async def change_password(db: AsyncSession, user_id: uuid.UUID, *, current_passw
         raise Problem(400, "Please choose a new password, different from the one you have now.",
                       code="weak_password", field="new_password")
     user.password_hash = await hash_secret(new_password)
-    user.password_change_required = False
+    user.password_change_required, user.temporary_password_expires_at = False, None
     await end_user_sessions(db, user.id, keep_session_id=keep_session_id)
 
 

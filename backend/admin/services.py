@@ -14,7 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.accounts.auth import CurrentUser, forget_user
 from backend.accounts.mfa import mfa_enabled_ids, remove_mfa
 from backend.accounts.models import User
-from backend.accounts.services import create_staff_account, end_user_sessions, staff_problem
+from backend.accounts.services import (
+    TEMPORARY_PASSWORD_LIFETIME,
+    create_staff_account,
+    end_user_sessions,
+    staff_problem,
+)
 from backend.admin.schemas import BoardChangeIn, BoardIn, ClosureIn, CouncilChangeIn, CouncilIn, StaffChangeIn, StaffIn
 from backend.chat.models import ChatClosure, ChatSchedule
 from backend.chat.opening import is_open, load_opening, next_closing, next_opening, parse_weekly
@@ -107,6 +112,7 @@ async def reset_staff(db: AsyncSession, actor: CurrentUser, staff_id: uuid.UUID)
     password = temporary_password()
     user.password_hash = await hash_secret(password)
     user.password_change_required = True
+    user.temporary_password_expires_at = utcnow() + TEMPORARY_PASSWORD_LIFETIME
     await remove_mfa(db, user.id)
     ended = await end_user_sessions(db, user.id)
     write_audit(db, actor, "staff.reset", "user", user.id, details={"sessions_ended": ended, "mfa_removed": True})

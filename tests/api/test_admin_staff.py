@@ -74,6 +74,22 @@ def test_staff_list_add_and_temporary_password_must_be_changed(staff, make_clien
     assert entry["target_id"] == staff_id and "temporary_password" not in str(entry)
 
 
+def test_a_temporary_password_runs_out(staff, make_client, database) -> None:
+    admin = staff("admin")
+    staff_id, email, temporary = add_staff(admin, role="moderator")
+    expires = database.query("SELECT temporary_password_expires_at AS t FROM user_account WHERE id = $1::uuid",
+                             staff_id)[0]["t"]
+    assert 2.9 * 86400 < (expires.timestamp() - time.time()) <= 3 * 86400
+    database.query("UPDATE user_account SET temporary_password_expires_at = now() - interval '1 minute' "
+                   "WHERE id = $1::uuid", staff_id)
+    r = log_in(make_client, email, temporary)[1]
+    assert r.status_code == 401 and r.json()["code"] == "temporary_password_expired"
+    fresh = admin.post(f"/api/v1/admin/staff/{staff_id}/reset").json()["temporary_password"]
+    first_log_in(make_client, email, fresh)
+    assert database.query("SELECT temporary_password_expires_at AS t FROM user_account WHERE id = $1::uuid",
+                          staff_id)[0]["t"] is None
+
+
 @pytest.mark.parametrize("body, status, code", [
     ({"role": "counsellor", "council_code": "E99999999"}, 400, "unknown_council"),
     ({"role": "council_admin"}, 400, "council_required"),

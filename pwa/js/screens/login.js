@@ -77,7 +77,7 @@ export function render(root, ctx) {
         submit.textContent = 'Log in';
         return;
       }
-      if (err instanceof ApiError && err.status === 403 && err.code === 'account_disabled') {
+      if (err instanceof ApiError && (err.code === 'account_disabled' || err.code === 'temporary_password_expired')) {
         text = err.detail;
       } else if (err instanceof ApiError && err.status === 401) {
         text = "That username or password isn't right. Please check them and try again.";
