@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.chat.hours import LONDON, ChatHours
 from backend.chat.models import ChatClosure, ChatSchedule
+from backend.settings import get_settings
 
 MAX_STEPS = 64  # hops through closures and weekly windows when looking ahead
 CLOSED_MESSAGE = "Our counsellors aren't online right now. These lines are open now, any time."
@@ -137,8 +138,6 @@ def closing_notice(opening: Opening, at: dt.datetime) -> dict[str, Any] | None:
 
 
 def default_weekly() -> str:
-    from backend.settings import get_settings
-
     return get_settings().chat_hours
 
 
