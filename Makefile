@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run stop test install lint bench clean
+.PHONY: run stop test install lint bench clean train-moderation moderation-data
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,14 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+# The moderation engine's labelled sets (seeded) and its learned layer (moderation/model.json,
+# committed; about three minutes on one core). Run both after changing moderation/data/*.txt.
+moderation-data: $(STAMP)
+	$(BIN)/python -m moderation.data.build_dataset
+
+train-moderation: $(STAMP)
+	$(BIN)/python -m moderation.train
 
 bench: $(STAMP)
 	$(BIN)/python bench/http_bench.py

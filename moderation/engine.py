@@ -4,9 +4,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .normalise import SEPARATOR, SPACED_LETTERS, TOKEN
+from .model import CHAR_MIN, RUN, TOKEN_RE, WINDOW, Model, default_model
+from .normalise import CLAUSE, SEPARATOR, SPACED_LETTERS, TOKEN
 from .patterns import KEY
-from .rules import LEVELS, Rules
+from .rules import LEVELS, RuleInfo, Rules
 
 __all__ = ["Span", "Verdict", "assess", "risk_vocabulary"]
 
@@ -35,6 +36,10 @@ class Verdict:
                                           repr=False, compare=False)
     alert_categories: frozenset = field(default=frozenset({"risk_to_life", "danger_from_others"}),
                                         repr=False, compare=False)
+    # Why, in words a moderator can read: one line per finding of the learned layer
+    # ("risk_to_life 0.97: want to die, to die") and per finding dropped as negated,
+    # fictional or joking.
+    reasons: tuple[str, ...] = ()
 
     @property
     def is_risk_to_life(self) -> bool:
@@ -52,7 +57,8 @@ class Verdict:
 
     def to_dict(self) -> dict:
         return {"level": self.level, "categories": list(self.categories),
-                "spans": [s.to_dict() for s in self.spans], "action": self.action}
+                "spans": [s.to_dict() for s in self.spans], "action": self.action,
+                "reasons": list(self.reasons)}
 
 
 _WORD_START = re.compile(r"\b[a-z0-9]")
@@ -90,12 +96,16 @@ def _scan_words(windex, subject: str, index, wanted, out: set) -> None:
                 out.add((*_map(*hit.span(), index), info))
 
 
-def assess(text: str, context: dict | None = None, rules: Rules | None = None) -> Verdict:
+def assess(text: str, context: dict | None = None, rules: Rules | None = None,
+           model: Model | None | bool = True) -> Verdict:
     """Assess one post, chat message or journal entry.
 
     context: ``{"kind": "post"|"chat"|"journal", "author_age": int|None}``; an unknown or
-    missing kind is treated as ``post`` (the strictest)."""
+    missing kind is treated as ``post`` (the strictest). model: the learned layer
+    (True: the shipped one; False or None: rules only)."""
     rules = rules or Rules.default()
+    if model is True:
+        model = default_model()
     text = text if isinstance(text, str) else ("" if text is None else str(text))
     ctx = context or {}
     policy = rules.contexts.get(ctx.get("kind") or "post") or rules.contexts["post"]
@@ -131,20 +141,28 @@ def assess(text: str, context: dict | None = None, rules: Rules | None = None) -
                     for hit in rx.finditer(subject):
                         if hit.end() > hit.start():
                             hits.add((*_map(*hit.span(), index), info))
+    reasons: list[str] = []
     if hits:
         hits = _drop_allowed(rules, hits, views)
+        if rules.dampen_categories:
+            hits = _drop_dampened(rules, hits, words, pmap, reasons)
+    if model:
+        _model_findings(model, rules, words, pmap, wanted, hits, reasons)
     if not hits:
-        return Verdict(support_categories=rules.support_categories, alert_categories=rules.alert_categories)
+        return Verdict(support_categories=rules.support_categories, alert_categories=rules.alert_categories,
+                       reasons=tuple(reasons))
 
     level_of: dict[str, int] = {}
     for _, _, info in hits:
         level_of[info.category] = max(level_of.get(info.category, 0), info.level)
     age = ctx.get("author_age")
     for esc in rules.escalations:
-        if isinstance(age, (int, float)) and age >= esc.get("min_author_age", 0):
-            for cat in esc["categories"]:
-                if cat in level_of:
-                    level_of[cat] = max(level_of[cat], LEVELS.index(esc["level"]))
+        if "min_author_age" in esc and not (isinstance(age, (int, float)) and age >= esc["min_author_age"]):
+            continue
+        for cat in esc["categories"]:
+            if cat in level_of and len({h[2].id for h in hits if h[2].category == cat}) >= esc.get(
+                    "min_distinct_rules", 1):
+                level_of[cat] = max(level_of[cat], LEVELS.index(esc["level"]))
 
     order = {c: i for i, c in enumerate(rules.categories)}
     categories = tuple(sorted(level_of, key=lambda c: (-level_of[c], order.get(c, 99))))
@@ -160,7 +178,103 @@ def assess(text: str, context: dict | None = None, rules: Rules | None = None) -
         action = "hold"
     else:
         action = "publish_ok"
-    return Verdict(LEVELS[level], categories, spans, action, rules.support_categories, rules.alert_categories)
+    return Verdict(LEVELS[level], categories, spans, action, rules.support_categories, rules.alert_categories,
+                   tuple(reasons))
+
+
+def _model_findings(model: Model, rules: Rules, words: str, pmap, wanted, hits: set,
+                    reasons: list[str]) -> None:
+    """Add the learned layer's findings to ``hits``: a category whose probability reaches
+    its "raise" threshold is found, at the category's level, over the stretch of text its
+    strongest n-grams cover (no second span when a rule found the category already); unless that stretch is negated or not real in its clause
+    (dampened) and the probability is under ``learned_keep``."""
+    cats = [c for c in model.categories if wanted(c)]
+    if not cats:
+        return
+    def found(cat: str, p: float) -> bool:
+        return cat in cats and p >= model.thresholds.get(cat, {}).get("raise", 0.5)
+
+    for sc in model.score(words, found):
+        if sc.category not in cats:
+            continue
+        t = model.thresholds.get(sc.category, {})
+        if sc.probability >= t.get("raise", 0.5) and sc.end > sc.start:
+            if sc.probability < rules.learned_keep and sc.category in rules.dampen_categories:
+                why = dampened(rules, words, sc.start, sc.end)
+                if why is not None:
+                    reasons.append(f"{sc.category} {sc.probability:.2f} (learned layer) not counted: "
+                                   f"\"{why}\" in the same clause")
+                    continue
+            reasons.append(f"{sc.category} {sc.probability:.2f} (learned layer): " + ", ".join(sc.reasons))
+            if not any(h[2].category == sc.category for h in hits):  # a rule's span already shows it
+                hits.add((*_map(sc.start, sc.end, pmap), _model_rule(rules, sc.category)))
+
+
+def _model_rule(rules: Rules, category: str) -> RuleInfo:
+    return RuleInfo(f"{category}:learned", category, rules.category_level[category])
+
+
+def clause_of(rules: Rules, words: str, start: int, end: int) -> tuple[int, int]:
+    """The clause around words[start:end]: between newlines of the words view, and between
+    words that turn a sentence ("but", "though": ``dampen.turn``)."""
+    a = words.rfind("\n", 0, start) + 1
+    b = words.find("\n", end)
+    b = len(words) if b < 0 else b
+    if rules.dampen_turn is not None:
+        for m in rules.dampen_turn.finditer(words, a, b):
+            if m.end() <= start:
+                a = m.end()
+            elif m.start() >= end:
+                b = m.start()
+                break
+    return a, b
+
+
+def dampened(rules: Rules, words: str, start: int, end: int) -> str | None:
+    """Why the finding words[start:end] does not count (negated, a story, a game, a song,
+    the news, a lesson: see ``dampen`` in the rule files), or None."""
+    a, b = clause_of(rules, words, start, end)
+    d = rules.dampen
+    before = words[a:start]
+    for rx in d["before"]:
+        m = rx.search(before)
+        if m:
+            return m.group().strip()
+    after = words[end:b]
+    for rx in d["after"]:
+        m = rx.match(after)
+        if m:
+            return m.group().strip()
+    clause = words[a:b]
+    for rx in d["clause"]:
+        m = rx.search(clause)
+        if m:
+            return m.group().strip()
+    return None
+
+
+def _drop_dampened(rules: Rules, hits: set, words: str, pmap, reasons: list[str]) -> set:
+    """Drop rule findings that are negated or fictional in their own clause (the learned
+    layer still scores the text as a whole afterwards)."""
+    inverse = None
+    kept = set()
+    for h in hits:
+        s, e, info = h
+        if info.category not in rules.dampen_categories:
+            kept.add(h)
+            continue
+        if pmap is not None:
+            if inverse is None:
+                inverse = {}
+                for i, o in enumerate(pmap):
+                    inverse.setdefault(o, i)
+            s, e = inverse.get(s, 0), inverse.get(e - 1, len(words) - 1) + 1
+        why = dampened(rules, words, s, e)
+        if why is None:
+            kept.add(h)
+        else:
+            reasons.append(f"{info.id} not counted: \"{why}\" in the same clause")
+    return kept
 
 
 def _drop_allowed(rules: Rules, hits: set, views: dict) -> set:
@@ -176,7 +290,7 @@ def _drop_allowed(rules: Rules, hits: set, views: dict) -> set:
                     or not any(a <= h[0] and h[1] <= b for a, b in allowed)}
     kept, max_end = set(), {}
     for h in sorted(hits, key=lambda h: (h[0], -h[1])):  # longest first at each start
-        cat = h[2].category
+        cat = (h[2].category, h[2].level)  # a finding inside a less severe one still counts
         last = max_end.get(cat)
         if last is None or h[1] > last[1] or (h[0], h[1]) == last[0]:
             kept.add(h)
@@ -185,17 +299,20 @@ def _drop_allowed(rules: Rules, hits: set, views: dict) -> set:
     return kept
 
 
-def risk_vocabulary(rules: Rules | None = None) -> dict:
-    """JSON-ready patterns for risk to life and self-harm, for checking text on the phone.
+def risk_vocabulary(rules: Rules | None = None, model: Model | None | bool = True) -> dict:
+    """JSON-ready patterns and the learned layer for risk to life, danger from others and
+    self-harm, for checking text on the phone (the private journal) as the server does.
 
-    Every ``source`` is in the JavaScript-compatible regex subset (no lookbehind, no named
-    groups, no inline flags); use it as ``new RegExp(source, flags)`` on text normalised
-    by the ``normalise.steps`` below. See README.md for a reference implementation."""
+    Every regex ``source`` is in the JavaScript-compatible subset (no lookbehind, no named
+    groups, no inline flags); use it as ``new RegExp(source, flags)`` on text normalised by
+    the ``normalise.steps``. pwa/js/risk-check.js is the implementation; README.md says how."""
     rules = rules or Rules.default()
+    if model is True:
+        model = default_model()
     n = rules.normaliser
     cats = [c for c in rules.categories if c in rules.support_categories]
-    return {
-        "version": 1,
+    out = {
+        "version": 2,
         "flags": "g",
         "categories": {
             c: {"level": LEVELS[rules.category_level[c]],
@@ -215,6 +332,8 @@ def risk_vocabulary(rules: Rules | None = None) -> dict:
                  "only_if_token_matches": "[a-z]", "skip_if_token_is": n._leet_skip.pattern,
                  "note": "for each match of token (flags g) that contains a letter and is "
                          "not wholly skip_if_token_is, replace each character found in map"},
+                {"step": "clause", "pattern": CLAUSE, "flags": "g", "with": "\n",
+                 "note": "punctuation that ends a clause becomes a newline"},
                 {"step": "replace", "pattern": SEPARATOR, "flags": "g", "with": " "},
             ],
             "spaced_letters": {
@@ -222,7 +341,21 @@ def risk_vocabulary(rules: Rules | None = None) -> dict:
                 "note": "if it matches, also test a second copy of the text in which every "
                         "match has its spaces removed ('k i l l' -> 'kill')"},
         },
+        "dampen": {"categories": sorted(rules.dampen_categories), **rules.dampen_sources,
+                   "learned_keep": rules.learned_keep, "turn": rules.dampen_turn_source,
+                   "note": "a pattern match of these categories does not count when, inside its clause "
+                           "(between newlines and matches of 'turn'), a 'before' source matches the text "
+                           "before it, an 'after' source the text after it, or a 'clause' source the "
+                           "clause; a model finding only when its probability is under learned_keep"},
         "usage": "A pattern's match counts unless it lies wholly inside a match of one of "
-                 "its category's allow patterns. Any risk_to_life match: show crisis "
-                 "support at once.",
+                 "its category's allow patterns, or is dampened. A category is also found when the "
+                 "model's probability reaches its threshold. Any finding: show support at once.",
     }
+    if model:
+        out["model"] = {
+            "categories": list(model.categories), "bias": model.bias, "weights": model.weights,
+            "canon": model.canon, "thresholds": {c: t["raise"] for c, t in model.thresholds.items()},
+            "window": WINDOW, "char_min": CHAR_MIN, "token": TOKEN_RE.pattern, "run": RUN,
+            "note": "see moderation/model.py: tokens of the normalised text, features w: b: t: c:, "
+                    "the best stretch of 1..window tokens, probability = sigmoid(bias + sum)"}
+    return out

@@ -5,8 +5,9 @@ Three views of one message are matched (see README "How matching works"):
 * ``original`` – the text as typed (for case-sensitive patterns such as school names).
 * ``plain``    – NFKC, case-folded, accents stripped, look-alike letters folded. Digits and
   punctuation are kept (phone numbers, e-mails, postcodes, links).
-* ``words``    – ``plain`` with l33t-speak undone inside words and every character that is
-  not ``a-z``, ``0-9`` or an apostrophe turned into a space.
+* ``words``    – ``plain`` with l33t-speak undone inside words, punctuation that ends a
+  clause (``. , ; : ! ?`` before a space) turned into a newline, and every other character
+  that is not ``a-z``, ``0-9``, an apostrophe or a newline turned into a space.
 
 ``words`` has exactly the length of ``plain`` (one character for one), so a single offset
 map, ``plain -> original``, serves both. That map is ``None`` (identity) for almost all
@@ -21,7 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["Normaliser", "TOKEN", "SPACED_LETTERS", "SEPARATOR"]
+__all__ = ["Normaliser", "TOKEN", "SPACED_LETTERS", "SEPARATOR", "CLAUSE"]
 
 # A word for l33t purposes: "!" and "|" count only between other word characters.
 TOKEN = r"[a-z0-9@$]+(?:[!|]+[a-z0-9@$]+)*"  # noqa: S105 - a regex, not a password
@@ -29,8 +30,14 @@ TOKEN = r"[a-z0-9@$]+(?:[!|]+[a-z0-9@$]+)*"  # noqa: S105 - a regex, not a passw
 _LEET_TOKEN = re.compile(
     r"(?<![a-z0-9@$])[a-z0-9@$]*(?:[0-9@$]|[!|]+(?=[a-z0-9@$]))[a-z0-9@$]*(?:[!|]+[a-z0-9@$]+)*")
 _HAS_LETTER = re.compile(r"[a-z]")
-# Everything that is not a word character of the "words" view becomes a space.
-SEPARATOR = r"[^a-z0-9' ]"
+# Punctuation that ends a clause (followed by a space or the end): becomes a newline in the
+# "words" view, so no pattern (" *" never matches a newline) runs from one clause into the
+# next: "the friendship will end, it's happened before" has no "end it". "k.i.l.l" and
+# "st.mary" are not clause ends (no space after the dot).
+CLAUSE = r"[.,;:!?](?=[.,;:!?]*(?:\s|$))"
+_CLAUSE = re.compile(CLAUSE)
+# Everything else that is not a word character of the "words" view becomes a space.
+SEPARATOR = r"[^a-z0-9'\n ]"
 _SEPARATOR = re.compile(SEPARATOR)
 # Three or more single letters separated by spaces: "k i l l", "k.i.l.l" (after SEPARATOR).
 SPACED_LETTERS = r"\b[a-z](?: +[a-z]\b){2,}"
@@ -95,9 +102,10 @@ class Normaliser:
         return tok.translate(self._leet_table)
 
     def words(self, plain: str) -> str:
-        """Same length as ``plain``: l33t undone inside words, separators become spaces."""
+        """Same length as ``plain``: l33t undone inside words, clause ends become newlines,
+        other separators spaces."""
         s = _LEET_TOKEN.sub(self._unleet, plain)
-        return _SEPARATOR.sub(" ", s)
+        return _SEPARATOR.sub(" ", _CLAUSE.sub("\n", s))
 
     @staticmethod
     def joined(words: str) -> tuple[str, list[int]] | None:

@@ -1,9 +1,15 @@
-"""Recall and precision of the engine on a labelled set.
+"""How well the engine does on labelled sets.
 
-    python -m moderation.report tests/moderation/labelled.jsonl [--errors]
+    python -m moderation.report                     # per family, held-out split (the honest figures)
+    python -m moderation.report --split dev         # per family, development split
+    python -m moderation.report --split heldout --errors   # and every miss and false alarm
+    python -m moderation.report tests/moderation/labelled.jsonl [--errors]   # per category
 
-Each line of the file is ``{"text": ..., "categories": [...], "level": ...}``. A message
-with no categories is "ordinary": the engine should find nothing in it.
+Per family (moderation/data/*.jsonl, lines ``{"text", "label", "family", "split", ...}``):
+for risky labels the share raised to ``high`` or above and to ``medium`` or above, and
+the share that gets the support block; for ordinary lines the false alarms at ``high``+
+and at ``medium``+. Per category (any ``{"text", "categories", "level"}`` file): recall
+and precision; a message with no categories is "ordinary".
 """
 from __future__ import annotations
 
@@ -15,6 +21,12 @@ from .engine import assess
 from .rules import LEVELS, Rules
 
 ORDINARY = "(ordinary)"
+DATA = Path(__file__).with_name("data")
+SPLITS = {"dev": DATA / "dev.jsonl", "heldout": DATA / "heldout.jsonl"}
+RISKY = ("risk_to_life", "self_harm", "danger_from_others")
+# The groups the goals are stated for: explicit first-person risk to life, all risk to life,
+# self-harm, danger from others, and ordinary posts (every line labelled ordinary).
+EXPLICIT_FAMILIES = ("explicit", "plan", "farewell")
 
 
 def load(path: str | Path) -> list[dict]:
@@ -68,16 +80,84 @@ def format_table(result: dict) -> str:
     return "\n".join(lines)
 
 
+def _rates(rows: list[tuple[dict, object]]) -> dict:
+    n = len(rows)
+    high = sum(LEVELS.index(v.level) >= 3 for _, v in rows)
+    medium = sum(LEVELS.index(v.level) >= 2 for _, v in rows)
+    support = sum(v.needs_support for _, v in rows)
+    return {"n": n, "high": high / n if n else 0.0, "medium": medium / n if n else 0.0,
+            "support": support / n if n else 0.0}
+
+
+def by_family(items: list[dict], rules: Rules | None = None) -> dict:
+    """{"families": {family: rates}, "groups": {group: rates}, "rows": [(item, verdict)]}.
+
+    rates: n, and the shares raised to high+ ("high"), to medium+ ("medium") and shown
+    support ("support"). For a risky family these are recalls; for an ordinary family,
+    false alarms."""
+    rules = rules or Rules.default()
+    rows = [(it, assess(it["text"], None, rules)) for it in items]
+    fams: dict[str, list] = {}
+    for it, v in rows:
+        fams.setdefault(f"{it['label']}/{it['family']}", []).append((it, v))
+    groups = {
+        "risk_to_life (explicit, first person)": [r for r in rows if r[0]["label"] == "risk_to_life"
+                                                  and r[0]["family"] in EXPLICIT_FAMILIES],
+        "risk_to_life (all)": [r for r in rows if r[0]["label"] == "risk_to_life"],
+        "self_harm (all)": [r for r in rows if r[0]["label"] == "self_harm"],
+        "danger_from_others (all)": [r for r in rows if r[0]["label"] == "danger_from_others"],
+        "ordinary (all): false alarms": [r for r in rows if r[0]["label"] == "ordinary"],
+    }
+    return {"families": {k: _rates(v) for k, v in sorted(fams.items())},
+            "groups": {k: _rates(v) for k, v in groups.items()}, "rows": rows}
+
+
+def format_families(result: dict) -> str:
+    head = f"{'':<44}{'n':>6}{'high+':>8}{'medium+':>9}{'support':>9}"
+    lines = [head]
+    for name, r in result["groups"].items():
+        lines.append(f"{name:<44}{r['n']:>6}{r['high']:>8.3f}{r['medium']:>9.3f}{r['support']:>9.3f}")
+    lines.append("")
+    lines.append(head.replace(" " * 44, f"{'label/family':<44}", 1))
+    for name, r in result["families"].items():
+        lines.append(f"{name:<44}{r['n']:>6}{r['high']:>8.3f}{r['medium']:>9.3f}{r['support']:>9.3f}")
+    lines.append("(risky labels: share recalled; ordinary: share of false alarms)")
+    return "\n".join(lines)
+
+
+def family_errors(result: dict) -> list[str]:
+    out = []
+    for it, v in result["rows"]:
+        risky = it["label"] in RISKY
+        if (risky and LEVELS.index(v.level) < 3) or (not risky and it["label"] == "ordinary" and v.level != "none"):
+            rules = ",".join(s.rule for s in v.spans) or "-"
+            out.append(f"- [{it['label']}/{it['family']}] got {v.level} {rules}: {it['text']}")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if not argv or argv[0] in ("-h", "--help"):
+    if argv and argv[0] in ("-h", "--help"):
         print(__doc__.strip())
-        return 0 if argv else 2
-    result = evaluate(load(argv[0]))
-    print(format_table(result))
+        return 0
+    split_at = argv.index("--split") + 1 if "--split" in argv else None
+    files = [a for i, a in enumerate(argv) if not a.startswith("--") and i != split_at]
+    if files:
+        result = evaluate(load(files[0]))
+        print(format_table(result))
+        if "--errors" in argv:
+            for e in result["errors"]:
+                print(f"- want {e['want']} got {e['got']} {e['spans']}: {e['text']}")
+        return 0
+    split = argv[argv.index("--split") + 1] if "--split" in argv else "heldout"
+    if split not in SPLITS:
+        print(f"--split must be one of {sorted(SPLITS)}")
+        return 2
+    result = by_family(load(SPLITS[split]))
+    print(f"split: {split} ({SPLITS[split].name})")
+    print(format_families(result))
     if "--errors" in argv:
-        for e in result["errors"]:
-            print(f"- want {e['want']} got {e['got']} {e['spans']}: {e['text']}")
+        print("\n".join(family_errors(result)))
     return 0
 
 

@@ -4,6 +4,13 @@ File format (every file is a mapping; files are merged in name order)::
 
     settings: {...}                 # levels, categories, contexts, normalise (00_settings.yaml)
     macros: {NAME: pattern}         # usable as <NAME> in "words" patterns
+    dampen:                         # findings of these categories that are negated, or in
+      categories: [...]             # a story, game, song, the news or a lesson, are dropped:
+      before: [words pattern, ...]  #   ends right before the finding (same clause)
+      after: [words pattern, ...]   #   starts right after the finding (same clause)
+      clause: [words pattern, ...]  #   anywhere in the finding's clause
+      learned_keep: 0.95            # a learned finding this sure is kept all the same
+      turn: [words pattern, ...]    # words that end a clause for dampening ("but", "though")
     <category>:
       allow: [words pattern, ...]   # or {words: [...], plain: [...]}: a finding that lies
                                     # wholly inside an allowed match is dropped
@@ -28,8 +35,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .model import default_model
 from .normalise import Normaliser
-from .patterns import WordIndex, watched_word_source, words_regex_source
+from .patterns import WordIndex, expand_macros, stretch, watched_word_source, words_regex_source
 
 __all__ = ["Rules", "WatchedWord", "LEVELS", "CATEGORIES", "RULES_DIR"]
 
@@ -78,13 +86,22 @@ def _load_file(path: Path) -> dict:
 
 def merge_rule_data(docs: Iterable[dict]) -> dict:
     """Merge loaded files into {settings, macros, categories: {cat: {allow, rules}}}."""
-    data: dict = {"settings": {}, "macros": {}, "categories": {}}
+    data: dict = {"settings": {}, "macros": {}, "categories": {},
+                  "dampen": {"categories": [], "before": [], "after": [], "clause": [], "turn": []}}
     for doc in docs:
         for key, value in doc.items():
             if key == "settings":
                 data["settings"].update(value)
             elif key == "macros":
                 data["macros"].update(value)
+            elif key == "dampen":
+                for part, items in value.items():
+                    if part == "learned_keep":
+                        data["dampen"][part] = float(items)
+                    elif part not in data["dampen"]:
+                        raise ValueError(f"dampen has no part {part!r}")
+                    else:
+                        data["dampen"][part].extend(items)
             else:
                 cat = data["categories"].setdefault(key, {"allow": {"words": [], "plain": []},
                                                           "rules": {}})
@@ -160,8 +177,29 @@ class Rules:
                     self.allow.setdefault(cat, []).append((view, re.compile(src)))
                     if view == "words":
                         self.allow_sources.setdefault(cat, []).append(src)
+        self._compile_dampen(data.get("dampen") or {})
         self._set_watched(tuple(watched))
         self.compiled = False  # True once warm_up() has compiled every detector
+
+    def _compile_dampen(self, d: dict) -> None:
+        """Regex sources (JavaScript-compatible) of the dampeners; see dampen_sources."""
+        words = lambda p: stretch(expand_macros(p, self.macros).lower())  # noqa: E731
+        self.dampen_categories = frozenset(d.get("categories") or ())
+        self.learned_keep = d.get("learned_keep", 1.0)
+        turn = d.get("turn") or []
+        self.dampen_turn_source = words_regex_source("|".join(f"(?:{t})" for t in turn), self.macros) if turn else None
+        self.dampen_turn = re.compile(self.dampen_turn_source) if turn else None
+        self.dampen_sources = {
+            # searched in the clause text before the finding: ends right before it
+            "before": [r"\b(?:" + words(p) + r") *$" for p in d.get("before") or ()],
+            # matched at the end of the finding
+            "after": [r"^ *(?:" + words(p) + r")\b" for p in d.get("after") or ()],
+            # searched in the whole clause of the finding
+            "clause": [words_regex_source(p, self.macros) for p in d.get("clause") or ()],
+        }
+        # one regex per part (any of its patterns), so a finding costs three searches
+        self.dampen = {part: [re.compile("|".join(f"(?:{src})" for src in srcs))] if srcs else []
+                       for part, srcs in self.dampen_sources.items()}
 
     @property
     def sources(self) -> dict[str, list[tuple[str, str]]]:
@@ -181,10 +219,12 @@ class Rules:
              for w in words]) if words else None
 
     def warm_up(self) -> Rules:
-        """Compile every detector now rather than on first use (a few seconds): call it
-        once at start-up, e.g. in a background thread, to avoid slow first posts."""
+        """Compile every detector and load the learned layer now rather than on first use
+        (a few seconds): call it once at start-up, e.g. in a background thread, to avoid
+        slow first posts."""
         for key in list(self.words_index.index):
             self.words_index.detector(key)
+        default_model()  # the learned layer's weights
         self.compiled = True
         return self
 

@@ -18,6 +18,7 @@ from moderation.report import main as report_main
 
 HERE = Path(__file__).parent
 LABELLED = HERE / "labelled.jsonl"
+DEV = Path(__file__).parents[2] / "moderation" / "data" / "dev.jsonl"
 
 
 def cats(text, context=None, rules=None):
@@ -43,7 +44,7 @@ def test_verdict_shape_and_json():
     assert v.categories == ("risk_to_life", "personal_details")  # most severe first
     assert v.is_risk_to_life and v.needs_support
     d = json.loads(json.dumps(v.to_dict()))
-    assert set(d) == {"level", "categories", "spans", "action"}
+    assert set(d) == {"level", "categories", "spans", "action", "reasons"}
     assert {tuple(s) for s in (x.keys() for x in d["spans"])} == {
         ("start", "end", "category", "rule", "text")}
     assert [s["rule"] for s in d["spans"]] == ["risk_to_life:want_to_die", "personal_details:phone"]
@@ -98,8 +99,8 @@ def test_ordinary_idioms_are_not_risk(text):
     ("30 days clean!!", "self_harm", "high"),
     ("I keep burning myself", "self_harm", "high"),
     ("i used to self harm but i'm 2 years clean and proud", "self_harm", "high"),
-    ("my step-dad hits me", "abuse_bullying", "high"),
-    ("someone at home is hurting me", "abuse_bullying", "high"),
+    ("my step-dad hits me", "danger_from_others", "high"),
+    ("someone at home is hurting me", "danger_from_others", "high"),
     ("I'm being bullied", "abuse_bullying", "high"),
     ("you're so ugly", "abuse_bullying", "high"),
     ("add me on snap", "grooming", "high"),
@@ -107,19 +108,20 @@ def test_ordinary_idioms_are_not_risk(text):
     ("dm me on whatsapp", "grooming", "high"),
     ("let's talk somewhere private", "grooming", "high"),
     ("send me a pic", "grooming", "high"),
-    ("how old are you?", "grooming", "high"),
-    ("where do you live", "grooming", "high"),
-    ("which school do you go to", "grooming", "high"),
+    ("how old are you?", "grooming", "low"),
+    ("where do you live", "grooming", "low"),
+    ("which school do you go to", "grooming", "low"),
+    ("are you home alone?", "grooming", "high"),
     ("I'll buy you a present", "grooming", "high"),
     ("send nudes", "sexual", "high"),
-    ("i'm so horny", "sexual", "high"),
+    ("i'm so horny", "sexual", "medium"),
     ("go back to your own country", "hate", "high"),
     ("that's so gay", "hate", "high"),
     ("this is fucking stupid", "profanity", "low"),
     ("ffs", "profanity", "low"),
     ("BUY NOW cheap followers", "spam", "medium"),
     ("invest in crypto", "spam", "medium"),
-    ("THIS IS THE BEST DEAL EVER YOU WILL NOT BELIEVE IT", "spam", "medium"),
+    ("THIS IS THE BEST DEAL EVER YOU WILL NOT BELIEVE IT", "spam", "low"),
     ("sooooooooooooooooooooooooooo", "spam", "medium"),
 ])
 def test_category_examples(text, category, level):
@@ -238,7 +240,7 @@ def test_journal_reports_only_support_categories_and_never_holds():
     v = assess("fuck it, i want to die. my snap is xyz123", {"kind": "journal"})
     assert v.categories == ("risk_to_life",) and v.needs_support
     assert v.action == "publish_ok"
-    assert assess("my dad hits me", {"kind": "journal"}).categories == ("abuse_bullying",)
+    assert assess("my dad hits me", {"kind": "journal"}).categories == ("danger_from_others",)
 
 
 def test_unknown_kind_is_treated_as_post():
@@ -253,9 +255,14 @@ def test_profanity_holds_posts_not_chat():
 
 
 def test_adult_author_grooming_is_urgent():
-    assert assess("how old are you?", {"kind": "post", "author_age": 15}).level == "high"
+    # "how old are you?" alone is small talk between young people: low, still held on the forum
+    v = assess("how old are you?", {"kind": "post", "author_age": 15})
+    assert (v.level, v.action, v.categories) == ("low", "hold", ("grooming",))
+    assert assess("how old are you?", {"kind": "post", "author_age": None}).level == "low"
+    # with another grooming sign it is a pattern: high
+    assert assess("how old are you? add me on snap", {"kind": "post", "author_age": 15}).level == "high"
+    # from an adult, urgent
     assert assess("how old are you?", {"kind": "post", "author_age": 19}).level == "urgent"
-    assert assess("how old are you?", {"kind": "post", "author_age": None}).level == "high"
 
 
 # -- watched words ---------------------------------------------------------------------------
@@ -365,11 +372,14 @@ def test_risk_vocabulary_is_json_and_javascript_compatible():
     vocab = risk_vocabulary()
     json.dumps(vocab)
     assert set(vocab["categories"]) == {"risk_to_life", "danger_from_others", "self_harm"}
+    assert vocab["model"]["categories"] == ["risk_to_life", "self_harm", "danger_from_others"]
     assert vocab["categories"]["risk_to_life"]["level"] == "urgent"
     sources = [p["source"] for c in vocab["categories"].values() for p in c["patterns"]]
     sources += [a for c in vocab["categories"].values() for a in c["allow"]]
     for step in vocab["normalise"]["steps"]:
         sources += [step[k] for k in ("token", "skip_if_token_is", "pattern") if k in step]
+    sources += [src for part in ("before", "after", "clause") for src in vocab["dampen"][part]]
+    sources += [vocab["model"]["token"], vocab["model"]["run"]]
     sources.append(vocab["normalise"]["spaced_letters"]["pattern"])
     assert len(sources) > 50
     for src in sources:
@@ -378,21 +388,40 @@ def test_risk_vocabulary_is_json_and_javascript_compatible():
     assert set(vocab["flags"]) <= set("gimsuy")
 
 
-def test_javascript_reference_check_agrees_with_python(tmp_path):
-    # The PWA's on-phone risk check must agree with the engine; every machine of this
-    # project's kind (and CI) has Node, so a missing one is a failure, not a skip.
+def run_phone_check(tmp_path, texts: list[str]) -> list[set[str]]:
+    """The PWA's own risk check (pwa/js/risk-check.js) under Node, on these texts."""
     assert shutil.which("node"), "node is needed to run the phone-side risk check"
     vocab = tmp_path / "vocab.json"
     vocab.write_text(json.dumps(risk_vocabulary()), encoding="utf-8")
-    texts = [it["text"] for it in load(LABELLED)] + [*RISK, *IDIOMS]
-    out = subprocess.run(["node", str(HERE / "risk_check.mjs"), str(vocab)],
+    out = subprocess.run(["node", "--experimental-detect-module", str(HERE / "risk_check.mjs"), str(vocab)],
                          input="\n".join(json.dumps(t) for t in texts), text=True,
                          capture_output=True, check=True).stdout.splitlines()
     assert len(out) == len(texts)
-    for text, line in zip(texts, out, strict=True):
-        py = {c for c in assess(text, {"kind": "journal"}).categories
-              if c in ("risk_to_life", "self_harm")}
-        assert set(json.loads(line)) == py, text
+    return [set(json.loads(line)) for line in out]
+
+
+SUPPORT = ("risk_to_life", "danger_from_others", "self_harm")
+
+
+def server_support(text: str) -> set[str]:
+    return {c for c in assess(text, {"kind": "journal"}).categories if c in SUPPORT}
+
+
+def test_phone_check_agrees_with_the_server_on_the_examples(tmp_path):
+    texts = [*RISK, *IDIOMS, "my dad said if i tell anyone he will hurt me", "this isn't a suicide post",
+             "i'm not suicidal, just tired", "k i l l myself", "the friendship will end, it's happened before"]
+    for text, phone in zip(texts, run_phone_check(tmp_path, texts), strict=True):
+        assert phone == server_support(text), text
+
+
+def test_phone_check_agrees_with_the_server_on_the_development_set(tmp_path):
+    """Journal-like items (first-person posts of the dev split: risky and ordinary lines):
+    the phone and the server find the same support categories for at least 95 % of them."""
+    items = [it for it in load(DEV) if it["label"] in (*SUPPORT, "ordinary")]
+    texts = [it["text"] for it in items]
+    phone = run_phone_check(tmp_path, texts)
+    agree = sum(p == server_support(t) for t, p in zip(texts, phone, strict=True))
+    assert agree / len(texts) >= 0.95, agree / len(texts)
 
 
 # -- the labelled set -------------------------------------------------------------------------
