@@ -12,7 +12,7 @@
 //   replaces an older one; no vibration pattern, no image); `notificationclick` opens the
 //   payload's url in Waymark (an open window is asked to go there, else a new one opens).
 
-const VERSION = '2026-11-22.7';
+const VERSION = '2026-12-01.8';
 const SHELL_CACHE = `waymark-shell-${VERSION}`;
 const API_CACHE = 'waymark-api-v1'; // the app deletes every "waymark-api*" cache on log-out
 const NETWORK_TIMEOUT_MS = 6000; // on a slow connection, fall back to a saved copy after this
@@ -29,11 +29,15 @@ const SHELL_FILES = [
   'js/chat-connection.js',
   'js/chat-ui.js',
   'js/crisis.js',
+  'js/details-check.js',
+  'js/device-key.js',
+  'js/journal-saved.js',
   'js/outbox.js',
   'js/push.js',
   'js/quick-exit.js',
   'js/risk-check.js',
   'js/session.js',
+  'js/suggestions.js',
   'js/ui.js',
   'js/screens/article.js',
   'js/screens/chat.js',

@@ -31,6 +31,8 @@ from backend.journal.schemas import (
     MOOD_DAYS_DEFAULT,
     MOOD_DAYS_MAX,
     RATING_HELP,
+    DeviceKeyOut,
+    DeviceKeysOut,
     FeelingOut,
     GoalIn,
     GoalList,
@@ -175,6 +177,19 @@ class JournalController(_Private):
         )
         return JournalEntryList(items=items, total=total)
 
+    @get(
+        "/device-key",
+        summary="The keys my phone seals what it keeps of my journal with",
+        description="For this young person only: AES-256-GCM keys (urlsafe base64, newest first, each "
+        "named by an id) that the PWA imports as non-extractable keys to encrypt its offline outbox and "
+        "the entries it keeps for reading offline. Log-out and Quick exit delete them from the phone; "
+        "the next log-in fetches them again. Never cached.",
+        cache_control=CacheControlHeader(no_store=True),
+    )
+    async def device_key(self, request: Request) -> DeviceKeysOut:
+        keys = get_keyring().device_keys(request.scope["user"].id)
+        return DeviceKeysOut(keys=[DeviceKeyOut(id=kid, key=key) for kid, key in keys])
+
     @get("/{entry_id:uuid}", summary="One of my journal entries")
     async def read(self, request: Request, entry_id: uuid.UUID, db_session: DB) -> JournalEntryOut:
         return await services.read_journal_entry(db_session, request.scope["user"].id, entry_id)
@@ -238,20 +253,30 @@ class GoalController(_Private):
         await services.remove_goal(db_session, request.scope["user"].id, goal_id)
 
 
+def _json_and_etag(data: dict) -> tuple[bytes, str]:
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+    return body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
 @lru_cache(maxsize=1)
 def _risk_vocabulary_json() -> tuple[bytes, str]:
-    try:
-        from moderation import (
-            risk_vocabulary,
-        )  # imported late: the engine is optional for the rest of this domain
-    except ImportError as exc:
-        raise Problem(
-            503,
-            "The private on-device check isn't available just now. Please try again later.",
-            code="unavailable",
-        ) from exc
-    body = json.dumps(risk_vocabulary(), ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
-    return body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    from moderation import risk_vocabulary  # imported late: only these two endpoints need the engine
+
+    return _json_and_etag(risk_vocabulary())
+
+
+@lru_cache(maxsize=1)
+def _details_vocabulary_json() -> tuple[bytes, str]:
+    from moderation.details_vocabulary import details_vocabulary
+
+    return _json_and_etag(details_vocabulary())
+
+
+def _cacheable(request: Request, body: bytes, etag: str) -> Response[bytes]:
+    """The JSON, or 304 when the phone already has this version (If-None-Match)."""
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(b"", status_code=304, headers={"ETag": etag})
+    return Response(body, media_type="application/json", headers={"ETag": etag})
 
 
 class JournalVocabularyController(Controller):
@@ -277,7 +302,18 @@ class JournalVocabularyController(Controller):
         cache_control=CacheControlHeader(public=True, max_age=3_600),
     )
     async def risk_vocabulary(self, request: Request) -> Response[bytes]:
-        body, etag = _risk_vocabulary_json()
-        if etag in request.headers.get("if-none-match", ""):
-            return Response(b"", status_code=304, headers={"ETag": etag})
-        return Response(body, media_type="application/json", headers={"ETag": etag})
+        return _cacheable(request, *_risk_vocabulary_json())
+
+    @get(
+        "/forums/details-vocabulary",
+        tags=["forums"],
+        summary="Personal-details patterns for the private, on-device check before posting",
+        description="The moderation engine's personal-details patterns (phone numbers, e-mail "
+        "addresses, postcodes, addresses, towns, schools, social media names, links) in a "
+        "JavaScript-compatible form, each with the view of the text it reads, so the PWA can tell "
+        "a young person before sending that a post will wait for a moderator, without the text "
+        "leaving the phone.",
+        cache_control=CacheControlHeader(public=True, max_age=3_600),
+    )
+    async def details_vocabulary(self, request: Request) -> Response[bytes]:
+        return _cacheable(request, *_details_vocabulary_json())

@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import hmac
 import os
 import secrets
 import uuid
@@ -77,12 +78,23 @@ class Keyring:
         if not keys:
             raise ValueError("at least one encryption key is needed")
         self._keys: dict[str, AESGCM] = {}
+        self._device_roots: dict[str, bytes] = {}  # never the keys themselves
         for key in keys:
             kid = key_id(key)
             if kid in self._keys:
                 raise ValueError("the same encryption key is configured twice")
             self._keys[kid] = AESGCM(key)
+            self._device_roots[kid] = hmac.new(key, b"waymark-device-key-root", hashlib.sha256).digest()
         self.primary_id = key_id(keys[0])
+
+    def device_keys(self, owner: uuid.UUID) -> list[tuple[str, str]]:
+        """The keys a person's phone seals its outbox and saved entries with, newest first
+        (see docs/journal-encryption.md, "On the phone"): one per configured key, named by
+        that key's id, derived with HMAC-SHA-256 so a device key reveals nothing of the
+        server's key and differs for every person. Each key as urlsafe base64 (no padding)."""
+        label = b"waymark-device-key\x00" + str(owner).encode()
+        return [(kid, _b64encode(hmac.new(root, label, hashlib.sha256).digest()))
+                for kid, root in self._device_roots.items()]
 
     @property
     def key_ids(self) -> list[str]:

@@ -128,6 +128,15 @@ class FeelingOut(msgspec.Struct):
     label: str
 
 
+class DeviceKeyOut(msgspec.Struct):
+    id: str  # the id of the server key it is derived from (8 hex characters)
+    key: str  # urlsafe base64 of 32 bytes, no padding
+
+
+class DeviceKeysOut(msgspec.Struct):
+    keys: list[DeviceKeyOut]  # newest first: seal with the first, open with the one named
+
+
 class MoodOut(msgspec.Struct):
     id: str
     score: int

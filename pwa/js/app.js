@@ -7,7 +7,9 @@
 
 import { setQuickExitEnabled } from './quick-exit.js';
 import { h, screenHeading, setTitle, backLink } from './ui.js';
-import { loadUser, saveUser, logOut, isStaff, COUNCIL_ROLES, MODERATION_ROLES } from './session.js';
+import {
+  loadUser, saveUser, logOut, isStaff, finishQuickExit, clearQuickExitMark, COUNCIL_ROLES, MODERATION_ROLES,
+} from './session.js';
 
 /** path (first segment) → screen module and who may see it. */
 const ROUTES = {
@@ -74,6 +76,7 @@ export function navigate(hash) {
 function setUser(user) {
   state.user = user || null;
   saveUser(state.user);
+  if (state.user) clearQuickExitMark();
   updateShell();
   if (state.user && state.user.role === 'young_person') {
     import('./outbox.js').then((m) => m.startOutboxSync()).catch(() => {});
@@ -347,7 +350,8 @@ async function start() {
     });
   }
 
-  state.user = await loadUser();
+  // After Quick exit: signed out here before anything shows, and this start stays signed out.
+  state.user = (await finishQuickExit()) ? null : await loadUser();
   updateShell();
   await render();
   if (state.user && state.user.role === 'young_person') {

@@ -50,7 +50,10 @@ export class MessageLog {
     this.scroller = scroller;
     this.byKey = new Map(); // client_id or "seq:N" → { li, status, seq }
     this.seqs = new Set();
-    this.el = h('ol', { class: 'chat-log', role: 'log', 'aria-live': 'polite', 'aria-label': label });
+    // The live region wraps the list: role="log" on the <ol> itself would take away its list
+    // role and leave every message an <li> outside a list.
+    this.list = h('ol', { class: 'chat-log' });
+    this.el = h('div', { class: 'chat-log-region', role: 'log', 'aria-live': 'polite', 'aria-label': label }, this.list);
   }
 
   isEmpty() {
@@ -87,7 +90,7 @@ export class MessageLog {
     const entry = this.build({ sender: this.ownSender, body: item.body, sentAt: item.created_at });
     this.setStatus(entry, 'Sending…', 'sending');
     this.byKey.set(item.client_id, entry);
-    this.el.append(entry.li);
+    this.list.append(entry.li);
     this.scrollToEnd(true);
   }
 
@@ -111,7 +114,7 @@ export class MessageLog {
   /** A line between messages: "Jo joined the chat", "The chat has ended". */
   addNote(text) {
     const li = h('li', { class: 'chat-note' }, text);
-    this.el.append(li);
+    this.list.append(li);
     this.scrollToEnd(false);
     return li;
   }
@@ -139,7 +142,7 @@ export class MessageLog {
   /** Keep messages in seq order; ones not stored yet stay at the end. */
   place(li, seq) {
     let before = null;
-    for (const other of this.el.children) {
+    for (const other of this.list.children) {
       if (other === li) continue;
       const otherSeq = Number(other.dataset.seq);
       if (!other.dataset.seq || (Number.isFinite(otherSeq) && otherSeq > seq)) {
@@ -149,9 +152,9 @@ export class MessageLog {
       }
     }
     if (before) {
-      if (li.nextSibling !== before) this.el.insertBefore(li, before);
-    } else if (li.parentNode !== this.el || this.el.lastChild !== li) {
-      this.el.append(li);
+      if (li.nextSibling !== before) this.list.insertBefore(li, before);
+    } else if (li.parentNode !== this.list || this.list.lastChild !== li) {
+      this.list.append(li);
     }
   }
 

@@ -2,6 +2,11 @@
 // without a connection wait here until they can be sent.
 //
 // - IndexedDB database "waymark-outbox", one object store "items", keyed by client_id.
+// - What an item says (its text, path, goal) is SEALED with the phone's journal key
+//   (./device-key.js): a stored item is {client_id, kind, created_at, failed?, sealed}.
+//   Log-out and Quick exit delete the key, not the outbox: what waits stays on the phone,
+//   unreadable, and is opened and sent after the same person logs in again. Items this
+//   phone can't open (locked, or someone else's) are not listed and never sent.
 // - Each item is sent with its own client_id, so a retry after a lost answer never makes a
 //   second copy (the server stores a client_id once and answers with the first record).
 // - Sent on app start, on the `online` event, and whenever the journal is opened.
@@ -9,82 +14,64 @@
 //   goal is sent first and the rating then finds the goal's real id.
 // - An item the server refuses for good (a 4xx other than 401/429) is kept, marked
 //   "couldn't send", so nothing disappears without the young person seeing it.
-// - Log-out deletes the database (session.js).
 // Screens hear about changes through the window event "waymark:outbox".
 
 import { api, ApiError } from './api.js';
+import { inStore, openDatabase, seal, unseal, refreshDeviceKeys } from './device-key.js';
 
 export const OUTBOX_DB = 'waymark-outbox';
 const STORE = 'items';
 const EVENT = 'waymark:outbox';
 
-function openDb() {
-  return new Promise((resolve, reject) => {
-    if (!('indexedDB' in window)) {
-      reject(new Error('no IndexedDB'));
-      return;
-    }
-    const req = indexedDB.open(OUTBOX_DB, 1);
-    req.onupgradeneeded = () => {
-      const db = req.result;
-      if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: 'client_id' });
-    };
-    req.onsuccess = () => {
-      const db = req.result;
-      db.onversionchange = () => db.close(); // let log-out delete the database
-      resolve(db);
-    };
-    req.onerror = () => reject(req.error);
-    req.onblocked = () => reject(new Error('blocked'));
-  });
-}
+const openDb = () => openDatabase(OUTBOX_DB, (db) => {
+  if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: 'client_id' });
+});
 
 async function withStore(mode, fn) {
-  const db = await openDb();
-  try {
-    return await new Promise((resolve, reject) => {
-      const tx = db.transaction(STORE, mode);
-      const store = tx.objectStore(STORE);
-      let result;
-      Promise.resolve(fn(store)).then((r) => { result = r; }, reject);
-      tx.oncomplete = () => resolve(result);
-      tx.onerror = () => reject(tx.error);
-      tx.onabort = () => reject(tx.error);
-    });
-  } finally {
-    db.close();
-  }
-}
-
-function request(req) {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
+  return inStore(await openDb(), STORE, mode, fn);
 }
 
 function changed() {
   window.dispatchEvent(new CustomEvent(EVENT));
 }
 
-/** Every waiting item, oldest first. Never throws (no IndexedDB: an empty list). */
+/** Every waiting item this phone can open, oldest first. Never throws (no IndexedDB: an empty list). */
 export async function listOutbox() {
   try {
-    const items = await withStore('readonly', (store) => request(store.getAll()));
-    return (items || []).sort((a, b) => String(a.created_at).localeCompare(String(b.created_at)));
+    const stored = (await withStore('readonly', (store) => store.getAll())) || [];
+    const opened = await Promise.all(stored.map(async (item) => {
+      const secret = await unseal(item.sealed);
+      if (!secret) return null; // locked: waits for its owner's next log-in
+      const { sealed, ...plain } = item;
+      return { ...secret, ...plain };
+    }));
+    return opened.filter(Boolean).sort((a, b) => String(a.created_at).localeCompare(String(b.created_at)));
   } catch {
     return [];
   }
 }
 
+/** How many items wait sealed on this phone, whoever they belong to (for tests and log-out). */
+export async function countSealed() {
+  try {
+    return await withStore('readonly', (store) => store.count());
+  } catch {
+    return 0;
+  }
+}
+
 async function putItem(item) {
-  await withStore('readwrite', (store) => request(store.put(item)));
+  const { client_id: clientId, kind, created_at: createdAt, failed, ...secret } = item;
+  const sealed = await seal(secret);
+  const stored = { client_id: clientId, kind, created_at: createdAt, sealed };
+  if (failed) stored.failed = failed;
+  await withStore('readwrite', (store) => store.put(stored));
   changed();
 }
 
 export async function removeFromOutbox(clientId) {
   try {
-    await withStore('readwrite', (store) => request(store.delete(clientId)));
+    await withStore('readwrite', (store) => store.delete(clientId));
   } catch { /* already gone */ }
   changed();
 }
@@ -169,12 +156,21 @@ async function doFlush() {
 
 let started = false;
 
-/** Send waiting items now and whenever the connection comes back (called once at start-up). */
-export function startOutboxSync() {
-  if (started) return;
-  started = true;
-  window.addEventListener('online', () => { flushOutbox().catch(() => {}); });
-  flushOutbox().catch(() => {});
+/**
+ * Send waiting items now (after fetching this person's keys, so what was sealed before a
+ * log-out or Quick exit opens again) and whenever the connection comes back. Called at
+ * start-up and at every log-in.
+ */
+export async function startOutboxSync() {
+  if (!started) {
+    started = true;
+    window.addEventListener('online', () => {
+      refreshDeviceKeys().finally(() => flushOutbox().catch(() => {}));
+    });
+  }
+  if (navigator.onLine !== false) await refreshDeviceKeys();
+  changed();
+  return flushOutbox().catch(() => 0);
 }
 
 export const OUTBOX_EVENT = EVENT;

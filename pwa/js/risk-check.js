@@ -38,7 +38,8 @@ function writeCache(etag, data) {
   } catch { /* storage full or off: the check still works this time */ }
 }
 
-function regex(source, flags) {
+/** A RegExp, or null when this browser can't read the source (shared with ./details-check.js). */
+export function regex(source, flags) {
   try {
     return new RegExp(source, flags);
   } catch {

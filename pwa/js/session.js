@@ -6,14 +6,21 @@
 
 import { api, ApiError, FIRST_STEPS } from './api.js';
 import { OUTBOX_DB, flushOutbox } from './outbox.js';
+import { KEYS_DB, forgetDeviceKeys } from './device-key.js';
+import { SAVED_DB } from './journal-saved.js';
 import { turnOffPush } from './push.js';
+import { QUICK_EXIT_MARK } from './quick-exit.js';
 
 const USER_KEY = 'waymark.user';
 /**
- * IndexedDB databases this app creates: the journal's offline outbox. (The chat's outbox of
- * un-acknowledged messages lives in sessionStorage; the risk-check words in localStorage.)
+ * IndexedDB databases this app deletes on log-out: the phone's journal keys and the journal
+ * entries saved for reading offline. (The chat's outbox of un-acknowledged messages lives in
+ * sessionStorage; the risk-check words in localStorage.) The journal's outbox
+ * (waymark-outbox) is KEPT: its items are sealed with the keys deleted here, and are sent
+ * after the same person logs in again (see outbox.js).
  */
-export const APP_DATABASES = [OUTBOX_DB];
+export const APP_DATABASES = [KEYS_DB, SAVED_DB];
+export { OUTBOX_DB };
 /** Cache Storage caches that hold API responses (see sw.js). */
 export const API_CACHE_PREFIX = 'waymark-api';
 
@@ -76,9 +83,10 @@ export function saveUser(user) {
 
 /**
  * Remove everything Waymark stored on this device (not the shell files, which hold no data):
- * localStorage (the remembered user, the risk-check words), sessionStorage (the chat's
- * un-sent messages), the API caches and every waymark* IndexedDB database (the journal's
- * offline outbox).
+ * localStorage (the remembered user, the risk-check words, the library topics),
+ * sessionStorage (the chat's un-sent messages), the API caches and every waymark* IndexedDB
+ * database but the journal's outbox, whose items stay sealed and unreadable once the keys
+ * are gone.
  */
 export async function clearLocalData() {
   try { localStorage.clear(); } catch { /* ignore */ }
@@ -89,18 +97,22 @@ export async function clearLocalData() {
       await Promise.all(keys.filter((k) => k.startsWith(API_CACHE_PREFIX)).map((k) => caches.delete(k)));
     } catch { /* ignore */ }
   }
+  forgetDeviceKeys();
   if ('indexedDB' in window) {
     const names = new Set(APP_DATABASES);
     try {
       if (indexedDB.databases) {
         for (const db of await indexedDB.databases()) {
-          if (db.name && db.name.startsWith('waymark')) names.add(db.name);
+          if (db.name && db.name.startsWith('waymark') && db.name !== OUTBOX_DB) names.add(db.name);
         }
       }
     } catch { /* ignore */ }
+    // Blocked (a connection still open somewhere, e.g. the page Quick exit left): the
+    // deletion goes ahead once it closes; wait for that a little, never for ever.
     await Promise.all([...names].map((name) => new Promise((resolve) => {
       const req = indexedDB.deleteDatabase(name);
-      req.onsuccess = req.onerror = req.onblocked = () => resolve();
+      req.onsuccess = req.onerror = () => resolve();
+      req.onblocked = () => { setTimeout(resolve, 2000); };
     })));
   }
 }
@@ -122,4 +134,35 @@ export async function logOut() {
   }
   await clearLocalData();
   return reached;
+}
+
+/**
+ * After Quick exit (quick-exit.js leaves a mark): finish signing out on this device before
+ * anything shows. The server session is ended (the exit's own keepalive request may not have
+ * got there, e.g. offline) and local data is wiped again (the exit could only start it).
+ * The mark stays until the server has answered, or until someone logs in again.
+ * Resolves true when there was a Quick exit to finish: then this start is signed out,
+ * whatever the server says (it may still honour the ended session for a few seconds).
+ */
+export async function finishQuickExit() {
+  let marked = false;
+  try { marked = localStorage.getItem(QUICK_EXIT_MARK) === '1'; } catch { /* ignore */ }
+  if (!marked) return false;
+  let ended = false;
+  try {
+    await api('/auth/logout', { method: 'POST' });
+    ended = true;
+  } catch (err) {
+    ended = err instanceof ApiError && err.status === 401; // no session left to end
+  }
+  await clearLocalData();
+  if (!ended) {
+    try { localStorage.setItem(QUICK_EXIT_MARK, '1'); } catch { /* ignore */ }
+  }
+  return true;
+}
+
+/** Someone signed in again: the Quick exit is over. */
+export function clearQuickExitMark() {
+  try { localStorage.removeItem(QUICK_EXIT_MARK); } catch { /* ignore */ }
 }

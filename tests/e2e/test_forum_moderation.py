@@ -33,8 +33,10 @@ def open_console(new_context, staff) -> Page:
     return console
 
 
-def start_thread(phone: Page, title: str, body: str) -> None:
-    """From home, through the bottom nav and the board, the way a young person would."""
+def start_thread(phone: Page, title: str, body: str, warned_about: str | None = None) -> None:
+    """From home, through the bottom nav and the board, the way a young person would.
+    ``warned_about``: the phone's personal-details check is expected to warn about this
+    first (e.g. "a phone number"); the young person posts it anyway."""
     phone.get_by_role("navigation", name="Main").get_by_role("link", name="Forums").click()
     expect(phone.get_by_role("heading", level=1, name="Forums")).to_be_visible(timeout=TIMEOUT)
     phone.get_by_role("link", name=BOARD_NAME).click()
@@ -45,6 +47,10 @@ def start_thread(phone: Page, title: str, body: str) -> None:
     phone.get_by_label("Title").fill(title)
     phone.get_by_label("Your post").fill(body)
     phone.get_by_role("button", name="Post", exact=True).click()
+    if warned_about:
+        warning = phone.locator(".details-warning")
+        expect(warning).to_contain_text(warned_about, timeout=TIMEOUT)
+        warning.get_by_role("button", name="Post it anyway").click()
     expect(phone.get_by_role("heading", level=1, name=title)).to_be_visible(timeout=TIMEOUT)
 
 
@@ -123,7 +129,7 @@ def test_flagged_details_are_highlighted_and_the_author_reads_the_reason(
     a = young_person()
     sign_in(phone, a, "/#/home")
     expect(phone.get_by_role("heading", level=1)).to_contain_text(a.user["username"], timeout=TIMEOUT)
-    start_thread(phone, title, body)
+    start_thread(phone, title, body, warned_about="a phone number")
     expect(phone.locator(".post-card", has_text=body).get_by_text("Waiting for a moderator")).to_be_visible(
         timeout=TIMEOUT)
 

@@ -65,8 +65,8 @@ def test_an_opened_article_and_the_library_still_work_offline(phone: Page, young
     never_opened = next(a for a in reversed(articles) if a["slug"] != "exam-stress")
     assert slugs.index(never_opened["slug"]) >= 10
 
-    sign_in(phone, yp, "/#/library")
-    expect(phone.get_by_role("heading", level=1, name="Library")).to_be_visible(timeout=TIMEOUT)
+    sign_in(phone, yp, "/#/library?topic=exams-and-stress")
+    expect(phone.get_by_role("heading", level=1, name="Exams and stress")).to_be_visible(timeout=TIMEOUT)
     wait_for_service_worker(phone)
     expect(phone.get_by_role("link", name="Feeling stressed about exams")).to_be_visible(timeout=TIMEOUT)
     phone.get_by_role("link", name="Feeling stressed about exams").click()
@@ -85,9 +85,12 @@ def test_an_opened_article_and_the_library_still_work_offline(phone: Page, young
     expect(phone.get_by_role("button", name="Quick exit")).to_be_visible()
     expect(phone.locator("#offline-banner")).to_contain_text("You're offline")
 
-    # The library list too.
+    # The library (topics first) and its list of every article too.
     phone.get_by_role("navigation", name="Main").get_by_role("link", name="Library").click()
     expect(phone.get_by_role("heading", level=1, name="Library")).to_be_visible(timeout=TIMEOUT)
+    expect(phone.get_by_role("link", name="Exams and stress")).to_be_visible(timeout=TIMEOUT)
+    phone.get_by_role("link", name="See every article").click()
+    expect(phone.get_by_role("heading", level=1, name="Every article")).to_be_visible(timeout=TIMEOUT)
     expect(phone.get_by_role("link", name="Feeling stressed about exams")).to_be_visible(timeout=TIMEOUT)
     expect(phone.get_by_role("link", name=never_opened["title"], exact=True)).to_be_visible()
     expect(phone.get_by_text("this list isn't saved on your phone")).to_have_count(0)

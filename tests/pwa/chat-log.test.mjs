@@ -18,7 +18,12 @@ test('each seq is shown once, in seq order, however the frames arrive', () => {
   }
   assert.deepEqual(seqs(log), ['1', '2', '3']);
   assert.deepEqual(bodies(log), ['m1', 'm2', 'm3']);
-  assert.equal(log.el.tagName, 'OL'); // list items inside a list
+  // list items inside a list, and the list inside the live region (role="log" on the <ol>
+  // itself would take its list role away: axe "listitem")
+  assert.equal(log.list.tagName, 'OL');
+  assert.equal(log.el.getAttribute('role'), 'log');
+  assert.ok([...log.el.querySelectorAll('li')].every((li) => li.parentElement === log.list));
+  assert.equal(log.list.getAttribute('role'), null);
 });
 
 test('a message sent from this phone shows as sending, then takes its place when stored', () => {

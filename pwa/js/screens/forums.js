@@ -12,6 +12,7 @@ import {
   h, screenHeading, setTitle, backLink, button, field, errorSummary, uid, fill, plural, timeAgo, linkButton,
 } from '../ui.js';
 import { crisisList, FALLBACK_CRISIS_LINES } from '../crisis.js';
+import { loadDetailsVocabulary, checkDetails, listInWords } from '../details-check.js';
 
 export const TITLE_MAX = 120;
 export const BODY_MAX = 5000;
@@ -73,6 +74,45 @@ export function talkHint() {
 /** The gentle note of what's not allowed, shown before every post button. */
 export function safetyNote() {
   return h('div', { class: 'notice forum-rules' }, h('p', {}, SAFETY_NOTE));
+}
+
+/**
+ * The private check before a post is sent (../details-check.js: on the phone, nothing is
+ * sent for it). Returns `stop(text)`: resolves true when it has shown the kind warning in
+ * `slot` (don't send yet), false to send now. The warning says what was found and why it
+ * matters, and offers "Change my post" (focus goes to `field`) and "Post it anyway" (sends
+ * this same text without asking again; the server then holds it for a moderator).
+ */
+export function detailsGuard(slot, { field: textField, form }) {
+  let acceptedFor = null;
+  const vocabulary = loadDetailsVocabulary();
+  return async (text) => {
+    if (acceptedFor === text) return false;
+    const found = checkDetails(await vocabulary, text);
+    if (!found) return false;
+    const titleId = uid('details');
+    const change = button('Change my post', { variant: 'primary', class: 'btn btn-primary btn-block' });
+    const send = button('Post it anyway', { variant: 'secondary', class: 'btn btn-secondary btn-block' });
+    const box = h('section', { class: 'details-warning', 'aria-labelledby': titleId, tabindex: '-1' },
+      h('h2', { id: titleId }, 'Before you post: this might show who you are'),
+      h('p', {}, `Your post looks like it has ${listInWords(found.reasons)} in it.`),
+      h('p', {}, "People here can't see who you are, and that keeps you safe. You could take it out, or say it in a way that doesn't give it away."),
+      h('p', {}, 'If you post it as it is, a moderator will read it first, and it may take longer to go up.'),
+      h('div', { class: 'actions' }, change, send),
+      h('p', { class: 'meta' }, 'This check happened on your phone. Nothing has been sent yet.'));
+    change.addEventListener('click', () => {
+      slot.replaceChildren();
+      textField.focus();
+    });
+    send.addEventListener('click', () => {
+      acceptedFor = text;
+      slot.replaceChildren();
+      form.requestSubmit();
+    });
+    fill(slot, box);
+    box.focus();
+    return true;
+  };
 }
 
 /**
@@ -293,6 +333,7 @@ async function renderNewThread(root, ctx, slug) {
 
   // One client_id per post: a retry after a dropped connection sends the same one.
   let clientId = newClientId();
+  const detailsFirst = detailsGuard(result, { field: body.control, form });
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     summary.hide();
@@ -321,6 +362,11 @@ async function renderNewThread(root, ctx, slug) {
       summary.show(problems);
       return;
     }
+    // The server reads the title and the post together, so the phone does too.
+    submit.disabled = true;
+    const warned = await detailsFirst(`${t}\n\n${b}`);
+    submit.disabled = false;
+    if (warned || !ctx.isCurrent()) return;
 
     submit.disabled = true;
     submit.textContent = 'Posting…';

@@ -1,8 +1,11 @@
 // Home for a young person: a greeting, the main ways in (the bottom nav holds Home, Library,
 // Forums, Local help and Talk; My journal is reached from here), and the notifications switch.
 
+import { api } from '../api.js';
 import { h, screenHeading, setTitle, button, uid } from '../ui.js';
 import { pushSupport, isPushOn, turnOnPush, turnOffPush, PushProblem } from '../push.js';
+import { topicWeights, suggestArticles } from '../suggestions.js';
+import { articleList } from './library.js';
 
 function tile(title, href, description) {
   // The description sits outside the link so the link's name is just its title.
@@ -25,6 +28,8 @@ export function render(root, ctx) {
       tile('Local help', '#/services', 'Find services near you that can help.'),
       tile('Talk to someone', '#/talk', 'Helplines, and chatting with a counsellor.')),
 
+    suggestedSection(ctx),
+
     // Never add streaks, reminders or "come back" prompts here.
 
     h('p', { class: 'quick-exit-hint' }, 'Press Quick exit or Shift 3 times to leave fast.'),
@@ -37,6 +42,29 @@ export function render(root, ctx) {
       h('p', {}, h('a', { href: '#/account' }, 'My account'),
         ': my posts, change password, download or delete my data.'),
       button('Log out', { variant: 'secondary', class: 'btn btn-secondary btn-block', onClick: () => ctx.logOut() })));
+}
+
+/**
+ * "Suggested for you": a few articles picked on this phone from the person's own recent
+ * check-ins and library searches (../suggestions.js). Nothing is sent to pick them; the
+ * section stays hidden when there is nothing to go on.
+ */
+function suggestedSection(ctx) {
+  const section = h('section', { class: 'section suggested', 'aria-labelledby': 'suggested-title', hidden: true });
+  Promise.all([
+    api('/mood', { query: { days: 14 } }).then((d) => (d && d.items) || []).catch(() => []),
+    api('/articles').then((d) => (d && d.items) || []).catch(() => []),
+  ]).then(([moods, articles]) => {
+    const picked = suggestArticles(articles, topicWeights({ moods }));
+    if (!picked.length || !ctx.isCurrent()) return;
+    section.append(
+      h('h2', { id: 'suggested-title' }, 'Suggested for you'),
+      h('p', { class: 'meta' }, 'Picked on this phone from your recent check-ins and searches. Nothing is sent to us.'),
+      articleList(picked),
+      h('p', {}, h('a', { href: '#/library' }, 'More in the library')));
+    section.hidden = false;
+  });
+  return section;
 }
 
 /**

@@ -15,6 +15,7 @@ import {
 import { crisisBlock, dangerNow } from '../crisis.js';
 import { sendOrQueue, listOutbox, flushOutbox, removeFromOutbox, OUTBOX_EVENT } from '../outbox.js';
 import { loadVocabulary, checkText } from '../risk-check.js';
+import { saveEntries, savedEntries } from '../journal-saved.js';
 
 const SCALE = [
   { score: 1, word: 'Really bad' },
@@ -111,7 +112,7 @@ function lineChart({ points, xMin, xMax, yMin, yMax, yTicks, xLabels, summary, t
     svg('line', { x1: L, x2: W - R, y1: py(v), y2: py(v), class: 'chart-grid' }),
     svg('text', { x: L - 6, y: py(v) + 4, 'text-anchor': 'end', class: 'chart-label' }, String(v))));
   const xs = xLabels.map((l, i) => svg('text', {
-    x: px(l.x), y: H - 8, 'text-anchor': i === 0 ? 'start' : i === xLabels.length - 1 ? 'end' : 'middle', class: 'chart-label',
+    x: px(l.x), y: H - 8, 'text-anchor': i === xLabels.length - 1 ? 'end' : i === 0 ? 'start' : 'middle', class: 'chart-label',
   }, l.label));
   const sorted = [...points].sort((a, b) => a.x - b.x);
   const line = sorted.length > 1
@@ -122,6 +123,22 @@ function lineChart({ points, xMin, xMax, yMin, yMax, yTicks, xLabels, summary, t
     viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': summary, class: 'chart', preserveAspectRatio: 'xMidYMid meet',
   }, svg('title', {}, summary), grid, xs, line, dots);
   return h('figure', { class: 'chart-figure' }, picture, table);
+}
+
+/** "22 November" in Europe/London time. */
+function dayMonth(ms) {
+  return formatDate(new Date(ms).toISOString()).replace(/ \d{4}$/, '');
+}
+
+/**
+ * The labels at the ends of a chart's time axis: the first day and the last, which is
+ * "Today" when it is today in Europe/London (one label when both are the same day).
+ */
+function axisEnds(first, last) {
+  const today = londonDay(new Date());
+  const label = (ms) => (londonDay(new Date(ms)) === today ? 'Today' : dayMonth(ms));
+  if (londonDay(new Date(first)) === londonDay(new Date(last))) return [{ x: last, label: label(last) }];
+  return [{ x: first, label: dayMonth(first) }, { x: last, label: label(last) }];
 }
 
 /** The chart's values as a table only screen readers meet (a wrapper: tables won't shrink). */
@@ -200,7 +217,7 @@ class JournalScreen {
     });
     fill(this.outboxBox,
       h('h2', { id: 'outbox-title' }, `Waiting to send (${items.length})`),
-      h('p', {}, 'These are saved on this phone. They will send by themselves when you are back online. If you log out before then, they are deleted from this phone.'),
+      h('p', {}, 'These are saved on this phone, locked so only you can open them. They will send by themselves when you are back online. If you log out or use Quick exit first, they stay locked on this phone and send after you log in again.'),
       h('ul', { class: 'outbox-list' }, items.map((item) => h('li', {},
         h('span', {}, outboxLabel(item)),
         item.failed ? h('p', { class: 'field-error' }, srOnly('Error: '), `Couldn't send: ${item.failed}`) : null,
@@ -397,7 +414,7 @@ class JournalScreen {
       checkedToday && !failed ? h('p', {}, `You've checked in ${checkedToday === 1 ? 'once' : `${checkedToday} times`} today.`) : null,
       lineChart({
         points, xMin: start, xMax: now, yMin: 1, yMax: 5, yTicks: [1, 2, 3, 4, 5],
-        xLabels: [{ x: start, label: formatDate(new Date(start).toISOString()).replace(/ \d{4}$/, '') }, { x: now, label: 'Today' }],
+        xLabels: axisEnds(start, now),
         summary, table,
       }),
       h('p', { class: 'meta chart-key' }, SCALE.map((s) => `${s.score} ${s.word}`).join(' · ')),
@@ -455,17 +472,21 @@ class JournalScreen {
 
     let shown = [];
     let total = 0;
+    let savedAt = null; // when the entries shown offline were saved on this phone
     const draw = async (more = false) => {
       let failed = null;
+      savedAt = null;
       try {
         const data = await api('/journal', { query: { limit: 20, offset: more ? shown.length : 0 } });
         shown = more ? [...shown, ...((data && data.items) || [])] : ((data && data.items) || []);
         total = (data && data.total) || shown.length;
         remember(this.ctx, 'entries', { shown, total });
+        if (!more) saveEntries({ shown, total }); // sealed, for reading offline
       } catch (err) {
         failed = err;
-        const kept = recall(this.ctx, 'entries');
+        const kept = recall(this.ctx, 'entries') || (failed.offline ? await savedEntries() : null);
         if (kept && !more) ({ shown, total } = kept);
+        if (kept && kept.saved_at) savedAt = kept.saved_at;
       }
       const waiting = (await listOutbox()).filter((i) => i.kind === 'journal');
       if (!this.ctx.isCurrent()) return;
@@ -485,6 +506,9 @@ class JournalScreen {
         failed ? h('p', {}, failed.offline
           ? "You're offline. New entries will be kept on this phone until you're back online."
           : `We couldn't load your entries. ${errorMessage(failed)}`) : null,
+        failed && failed.offline ? h('p', { class: 'meta' }, savedAt
+          ? `These are your newest entries as they were on ${dateTime(savedAt)}, kept locked on this phone so you can read them offline. Older ones show when you're back online.`
+          : (shown.length ? null : "Your past entries show when you're online.")) : null,
         rows.length ? h('ul', { class: 'entry-list' }, rows)
           : (failed ? null : h('p', {}, 'No entries yet. What you write will show here, newest first.')),
         moreButton);
@@ -503,6 +527,16 @@ class JournalScreen {
     try {
       entry = await api(`/journal/${encodeURIComponent(id)}`);
     } catch (err) {
+      const saved = err && err.offline ? await savedEntries() : null;
+      const copy = saved && (saved.shown || []).find((e) => e.id === id);
+      if (copy && this.ctx.isCurrent()) {
+        // Offline: the copy kept on this phone, to read (changes need a connection).
+        fill(area,
+          h('p', { class: 'entry-date' }, `Written ${dateTime(copy.created_at)}`),
+          h('div', { class: 'entry-body' }, copy.body),
+          h('p', { class: 'meta' }, "You're offline, so this is the copy kept on your phone. You can change or delete it when you're back online."));
+        return;
+      }
       fill(area, h('p', {}, err instanceof ApiError && err.status === 404
         ? "We can't find that entry. It may have been deleted."
         : err && err.offline ? "You're offline. You can read this entry when you're back online."
@@ -723,14 +757,15 @@ class JournalScreen {
     if (ratings.length) {
       const times = ratings.map((r) => new Date(r.rated_at).getTime()).filter(Number.isFinite);
       const first = Math.min(...times);
-      const last = Math.max(...times, first + DAY_MS);
+      // The axis ends now: today, in Europe/London (never tomorrow); a rating with a clock
+      // ahead of this phone's still fits on it.
+      const last = Math.max(...times, Date.now());
       const summary = `Your ratings for “${goal.title}”: ${plural(ratings.length, 'rating', 'ratings')}. `
         + `First ${ratings[0].score} out of 10, latest ${latest.score} out of 10.`;
       chart = lineChart({
         points: ratings.map((r) => ({ x: new Date(r.rated_at).getTime(), y: r.score })).filter((p) => Number.isFinite(p.x)),
         xMin: first, xMax: last, yMin: 0, yMax: 10, yTicks: [0, 5, 10],
-        xLabels: [{ x: first, label: formatDate(new Date(first).toISOString()).replace(/ \d{4}$/, '') },
-          { x: last, label: formatDate(new Date(last).toISOString()).replace(/ \d{4}$/, '') }],
+        xLabels: axisEnds(first, last),
         summary,
         table: hiddenTable(`Ratings for “${goal.title}”`, ['Date', 'Rating'],
           ratings.map((r) => [dateTime(r.rated_at) + (r.waiting ? ' (waiting to send)' : ''), `${r.score} out of 10`])),

@@ -1,8 +1,13 @@
-// The self-help library: topics, search, and lists of articles.
-// Routes: #/library, #/library?topic=<slug>, #/search?q=<words>
+// The self-help library: search and topics first; a topic opens its articles.
+// Routes: #/library (search, topics, a link to every article), #/library?topic=<slug>,
+// #/library?all=1 (every article), #/search?q=<words>
+//
+// A signed-in young person's searches are remembered on this phone only as the topics of
+// their first results (../suggestions.js), for "Suggested for you" on the home screen.
 
 import { api, errorMessage } from '../api.js';
 import { h, screenHeading, setTitle, backLink, button, uid, plural } from '../ui.js';
+import { noteSearchResults } from '../suggestions.js';
 
 export function articleList(items, headingLevel = 3) {
   return h('ul', { class: 'article-list' }, items.map((a) => h('li', { class: 'article-card' },
@@ -50,18 +55,17 @@ function failed(slot, err, retry) {
     button('Try again', { variant: 'secondary', onClick: retry }));
 }
 
+/** Fill `slot` with the articles for `query`; resolves to them (null when they didn't load). */
 async function fillArticles(slot, query, emptyText, headingLevel = 3) {
   slot.replaceChildren(h('p', { class: 'loading' }, 'Loading articles…'));
   try {
     const data = await api('/articles', { query });
     const items = (data && data.items) || [];
-    if (!items.length) {
-      slot.replaceChildren(emptyText);
-      return;
-    }
-    slot.replaceChildren(articleList(items, headingLevel));
+    slot.replaceChildren(items.length ? articleList(items, headingLevel) : emptyText);
+    return items;
   } catch (err) {
     failed(slot, err, () => fillArticles(slot, query, emptyText, headingLevel));
+    return null;
   }
 }
 
@@ -70,27 +74,39 @@ export async function render(root, ctx) {
   if (mode === 'search') return renderSearch(root, ctx);
   const topic = ctx.query.get('topic');
   if (topic) return renderTopic(root, ctx, topic);
+  if (ctx.query.get('all') === '1') return renderAll(root, ctx);
   return renderIndex(root, ctx);
 }
 
 async function renderIndex(root, ctx) {
   setTitle('Library');
   const topicsSlot = h('div', {}, h('p', { class: 'loading' }, 'Loading topics…'));
-  const listSlot = h('div', {});
   root.append(
     backLink(ctx.back(ctx.landing())),
     screenHeading('Library'),
     h('p', {}, 'Short reads and activities about how you feel and what is going on for you.'),
     searchForm(ctx),
     h('section', { class: 'section', 'aria-labelledby': 'topics-title' },
-      h('h2', { id: 'topics-title' }, 'Topics'), topicsSlot),
-    h('section', { class: 'section', 'aria-labelledby': 'all-title' },
-      h('h2', { id: 'all-title' }, 'All articles'), listSlot));
+      h('h2', { id: 'topics-title' }, 'Topics'),
+      h('p', {}, 'Choose a topic to see its articles.'),
+      topicsSlot),
+    h('p', { class: 'library-all' }, h('a', { href: '#/library?all=1' }, 'See every article')));
 
-  const emptyText = h('p', {}, 'There are no articles yet.');
-  const [topics] = await Promise.all([loadTopics(), fillArticles(listSlot, {}, emptyText)]);
-  if (topics === null) topicsSlot.replaceChildren(h('p', {}, "Topics couldn't load right now."));
-  else topicsSlot.replaceChildren(topicGrid(topics));
+  const topics = await loadTopics();
+  if (topics === null) {
+    topicsSlot.replaceChildren(h('p', {}, "Topics couldn't load right now. You can still ",
+      h('a', { href: '#/library?all=1' }, 'see every article saved on your phone'), '.'));
+  } else topicsSlot.replaceChildren(topicGrid(topics));
+}
+
+async function renderAll(root, ctx) {
+  setTitle('Every article');
+  const listSlot = h('div', {});
+  root.append(
+    backLink('#/library', 'Library'),
+    screenHeading('Every article'),
+    listSlot);
+  await fillArticles(listSlot, {}, h('p', {}, 'There are no articles yet.'), 2);
 }
 
 async function renderTopic(root, ctx, slug) {
@@ -126,9 +142,10 @@ async function renderSearch(root, ctx) {
     listSlot.replaceChildren(h('p', {}, 'Type a word above, like “sleep” or “exams”.'));
     return;
   }
-  await fillArticles(listSlot, { q },
+  const items = await fillArticles(listSlot, { q },
     h('div', {},
       h('p', {}, `We couldn't find anything for “${q}”. Try a different word, or look through the `,
         h('a', { href: '#/library' }, 'topics'), '.'),
       h('p', {}, 'If something is worrying you, you can ', h('a', { href: '#/talk' }, 'talk to someone'), '.')));
+  if (items && items.length && ctx.user && ctx.user.role === 'young_person') noteSearchResults(items);
 }

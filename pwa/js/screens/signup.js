@@ -24,7 +24,8 @@ export function passwordHint() {
   return 'At least 10 characters, and not a common password. A few random words together work well.';
 }
 
-function ageText(council) {
+/** "Waymark in Portsmouth is for young people aged 11 to 18, or up to 25 if …" (welcome uses it too). */
+export function ageText(council) {
   let text = `Waymark in ${council.name} is for young people aged ${council.min_age} to ${council.max_age}`;
   if (council.extended_max_age && council.extended_max_age > council.max_age) {
     text += `, or up to ${council.extended_max_age} if you're a care leaver or have an EHCP`;
@@ -118,6 +119,12 @@ export function render(root, ctx) {
       select.replaceChildren(h('option', { value: '' }, 'Choose your council'),
         ...councils.map((c) => h('option', { value: c.code }, c.name)));
       select.disabled = false;
+      // Chosen on the welcome screen already (#/signup?council=CODE).
+      const chosen = ctx.query.get('council');
+      if (chosen && councils.some((c) => c.code === chosen)) {
+        select.value = chosen;
+        councilNote.textContent = ageText(councils.find((c) => c.code === chosen));
+      }
     } catch (err) {
       council.control.replaceChildren(h('option', { value: '' }, 'Councils could not load'));
       councilRetry.replaceChildren(

@@ -11,7 +11,7 @@ import {
   h, screenHeading, setTitle, backLink, button, field, errorSummary, uid, fill, srOnly, timeAgo,
 } from '../ui.js';
 import {
-  BODY_MAX, WAITING_LABEL, boardName, takeAnswer, safetyNote, supportBox, answerMessage, notPostedBox, sendPost,
+  BODY_MAX, WAITING_LABEL, boardName, takeAnswer, safetyNote, supportBox, answerMessage, notPostedBox, sendPost, detailsGuard,
   talkHint,
 } from './forums.js';
 
@@ -233,6 +233,7 @@ class ThreadScreen {
     this.replyResult = h('div', { class: 'post-result' });
     this.replyForm = form;
     let clientId = newClientId();
+    const detailsFirst = detailsGuard(this.replyResult, { field: body.control, form });
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       summary.hide();
@@ -246,6 +247,10 @@ class ThreadScreen {
         summary.show([{ text: message, target: body.id }]);
         return;
       }
+      submit.disabled = true;
+      const warned = await detailsFirst(text);
+      submit.disabled = false;
+      if (warned || !this.ctx.isCurrent()) return;
       submit.disabled = true;
       submit.textContent = 'Posting…';
       const { answer, problem } = await sendPost(`/threads/${encodeURIComponent(this.id)}/posts`, { body: text, client_id: clientId });

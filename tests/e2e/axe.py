@@ -1,0 +1,66 @@
+"""axe-core for the browser tests: installed from the npm registry at test time into the
+ignored folder ``.axe/`` (never committed), injected into the page with add_script_tag.
+
+The app's Content-Security-Policy allows no inline script, so pages scanned here come from
+contexts made with ``bypass_csp=True`` (see ``axe_context``)."""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE_DIR = ROOT / ".axe"
+AXE_VERSION = "4"  # the newest 4.x from the registry
+FAILING = ("serious", "critical")
+
+
+@functools.cache
+def axe_source() -> str:
+    script = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+    if not script.exists():
+        npm = shutil.which("npm")
+        assert npm, "npm is needed to install axe-core for the accessibility scan"
+        AXE_DIR.mkdir(exist_ok=True)
+        subprocess.run([npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(AXE_DIR),
+                        f"axe-core@{AXE_VERSION}"], check=True, capture_output=True, timeout=300)
+    return script.read_text(encoding="utf-8")
+
+
+def axe_context(browser, server, size: dict[str, int], mobile: bool):
+    context = browser.new_context(viewport=size, base_url=server.base_url, bypass_csp=True,
+                                  is_mobile=mobile, has_touch=mobile, service_workers="block")
+    context.route("https://www.bbc.co.uk/**", lambda route: route.fulfill(status=200, body="<title>BBC</title>"))
+    return context
+
+
+RUN = """async () => {
+  const result = await axe.run(document, { resultTypes: ['violations'] });
+  return result.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 4).map((n) => n.target.join(' ')),
+  }));
+}"""
+
+
+def settle(page, name: str) -> None:
+    """Wait until the screen has drawn: its h1 is there and nothing says "Loading"."""
+    page.locator("main h1").first.wait_for(timeout=20_000)
+    try:
+        page.wait_for_function("() => !document.querySelector('main .loading')", timeout=20_000)
+    except Exception as exc:
+        still = page.locator("main .loading").all_inner_texts()
+        raise AssertionError(f"{name}: still loading after 20 s: {still}") from exc
+    page.wait_for_timeout(150)
+
+
+def scan(page, name: str) -> list[str]:
+    """Serious and critical axe violations on the page as it is now, as readable lines."""
+    settle(page, name)
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(content=axe_source())
+    found = page.evaluate(RUN)
+    return [f"{name}: {v['id']} ({v['impact']}) {v['help']} at {v['nodes']}" for v in found
+            if v["impact"] in FAILING]
