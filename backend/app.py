@@ -48,6 +48,7 @@ from backend.review.controllers import ModerationController, SafeguardingControl
 from backend.security import SESSION_COOKIE, WaymarkSessionBackend
 from backend.settings import Settings, get_settings
 from backend.signposting.controllers import CouncilServiceController, CrisisLineController, ServiceController
+from backend.signposting.feed_controllers import OrukFeedController
 
 API_CONTROLLERS: list = [AuthController, MeController, CouncilController, LibraryController, ChatController,
                          PushController, ReportController]
@@ -104,12 +105,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
     session_config = ServerSideSessionConfig(
         key=SESSION_COOKIE, max_age=settings.session_max_age, httponly=True, samesite="lax",
         secure=settings.secure_cookies, renew_on_access=True,
-        exclude=["^/health", "^/metrics", "^/schema"],
+        exclude=["^/health", "^/metrics", "^/schema", "^/oruk/"],  # the open ORUK feed needs no session
     )
     session_backend = WaymarkSessionBackend(config=session_config, alchemy_config=alchemy, model=WebSession)
     csrf = CSRFConfig(
         secret=secret_key(settings), cookie_name="csrftoken", header_name="x-csrftoken",
         cookie_secure=settings.secure_cookies, cookie_samesite="lax", cookie_httponly=False,
+        exclude=["^/oruk/"],  # the open ORUK feed: read-only, no cookie of any kind
     )
     rate_limit = RateLimitConfig(
         rate_limit=("minute", settings.rate_limit_per_minute),
@@ -135,7 +137,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                                   exclude=["^/metrics", "^/health"])
     alchemy_plugin = SQLAlchemyPlugin(config=alchemy)
     app = Litestar(
-        route_handlers=[HealthController, WaymarkMetrics, api, chat_socket, moderation_socket, pwa],
+        route_handlers=[HealthController, WaymarkMetrics, api, OrukFeedController, chat_socket, moderation_socket, pwa],
         on_startup=[warm_up_moderation, start_chat_hub],
         on_shutdown=[stop_chat_hub],
         plugins=[alchemy_plugin, problem_details_plugin(), structlog],
@@ -149,7 +151,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         guards=[requires_first_steps],
         # Static files and JSON answers over 1 KB travel compressed (brotli, gzip for older
         # clients): a cheap phone on a bad connection downloads a third of the bytes.
-        compression_config=CompressionConfig(backend="brotli", brotli_gzip_fallback=True, minimum_size=1024),
+        compression_config=CompressionConfig(backend="brotli", brotli_gzip_fallback=True, minimum_size=1024,
+                                             exclude_opt_key="precompressed"),  # the ORUK feed compresses once per page
         exception_handlers=exception_handlers,
         response_headers=SECURITY_HEADERS,
         request_max_body_size=settings.max_body_bytes,

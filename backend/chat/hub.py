@@ -101,6 +101,7 @@ class ChatHub:
         self._participants: dict[uuid.UUID, tuple[uuid.UUID | None, uuid.UUID | None]] = {}
         # Per chat, only while a delivery for it runs on this worker (bounded by chats in flight):
         self._delivering: set[uuid.UUID] = set()
+        self._storing: dict[uuid.UUID, list[Any]] = {}  # chat -> [its store lock, stores waiting or running]
         self._again: dict[uuid.UUID, int] = {}  # chat -> newest seq known (ANY_NEWER: read anyway)
         self._ends: dict[uuid.UUID, str | None] = {}  # chat -> who ended it, until its sockets are told
         self._tasks: list[asyncio.Task] = []
@@ -198,9 +199,19 @@ class ChatHub:
     async def store_message(self, session_id: uuid.UUID, user: CurrentUser, *, body: str, client_id: uuid.UUID,
                             attachment: dict[str, Any] | None) -> tuple[dict[str, Any], bool]:
         body, risk = await services.checked_message(user, body, attachment)  # before a connection is taken
-        async with self._acquire() as conn:
-            return await services.store_checked_message(conn, session_id, user, body=body, risk=risk,
-                                                        client_id=client_id, attachment=attachment)
+        # One store per chat at a time on this worker: a chat whose row is locked (a slow
+        # database, a long report) then holds one pooled connection, not the whole pool, and
+        # every other chat goes on at full speed. Its messages wait here, in order.
+        waiting = self._storing.setdefault(session_id, [asyncio.Lock(), 0])
+        waiting[1] += 1
+        try:
+            async with waiting[0], self._acquire() as conn:
+                return await services.store_checked_message(conn, session_id, user, body=body, risk=risk,
+                                                            client_id=client_id, attachment=attachment)
+        finally:
+            waiting[1] -= 1
+            if not waiting[1]:
+                self._storing.pop(session_id, None)
 
     async def announce_typing(self, session_id: uuid.UUID, user: CurrentUser) -> None:
         async with self._acquire() as conn:
