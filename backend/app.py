@@ -23,9 +23,10 @@ from litestar.plugins.structlog import StructlogConfig, StructlogPlugin
 from litestar.static_files import create_static_files_router
 from prometheus_client import Gauge
 
-from backend.accounts.auth import CurrentUserMiddleware
+from backend.accounts.auth import CurrentUserMiddleware, requires_first_steps
 from backend.accounts.controllers import AuthController, MeController
 from backend.accounts.models import WebSession
+from backend.admin.controllers import AdminController
 from backend.chat.controllers import ChatController, ToolkitController, chat_socket, moderation_socket
 from backend.chat.hours import ChatHours
 from backend.chat.hub import ChatHub
@@ -33,7 +34,7 @@ from backend.content.controllers import LibraryController
 from backend.councils.controllers import CouncilController
 from backend.database import make_alchemy_config
 from backend.errors import exception_handlers, problem_details_plugin
-from backend.forums.controllers import BoardController, PostController, ThreadController
+from backend.forums.controllers import BoardController, MyPostsController, PostController, ThreadController
 from backend.health.controllers import HealthController
 from backend.http_safety import (
     CountedPrometheusMiddleware,
@@ -67,6 +68,7 @@ API_CONTROLLERS += [ServiceController, CrisisLineController, CouncilServiceContr
 API_CONTROLLERS += [BoardController, ThreadController, PostController, ModerationController, SafeguardingController]
 API_CONTROLLERS += [MessagesController, ChatHistoryController, ToolkitController]
 API_CONTROLLERS += [AccountModerationController, MyRestrictionsController]
+API_CONTROLLERS += [MyPostsController, AdminController]
 
 
 def secret_key(settings: Settings) -> str:
@@ -149,6 +151,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DefineMiddleware(CurrentUserMiddleware, sessionmaker=alchemy.create_session_maker()),
             DefineMiddleware(SessionBoundCSRF, config=csrf),
         ],
+        guards=[requires_first_steps],
         # Static files and JSON answers over 1 KB travel compressed (brotli, gzip for older
         # clients): a cheap phone on a bad connection downloads a third of the bytes.
         compression_config=CompressionConfig(backend="brotli", brotli_gzip_fallback=True, minimum_size=1024,

@@ -63,10 +63,12 @@ def create_staff(args: argparse.Namespace) -> None:
         return await create_staff_account(db, role=args.role, email=args.email, password=args.password,
                                           council_code=args.council, name=args.name)
 
+    from backend.errors import Problem
+
     try:
         user = asyncio.run(_with_db(go))
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except Problem as exc:
+        print(f"error: {exc.detail}", file=sys.stderr)
         raise SystemExit(2) from exc
     print(user.id)
 

@@ -18,6 +18,9 @@ from sqlalchemy.orm import DeclarativeBase
 
 from backend.settings import ROOT, Settings
 
+# The one NOTIFY channel every worker listens on (the chat hub): names never grow with use.
+EVENTS_CHANNEL = "waymark_events"
+
 # platformdirs (under pgserver) warns that XDG_RUNTIME_DIR is unset, normal outside a desktop
 # session, and falls back to /tmp: harmless, but it looks like an error on a first run
 warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR", module="platformdirs")

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-EVENTS_CHANNEL = "waymark_events"  # the one NOTIFY channel: names never grow with use
+from backend.database import EVENTS_CHANNEL  # the one NOTIFY channel: names never grow with use
 
 
 def event_payload(**event: Any) -> str:

@@ -1,10 +1,12 @@
 """Every model, imported in one place so metadata and Alembic see them all."""
 
-from backend.accounts.models import LoginThrottle, User, WebSession
+from backend.accounts.models import LoginThrottle, StaffMfa, User, WebSession
 from backend.chat.models import (
+    ChatClosure,
     ChatMessage,
     ChatRequest,
     ChatSavedReply,
+    ChatSchedule,
     ChatSession,
     ChatTransfer,
     ChatWhisper,
@@ -28,4 +30,4 @@ metadata = Base.metadata
 __all__ = ["PushSubscription", "ChatSavedReply", "ChatTransfer", "ChatWhisper", "MessageThread", "TeamMessage", "ChatMessage", "ChatRequest", "ChatSession", "CounsellorAvailability", "DirectorySchedule", "DirectoryService", "Goal", "GoalRating", "JournalEntry", "MoodCheckin",
            "Article", "Topic", "Base", "Council", "LoginThrottle", "UsageEvent", "User", "WebSession", "metadata",
            "AuditLog", "Board", "ForumSettings", "Post", "Reaction", "Report", "SafeguardingAlert", "SafeguardingAlertItem", "Thread",
-           "WatchedWordRow", "AccountRestriction", "RestrictionAppeal"]
+           "WatchedWordRow", "AccountRestriction", "RestrictionAppeal", "StaffMfa", "ChatClosure", "ChatSchedule"]

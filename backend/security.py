@@ -203,6 +203,10 @@ def session_cookie(connection: ASGIConnection) -> str | None:
     """This device's session id (its row is replaced or deleted by the session middleware
     itself when the response starts: never lock it in the request's own transaction)."""
     return connection.cookies.get(SESSION_COOKIE)
+def session_cookie_id(connection: ASGIConnection) -> str | None:
+    """The id of the session making this request (to keep it when ending the others)."""
+    value = connection.cookies.get(SESSION_COOKIE)
+    return value if value and value != "null" else None
 
 
 def session_user_id(connection: ASGIConnection) -> uuid.UUID | None:

@@ -59,6 +59,9 @@ class Settings:
     # /metrics: with a token, only `Authorization: Bearer <token>`; without, only the internal network.
     metrics_token: str | None = field(default=None, repr=False)
     housekeeping_seconds: float = 600.0  # how often expired log-in throttle rows are deleted
+    # WAYMARK_STAFF_MFA=required: a staff member without TOTP may do nothing but set it up
+    # (the default in production; elsewhere "optional").
+    staff_mfa_required: bool = False
 
     @property
     def secure_cookies(self) -> bool:
@@ -97,6 +100,7 @@ def get_settings() -> Settings:
         encryption_keys=_encryption_keys(env),
         metrics_token=os.environ.get("WAYMARK_METRICS_TOKEN") or None,
         housekeeping_seconds=float(os.environ.get("WAYMARK_HOUSEKEEPING_SECONDS", "600")),
+        staff_mfa_required=_staff_mfa_required(env),
     )
 
 
@@ -105,6 +109,13 @@ def _choice(name: str, allowed: tuple[str, ...], default: str) -> str:
     if value not in allowed:
         raise ValueError(f"{name} must be one of {', '.join(allowed)} (not {value!r})")
     return value
+
+
+def _staff_mfa_required(env: str) -> bool:
+    value = os.environ.get("WAYMARK_STAFF_MFA", "required" if env == "production" else "optional").strip().lower()
+    if value not in {"required", "optional"}:
+        raise RuntimeError("WAYMARK_STAFF_MFA must be 'required' or 'optional'")
+    return value == "required"
 
 
 def _encryption_keys(env: str) -> tuple[str, ...]:

@@ -477,6 +477,8 @@ def main() -> int:
             # issue 3: library search (a typo, corrected) and a young person's local services
             "search": (app, "/api/v1/articles?q=exam%20stres", anonymous, None),
             "services": (app, "/api/v1/services", signed_in, None),
+            # issue 14: the chat's status reads the admin's hours and closures on every request
+            "chat-status": (app, "/api/v1/chat/status", anonymous, None),
         }
         chosen = [t.strip() for t in args.targets.split(",") if t.strip()]
         unknown = set(chosen) - set(available)

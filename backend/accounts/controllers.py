@@ -10,11 +10,29 @@ from litestar.params import Dependency
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.accounts import services, throttle
+from backend.accounts import mfa, services, throttle
 from backend.accounts.auth import CurrentUser, forget_user
 from backend.accounts.models import User
-from backend.accounts.schemas import LoginIn, LoginOut, RecoverIn, SignupIn, SignupOut, UserOut
-from backend.security import end_session, requires_login, requires_young_person, session_cookie, start_session
+from backend.accounts.schemas import (
+    LoginIn,
+    LoginOut,
+    MfaConfirmIn,
+    MfaSetupOut,
+    PasswordChangeIn,
+    RecoverIn,
+    SignupIn,
+    SignupOut,
+    UserOut,
+)
+from backend.errors import Problem
+from backend.security import (
+    end_session,
+    requires_login,
+    requires_young_person,
+    session_cookie,
+    session_cookie_id,
+    start_session,
+)
 
 DB = Annotated[AsyncSession, Dependency(skip_validation=True)]
 T = TypeVar("T")
@@ -22,7 +40,18 @@ DEVICE_COOKIE_MAX_AGE = 60 * 60 * 24 * 365
 
 
 def user_out(user: User | CurrentUser) -> UserOut:
-    return UserOut(id=str(user.id), username=user.username, role=user.role, council_code=user.council_code)
+    out = UserOut(id=str(user.id), username=user.username, role=user.role, council_code=user.council_code)
+    if user.role != "young_person" and user.display_name:
+        out.name = user.display_name
+    return out
+
+
+async def requires_staff(connection: Request, _: object) -> None:
+    user = connection.scope.get("user")
+    if user is None:
+        raise Problem(401, "Please log in first.")
+    if not user.is_staff:
+        raise Problem(403, "Two-step log-in is for staff accounts.")
 
 
 def client_address(request: Request) -> str | None:
@@ -58,9 +87,16 @@ class AuthController(Controller):
         device = throttle.known_device(request.app.state.secret_key, request.cookies.get(throttle.DEVICE_COOKIE),
                                        data.username)
         user = await services.log_in(db_session, login_name=data.username, password=data.password,
-                                     address=client_address(request), device=device)
+                                     address=client_address(request), device=device, otp=data.otp)
         start_session(request, user.id)
-        return signed_in(request, user, LoginOut(user=user_out(user)))
+        needs_mfa = (request.app.state.settings.staff_mfa_required and user.is_staff
+                     and not await mfa.mfa_enabled_ids(db_session, [user.id]))
+        answer = LoginOut(user=user_out(user))
+        if user.password_change_required:
+            answer.password_change_required = True
+        if needs_mfa:
+            answer.mfa_setup_required = True
+        return signed_in(request, user, answer)
 
     @post("/recover", status_code=HTTP_200_OK, summary="Set a new password with the one-time recovery code")
     async def recover(self, request: Request, data: RecoverIn, db_session: DB) -> Response[SignupOut]:
@@ -74,6 +110,22 @@ class AuthController(Controller):
     async def log_out(self, request: Request) -> None:
         end_session(request)
 
+    @post("/mfa/setup", status_code=HTTP_200_OK, guards=[requires_staff],
+          summary="Staff: start two-step log-in (TOTP). Answers the secret, its otpauth URI and a QR code as SVG")
+    async def mfa_setup(self, request: Request, db_session: DB) -> MfaSetupOut:
+        return MfaSetupOut(**await mfa.begin_mfa_setup(db_session, request.scope["user"].id))
+
+    @post("/mfa/confirm", status_code=HTTP_200_OK, guards=[requires_staff],
+          summary="Staff: turn two-step log-in on with the first code (400 for a wrong code)")
+    async def mfa_confirm(self, request: Request, db_session: DB, data: MfaConfirmIn) -> dict[str, bool]:
+        user = request.scope["user"]
+        if not await services.confirm_second_factor(db_session, user.id, data.code,
+                                                    address=request.client.host if request.client else None):
+            raise Problem(400, "That code didn't work. Please type the 6-digit code your app shows now.",
+                          code="wrong_code")
+        forget_user(user.id)
+        return {"mfa_enabled": True}
+
 
 class MeController(Controller):
     path = "/api/v1/me"
@@ -83,6 +135,19 @@ class MeController(Controller):
     @get("", summary="Who am I")
     async def me(self, request: Request) -> UserOut:
         return user_out(request.scope["user"])
+
+    @post("/password", status_code=HTTP_204_NO_CONTENT, summary="Change my password (my other sessions end)")
+    async def change_password(self, request: Request, db_session: DB, data: PasswordChangeIn) -> None:
+        await services.change_password(db_session, request.scope["user"].id, current_password=data.current_password,
+                                       new_password=data.new_password, keep_session_id=session_cookie_id(request))
+        start_session(request, request.scope["user"].id)  # and this one continues on a new id
+
+    @post("/logout-everywhere", status_code=HTTP_204_NO_CONTENT, summary="Log out on every device, this one too")
+    async def log_out_everywhere(self, request: Request, db_session: DB) -> None:
+        # every other session here; this one by the session middleware, which deletes its own
+        # row (deleting it in this transaction too would make the two wait for each other)
+        await services.end_user_sessions(db_session, request.scope["user"].id, keep_session_id=session_cookie_id(request))
+        end_session(request)
 
     @get("/export", guards=[requires_young_person], summary="Everything Waymark holds about me")
     async def export(self, request: Request, db_session: DB) -> dict[str, Any]:

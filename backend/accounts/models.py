@@ -8,7 +8,18 @@ import uuid
 from advanced_alchemy.base import UUIDPrimaryKey
 from advanced_alchemy.extensions.litestar.session import SessionModelMixin
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, SmallInteger, String, func, text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    func,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.database import Base
@@ -51,6 +62,11 @@ class User(UUIDPrimaryKey, Base):
     extended_eligibility: Mapped[str | None] = mapped_column(String(20), default=None)
     created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=utcnow, server_default=func.now())
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    # Staff only: an admin can switch an account off; a temporary password must be changed first.
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    password_change_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    # A temporary password stops working after this (OWASP ASVS: initial secrets expire soon).
+    temporary_password_expires_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
 
     @property
     def is_staff(self) -> bool:
@@ -61,6 +77,20 @@ class WebSession(SessionModelMixin, Base):
     """Server-side session rows (Litestar's session middleware, advanced-alchemy backend)."""
 
     __tablename__ = "web_session"
+
+
+class StaffMfa(Base):
+    """A staff member's TOTP (RFC 6238) second factor. ``pending_secret`` is set up but not yet
+    confirmed; ``secret`` is in use once confirmed. ``last_counter`` is the time step of the
+    last code accepted, so a code cannot be used twice within its window."""
+
+    __tablename__ = "staff_mfa"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    secret: Mapped[str | None] = mapped_column(String(64), default=None)
+    pending_secret: Mapped[str | None] = mapped_column(String(64), default=None)
+    enabled_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    last_counter: Mapped[int] = mapped_column(BigInteger, default=0, server_default=text("0"))
 
 
 class LoginThrottle(Base):
@@ -74,4 +104,4 @@ class LoginThrottle(Base):
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
 
 
-__all__ = ["ROLES", "STAFF_ROLES", "EXTENDED_ELIGIBILITY", "User", "WebSession", "LoginThrottle", "uuid"]
+__all__ = ["ROLES", "STAFF_ROLES", "EXTENDED_ELIGIBILITY", "User", "WebSession", "LoginThrottle", "StaffMfa", "uuid"]

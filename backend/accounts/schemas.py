@@ -22,6 +22,22 @@ class SignupIn(msgspec.Struct, forbid_unknown_fields=False):
 class LoginIn(msgspec.Struct):
     username: Annotated[str, msgspec.Meta(min_length=1, max_length=254)]
     password: Password
+    otp: Annotated[str, msgspec.Meta(max_length=12)] | None = None
+
+
+class PasswordChangeIn(msgspec.Struct):
+    current_password: Password
+    new_password: Password
+
+
+class MfaSetupOut(msgspec.Struct):
+    secret: str
+    otpauth_uri: str
+    qr_svg: str  # the QR code of otpauth_uri as an SVG document
+
+
+class MfaConfirmIn(msgspec.Struct):
+    code: Annotated[str, msgspec.Meta(min_length=1, max_length=12)]
 
 
 class RecoverIn(msgspec.Struct):
@@ -35,6 +51,7 @@ class UserOut(msgspec.Struct):
     username: str
     role: str
     council_code: str | None
+    name: str | msgspec.UnsetType = msgspec.UNSET  # staff: the first name to greet them by
 
 
 class SignupOut(msgspec.Struct):
@@ -44,3 +61,7 @@ class SignupOut(msgspec.Struct):
 
 class LoginOut(msgspec.Struct):
     user: UserOut
+    # Only sent when true: a temporary password (POST /api/v1/me/password first), or staff
+    # without TOTP where WAYMARK_STAFF_MFA=required (POST /api/v1/auth/mfa/setup first).
+    password_change_required: bool | msgspec.UnsetType = msgspec.UNSET
+    mfa_setup_required: bool | msgspec.UnsetType = msgspec.UNSET

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
+import re
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -12,18 +14,22 @@ from typing import Any
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.accounts import throttle
+from backend.accounts.mfa import check_login_code, confirm_mfa
 from backend.accounts.models import STAFF_ROLES, User
 from backend.accounts.rules import password_problem, username_problem, username_skeleton
 from backend.accounts.sessions import end_sessions_of
 from backend.councils.models import Council
+from backend.database import EVENTS_CHANNEL
 from backend.errors import Problem
 from backend.reports.services import LONDON, age_on, record_usage_event
 from backend.security import hash_secret, new_recovery_code, normalise_recovery_code, verify_secret
+
+TEMPORARY_PASSWORD_LIFETIME = dt.timedelta(days=3)  # an admin's temporary password for a staff member
 
 
 class UserRepository(SQLAlchemyAsyncRepository[User]):
@@ -112,10 +118,13 @@ def _throttle_keys(login_name: str, address: str | None, device: str | None, pur
             throttle.device_key(device) if device else None)
 
 
-async def log_in(db: AsyncSession, *, login_name: str, password: str, address: str | None, device: str | None = None) -> User:
-    """Check a name and password. Unknown names and wrong passwords get the same answer
-    after the same work (one argon2 verification). ``device`` is this device's token for
-    the account when it signed in to it before (see backend.accounts.throttle)."""
+async def log_in(db: AsyncSession, *, login_name: str, password: str, address: str | None, device: str | None = None,
+                 otp: str | None = None) -> User:
+    """Check a name and password (and a staff member's TOTP code once they have one).
+    Unknown names and wrong passwords get the same answer after the same work (one argon2
+    verification); wrong codes count towards the same throttle as wrong passwords.
+    ``device`` is this device's token for the account when it signed in to it before (see
+    backend.accounts.throttle)."""
     now = _utcnow()
     account_key, address_key, device_key = _throttle_keys(login_name, address, device, "login")
     await throttle.check(db, [device_key] if device_key else [k for k in (account_key, address_key) if k], now)
@@ -125,6 +134,17 @@ async def log_in(db: AsyncSession, *, login_name: str, password: str, address: s
     if not ok or user is None:
         await throttle.count_failure(db, account=account_key, address=address_key, device=device_key, now=now)
         raise Problem(401, "That username and password don't match. Please check them and try again.", code="bad_credentials")
+    if user.disabled:
+        raise Problem(403, "This account is switched off. Please ask your Waymark admin.", code="account_disabled")
+    if user.password_change_required and user.temporary_password_expires_at and user.temporary_password_expires_at < now:
+        raise Problem(401, "That temporary password has run out. Please ask your Waymark admin for a new one.",
+                      code="temporary_password_expired")
+    if not await check_login_code(db, user.id, otp, now):
+        if otp:  # a wrong or replayed code: throttled like a wrong password
+            await throttle.count_failure(db, account=account_key, address=address_key, device=device_key, now=now)
+            raise Problem(401, "That code didn't work. Please type the 6-digit code your app shows now.",
+                          code="bad_otp")
+        raise Problem(401, "Please type the 6-digit code from your authenticator app.", code="mfa_required")
 
     await throttle.forget(db, *[k for k in (account_key, device_key) if k])
     user.last_login_at = now
@@ -157,26 +177,91 @@ async def recover_account(db: AsyncSession, *, username: str, recovery_code: str
     return SignedUp(user=user, recovery_code=code)
 
 
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+
+
+async def staff_problem(db: AsyncSession, *, role: str, council_code: str | None) -> Problem | None:
+    """Why a staff account cannot have this role and council, or None."""
+    if role not in STAFF_ROLES:
+        return Problem(400, f"The role must be one of: {', '.join(STAFF_ROLES)}.", code="bad_role", field="role")
+    if role == "council_admin" and not council_code:
+        return Problem(400, "A council officer needs a council.", code="council_required", field="council_code")
+    if council_code and await db.get(Council, council_code) is None:
+        return Problem(400, "We don't know that council.", code="unknown_council", field="council_code")
+    return None
+
+
 async def create_staff_account(
     db: AsyncSession, *, role: str, email: str, password: str, council_code: str | None, name: str | None,
+    temporary: bool = False,
 ) -> User:
-    if role not in STAFF_ROLES:
-        raise ValueError(f"role must be one of {', '.join(STAFF_ROLES)}")
-    if "@" not in email:
-        raise ValueError("a staff account needs a work e-mail address")
-    if role == "council_admin" and not council_code:
-        raise ValueError("a council_admin needs --council")
-    if council_code and await db.get(Council, council_code) is None:
-        raise ValueError(f"unknown council {council_code}")
+    """A staff account (the CLI, or an admin with a ``temporary`` password that must be
+    changed at first log-in). Raises Problem for anything wrong."""
+    email = email.strip()
+    if not _EMAIL.match(email) or len(email) > 64:  # the e-mail is also the login name (64 characters)
+        raise Problem(400, "Please give a work e-mail address.", code="bad_email", field="email")
+    if problem := await staff_problem(db, role=role, council_code=council_code):
+        raise problem
     if problem := password_problem(password):
-        raise ValueError(problem)
+        raise Problem(400, problem, code="weak_password", field="password")
     if await UserService(session=db).find_by_login_name(email) is not None:
-        raise ValueError("an account with that e-mail exists")
-    user = User(id=uuid.uuid4(), username=email.strip(), email=email.strip(), display_name=name, role=role,
-                council_code=council_code, password_hash=await hash_secret(password))
+        raise Problem(409, "There is already an account with that e-mail address.", code="email_taken", field="email")
+    user = User(id=uuid.uuid4(), username=email, email=email, display_name=(name or "").strip() or None, role=role,
+                council_code=council_code, password_hash=await hash_secret(password),
+                password_change_required=temporary,
+                temporary_password_expires_at=_utcnow() + TEMPORARY_PASSWORD_LIFETIME if temporary else None)
     db.add(user)
-    await db.flush()
+    try:
+        await db.flush()
+    except IntegrityError as exc:  # two admins adding the same e-mail at once
+        await db.rollback()
+        raise Problem(409, "There is already an account with that e-mail address.", code="email_taken") from exc
     return user
+
+
+async def confirm_second_factor(db: AsyncSession, user_id: uuid.UUID, code: str, *, address: str | None) -> bool:
+    """Confirm TOTP set-up with its first code; wrong codes are throttled like passwords."""
+    now = _utcnow()
+    account_key, address_key = throttle.account_key(str(user_id), "mfa"), throttle.address_key(address)
+    await throttle.check(db, [k for k in (account_key, address_key) if k], now)
+    if await confirm_mfa(db, user_id, code, now):
+        await throttle.forget(db, account_key)
+        return True
+    await throttle.count_failure(db, account=account_key, address=address_key, device=None, now=now)
+    return False
+
+
+# --- sessions and passwords ------------------------------------------------------------------
+
+
+async def end_user_sessions(db: AsyncSession, user_id: uuid.UUID, *, keep_session_id: str | None = None) -> int:
+    """End every session of one person at once (all of them, or all but ``keep_session_id``,
+    the one making the request), on every worker (backend.accounts.sessions), and close their
+    open chat sockets on every worker too (sent on commit; a device still signed in reconnects).
+    Returns how many ended."""
+    ended = await end_sessions_of(db, user_id, keep_session_id=keep_session_id)
+    await db.execute(text("SELECT pg_notify(:channel, :payload)"),
+                     {"channel": EVENTS_CHANNEL, "payload": json.dumps({"k": "signed_out", "u": str(user_id)})})
+    return ended
+
+
+async def change_password(db: AsyncSession, user_id: uuid.UUID, *, current_password: str, new_password: str,
+                          keep_session_id: str | None) -> None:
+    """Set a new password after checking the current one; every other session ends."""
+    user = await db.get(User, user_id)
+    if user is None:
+        raise Problem(404, "We couldn't find your account.")
+    if not await verify_secret(user.password_hash, current_password):
+        raise Problem(400, "Your current password isn't right. Please check it and try again.",
+                      code="wrong_password", field="current_password")
+    if problem := password_problem(new_password, user.username):
+        raise Problem(400, problem, code="weak_password", field="new_password")
+    if new_password == current_password:
+        raise Problem(400, "Please choose a new password, different from the one you have now.",
+                      code="weak_password", field="new_password")
+    user.password_hash = await hash_secret(new_password)
+    user.password_change_required, user.temporary_password_expires_at = False, None
+    await end_user_sessions(db, user.id, keep_session_id=keep_session_id)
 
 
 # --- export and deletion ----------------------------------------------------------------

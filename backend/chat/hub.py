@@ -35,6 +35,7 @@ from backend.accounts.auth import CurrentUser
 from backend.accounts.models import User
 from backend.chat import routing, services
 from backend.chat.models import ChatRequest, ChatSession
+from backend.chat.opening import closing_notice_now
 from backend.security import COUNSELLING_ROLES
 
 log = logging.getLogger("waymark.chat")
@@ -271,8 +272,18 @@ class ChatHub:
                 if event.get("urgent"):
                     frame["urgent"] = True
                 await self._to_roles(COUNSELLING, frame)
+            elif kind == "signed_out":  # sessions ended (switched off, reset, log out everywhere)
+                await self._close_sockets_of(uuid.UUID(event["u"]))
         except Exception as exc:  # noqa: BLE001 - one bad event must not stop the others
             log.warning("chat event %s failed: %s", kind, type(exc).__name__)
+
+    async def _close_sockets_of(self, user_id: uuid.UUID) -> None:
+        """Close a person's sockets here: each must sign in again (4401), so an ended session
+        cannot go on chatting; a device whose session is still valid simply reconnects."""
+        for conn in self._local(user_id):
+            conn.closed = True
+            with contextlib.suppress(Exception):
+                await conn.socket.close(code=4401, reason="signed out")
 
     def _local(self, *user_ids: uuid.UUID | None) -> list[Connection]:
         return [c for uid in user_ids if uid for c in list(self.by_user.get(uid, ()))]
@@ -445,14 +456,16 @@ class ChatHub:
             positions = await services.queue_positions(db) if waiting else {}
             capacity = await services.current_capacity(db) if waiting else None
             lines = None
-            if waiting and any(positions.get(rid, (0, services.utcnow()))[1] <
-                               services.utcnow() - services.dt.timedelta(seconds=services.long_wait_seconds())
-                               for rid, _ in waiting):
+            closing = await closing_notice_now(db, services.utcnow()) if waiting else None
+            if waiting and (closing is not None or any(
+                    positions.get(rid, (0, services.utcnow()))[1] <
+                    services.utcnow() - services.dt.timedelta(seconds=services.long_wait_seconds())
+                    for rid, _ in waiting)):
                 lines = await services.crisis_lines_for(db, None)
         for request_id, user_id in waiting:
             if request_id in positions and capacity is not None:
                 position, created = positions[request_id]
-                frame = services.queue_frame(request_id, position, created, capacity, lines)
+                frame = services.queue_frame(request_id, position, created, capacity, lines, closing)
                 for conn in self._local(user_id):
                     await conn.send(frame)
         if not tell_counsellors:

@@ -148,3 +148,34 @@ class ChatSavedReply(UUIDPrimaryKey, Base):
     shared: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=utcnow)
+
+
+class ChatSchedule(Base):
+    """One row (id 1) when an admin has set the weekly hours in the console: it replaces
+    WAYMARK_CHAT_HOURS (same syntax) until removed."""
+
+    __tablename__ = "chat_schedule"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(SmallInteger, primary_key=True, default=1)
+    weekly: Mapped[str] = mapped_column(String(500))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=utcnow)
+    updated_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+
+
+class ChatClosure(Base):
+    """A holiday or training day: the chat is closed from ``starts_at`` to ``ends_at``
+    whatever the weekly hours say, and young people see ``message``."""
+
+    __tablename__ = "chat_closure"
+    __table_args__ = (
+        CheckConstraint("starts_at < ends_at", name="ends_after_start"),
+        Index("ix_chat_closure_ends_at", "ends_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    starts_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    ends_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    message: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=utcnow)
+    created_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))

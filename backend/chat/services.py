@@ -26,6 +26,7 @@ from backend.accounts.auth import CurrentUser
 from backend.accounts.models import User
 from backend.chat.hours import ChatHours
 from backend.chat.models import ChatRequest, ChatSession, CounsellorAvailability
+from backend.chat.opening import closed_status
 from backend.errors import Problem
 from backend.events import EVENTS_CHANNEL, announce, event_payload
 from backend.safeguarding.services import raise_safeguarding_alert
@@ -111,7 +112,8 @@ async def queue_positions(db: AsyncSession) -> dict[uuid.UUID, tuple[int, dt.dat
 
 
 def queue_frame(request_id: uuid.UUID, position: int, created_at: dt.datetime, capacity: Capacity,
-                crisis_lines: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+                crisis_lines: list[dict[str, Any]] | None = None,
+                closing: dict[str, Any] | None = None) -> dict[str, Any]:
     waited = int((utcnow() - created_at).total_seconds())
     frame: dict[str, Any] = {"type": "queue", "request_id": str(request_id), "position": position,
                              "estimated_wait_seconds": capacity.wait_for(position), "waited_seconds": waited}
@@ -119,6 +121,10 @@ def queue_frame(request_id: uuid.UUID, position: int, created_at: dt.datetime, c
         frame["long_wait"] = True
         frame["message"] = ("Thank you for waiting. It may still be a little while: you're number "
                             f"{position}. You can stay in the queue, and if you need to talk now, these lines are open.")
+        if crisis_lines is not None:
+            frame["crisis_lines"] = crisis_lines
+    if closing is not None:  # the chat has closed while they wait: say so kindly (see chat/opening.py)
+        frame.update(closing)
         if crisis_lines is not None:
             frame["crisis_lines"] = crisis_lines
     return frame
@@ -130,9 +136,8 @@ def queue_frame(request_id: uuid.UUID, position: int, created_at: dt.datetime, c
 async def chat_status(db: AsyncSession, hours: ChatHours, user: CurrentUser | None) -> dict[str, Any]:
     now = utcnow()
     lines = await crisis_lines_for(db, user)
-    if not hours.is_open(now):
-        opens = hours.next_opening(now)
-        return {"open": False, "opens_at": opens.isoformat() if opens else None, "crisis_lines": lines}
+    if (closed := await closed_status(db, now)) is not None:  # the weekly hours or a closure
+        return {**closed, "crisis_lines": lines}
     waiting = len(await queue_positions(db))
     from backend.chat.routing import counsellors_status
 
@@ -165,11 +170,9 @@ async def describe_request(db: AsyncSession, req: ChatRequest) -> dict[str, Any]
 
 async def request_chat(db: AsyncSession, hours: ChatHours, user: CurrentUser, *, topic: str | None,
                        urgent: bool) -> dict[str, Any]:
-    if not hours.is_open(utcnow()):
-        opens = hours.next_opening(utcnow())
-        raise Problem(409, "Our counsellors aren't online right now. These lines are open now, any time.",
-                      code="closed", crisis_lines=await crisis_lines_for(db, user),
-                      opens_at=opens.isoformat() if opens else None)
+    if (closed := await closed_status(db, utcnow())) is not None:
+        raise Problem(409, closed["message"], code="closed", crisis_lines=await crisis_lines_for(db, user),
+                      opens_at=closed["opens_at"])
     if await _open_request(db, user.id) is not None:
         raise Problem(409, "You're already in the queue or in a chat.", code="already_open")
     stmt = insert(ChatRequest).values(

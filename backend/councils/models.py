@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from advanced_alchemy.types import JsonB
-from sqlalchemy import CheckConstraint, SmallInteger, String
+from sqlalchemy import Boolean, CheckConstraint, SmallInteger, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.database import Base
@@ -24,3 +24,5 @@ class Council(Base):
     max_age: Mapped[int] = mapped_column(SmallInteger)
     extended_max_age: Mapped[int] = mapped_column(SmallInteger)
     crisis_lines: Mapped[list[dict[str, Any]]] = mapped_column(JsonB, default=list)
+    # Added or edited by an admin in the console: loading content/ leaves its name and ages alone.
+    managed_in_app: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))

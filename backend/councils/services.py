@@ -77,6 +77,11 @@ async def upsert_councils(db: AsyncSession, councils: list[dict[str, Any]]) -> i
     changed = 0
     for values in councils:
         existing = await db.get(Council, values["code"])
+        if existing and existing.managed_in_app:  # an admin's name and ages win over content/
+            if existing.crisis_lines != values["crisis_lines"]:
+                existing.crisis_lines = values["crisis_lines"]
+                changed += 1
+            continue
         if existing and all(getattr(existing, k) == v for k, v in values.items()):
             continue
         stmt = insert(Council).values(**values)

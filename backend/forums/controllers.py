@@ -12,6 +12,7 @@ from litestar.params import Dependency, Parameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.chat.opening import chat_is_open
 from backend.errors import Problem
 from backend.forums import services
 from backend.forums.schemas import FIELD_HELP, REACTION_KINDS, ReactionIn, ReplyIn, ReportIn, ThreadIn
@@ -44,11 +45,9 @@ def kind_validation_problem(help_: dict[str, str]):  # noqa: ANN201 - an excepti
     return handler
 
 
-def chat_open(request: Request) -> bool | None:
-    hours = getattr(request.app.state, "chat_hours", None)
-    if hours is None:
-        return None
-    return hours.is_open(services.utcnow())
+async def chat_open(db: AsyncSession) -> bool:
+    """Whether the counsellors' chat is open now (the weekly hours and any closure)."""
+    return await chat_is_open(db, services.utcnow())
 
 
 class _Forum(Controller):
@@ -65,8 +64,10 @@ class BoardController(_Forum):
 
     @get("/{slug:str}/threads", guards=[requires_login],
          summary="Published threads of a board, newest activity first")
-    async def threads(self, db_session: DB, slug: str, limit: Limit = 20, offset: Offset = 0) -> dict[str, Any]:
-        return await services.list_threads(db_session, slug, limit=limit, offset=offset)
+    async def threads(self, request: Request, db_session: DB, slug: str, limit: Limit = 20,
+                      offset: Offset = 0) -> dict[str, Any]:
+        return await services.list_threads(db_session, slug, limit=limit, offset=offset,
+                                           reader=request.scope["user"])
 
     @post("/{slug:str}/threads", guards=[requires_young_person], status_code=HTTP_202_ACCEPTED,
           summary="Start a thread (assessed, then pre-moderated)",
@@ -77,7 +78,7 @@ class BoardController(_Forum):
                       "often (new members: 3 an hour).")
     async def start_thread(self, request: Request, db_session: DB, slug: str, data: ThreadIn) -> dict[str, Any]:
         return await services.submit_post(db_session, request.scope["user"], board_slug=slug, title=data.title,
-                                          body=data.body, client_id=data.client_id, chat_open=chat_open(request))
+                                          body=data.body, client_id=data.client_id, chat_open=await chat_open(db_session))
 
 
 class ThreadController(_Forum):
@@ -92,7 +93,7 @@ class ThreadController(_Forum):
           summary="Reply to a published thread (assessed, then pre-moderated)")
     async def reply(self, request: Request, db_session: DB, thread_id: uuid.UUID, data: ReplyIn) -> dict[str, Any]:
         return await services.submit_post(db_session, request.scope["user"], thread_id=thread_id, body=data.body,
-                                          client_id=data.client_id, chat_open=chat_open(request))
+                                          client_id=data.client_id, chat_open=await chat_open(db_session))
 
 
 class PostController(_Forum):
@@ -114,3 +115,13 @@ class PostController(_Forum):
           summary="Report a post to the moderators")
     async def report(self, request: Request, db_session: DB, post_id: uuid.UUID, data: ReportIn) -> dict[str, Any]:
         return await services.report_post(db_session, request.scope["user"], post_id, data.reason)
+
+
+class MyPostsController(_Forum):
+    path = "/api/v1/me"
+
+    @get("/posts", guards=[requires_young_person],
+         summary="My posts in every state, newest first, with the moderator's reason for a rejection")
+    async def my_posts(self, request: Request, db_session: DB, limit: Limit = 50, offset: Offset = 0
+                       ) -> dict[str, Any]:
+        return await services.my_posts(db_session, request.scope["user"].id, limit=limit, offset=offset)

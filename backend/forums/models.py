@@ -37,6 +37,10 @@ class Board(Base):
     name: Mapped[str] = mapped_column(String(80))
     description: Mapped[str] = mapped_column(String(300))
     position: Mapped[int] = mapped_column(SmallInteger, default=0)
+    # A retired board is read-only: left out of the list, its threads still readable.
+    retired: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    # Added or edited by an admin in the console: loading content/ leaves it alone.
+    managed_in_app: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
 
 class Thread(Base):

@@ -47,10 +47,13 @@ from backend.review.reasons import BLOCKED_MESSAGE
 from backend.safeguarding.services import raise_safeguarding_alert, register_source
 
 FORMER_MEMBER = review.FORMER_MEMBER
-# Like Discourse's trust level 0: new authors may post a little, everyone else more.
+# Like Discourse's trust level 0: new authors may start a few threads, everyone else more.
+# Replies have their own, generous limit: a new member can always answer in a conversation.
 NEW_AUTHOR_APPROVED = 3
-NEW_AUTHOR_PER_HOUR = 3
-AUTHOR_PER_HOUR = 20
+NEW_AUTHOR_PER_HOUR = 3  # new threads an hour for a new member
+AUTHOR_PER_HOUR = 20  # new threads an hour for everyone else
+NEW_AUTHOR_REPLIES_PER_HOUR = 20
+AUTHOR_REPLIES_PER_HOUR = 60
 RATE_WINDOW = dt.timedelta(hours=1)
 REPORT_LOOKBACK = dt.timedelta(days=7)
 
@@ -107,6 +110,8 @@ async def import_boards(db: AsyncSession, content_dir: Path) -> dict[str, int]:
         if current is None:
             db.add(Board(**row))
             changed += 1
+        elif current.managed_in_app:  # an admin's edits in the console win over content/
+            continue
         elif (current.name, current.description, current.position) != (row["name"], row["description"], row["position"]):
             current.name, current.description, current.position = row["name"], row["description"], row["position"]
             changed += 1
@@ -115,7 +120,8 @@ async def import_boards(db: AsyncSession, content_dir: Path) -> dict[str, int]:
 
 
 async def list_boards(db: AsyncSession) -> list[dict[str, str]]:
-    rows = (await db.execute(select(Board).order_by(Board.position, Board.slug))).scalars().all()
+    rows = (await db.execute(select(Board).where(Board.retired.is_(False))
+                             .order_by(Board.position, Board.slug))).scalars().all()
     return [{"slug": b.slug, "name": b.name, "description": b.description} for b in rows]
 
 
@@ -124,6 +130,12 @@ async def board_or_404(db: AsyncSession, slug: str) -> Board:
     if board is None:
         raise Problem(404, "There is no such board.")
     return board
+
+
+def refuse_if_retired(board: Board) -> None:
+    if board.retired:
+        raise Problem(409, "This board is closed now, so it can't have new posts. Its threads are still here "
+                           "to read. You're welcome to post on another board.", code="board_retired")
 
 
 # --- assessing a post -------------------------------------------------------------------------
@@ -229,18 +241,26 @@ async def approved_count(db: AsyncSession, user_id: uuid.UUID) -> int:
         Post.author_id == user_id, Post.status == "published", Post.auto_published.is_(False)))).scalar_one()
 
 
-async def check_rate(db: AsyncSession, user_id: uuid.UUID, approved: int, now: dt.datetime) -> None:
-    """Posts in the last hour, counted in PostgreSQL (every worker sees the same count)."""
-    limit = NEW_AUTHOR_PER_HOUR if approved < NEW_AUTHOR_APPROVED else AUTHOR_PER_HOUR
+async def check_rate(db: AsyncSession, user_id: uuid.UUID, approved: int, now: dt.datetime, *,
+                     reply: bool = False) -> None:
+    """New threads (or, for ``reply``, replies) in the last hour, counted in PostgreSQL
+    (every worker sees the same count). The two have separate limits."""
+    new_member = approved < NEW_AUTHOR_APPROVED
+    if reply:
+        limit = NEW_AUTHOR_REPLIES_PER_HOUR if new_member else AUTHOR_REPLIES_PER_HOUR
+    else:
+        limit = NEW_AUTHOR_PER_HOUR if new_member else AUTHOR_PER_HOUR
+    kind = Post.id != Post.thread_id if reply else Post.id == Post.thread_id
     times = (await db.execute(select(Post.created_at).where(
-        Post.author_id == user_id, Post.created_at > now - RATE_WINDOW).order_by(Post.created_at))).scalars().all()
+        Post.author_id == user_id, Post.created_at > now - RATE_WINDOW, kind).order_by(Post.created_at))).scalars().all()
     if len(times) < limit:
         return
     frees_at = times[len(times) - limit] + RATE_WINDOW
     wait = max(1, math.ceil((frees_at - now).total_seconds()))
     minutes = max(1, math.ceil(wait / 60))
-    if approved < NEW_AUTHOR_APPROVED:
-        detail = (f"Thanks for posting so much! New members can post {limit} times an hour while our "
+    if new_member:
+        what = "reply" if reply else "start a new thread"
+        detail = (f"Thanks for joining in so much! New members can {what} {limit} times an hour while our "
                   f"moderators get to know you. Please try again in about {minutes} minute(s). "
                   "If you need to talk now, a counsellor is here for you.")
     else:
@@ -331,11 +351,12 @@ async def submit_post(db: AsyncSession, user: CurrentUser, *, board_slug: str | 
 
     thread: Thread | None = None
     if thread_id is None:
-        await board_or_404(db, board_slug or "")
+        refuse_if_retired(await board_or_404(db, board_slug or ""))
     else:
         thread = (await db.execute(select(Thread).where(Thread.id == thread_id).with_for_update())).scalars().first()
         if thread is None:
             raise Problem(404, "There is no such thread.")
+        refuse_if_retired(await board_or_404(db, thread.board_slug))
         if thread.status != "published":
             if thread.author_id != user.id:
                 raise Problem(404, "There is no such thread.")
@@ -351,7 +372,7 @@ async def submit_post(db: AsyncSession, user: CurrentUser, *, board_slug: str | 
                                       needs_support=found.needs_support)
     approved = await approved_count(db, user.id)
     if not found.needs_support:  # risk is never turned away: it always reaches a human
-        await check_rate(db, user.id, approved, now)
+        await check_rate(db, user.id, approved, now, reply=thread is not None)
     status = await decide_status(db, user, found, settings, approved, now)
     if standing.hold and status in ("pending", "published"):
         status = "held"
@@ -398,13 +419,19 @@ async def describe_posts(db: AsyncSession, post_ids: list[uuid.UUID]) -> dict[uu
 # --- reading --------------------------------------------------------------------------------
 
 
-async def list_threads(db: AsyncSession, slug: str, *, limit: int, offset: int) -> dict[str, Any]:
-    await board_or_404(db, slug)
+async def list_threads(db: AsyncSession, slug: str, *, limit: int, offset: int,
+                       reader: CurrentUser | None = None) -> dict[str, Any]:
+    """Published threads, and the reader's own threads still waiting for a moderator
+    (marked ``waiting_for_moderator``)."""
+    board = await board_or_404(db, slug)
     replies = aliased(Post)
     reply_count = (select(func.count()).select_from(replies)
                    .where(replies.thread_id == Thread.id, replies.id != Thread.id, replies.status == "published")
                    .correlate(Thread).scalar_subquery())
-    visible = and_(Thread.board_slug == slug, Thread.status == "published")
+    own_waiting = and_(Thread.author_id == reader.id, Thread.status.in_(("pending", "held"))) if reader else None
+    visible = and_(Thread.board_slug == slug,
+                   Thread.status == "published" if own_waiting is None else or_(Thread.status == "published",
+                                                                                own_waiting))
     total = (await db.execute(select(func.count()).select_from(Thread).where(visible))).scalar_one()
     rows = (await db.execute(
         select(Thread, User.username, reply_count.label("reply_count"))
@@ -412,7 +439,30 @@ async def list_threads(db: AsyncSession, slug: str, *, limit: int, offset: int) 
         .order_by(Thread.last_activity_at.desc(), Thread.id).limit(limit).offset(offset))).all()
     items = [{"id": str(t.id), "title": t.title, "author": name or FORMER_MEMBER,
               "created_at": t.created_at.isoformat(), "reply_count": count,
-              "last_activity_at": t.last_activity_at.isoformat()} for t, name, count in rows]
+              "last_activity_at": t.last_activity_at.isoformat(), "status": t.status,
+              "waiting_for_moderator": t.status != "published"} for t, name, count in rows]
+    return {"items": items, "total": total, "retired": board.retired}
+
+
+async def my_posts(db: AsyncSession, user_id: uuid.UUID, *, limit: int, offset: int) -> dict[str, Any]:
+    """The author's own posts in every state, newest first, with the moderator's kind words
+    for a rejection (never the internal note)."""
+    mine = Post.author_id == user_id
+    total = (await db.execute(select(func.count()).select_from(Post).where(mine))).scalar_one()
+    rows = (await db.execute(select(Post, Thread.title, Thread.board_slug).join(Thread, Thread.id == Post.thread_id)
+                             .where(mine).order_by(Post.created_at.desc(), Post.id).limit(limit).offset(offset))).all()
+    items = []
+    for post, title, board in rows:
+        item: dict[str, Any] = {"id": str(post.id), "thread_id": str(post.thread_id), "body": post.body,
+                                "status": post.status, "created_at": post.created_at.isoformat(), "board": board,
+                                "is_thread": post.id == post.thread_id}
+        if post.id == post.thread_id:
+            item["title"] = title
+        else:
+            item["thread_title"] = title
+        if post.status == "rejected":
+            item["reason"] = post.moderator_message
+        items.append(item)
     return {"items": items, "total": total}
 
 
@@ -477,7 +527,8 @@ def check_reaction_kind(kind: str) -> None:
 async def add_reaction(db: AsyncSession, user: CurrentUser, post_id: uuid.UUID, kind: str) -> dict[str, Any]:
     check_reaction_kind(kind)
     await account_standing(db, user, "react")
-    await visible_post(db, post_id)
+    post = await visible_post(db, post_id)
+    refuse_if_retired(await board_or_404(db, (await db.get(Thread, post.thread_id)).board_slug))  # read-only
     await db.execute(insert(Reaction).values(post_id=post_id, user_id=user.id, kind=kind, created_at=utcnow())
                      .on_conflict_do_nothing())
     return {"post_id": str(post_id), "kind": kind,

@@ -133,12 +133,26 @@ async def rules_and_settings(db: AsyncSession) -> tuple[Any, ForumSettings]:
 
 
 async def list_audit(db: AsyncSession, *, limit: int, offset: int, action: str | None = None,
-                     target_id: str | None = None) -> dict[str, Any]:
-    conditions = []
+                     target_id: str | None = None, actor: str | None = None, since: dt.datetime | None = None,
+                     until: dt.datetime | None = None) -> dict[str, Any]:
+    """The log, newest first. ``action``: one action, or a prefix ending in ``.`` (``staff.``);
+    ``actor``: an account id, or (part of) its e-mail or username; ``since``/``until``: the
+    time range (until exclusive)."""
+    conditions: list[Any] = []
     if action:
-        conditions.append(AuditLog.action == action)
+        conditions.append(AuditLog.action.startswith(action, autoescape=True) if action.endswith(".")
+                          else AuditLog.action == action)
     if target_id:
         conditions.append(AuditLog.target_id == target_id)
+    if actor:
+        try:
+            conditions.append(AuditLog.actor_id == uuid.UUID(actor))
+        except ValueError:
+            conditions.append(AuditLog.actor_id.in_(select(User.id).where(User.username.icontains(actor, autoescape=True))))
+    if since is not None:
+        conditions.append(AuditLog.at >= since)
+    if until is not None:
+        conditions.append(AuditLog.at < until)
     total = (await db.execute(select(func.count()).select_from(AuditLog).where(*conditions))).scalar_one()
     rows = (await db.execute(
         select(AuditLog, User.username).outerjoin(User, User.id == AuditLog.actor_id).where(*conditions)

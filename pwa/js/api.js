@@ -7,6 +7,8 @@
 //   with `offline: true`, so screens can show a kind message and carry on.
 
 export const API_BASE = '/api/v1';
+/** 403 codes that mean "do this first" (see the staff log-in in API.md). */
+export const FIRST_STEPS = new Set(['password_change_required', 'mfa_setup_required']);
 
 /**
  * A new client_id (a random UUID) for a write the phone may retry: the server stores the
@@ -132,6 +134,10 @@ export async function api(path, { method = 'GET', body, query, raw = false, keep
   err.data = data;
   if (res.status === 401) {
     window.dispatchEvent(new CustomEvent('waymark:unauthorised', { detail: { path } }));
+  }
+  if (res.status === 403 && FIRST_STEPS.has(err.code)) {
+    // A temporary password to change, or staff two-step log-in to set up, before anything else.
+    window.dispatchEvent(new CustomEvent('waymark:first-step', { detail: { code: err.code } }));
   }
   throw err;
 }

@@ -37,7 +37,14 @@ const ROUTES = {
   appeals: { module: 'appeals', access: 'moderation', nav: 'moderation' },
   restrictions: { module: 'restrictions', access: 'young-person', nav: 'home' },
   staff: { module: 'staff', access: 'staff' },
+  admin: { module: 'admin', access: 'admin' },
+  figures: { module: 'figures', access: 'council' },
+  account: { module: 'account', access: 'young-person', nav: 'home' },
+  password: { module: 'password', access: 'signed-in' },
+  mfa: { module: 'mfa', access: 'staff' },
 };
+/** The screen each "do this first" code sends a person to. */
+const FIRST_STEP_SCREENS = { password_change_required: '#/password', mfa_setup_required: '#/mfa' };
 
 const state = {
   user: null,
@@ -90,6 +97,9 @@ function updateShell() {
   const layout = staff ? 'staff' : user ? 'young' : 'public';
   document.body.dataset.layout = layout;
 
+  const talkButton = document.getElementById('talk-button');
+  if (talkButton) talkButton.hidden = staff; // staff don't join the young people's queue
+
   const exitButton = document.getElementById('quick-exit');
   if (exitButton) exitButton.hidden = staff;
   setQuickExitEnabled(!staff);
@@ -115,7 +125,12 @@ function updateShell() {
       if (MODERATION_ROLES.has(user.role)) {
         links.push(h('li', {}, h('a', { href: '#/moderation', 'data-nav': 'moderation' }, 'Moderation')));
       }
-      // Later: reports and admin links go here.
+      if (COUNCIL_ROLES.has(user.role)) {
+        links.push(h('li', {}, h('a', { href: '#/figures', 'data-nav': 'figures' }, 'Figures')));
+      }
+      if (user.role === 'admin') {
+        links.push(h('li', {}, h('a', { href: '#/admin', 'data-nav': 'admin' }, 'Admin')));
+      }
       links.push(h('li', {}, h('button', { type: 'button', class: 'btn btn-quiet btn-small', onclick: doLogOut }, 'Log out')));
       staffNav.append(h('ul', {}, links));
     }
@@ -173,7 +188,15 @@ function screenFailed(root) {
 /** Decide whether the route is allowed; returns a hash to go to instead, or null. */
 function guard(route) {
   const user = state.user;
+  if (user && user.pending && FIRST_STEP_SCREENS[user.pending] !== `#/${route.module}`) {
+    return FIRST_STEP_SCREENS[user.pending] || null;
+  }
   switch (route.access) {
+    case 'signed-in':
+      return user ? null : '#/login';
+    case 'admin':
+      if (!user) return '#/login';
+      return user.role === 'admin' ? null : landingFor(user);
     case 'signed-out':
       return user ? landingFor(user) : null;
     case 'young-person':
@@ -318,6 +341,12 @@ async function start() {
   window.addEventListener('hashchange', render);
   window.addEventListener('online', updateOfflineBanner);
   window.addEventListener('offline', updateOfflineBanner);
+  window.addEventListener('waymark:first-step', (event) => {
+    const code = event.detail && event.detail.code;
+    if (!state.user || !FIRST_STEP_SCREENS[code] || state.user.pending === code) return;
+    setUser({ ...state.user, pending: code });
+    navigate(FIRST_STEP_SCREENS[code]);
+  });
   window.addEventListener('waymark:unauthorised', (event) => {
     const path = event.detail && event.detail.path;
     if (!state.user || !path || path.startsWith('/auth/') || path === '/me') return;

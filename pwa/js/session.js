@@ -4,7 +4,7 @@
 // {username, role, council_code} in localStorage only so the right screens show when the
 // phone is offline; it is removed on log-out and whenever the server says "not signed in".
 
-import { api, ApiError } from './api.js';
+import { api, ApiError, FIRST_STEPS } from './api.js';
 import { OUTBOX_DB, flushOutbox } from './outbox.js';
 import { KEYS_DB, forgetDeviceKeys } from './device-key.js';
 import { SAVED_DB } from './journal-saved.js';
@@ -39,6 +39,7 @@ function remember(user) {
     if (user) {
       localStorage.setItem(USER_KEY, JSON.stringify({
         id: user.id, username: user.username, role: user.role, council_code: user.council_code ?? null,
+        name: user.name ?? null, pending: user.pending ?? null,
       }));
     } else {
       localStorage.removeItem(USER_KEY);
@@ -69,6 +70,9 @@ export async function loadUser() {
   } catch (err) {
     if (err instanceof ApiError && (err.offline || err.status === 0 || err.status >= 500)) {
       return remembered();
+    }
+    if (err instanceof ApiError && err.status === 403 && FIRST_STEPS.has(err.code) && remembered()) {
+      return { ...remembered(), pending: err.code }; // signed in, with one thing to do first
     }
     remember(null);
     return null;

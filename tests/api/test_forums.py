@@ -102,7 +102,10 @@ def test_a_clean_post_waits_for_a_moderator_and_is_visible_only_to_its_author(yo
     assert "moderator" in answer["message"]
     # invisible to others, visible to its author as pending
     assert reader.get(f"/api/v1/threads/{answer['id']}").status_code == 404
-    assert answer["id"] not in thread_ids(reader) and answer["id"] not in thread_ids(author)
+    assert answer["id"] not in thread_ids(reader)
+    # the author sees it on the board, marked as waiting for a moderator
+    listed = {t["id"]: t for t in author.get(f"/api/v1/boards/{BOARD}/threads", params={"limit": 100}).json()["items"]}
+    assert listed[answer["id"]]["waiting_for_moderator"] is True
     mine = author.get(f"/api/v1/threads/{answer['id']}").json()
     assert mine["status"] == "pending" and mine["title"] == "Revision tips?" and mine["board"] == BOARD
     assert mine["author"] == author.user["username"]

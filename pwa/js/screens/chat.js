@@ -263,6 +263,7 @@ class YoungPersonChat {
     const lines = Array.isArray(status.crisis_lines) && status.crisis_lines.length ? status.crisis_lines : null;
     const slot = h('div', {}, h('p', { class: 'loading' }, 'Loading helplines…'));
     this.show('closed', 'Chat is closed right now',
+      status.closure && status.message ? h('p', { class: 'lead closure-message' }, status.message) : null,
       h('p', { class: 'lead' }, h('strong', {}, when ? `Chat opens ${when}.` : "We don't know when chat will open next.")),
       h('p', {}, "Until then, these helplines are free and there for you any time. You don't have to wait."),
       dangerNow(),
@@ -319,7 +320,7 @@ class YoungPersonChat {
     }
     const wait = waitWords(frame.estimated_wait_seconds);
     if (wait && this.wait.textContent !== wait) this.wait.textContent = wait;
-    if (frame.long_wait) this.showLongWait(frame);
+    if (frame.long_wait || frame.closing) this.showLongWait(frame);
   }
 
   showLongWait(frame) {
@@ -331,7 +332,8 @@ class YoungPersonChat {
       return;
     }
     const slot = h('div', {}, h('p', { class: 'loading' }, 'Loading helplines…'));
-    fill(box, h('h2', {}, 'Still waiting'), h('p', { class: 'long-wait-message' }, message),
+    fill(box, h('h2', {}, frame.closing ? 'The chat has closed' : 'Still waiting'),
+      h('p', { class: 'long-wait-message' }, message),
       h('p', {}, "You won't lose your place."), slot);
     box.hidden = false;
     if (Array.isArray(frame.crisis_lines) && frame.crisis_lines.length) {

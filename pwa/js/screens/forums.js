@@ -230,6 +230,8 @@ export function threadCard(t) {
   const replies = Number(t.reply_count) || 0;
   return h('li', { class: 'thread-card' },
     h('h2', { class: 'thread-card-title' }, h('a', { href: `#/threads/${encodeURIComponent(t.id)}` }, t.title)),
+    // The reader's own thread not yet approved: only they see it here.
+    t.waiting_for_moderator ? h('p', { class: 'badge badge-waiting' }, 'Waiting for a moderator') : null,
     h('p', { class: 'meta' },
       h('span', {}, 'Started by ', h('strong', { class: 'username' }, t.author)),
       ' · ', h('span', {}, replies ? plural(replies, 'reply', 'replies') : 'No replies yet'),

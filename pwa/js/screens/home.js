@@ -40,7 +40,8 @@ export function render(root, ctx) {
     h('section', { class: 'account', 'aria-labelledby': 'account-title' },
       h('h2', { id: 'account-title' }, 'Your account'),
       h('p', {}, `You're logged in as ${name}.`),
-      // PLACEHOLDER: "Download my data" (GET /api/v1/me/export) and "Delete my account" (DELETE /api/v1/me).
+      h('p', {}, h('a', { href: '#/account' }, 'My account'),
+        ': my posts, change password, download or delete my data.'),
       button('Log out', { variant: 'secondary', class: 'btn btn-secondary btn-block', onClick: () => ctx.logOut() })));
 }
 

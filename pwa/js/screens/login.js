@@ -14,10 +14,16 @@ export function render(root, ctx) {
     label: 'Password', name: 'password', type: 'password', attrs: { autocomplete: 'current-password' },
   });
   addPasswordToggle(password);
+  // Staff with two-step log-in: asked for the code from their authenticator app when needed.
+  const code = field({
+    label: 'Code from your authenticator app', name: 'otp', hint: 'The 6 numbers your app shows now.',
+    attrs: { autocomplete: 'one-time-code', inputmode: 'numeric', pattern: '[0-9]*', maxlength: '6' },
+  });
+  code.row.hidden = true;
   const submit = button('Log in', { type: 'submit', class: 'btn btn-primary btn-block' });
 
   const form = h('form', { class: 'form', novalidate: true },
-    summary.el, username.row, password.row,
+    summary.el, username.row, password.row, code.row,
     h('p', {}, h('a', { href: '#/recover' }, 'Forgotten your password?')),
     h('div', { class: 'actions actions-bottom' }, submit));
 
@@ -49,16 +55,31 @@ export function render(root, ctx) {
     submit.disabled = true;
     submit.textContent = 'Logging in…';
     try {
-      const result = await api('/auth/login', {
-        method: 'POST',
-        body: { username: username.control.value.trim(), password: password.control.value },
-      });
-      ctx.setUser(result.user);
+      const body = { username: username.control.value.trim(), password: password.control.value };
+      if (!code.row.hidden && code.control.value.trim()) body.otp = code.control.value.trim();
+      const result = await api('/auth/login', { method: 'POST', body });
+      let pending = null;
+      if (result.password_change_required) pending = 'password_change_required';
+      else if (result.mfa_setup_required) pending = 'mfa_setup_required';
+      ctx.setUser({ ...result.user, pending });
       ctx.navigate(ctx.landing());
       return;
     } catch (err) {
       let text;
-      if (err instanceof ApiError && err.status === 401) {
+      if (err instanceof ApiError && err.status === 401 && (err.code === 'mfa_required' || err.code === 'bad_otp')) {
+        const first = code.row.hidden;
+        code.row.hidden = false;
+        text = first ? 'Please type the 6-digit code from your authenticator app.' : err.detail;
+        code.control.value = '';
+        summary.show([{ text, target: code.id }]);
+        code.control.focus();
+        submit.disabled = false;
+        submit.textContent = 'Log in';
+        return;
+      }
+      if (err instanceof ApiError && (err.code === 'account_disabled' || err.code === 'temporary_password_expired')) {
+        text = err.detail;
+      } else if (err instanceof ApiError && err.status === 401) {
         text = "That username or password isn't right. Please check them and try again.";
       } else if (err instanceof ApiError && err.status === 429) {
         text = tooManyTries(err.retryAfter);

@@ -44,10 +44,25 @@ export function render(root, ctx) {
       h('a', { href: '#/services', class: 'tile-link' }, 'Local help'),
       h('p', { class: 'tile-text' }, 'The services young people can see.')));
   }
-  // PLACEHOLDER: commissioning reports, admin tools.
+  if (COUNCIL_ROLES.has(user.role)) {
+    links.push(h('li', { class: 'tile' },
+      h('a', { href: '#/figures', class: 'tile-link' }, 'Figures'),
+      h('p', { class: 'tile-text' }, 'Anonymous usage figures for commissioning: charts, tables and CSV.')));
+  }
+  if (user.role === 'admin') {
+    links.push(h('li', { class: 'tile' },
+      h('a', { href: '#/admin', class: 'tile-link' }, 'Admin'),
+      h('p', { class: 'tile-text' }, 'Staff accounts, chat hours and closures, boards, councils and the audit log.')));
+  }
+  links.push(h('li', { class: 'tile' },
+    h('a', { href: '#/mfa', class: 'tile-link' }, 'Two-step log-in'),
+    h('p', { class: 'tile-text' }, 'Set up (or move to a new phone) the code app you use to log in.')));
+  links.push(h('li', { class: 'tile' },
+    h('a', { href: '#/password', class: 'tile-link' }, 'Change my password'),
+    h('p', { class: 'tile-text' }, 'You will be logged out on your other devices.')));
 
   root.append(
-    screenHeading(`Hello, ${user.username}`),
+    screenHeading(`Hello, ${user.name || 'there'}`),
     h('p', {}, `You're logged in as a ${ROLE_NAMES[user.role] || user.role}.`),
     links.length ? h('ul', { class: 'tiles tiles-wide' }, links)
       : h('p', {}, 'Your tools will appear here as they are added.'),

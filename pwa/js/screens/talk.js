@@ -111,6 +111,7 @@ export async function render(root, ctx) {
   } else {
     const when = status.opens_at ? londonWhen(status.opens_at) : null;
     chatSlot.replaceChildren(
+      status.closure && status.message ? h('p', { class: 'closure-message' }, status.message) : '',
       h('p', {}, h('strong', {}, when ? `Chat opens ${when}.` : 'Chat is closed right now.')),
       writeInstead(youngPerson),
       h('p', {}, 'Until then, the helplines below are there for you any time.'));
