@@ -52,6 +52,7 @@ from backend.messages.controllers import ChatHistoryController, MessagesControll
 from backend.openapi import publish_truthful_schema
 from backend.push.controllers import PushController
 from backend.reports.controllers import ReportController
+from backend.restrictions.controllers import AccountModerationController, MyRestrictionsController
 from backend.review.controllers import ModerationController
 from backend.safeguarding.controllers import SafeguardingController
 from backend.security import SESSION_COOKIE, SessionBoundCSRF, WaymarkSessionBackend
@@ -65,6 +66,7 @@ API_CONTROLLERS += [MoodController, JournalController, GoalController, JournalVo
 API_CONTROLLERS += [ServiceController, CrisisLineController, CouncilServiceController]
 API_CONTROLLERS += [BoardController, ThreadController, PostController, ModerationController, SafeguardingController]
 API_CONTROLLERS += [MessagesController, ChatHistoryController, ToolkitController]
+API_CONTROLLERS += [AccountModerationController, MyRestrictionsController]
 
 
 def secret_key(settings: Settings) -> str:

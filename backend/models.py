@@ -18,6 +18,7 @@ from backend.journal.models import Goal, GoalRating, JournalEntry, MoodCheckin
 from backend.messages.models import MessageThread, TeamMessage
 from backend.push.models import PushSubscription
 from backend.reports.models import UsageEvent
+from backend.restrictions.models import AccountRestriction, RestrictionAppeal
 from backend.review.models import AuditLog, ForumSettings, WatchedWordRow
 from backend.safeguarding.models import SafeguardingAlert, SafeguardingAlertItem
 from backend.signposting.models import DirectorySchedule, DirectoryService
@@ -27,4 +28,4 @@ metadata = Base.metadata
 __all__ = ["PushSubscription", "ChatSavedReply", "ChatTransfer", "ChatWhisper", "MessageThread", "TeamMessage", "ChatMessage", "ChatRequest", "ChatSession", "CounsellorAvailability", "DirectorySchedule", "DirectoryService", "Goal", "GoalRating", "JournalEntry", "MoodCheckin",
            "Article", "Topic", "Base", "Council", "LoginThrottle", "UsageEvent", "User", "WebSession", "metadata",
            "AuditLog", "Board", "ForumSettings", "Post", "Reaction", "Report", "SafeguardingAlert", "SafeguardingAlertItem", "Thread",
-           "WatchedWordRow"]
+           "WatchedWordRow", "AccountRestriction", "RestrictionAppeal"]

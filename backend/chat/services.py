@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import math
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -245,13 +245,31 @@ async def active_count(db: AsyncSession, counsellor_id: uuid.UUID) -> int:
         ChatSession.counsellor_id == counsellor_id, ChatSession.ended_at.is_(None)))).scalar_one()
 
 
+# A counsellor sees an account's restriction beside the chat (never to refuse a chat).
+# backend/restrictions registers the lookup: young person ids -> {id: restriction summary}.
+_restriction_lookup: list[Callable[[AsyncSession, list[uuid.UUID]], Awaitable[dict[uuid.UUID, Any]]]] = []
+
+
+def register_restriction_lookup(lookup: Callable[[AsyncSession, list[uuid.UUID]], Awaitable[dict[uuid.UUID, Any]]]
+                                ) -> None:
+    _restriction_lookup[:] = [lookup]
+
+
+async def restrictions_of(db: AsyncSession, young_person_ids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
+    for lookup in _restriction_lookup:
+        return await lookup(db, young_person_ids)
+    return {}
+
+
 async def list_queue(db: AsyncSession) -> list[dict[str, Any]]:
     now = utcnow()
-    rows = (await db.execute(select(ChatRequest).where(ChatRequest.status == "waiting")
-                             .order_by(*queue_order()))).scalars().all()
+    rows = (await db.execute(select(ChatRequest, User.username).outerjoin(User, User.id == ChatRequest.young_person_id)
+                             .where(ChatRequest.status == "waiting").order_by(*queue_order()))).all()
+    restricted = await restrictions_of(db, [r.young_person_id for r, _ in rows])
+    # `username`: the same pseudonym safeguarding alerts and the chat show the counsellor.
     return [{"id": str(r.id), "waited_seconds": int((now - r.created_at).total_seconds()), "urgent": r.urgent,
-             "topic": r.topic, "council_code": r.council_code, "transferred": r.requeued_at is not None}
-            for r in rows]
+             "topic": r.topic, "council_code": r.council_code, "transferred": r.requeued_at is not None,
+             "username": username, "restriction": restricted.get(r.young_person_id)} for r, username in rows]
 
 
 async def take_request(db: AsyncSession, counsellor: CurrentUser, request_id: uuid.UUID | None) -> dict[str, str]:
@@ -488,14 +506,19 @@ async def end_session(db: AsyncSession, session_id: uuid.UUID, counsellor: Curre
 
 
 async def counsellor_sessions(db: AsyncSession, counsellor: CurrentUser) -> list[dict[str, Any]]:
-    rows = (await db.execute(select(ChatSession, ChatRequest).join(ChatRequest, ChatRequest.id == ChatSession.request_id)
+    rows = (await db.execute(select(ChatSession, ChatRequest, User.username)
+                             .join(ChatRequest, ChatRequest.id == ChatSession.request_id)
+                             .outerjoin(User, User.id == ChatRequest.young_person_id)
                              .where(ChatSession.counsellor_id == counsellor.id, ChatSession.ended_at.is_(None))
                              .order_by(ChatSession.started_at))).all()
     from backend.chat.toolkit import handover_for
 
+    restricted = await restrictions_of(db, [s.young_person_id for s, _, _ in rows])
     return [{"session_id": str(s.id), "request_id": str(r.id), "topic": r.topic, "urgent": r.urgent,
              "council_code": s.council_code, "started_at": s.started_at.isoformat(), "at_risk": s.at_risk,
-             "last_seq": s.last_seq, "handover": await handover_for(db, s.id, counsellor.id)} for s, r in rows]
+             "last_seq": s.last_seq, "handover": await handover_for(db, s.id, counsellor.id), "username": username,
+             "restriction": restricted.get(s.young_person_id)}
+            for s, r, username in rows]
 
 
 async def export_chats(db: AsyncSession, user_id: uuid.UUID) -> list[dict[str, Any]]:

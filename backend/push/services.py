@@ -37,6 +37,7 @@ MESSAGES = {
     "post_published": {"title": "Waymark", "body": "Your post is now live.", "url": "/#/forums"},
     "post_answered": {"title": "Waymark", "body": "Someone replied in a thread you posted in.", "url": "/#/forums"},
     "message_reply": {"title": "Waymark", "body": "The team has replied to your message.", "url": "/#/messages"},
+    "appeal_decided": {"title": "Waymark", "body": "A moderator has looked at your appeal.", "url": "/#/restrictions"},
 }
 
 

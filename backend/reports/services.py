@@ -133,6 +133,13 @@ async def usage_figures(db: AsyncSession, council_code: str, start: dt.date, end
                                            if threads >= SUPPRESS_BELOW else None),
             "answered_within_target": suppress(within_target),
         },
+        # acting on accounts (backend/restrictions records these events)
+        "restrictions": {
+            "total": suppress(sum(counts.get(f"restriction_{k}", 0) for k in ("warn", "hold_all", "suspend"))),
+            **{k: suppress(counts.get(f"restriction_{k}", 0)) for k in ("warn", "hold_all", "suspend")},
+        },
+        "appeals": {"made": suppress(counts.get("appeal_made", 0)), "upheld": suppress(counts.get("appeal_upheld", 0)),
+                    "lifted": suppress(counts.get("appeal_lifted", 0))},
         "topics": [{"slug": slug, "count": suppress(n)} for slug, n in topics],
         "signposting_clicks": suppress(counts.get("signpost_click", 0)),
         "suppressed_below": SUPPRESS_BELOW,
@@ -167,7 +174,7 @@ def figures_as_csv(figures: dict) -> str:
     head = (figures["council_code"], figures["from"], figures["to"])
     for key in ("registrations", "active_users", "logins", "logins_out_of_hours_pct", "signposting_clicks"):
         writer.writerow([*head, key, "" if figures[key] is None else figures[key]])
-    for group in ("chats", "posts", "messages"):
+    for group in ("chats", "posts", "messages", "restrictions", "appeals"):
         for key, value in figures[group].items():
             writer.writerow([*head, f"{group}.{key}", "" if value is None else value])
     for topic in figures["topics"]:

@@ -173,6 +173,7 @@ class YoungPersonChat {
     conn.on('ended', (f) => {
       if (f.session_id === this.sessionId && this.view === 'chat') this.showEnded(false);
     });
+    conn.on('transferred', (f) => this.onTransferred(f));
     conn.on('state', ({ state }) => this.onState(state));
     // After a drop, anything may have happened: check where we are.
     conn.on('open', () => this.recheck());
@@ -299,6 +300,15 @@ class YoungPersonChat {
       h('p', { class: 'meta' }, 'In danger now? Call 999. ', h('a', { href: '#/talk' }, 'See helplines you can call now'), '.'));
     this.onQueue(request || {});
     this.connect();
+  }
+
+  /** The chat moved to another counsellor (or back to the front of the queue): same chat, nothing lost. */
+  onTransferred(frame) {
+    if (String(frame.session_id) !== String(this.sessionId) || !this.log) return;
+    this.counsellor = frame.counsellor || null;
+    this.log.addNote(frame.counsellor
+      ? `${frame.counsellor} is taking over your chat. Everything you wrote is still here.`
+      : "We're passing your chat to another counsellor. Please stay here: you're first in line, and everything you wrote is still here.");
   }
 
   onQueue(frame) {
