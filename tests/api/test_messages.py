@@ -122,6 +122,11 @@ def test_risk_gets_support_and_goes_first_in_the_inbox(young_person, counsellor,
     assert top["council_code"] == risky_yp.user["council_code"] and top["claimed_by"] is None
     assert top["young_person"] == risky_yp.user["username"]
     assert top["waited_seconds"] >= 0 and top["reply_expected_by"] == risky["reply_expected_by"]
+    # ... and a safeguarding alert about the thread, for the counsellors
+    alerts = c.get("/api/v1/safeguarding/alerts", params={"status": "open"}).json()["items"]
+    mine = [a for a in alerts if a["kind"] == "message_thread" and a["source_id"] == risky["id"]]
+    assert len(mine) == 1 and mine[0]["status"] == "open"
+    assert not [a for a in alerts if a["source_id"] == calm["id"]]
     # A risky message on a calm thread raises its risk.
     r = calm_yp.post(f"/api/v1/messages/threads/{calm['id']}/messages", json={"body": RISKY})
     assert r.status_code == 201 and "support" in r.json()
