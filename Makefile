@@ -4,13 +4,20 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run stop test install lint bench clean train-moderation moderation-data
+.PHONY: run stop test install lint bench clean lock audit train-moderation moderation-data
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -qq --upgrade pip
-	$(BIN)/python -m pip install -qq -e '.[test]'
+	$(BIN)/python -m pip install -qq -c requirements.lock -e '.[test]'
 	touch $(STAMP)
+
+# requirements.lock: every installed version, from the venv (run after changing dependencies).
+lock: $(STAMP)
+	$(BIN)/python -m pip freeze --exclude-editable --all | grep -iv '^pip==' > requirements.lock
+
+audit: $(STAMP)
+	.ci/audit
 
 install: $(STAMP)
 

@@ -10,7 +10,7 @@ from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
 from litestar import Litestar, Request, Router
 from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
-from litestar.datastructures import CacheControlHeader, ResponseHeader
+from litestar.datastructures import CacheControlHeader
 from litestar.logging.config import StructLoggingConfig
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.logging import LoggingMiddlewareConfig
@@ -35,18 +35,28 @@ from backend.database import make_alchemy_config
 from backend.errors import exception_handlers, problem_details_plugin
 from backend.forums.controllers import BoardController, PostController, ThreadController
 from backend.health.controllers import HealthController
+from backend.http_safety import (
+    CountedPrometheusMiddleware,
+    RequestChecks,
+    SecurityHeaders,
+    allowed_methods,
+    metrics_allowed,
+)
 from backend.journal.controllers import (
     GoalController,
     JournalController,
     JournalVocabularyController,
     MoodController,
 )
+from backend.openapi import publish_truthful_schema
 from backend.push.controllers import PushController
 from backend.reports.controllers import ReportController
-from backend.review.controllers import ModerationController, SafeguardingController
-from backend.security import WaymarkSessionBackend
+from backend.review.controllers import ModerationController
+from backend.safeguarding.controllers import SafeguardingController
+from backend.security import SESSION_COOKIE, SessionBoundCSRF, WaymarkSessionBackend
 from backend.settings import Settings, get_settings
 from backend.signposting.controllers import CouncilServiceController, CrisisLineController, ServiceController
+from backend.signposting.feed_controllers import OrukFeedController
 
 API_CONTROLLERS: list = [AuthController, MeController, CouncilController, LibraryController, ChatController,
                          PushController, ReportController]
@@ -79,35 +89,25 @@ async def is_unsafe_method(request: Request) -> bool:
 class WaymarkMetrics(PrometheusController):
     path = "/metrics"
     include_in_schema = False
+    guards = [metrics_allowed]
 
 
 CHAT_SOCKETS = Gauge("waymark_chat_sockets", "Open chat WebSockets in this worker")
-
-SECURITY_HEADERS = [
-    ResponseHeader(name="X-Content-Type-Options", value="nosniff"),
-    ResponseHeader(name="Referrer-Policy", value="no-referrer"),
-    ResponseHeader(name="X-Frame-Options", value="DENY"),
-    ResponseHeader(name="Permissions-Policy", value="geolocation=(), camera=(), microphone=(), interest-cohort=()"),
-    ResponseHeader(
-        name="Content-Security-Policy",
-        value=("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-               "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
-    ),
-]
-
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     alchemy = make_alchemy_config(settings)
     session_config = ServerSideSessionConfig(
-        key="waymark_session", max_age=settings.session_max_age, httponly=True, samesite="lax",
+        key=SESSION_COOKIE, max_age=settings.session_max_age, httponly=True, samesite="lax",
         secure=settings.secure_cookies, renew_on_access=True,
-        exclude=["^/health", "^/metrics", "^/schema"],
+        exclude=["^/health", "^/metrics", "^/schema", "^/oruk/"],  # the open ORUK feed needs no session
     )
     session_backend = WaymarkSessionBackend(config=session_config, alchemy_config=alchemy, model=WebSession)
+    secret = secret_key(settings)
     csrf = CSRFConfig(
-        secret=secret_key(settings), cookie_name="csrftoken", header_name="x-csrftoken",
+        secret=secret, cookie_name="csrftoken", header_name="x-csrftoken",
         cookie_secure=settings.secure_cookies, cookie_samesite="lax", cookie_httponly=False,
+        exclude=["^/oruk/"],  # the open ORUK feed: read-only, no cookie of any kind
     )
     rate_limit = RateLimitConfig(
         rate_limit=("minute", settings.rate_limit_per_minute),
@@ -130,34 +130,38 @@ def create_app(settings: Settings | None = None) -> Litestar:
         enable_middleware_logging=settings.access_log,
     ))
     prometheus = PrometheusConfig(app_name="waymark", prefix="waymark", group_path=True,
-                                  exclude=["^/metrics", "^/health"])
+                                  exclude=["^/metrics", "^/health"], middleware_class=CountedPrometheusMiddleware)
     alchemy_plugin = SQLAlchemyPlugin(config=alchemy)
     app = Litestar(
-        route_handlers=[HealthController, WaymarkMetrics, api, chat_socket, moderation_socket, pwa],
-        on_startup=[warm_up_moderation, start_chat_hub],
-        on_shutdown=[stop_chat_hub],
+        route_handlers=[HealthController, WaymarkMetrics, api, OrukFeedController, chat_socket, moderation_socket, pwa],
+        on_startup=[warm_up_moderation, start_chat_hub, start_housekeeping, publish_truthful_schema],
+        on_shutdown=[stop_chat_hub, stop_housekeeping],
         plugins=[alchemy_plugin, problem_details_plugin(), structlog],
         middleware=[
             prometheus.middleware,
+            DefineMiddleware(RequestChecks, max_body_bytes=settings.max_body_bytes),
             rate_limit.middleware,
             DefineMiddleware(SessionMiddleware, backend=session_backend),
             DefineMiddleware(CurrentUserMiddleware, sessionmaker=alchemy.create_session_maker()),
+            DefineMiddleware(SessionBoundCSRF, config=csrf),
         ],
-        csrf_config=csrf,
         # Static files and JSON answers over 1 KB travel compressed (brotli, gzip for older
         # clients): a cheap phone on a bad connection downloads a third of the bytes.
-        compression_config=CompressionConfig(backend="brotli", brotli_gzip_fallback=True, minimum_size=1024),
+        compression_config=CompressionConfig(backend="brotli", brotli_gzip_fallback=True, minimum_size=1024,
+                                             exclude_opt_key="precompressed"),  # the ORUK feed compresses once per page
         exception_handlers=exception_handlers,
-        response_headers=SECURITY_HEADERS,
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(title="Waymark API", version="1.0.0", path="/schema",
                                      description="The HTTP contract of Waymark (see shared/API.md)."),
         debug=False,
     )
     app.state.settings = settings
+    app.state.secret_key = secret
     app.state.alchemy = alchemy
     app.state.sessionmaker = alchemy.create_session_maker()
     app.state.chat_hours = ChatHours.parse(settings.chat_hours)  # a bad schedule stops start-up
+    # Outside Litestar's router and exception handling: every answer, a 404 or a file included.
+    app.asgi_handler = SecurityHeaders(app.asgi_handler, hsts=settings.is_production, allow=allowed_methods(app.routes))
     return app
 
 
@@ -167,7 +171,9 @@ def structlog_logging_config() -> StructLoggingConfig:
     ``log.exception(...)`` failed to serialise ``exc_info`` and logged nothing."""
     import structlog
 
-    config = StructLoggingConfig(log_exceptions="always")
+    # Litestar would log every exception, 4xx included, with a traceback. Client errors are
+    # not logged at all; backend/errors.py logs server errors (without queries or bodies).
+    config = StructLoggingConfig(log_exceptions="never")
     formatter = (config.standard_lib_logging_config.formatters or {}).get("standard", {})
     processors = formatter.get("processors") or []
     if processors and isinstance(processors[-1], structlog.processors.JSONRenderer):
@@ -188,10 +194,7 @@ async def warm_up_moderation(app: Litestar) -> None:
 
 async def start_chat_hub(app: Litestar) -> None:
     alchemy = app.state.alchemy
-    settings = app.state.settings
-    dsn = settings.chat_database_url or alchemy.get_engine().url.render_as_string(hide_password=False)
-    dsn = dsn.replace("+asyncpg", "")
-    hub = ChatHub(alchemy.create_session_maker(), dsn, sweep_seconds=app.state.settings.chat_sweep_seconds,
+    hub = ChatHub(alchemy.create_session_maker(), _plain_dsn(app), sweep_seconds=app.state.settings.chat_sweep_seconds,
                   pool_size=app.state.settings.chat_db_pool_size)
     app.state.chat_hub = hub
     CHAT_SOCKETS.set_function(hub.connection_count)
@@ -201,3 +204,49 @@ async def start_chat_hub(app: Litestar) -> None:
 async def stop_chat_hub(app: Litestar) -> None:
     if hub := getattr(app.state, "chat_hub", None):
         await hub.stop()
+
+
+async def start_housekeeping(app: Litestar) -> None:
+    """Every WAYMARK_HOUSEKEEPING_SECONDS: delete log-in throttle rows that are over. And
+    listen for people signed out everywhere (see backend/accounts/sessions.py)."""
+    import asyncio
+
+    from backend.accounts.sessions import listen_for_sign_outs
+
+    app.state.housekeeping_stop = asyncio.Event()
+    app.state.sign_out_listener = asyncio.create_task(listen_for_sign_outs(_plain_dsn(app), app.state.housekeeping_stop))
+
+    async def loop() -> None:
+        import datetime as dt
+        import logging
+
+        from backend.accounts.throttle import purge_expired
+
+        while True:
+            await asyncio.sleep(app.state.settings.housekeeping_seconds)
+            try:
+                async with app.state.sessionmaker() as db:
+                    await purge_expired(db, dt.datetime.now(dt.UTC))
+                    await db.commit()
+            except Exception as exc:  # noqa: BLE001 - try again next time
+                logging.getLogger("waymark.housekeeping").warning("housekeeping failed: %s", type(exc).__name__)
+
+    app.state.housekeeping = asyncio.create_task(loop())
+
+
+async def stop_housekeeping(app: Litestar) -> None:
+    import asyncio
+
+    if stop := getattr(app.state, "housekeeping_stop", None):
+        stop.set()
+    for name in ("housekeeping", "sign_out_listener"):
+        if task := getattr(app.state, name, None):
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+
+def _plain_dsn(app: Litestar) -> str:
+    """The database URL for asyncpg's own connections (LISTEN: never through a pooler in
+    transaction mode, so WAYMARK_CHAT_DATABASE_URL when set), without SQLAlchemy's driver name."""
+    dsn = app.state.settings.chat_database_url or app.state.alchemy.get_engine().url.render_as_string(hide_password=False)
+    return dsn.replace("+asyncpg", "")

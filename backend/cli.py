@@ -38,7 +38,7 @@ async def _with_db(fn):  # noqa: ANN001, ANN202
 
     from backend.database import resolve_database_url
 
-    engine = create_async_engine(resolve_database_url(get_settings()))
+    engine = create_async_engine(resolve_database_url(get_settings()), hide_parameters=True)
     try:
         async with async_sessionmaker(engine, expire_on_commit=False)() as db:
             result = await fn(db)

@@ -80,6 +80,8 @@ def make_alchemy_config(settings: Settings, url: str | None = None) -> SQLAlchem
         max_overflow=settings.db_max_overflow,
         pool_pre_ping=False,
         pool_recycle=1800,
+        # An error's text never carries a statement's parameters (what a person wrote, keys).
+        hide_parameters=True,
     )
     return SQLAlchemyAsyncConfig(
         engine_instance=engine,

@@ -6,9 +6,10 @@ import logging
 from typing import Any
 
 from litestar import Request, Response
-from litestar.exceptions import HTTPException
+from litestar.exceptions import HTTPException, ValidationException
 from litestar.plugins.problem_details import ProblemDetailsConfig, ProblemDetailsException, ProblemDetailsPlugin
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from sqlalchemy.exc import DBAPIError
 
 log = logging.getLogger("waymark.errors")
 
@@ -36,17 +37,51 @@ class Problem(ProblemDetailsException):
 
 
 def _from_http_exception(exc: HTTPException) -> ProblemDetailsException:
+    """A client error: never logged above debug, and without its query or body."""
     extra = exc.extra
-    if isinstance(extra, list):  # validation errors: keep them under "errors"
+    detail = exc.detail
+    if isinstance(exc, ValidationException):  # Litestar's detail quotes the path and query: not kept
+        detail = "Something in the request needs fixing. See errors for what and where."
+        extra = {"code": "invalid", "errors": extra if isinstance(extra, list) else []}
+    elif isinstance(extra, list):
         extra = {"errors": extra}
-    return ProblemDetailsException(status_code=exc.status_code, detail=exc.detail, extra=extra, headers=exc.headers,
+    return ProblemDetailsException(status_code=exc.status_code, detail=detail, extra=extra, headers=exc.headers,
                                    title=_TITLES.get(exc.status_code))
 
 
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    log.exception("unhandled error on %s %s", request.method, request.scope.get("route_handler") and request.url.path)
+    if isinstance(exc, DBAPIError):
+        return _database_error(request, exc)
+    log.error("unhandled %s on %s %s", type(exc).__name__, request.method, _route(request), exc_info=exc)
+    return _server_error(request)
+
+
+def _route(request: Request[Any, Any, Any]) -> str:
+    """The route's template (``/api/v1/threads/{thread_id:uuid}``), never the path or the query."""
+    return str(request.scope.get("path_template") or "?")
+
+
+def _server_error(request: Request[Any, Any, Any]) -> Response[Any]:
     return ProblemDetailsException(status_code=HTTP_500_INTERNAL_SERVER_ERROR, detail="Something went wrong on our side. Please try again.",
                                    title=_TITLES[500]).to_response(request)
+
+
+# SQLSTATE classes a request can cause with data the database refuses (22: data exception,
+# 23: integrity constraint): the request's fault, told as a 400 or a 409.
+def _database_error(request: Request[Any, Any, Any], exc: DBAPIError) -> Response[Any]:
+    """A database error as problem details. Logged by class and SQLSTATE only: the
+    statement's parameters and the server's message (which quotes values) never are."""
+    sqlstate = str(getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None) or "")
+    if sqlstate.startswith("22"):
+        log.info("database refused data (%s) on %s %s", sqlstate, request.method, _route(request))
+        return Problem(400, "Something in that request can't be stored. Please check it and try again.",
+                       code="bad_data").to_response(request)
+    if sqlstate.startswith("23"):
+        log.info("database constraint (%s) on %s %s", sqlstate, request.method, _route(request))
+        return Problem(409, "That clashes with something already saved. Please reload and try again.",
+                       code="conflict").to_response(request)
+    log.error("database error %s (%s) on %s %s", type(exc.orig).__name__, sqlstate, request.method, _route(request))
+    return _server_error(request)
 
 
 def problem_details_plugin() -> ProblemDetailsPlugin:

@@ -9,12 +9,13 @@ from backend.forums.models import Board, Post, Reaction, Report, Thread
 from backend.journal.models import Goal, GoalRating, JournalEntry, MoodCheckin
 from backend.push.models import PushSubscription
 from backend.reports.models import UsageEvent
-from backend.review.models import AuditLog, ForumSettings, SafeguardingAlert, WatchedWordRow
+from backend.review.models import AuditLog, ForumSettings, WatchedWordRow
+from backend.safeguarding.models import SafeguardingAlert, SafeguardingAlertItem
 from backend.signposting.models import DirectorySchedule, DirectoryService
 
 metadata = Base.metadata
 
 __all__ = ["PushSubscription", "ChatMessage", "ChatRequest", "ChatSession", "CounsellorAvailability", "DirectorySchedule", "DirectoryService", "Goal", "GoalRating", "JournalEntry", "MoodCheckin",
            "Article", "Topic", "Base", "Council", "LoginThrottle", "UsageEvent", "User", "WebSession", "metadata",
-           "AuditLog", "Board", "ForumSettings", "Post", "Reaction", "Report", "SafeguardingAlert", "Thread",
+           "AuditLog", "Board", "ForumSettings", "Post", "Reaction", "Report", "SafeguardingAlert", "SafeguardingAlertItem", "Thread",
            "WatchedWordRow"]

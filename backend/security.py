@@ -14,9 +14,10 @@ from advanced_alchemy.extensions.litestar.session import SQLAlchemyAsyncSessionB
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from litestar.connection import ASGIConnection
-from litestar.datastructures import Cookie, MutableScopeHeaders
+from litestar.datastructures import Cookie, Headers, MutableScopeHeaders
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware.csrf import CSRFMiddleware, generate_csrf_hash
 from litestar.middleware.session.base import ONE_DAY_IN_SECONDS
 from litestar.types import Empty, Message, ScopeSession
 from litestar.utils.dataclass import extract_dataclass_items
@@ -78,8 +79,33 @@ def remember_session(session_id: str, data: bytes) -> None:
 
 def forget_session(session_id: str) -> None:
     _SESSION_CACHE.pop(session_id[:255], None)
+
+
+def forget_sessions_of(user_id: uuid.UUID) -> None:
+    """Forget every remembered session of one person (they were signed out everywhere)."""
+    needle = str(user_id).encode()
+    for session_id in [sid for sid, (_, data) in list(_SESSION_CACHE.items()) if needle in data]:
+        _SESSION_CACHE.pop(session_id, None)
+
+
+class _Caching:
+    """Whether this worker may remember sessions and users for a few seconds: only while
+    it hears sign-out notices (backend.accounts.sessions), so none can be missed."""
+
+    enabled = False
+
+
+def set_caching(enabled: bool) -> None:
+    _Caching.enabled = enabled
+    if not enabled:
+        _SESSION_CACHE.clear()
+
+
+def caching_enabled() -> bool:
+    return _Caching.enabled
 RENEW_AFTER_SECONDS = 60 * 60  # a session's expiry moves forward at most once an hour
 _ROTATE_KEY = "waymark.rotate_session"
+_NEW_SESSION_ID = "waymark.new_session_id"
 
 
 class WaymarkSessionBackend(SQLAlchemyAsyncSessionBackend):
@@ -110,7 +136,7 @@ class WaymarkSessionBackend(SQLAlchemyAsyncSessionBackend):
         if rotate and had_cookie:
             await self.delete(cookie_id, store=store)  # type: ignore[arg-type]
         if rotate or not had_cookie:
-            session_id = self.generate_session_id()
+            session_id = scope.get(_NEW_SESSION_ID) or self.generate_session_id()  # type: ignore[call-overload]
         else:
             session_id = cookie_id  # type: ignore[assignment]
             if scope.get("waymark.session_loaded") == scope_session:  # type: ignore[call-overload]
@@ -121,10 +147,10 @@ class WaymarkSessionBackend(SQLAlchemyAsyncSessionBackend):
     async def get(self, /, session_id: str, store: Any) -> bytes | None:
         """Read a session; renew its expiry only when less than ``max_age - RENEW_AFTER`` is
         left, so most authenticated reads do not also write. A read is remembered by this
-        worker for SESSION_CACHE_SECONDS (logging out or deleting the account here forgets
-        it at once; another worker may honour it for at most those seconds)."""
+        worker for SESSION_CACHE_SECONDS, only while the worker hears sign-out notices
+        (ending a person's sessions makes every worker forget them at once)."""
         session_id = session_id[:255]
-        cached = _SESSION_CACHE.get(session_id)
+        cached = _SESSION_CACHE.get(session_id) if _Caching.enabled else None
         if cached is not None and cached[0] > time.monotonic():
             return cached[1]
         async with self.alchemy.get_session() as db:
@@ -140,7 +166,8 @@ class WaymarkSessionBackend(SQLAlchemyAsyncSessionBackend):
                 row.expires_at = now + datetime.timedelta(seconds=self.config.max_age)
                 await db.commit()
             data = row.data
-        remember_session(session_id, data)
+        if _Caching.enabled:
+            remember_session(session_id, data)
         return data
 
     async def delete(self, /, session_id: str, store: Any) -> None:
@@ -158,13 +185,24 @@ class WaymarkSessionBackend(SQLAlchemyAsyncSessionBackend):
 
 
 def start_session(connection: ASGIConnection, user_id: uuid.UUID) -> None:
-    """Sign the user in on a brand-new session id."""
+    """Sign the user in on a brand-new session id, made here so that the answer's new
+    ``csrftoken`` can be bound to it (see SessionBoundCSRF)."""
     connection.scope[_ROTATE_KEY] = True  # type: ignore[typeddict-unknown-key]
+    connection.scope[_NEW_SESSION_ID] = secrets.token_hex(32)  # type: ignore[typeddict-unknown-key]
     connection.set_session({SESSION_USER_KEY: str(user_id)})
 
 
 def end_session(connection: ASGIConnection) -> None:
     connection.clear_session()
+
+
+SESSION_COOKIE = "waymark_session"
+
+
+def session_cookie(connection: ASGIConnection) -> str | None:
+    """This device's session id (its row is replaced or deleted by the session middleware
+    itself when the response starts: never lock it in the request's own transaction)."""
+    return connection.cookies.get(SESSION_COOKIE)
 
 
 def session_user_id(connection: ASGIConnection) -> uuid.UUID | None:
@@ -179,6 +217,57 @@ def session_user_id(connection: ASGIConnection) -> uuid.UUID | None:
 
 
 SESSION_MAX_AGE_DEFAULT = ONE_DAY_IN_SECONDS * 7
+
+
+# --- CSRF -----------------------------------------------------------------------------
+
+def _session_id_of(scope: Any) -> str | None:
+    """The session id the request came with (none, or Litestar's "null" after a log-out: none)."""
+    value = ASGIConnection(scope).cookies.get(SESSION_COOKIE)
+    return value if value and value != "null" else None
+
+
+class SessionBoundCSRF(CSRFMiddleware):
+    """Litestar's double-submit CSRF check (the ``x-csrftoken`` header equals the signed
+    ``csrftoken`` cookie), and with a session cookie also: the token is the one derived
+    from that session's id (an HMAC), so a token from before log-in or from another
+    session fails. A log-in makes a new session id, so it rotates the token; any answer,
+    even one that does not load the session, hands out the right token."""
+
+    def _seed(self, session_id: str) -> str:
+        return hmac.new(self.config.secret.encode(), f"csrf:{session_id}".encode(), "sha256").hexdigest()
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        session_id = _session_id_of(scope)
+        live = isinstance(scope.get("session"), dict) and bool(scope["session"])  # a stale cookie: anonymous
+        if session_id and live and scope["method"] not in self.config.safe_methods:
+            given = Headers.from_scope(scope).get(self.config.header_name) or ""
+            if self._decode_csrf_token(given) != self._seed(session_id):
+                raise PermissionDeniedException("CSRF token verification failed")
+        cookie = ASGIConnection(scope).cookies.get(self.config.cookie_name)
+        await super().__call__(scope, receive, self._bind_cookie(scope, send, cookie, session_id))
+
+    def _bind_cookie(self, scope: Any, send: Any, cookie: str | None, session_id: str | None) -> Any:
+        async def send_bound(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                bound_to = scope.get(_NEW_SESSION_ID) or session_id
+                seed = self._seed(bound_to) if bound_to and not _session_cleared(scope) else None
+                if seed and self._decode_csrf_token(cookie or "") != seed:
+                    name = f"{self.config.cookie_name}=".encode()
+                    message["headers"] = [(k, v) for k, v in message.get("headers", ())
+                                          if not (k.lower() == b"set-cookie" and v.startswith(name))]
+                    self._set_cookie_if_needed(message=message, token=seed + generate_csrf_hash(seed, self.config.secret))
+            await send(message)
+
+        return send_bound
+
+
+def _session_cleared(scope: Any) -> bool:
+    """The answer ends the session (a log-out): nothing to bind to."""
+    return "session" in scope and (scope["session"] is Empty or scope["session"] == {}) and not scope.get(_NEW_SESSION_ID)
 
 
 # --- guards ---------------------------------------------------------------------------

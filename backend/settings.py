@@ -54,6 +54,9 @@ class Settings:
     # encrypts, all decrypt. Empty: development generates one into data_dir (see
     # backend/journal/crypto.py); production refuses to start.
     encryption_keys: tuple[str, ...] = field(default_factory=tuple, repr=False)
+    # /metrics: with a token, only `Authorization: Bearer <token>`; without, only the internal network.
+    metrics_token: str | None = field(default=None, repr=False)
+    housekeeping_seconds: float = 600.0  # how often expired log-in throttle rows are deleted
 
     @property
     def secure_cookies(self) -> bool:
@@ -88,6 +91,8 @@ def get_settings() -> Settings:
         access_log=_bool("WAYMARK_ACCESS_LOG", False),
         moderation_warm_up=_bool("WAYMARK_MODERATION_WARM_UP", env == "production"),
         encryption_keys=_encryption_keys(env),
+        metrics_token=os.environ.get("WAYMARK_METRICS_TOKEN") or None,
+        housekeeping_seconds=float(os.environ.get("WAYMARK_HOUSEKEEPING_SECONDS", "600")),
     )
 
 

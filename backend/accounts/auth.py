@@ -6,7 +6,6 @@ short query loads them; a deleted account simply reads as signed out.
 
 from __future__ import annotations
 
-import time
 import uuid
 from dataclasses import dataclass
 
@@ -55,27 +54,20 @@ _COLUMNS = (
 )
 
 
-USER_CACHE_SECONDS = 5.0
-_USER_CACHE: dict[uuid.UUID, tuple[float, CurrentUser | None]] = {}
-
-
 def forget_user(user_id: uuid.UUID) -> None:
-    """Forget a cached user at once in this worker (after deletion or a role change)."""
-    _USER_CACHE.pop(user_id, None)
+    """Nothing to forget: the user is read on every request (kept for callers)."""
+
+
+def forget_all_users() -> None:
+    """Nothing to forget: the user is read on every request (kept for callers)."""
 
 
 async def load_current_user(sessionmaker: async_sessionmaker[AsyncSession], user_id: uuid.UUID) -> CurrentUser | None:
-    """The user, read at most once per USER_CACHE_SECONDS per worker (one Core query)."""
-    cached = _USER_CACHE.get(user_id)
-    if cached is not None and cached[0] > time.monotonic():
-        return cached[1]
+    """The user, read on every request (one short Core query): a deleted account or a
+    changed role takes effect at once on every worker, with no cache to outlive it."""
     async with sessionmaker() as db:
         row = (await db.execute(select(*_COLUMNS).where(User.id == user_id))).first()
-    user = CurrentUser(*row) if row else None
-    if len(_USER_CACHE) > 50_000:
-        _USER_CACHE.clear()
-    _USER_CACHE[user_id] = (time.monotonic() + USER_CACHE_SECONDS, user)
-    return user
+    return CurrentUser(*row) if row else None
 
 
 class CurrentUserMiddleware(AbstractMiddleware):

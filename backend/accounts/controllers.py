@@ -2,24 +2,42 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
-from litestar import Controller, Request, delete, get, post
+from litestar import Controller, Request, Response, delete, get, post
+from litestar.datastructures import Cookie
 from litestar.params import Dependency
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.accounts import services
+from backend.accounts import services, throttle
 from backend.accounts.auth import CurrentUser, forget_user
 from backend.accounts.models import User
 from backend.accounts.schemas import LoginIn, LoginOut, RecoverIn, SignupIn, SignupOut, UserOut
-from backend.security import end_session, requires_login, requires_young_person, start_session
+from backend.security import end_session, requires_login, requires_young_person, session_cookie, start_session
 
 DB = Annotated[AsyncSession, Dependency(skip_validation=True)]
+T = TypeVar("T")
+DEVICE_COOKIE_MAX_AGE = 60 * 60 * 24 * 365
 
 
 def user_out(user: User | CurrentUser) -> UserOut:
     return UserOut(id=str(user.id), username=user.username, role=user.role, council_code=user.council_code)
+
+
+def client_address(request: Request) -> str | None:
+    """The client's address as uvicorn resolved it: X-Forwarded-For only from the proxies
+    in FORWARDED_ALLOW_IPS, never as any client wrote it."""
+    return request.client.host if request.client else None
+
+
+def signed_in(request: Request, user: User, body: T) -> Response[T]:
+    """The answer to a log-in, with this device remembered for the account (a signed
+    token: a known device is not slowed by strangers guessing the password)."""
+    value = throttle.remembered(request.app.state.secret_key, request.cookies.get(throttle.DEVICE_COOKIE), user.username)
+    cookie = Cookie(key=throttle.DEVICE_COOKIE, value=value, path="/api/v1/auth", max_age=DEVICE_COOKIE_MAX_AGE,
+                    httponly=True, samesite="strict", secure=request.app.state.settings.secure_cookies)
+    return Response(body, cookies=[cookie])
 
 
 class AuthController(Controller):
@@ -27,28 +45,30 @@ class AuthController(Controller):
     tags = ["accounts"]
 
     @post("/signup", status_code=HTTP_201_CREATED, summary="Sign up anonymously (young people)")
-    async def sign_up(self, request: Request, data: SignupIn, db_session: DB) -> SignupOut:
+    async def sign_up(self, request: Request, data: SignupIn, db_session: DB) -> Response[SignupOut]:
         result = await services.sign_up_young_person(
             db_session, username=data.username, password=data.password, birth_month=data.birth_month,
             birth_year=data.birth_year, council_code=data.council_code, extended_eligibility=data.extended_eligibility,
         )
         start_session(request, result.user.id)
-        return SignupOut(user=user_out(result.user), recovery_code=result.recovery_code)
+        return signed_in(request, result.user, SignupOut(user=user_out(result.user), recovery_code=result.recovery_code))
 
     @post("/login", status_code=HTTP_200_OK, summary="Log in (young people: username; staff: e-mail)")
-    async def log_in(self, request: Request, data: LoginIn, db_session: DB) -> LoginOut:
+    async def log_in(self, request: Request, data: LoginIn, db_session: DB) -> Response[LoginOut]:
+        device = throttle.known_device(request.app.state.secret_key, request.cookies.get(throttle.DEVICE_COOKIE),
+                                       data.username)
         user = await services.log_in(db_session, login_name=data.username, password=data.password,
-                                     address=request.client.host if request.client else None)
+                                     address=client_address(request), device=device)
         start_session(request, user.id)
-        return LoginOut(user=user_out(user))
+        return signed_in(request, user, LoginOut(user=user_out(user)))
 
     @post("/recover", status_code=HTTP_200_OK, summary="Set a new password with the one-time recovery code")
-    async def recover(self, request: Request, data: RecoverIn, db_session: DB) -> SignupOut:
+    async def recover(self, request: Request, data: RecoverIn, db_session: DB) -> Response[SignupOut]:
         result = await services.recover_account(db_session, username=data.username, recovery_code=data.recovery_code,
-                                                new_password=data.new_password,
-                                                address=request.client.host if request.client else None)
+                                                new_password=data.new_password, address=client_address(request),
+                                                current_session=session_cookie(request))
         start_session(request, result.user.id)
-        return SignupOut(user=user_out(result.user), recovery_code=result.recovery_code)
+        return signed_in(request, result.user, SignupOut(user=user_out(result.user), recovery_code=result.recovery_code))
 
     @post("/logout", status_code=HTTP_204_NO_CONTENT, guards=[requires_login])
     async def log_out(self, request: Request) -> None:
@@ -70,6 +90,6 @@ class MeController(Controller):
 
     @delete("", guards=[requires_young_person], status_code=HTTP_204_NO_CONTENT, summary="Delete my account and data")
     async def delete_me(self, request: Request, db_session: DB) -> None:
-        await services.delete_young_person(db_session, request.scope["user"].id)
+        await services.delete_young_person(db_session, request.scope["user"].id, current_session=session_cookie(request))
         forget_user(request.scope["user"].id)
         end_session(request)

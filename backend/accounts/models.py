@@ -32,9 +32,14 @@ class User(UUIDPrimaryKey, Base):
         CheckConstraint("birth_month IS NULL OR birth_month BETWEEN 1 AND 12", name="birth_month_range"),
         Index("uq_user_account_username_key", text("lower(username)"), unique=True),
         Index("uq_user_account_email_key", text("lower(email)"), unique=True, postgresql_where=text("email IS NOT NULL")),
+        Index("uq_user_account_username_skeleton", "username_skeleton", unique=True,
+              postgresql_where=text("username_skeleton IS NOT NULL")),
     )
 
     username: Mapped[str] = mapped_column(String(64))
+    # What the name looks like at a glance (backend.accounts.rules.username_skeleton): a
+    # young person's name is unique by it, so no one can pass for someone else.
+    username_skeleton: Mapped[str | None] = mapped_column(String(64), default=None)
     email: Mapped[str | None] = mapped_column(String(254), default=None)
     display_name: Mapped[str | None] = mapped_column(String(40), default=None)
     role: Mapped[str] = mapped_column(String(20))

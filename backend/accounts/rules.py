@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 USERNAME_MIN, USERNAME_MAX = 3, 20
@@ -10,10 +11,18 @@ PASSWORD_MIN, PASSWORD_MAX = 10, 128
 
 _USERNAME_CHARS = re.compile(r"^[A-Za-z0-9_-]+$")
 _DIGIT_RUN = re.compile(r"\d{4,}")
-_RESERVED = {
-    "admin", "administrator", "moderator", "mod", "counsellor", "counselor", "waymark", "staff",
-    "support", "system", "root", "childline", "samaritans", "shout", "nhs", "police", "official",
-}
+# Words that make a name pose as Waymark's team or a service, matched anywhere inside
+# the name's look-alike skeleton ("Waymark_Team", "NHS_Support", "adm1n")...
+_RESERVED_INSIDE = (
+    "waymark", "admin", "moderator", "counsellor", "counselor", "childline", "samaritans", "official",
+    "support", "helpline", "nhs", "police", "safeguard", "therapist", "kooth", "papyrus",
+)
+# ... and short ones only as a whole part of it ("Team_Sam", "mod" but not "model").
+_RESERVED_PARTS = frozenset({"mod", "staff", "team", "root", "system", "shout", "help", "gp", "doctor", "nurse",
+                             "official", "sysop", "owner"})
+_PARTS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+# Letter pairs that read as one letter at a glance.
+_PAIRS = (("rn", "m"), ("vv", "w"))
 
 
 def username_problem(username: str) -> str | None:
@@ -27,9 +36,36 @@ def username_problem(username: str) -> str | None:
         return "Use only letters, numbers, _ or - in your username."
     if _DIGIT_RUN.search(name) or sum(ch.isdigit() for ch in name) > 5:
         return "Please don't use long numbers (like a phone number or a birth year) in your username."
-    if name.lower().strip("_-") in _RESERVED:
-        return "That name is kept for Waymark's team. Please pick another one."
+    if _poses_as_staff(name):
+        return "That name sounds like Waymark's team or a service. Please pick another one."
     return None
+
+
+@lru_cache(maxsize=1)
+def _lookalike_table() -> dict[int, str]:
+    """Characters that pass for letters, from the moderation engine's own l33t data, plus
+    the ASCII letters that pass for each other (I, l and 1; O and 0), and separators."""
+    from moderation import Rules
+
+    table = {**Rules.default().normaliser.leet, "l": "i", "_": "", "-": ""}
+    return str.maketrans(table)
+
+
+def username_skeleton(name: str) -> str:
+    """What a name looks like at a glance: case, look-alike characters and separators
+    folded. Two names with one skeleton ("Lily_x", "IiIy_x", "l1ly-x") cannot both exist."""
+    folded = unicodedata.normalize("NFKC", name.strip()).casefold()
+    for pair, letter in _PAIRS:
+        folded = folded.replace(pair, letter)
+    return folded.translate(_lookalike_table())
+
+
+def _poses_as_staff(name: str) -> bool:
+    skeleton = username_skeleton(name)
+    if any(username_skeleton(word) in skeleton for word in _RESERVED_INSIDE):
+        return True
+    parts = {username_skeleton(part) for part in _PARTS.findall(name)}
+    return bool(parts & {username_skeleton(word) for word in _RESERVED_PARTS})
 
 
 @lru_cache(maxsize=1)

@@ -3,6 +3,7 @@ deletion. Controllers call these; these call the database."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import uuid
 from collections.abc import Awaitable, Callable
@@ -11,23 +12,18 @@ from typing import Any
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
-from sqlalchemy import case, delete, func, or_, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.accounts.models import STAFF_ROLES, LoginThrottle, User
-from backend.accounts.rules import password_problem, username_problem
+from backend.accounts import throttle
+from backend.accounts.models import STAFF_ROLES, User
+from backend.accounts.rules import password_problem, username_problem, username_skeleton
+from backend.accounts.sessions import end_sessions_of
 from backend.councils.models import Council
 from backend.errors import Problem
 from backend.reports.services import LONDON, age_on, record_usage_event
 from backend.security import hash_secret, new_recovery_code, normalise_recovery_code, verify_secret
-
-# Log-in throttling: failures counted in a rolling window per account and per address.
-THROTTLE_WINDOW = dt.timedelta(minutes=15)
-ACCOUNT_FAILURE_LIMIT = 5
-ADDRESS_FAILURE_LIMIT = 20
-LOCKOUT = dt.timedelta(minutes=15)
 
 
 class UserRepository(SQLAlchemyAsyncRepository[User]):
@@ -73,7 +69,8 @@ async def sign_up_young_person(
     council_code: str, extended_eligibility: str | None,
 ) -> SignedUp:
     username = username.strip()
-    if problem := username_problem(username):
+    # off the event loop: the first call loads the moderation engine's look-alike data
+    if problem := await asyncio.to_thread(username_problem, username):
         raise Problem(400, problem, code="bad_username")
     if problem := password_problem(password, username):
         raise Problem(400, problem, code="weak_password")
@@ -88,9 +85,13 @@ async def sign_up_young_person(
     users = UserService(session=db)
     if await users.find_by_login_name(username) is not None:
         raise Problem(409, "Someone already has that username. Please try another one.", code="username_taken")
+    skeleton = username_skeleton(username)
+    if await db.scalar(select(User.id).where(User.username_skeleton == skeleton)) is not None:
+        raise Problem(409, "Someone already has a username that looks just like that one. Please try another one.",
+                      code="username_taken")
     recovery_code = new_recovery_code()
     user = User(
-        id=uuid.uuid4(), username=username, role="young_person", council_code=council.code,
+        id=uuid.uuid4(), username=username, username_skeleton=skeleton, role="young_person", council_code=council.code,
         birth_month=birth_month, birth_year=birth_year, extended_eligibility=extended_eligibility,
         password_hash=await hash_secret(password),
         recovery_code_hash=await hash_secret(normalise_recovery_code(recovery_code)),
@@ -106,88 +107,53 @@ async def sign_up_young_person(
     return SignedUp(user=user, recovery_code=recovery_code)
 
 
-async def _throttle_state(db: AsyncSession, keys: list[str]) -> dict[str, LoginThrottle]:
-    rows = (await db.execute(select(LoginThrottle).where(LoginThrottle.key.in_(keys)))).scalars().all()
-    return {row.key: row for row in rows}
+def _throttle_keys(login_name: str, address: str | None, device: str | None, purpose: str) -> tuple[str, str | None, str | None]:
+    return (throttle.account_key(login_name, purpose), throttle.address_key(address),
+            throttle.device_key(device) if device else None)
 
 
-def _retry_after(rows: dict[str, LoginThrottle], now: dt.datetime) -> int | None:
-    waits = [(row.locked_until - now).total_seconds() for row in rows.values() if row.locked_until and row.locked_until > now]
-    return int(max(waits)) + 1 if waits else None
-
-
-async def _count_failure(db: AsyncSession, key: str, limit: int, now: dt.datetime) -> None:
-    """Atomically add one failure to ``key``'s window (a fresh window when the old one is
-    over) and lock the key for a while once it reaches ``limit``. One statement, so
-    parallel attempts on several workers count correctly."""
-    table = LoginThrottle.__table__
-    window_over = table.c.window_started_at < now - THROTTLE_WINDOW
-    new_failures = case((window_over, 1), else_=table.c.failures + 1)
-    stmt = insert(LoginThrottle).values(key=key, failures=1, window_started_at=now)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[table.c.key],
-        set_={
-            "failures": new_failures,
-            "window_started_at": case((window_over, now), else_=table.c.window_started_at),
-            "locked_until": case((new_failures >= limit, now + LOCKOUT), else_=table.c.locked_until),
-        },
-    )
-    await db.execute(stmt)
-
-
-def _throttle_keys(login_name: str, address: str | None) -> tuple[str, str | None]:
-    return f"account:{login_name.strip().lower()}", (f"address:{address}" if address else None)
-
-
-async def log_in(db: AsyncSession, *, login_name: str, password: str, address: str | None) -> User:
+async def log_in(db: AsyncSession, *, login_name: str, password: str, address: str | None, device: str | None = None) -> User:
     """Check a name and password. Unknown names and wrong passwords get the same answer
-    after the same work (one argon2 verification)."""
+    after the same work (one argon2 verification). ``device`` is this device's token for
+    the account when it signed in to it before (see backend.accounts.throttle)."""
     now = _utcnow()
-    account_key, address_key = _throttle_keys(login_name, address)
-    keys = [k for k in (account_key, address_key) if k]
-    if (wait := _retry_after(await _throttle_state(db, keys), now)) is not None:
-        raise Problem(429, f"Too many tries. Please wait {max(1, wait // 60)} minute(s) and try again.",
-                      headers={"Retry-After": str(wait)}, retry_after=wait)
+    account_key, address_key, device_key = _throttle_keys(login_name, address, device, "login")
+    await throttle.check(db, [device_key] if device_key else [k for k in (account_key, address_key) if k], now)
 
     user = await UserService(session=db).find_by_login_name(login_name)
     ok = await verify_secret(user.password_hash if user else None, password)
     if not ok or user is None:
-        await _count_failure(db, account_key, ACCOUNT_FAILURE_LIMIT, now)
-        if address_key:
-            await _count_failure(db, address_key, ADDRESS_FAILURE_LIMIT, now)
-        await db.commit()  # the count must stick although the request fails
+        await throttle.count_failure(db, account=account_key, address=address_key, device=device_key, now=now)
         raise Problem(401, "That username and password don't match. Please check them and try again.", code="bad_credentials")
 
-    await db.execute(delete(LoginThrottle).where(LoginThrottle.key == account_key))
+    await throttle.forget(db, *[k for k in (account_key, device_key) if k])
     user.last_login_at = now
     record_usage_event(db, "login", council_code=user.council_code, birth_year=user.birth_year, birth_month=user.birth_month)
     return user
 
 
-async def recover_account(db: AsyncSession, *, username: str, recovery_code: str, new_password: str, address: str | None) -> SignedUp:
-    """Set a new password with the one-time recovery code; a new code replaces it."""
+async def recover_account(db: AsyncSession, *, username: str, recovery_code: str, new_password: str, address: str | None,
+                          current_session: str | None = None) -> SignedUp:
+    """Set a new password with the one-time recovery code; a new code replaces it. Its
+    own throttle keys: a delayed log-in never blocks recovery. Every session of the
+    account ends (``current_session``, this device's, is replaced by the caller)."""
     if problem := password_problem(new_password, username):
         raise Problem(400, problem, code="weak_password")
     now = _utcnow()
-    account_key, address_key = _throttle_keys(f"recover:{username}", address)
-    keys = [k for k in (account_key, address_key) if k]
-    if (wait := _retry_after(await _throttle_state(db, keys), now)) is not None:
-        raise Problem(429, f"Too many tries. Please wait {max(1, wait // 60)} minute(s) and try again.",
-                      headers={"Retry-After": str(wait)}, retry_after=wait)
+    account_key, address_key, _ = _throttle_keys(username, address, None, "recover")
+    await throttle.check(db, [k for k in (account_key, address_key) if k], now)
     user = await UserService(session=db).find_by_login_name(username)
     usable = user is not None and user.role == "young_person"
     ok = await verify_secret(user.recovery_code_hash if usable else None, normalise_recovery_code(recovery_code))
     if not ok or user is None:
-        await _count_failure(db, account_key, ACCOUNT_FAILURE_LIMIT, now)
-        if address_key:
-            await _count_failure(db, address_key, ADDRESS_FAILURE_LIMIT, now)
-        await db.commit()
+        await throttle.count_failure(db, account=account_key, address=address_key, device=None, now=now)
         raise Problem(401, "That username and recovery code don't match.", code="bad_credentials")
     code = new_recovery_code()
     user.password_hash = await hash_secret(new_password)
     user.recovery_code_hash = await hash_secret(normalise_recovery_code(code))
     user.last_login_at = now
-    await db.execute(delete(LoginThrottle).where(LoginThrottle.key == account_key))
+    await throttle.forget(db, account_key, throttle.account_key(username, "login"))
+    await end_sessions_of(db, user.id, keep_session_id=current_session)  # whoever knew the old password
     return SignedUp(user=user, recovery_code=code)
 
 
@@ -243,8 +209,28 @@ async def export_personal_data(db: AsyncSession, user_id: uuid.UUID) -> dict[str
     return data
 
 
-async def delete_young_person(db: AsyncSession, user_id: uuid.UUID) -> None:
-    """Delete the account. Every table that holds a person's records references the
-    account with ON DELETE CASCADE (or SET NULL where a record must outlive its author,
-    such as a chat transcript kept for safeguarding, which then has no identity)."""
+Deleter = Callable[[AsyncSession, uuid.UUID], Awaitable[None]]
+_DELETERS: dict[str, Deleter] = {}
+
+
+def register_deleter(name: str, deleter: Deleter) -> None:
+    """Each domain that must delete records which would otherwise outlive the account
+    (they are kept with SET NULL for others' sake) registers how, e.g. unpublished posts."""
+    _DELETERS[name] = deleter
+
+
+async def delete_young_person(db: AsyncSession, user_id: uuid.UUID, current_session: str | None = None) -> None:
+    """Delete the account, everywhere at once. Every table that holds a person's records
+    references the account with ON DELETE CASCADE (or SET NULL where a record must outlive
+    its author, such as a chat transcript kept for safeguarding, which then has no
+    identity); the registered deleters remove what should not outlive it; their sessions
+    end on every worker (``current_session``, the asking device's, is ended by the
+    caller) and their log-in throttle rows go."""
+    user = await db.get(User, user_id)
+    if user is None:
+        return
+    for deleter in _DELETERS.values():
+        await deleter(db, user_id)
+    await throttle.forget(db, *(throttle.account_key(user.username, purpose) for purpose in ("login", "recover")))
+    await end_sessions_of(db, user_id, keep_session_id=current_session)
     await db.execute(delete(User).where(User.id == user_id))

@@ -20,6 +20,7 @@ from backend.chat import services
 from backend.chat.hub import ChatHub, Connection
 from backend.chat.schemas import AvailabilityIn, ChatRequestIn, EndIn, MessageIn, TakeIn
 from backend.errors import Problem
+from backend.http_safety import json_problem
 from backend.push.services import notify_user
 from backend.security import requires_counsellor, requires_login, requires_young_person
 
@@ -112,9 +113,8 @@ class ChatController(Controller):
         user = request.scope["user"]
         session = await services.session_for(db_session, session_id, user)
         attachment = await attachment_for(db_session, data.service_id) if services.sender_role(session, user) == "counsellor" else None
-        conn = await services.driver_connection(db_session)
-        message, _ = await services.store_message(conn, session_id, user, body=data.body,
-                                                  client_id=data.client_id, attachment=attachment)
+        message, _ = await services.send_message(db_session, session_id, user, body=data.body,
+                                                 client_id=data.client_id, attachment=attachment)
         return services.message_for(message, counsellor=user.role == "counsellor")
 
     @post("/sessions/{session_id:uuid}/end", guards=[requires_counsellor], status_code=HTTP_200_OK)
@@ -124,12 +124,16 @@ class ChatController(Controller):
 
 
 def origin_allowed(socket: WebSocket) -> bool:
+    """The page's origin is one we allow, or this server itself: the same host and port
+    and the same scheme (``https`` for ``wss``, ``http`` for ``ws``)."""
     origin = socket.headers.get("origin")
     if not origin:
         return False
     if origin in socket.app.state.settings.allowed_origins:
         return True
-    return urlparse(origin).netloc == socket.headers.get("host")
+    parsed = urlparse(origin)
+    scheme = {"ws": "http", "wss": "https"}.get(socket.scope.get("scheme", "ws"), "http")
+    return parsed.scheme == scheme and parsed.netloc == socket.headers.get("host")
 
 
 async def serve_socket(socket: WebSocket, roles: frozenset[str]) -> None:
@@ -184,6 +188,9 @@ async def moderation_socket(socket: WebSocket) -> None:
 async def handle_frame(hub: ChatHub, conn: Connection, raw: str) -> None:
     if len(raw) > MAX_FRAME_CHARS:
         await conn.send({"type": "error", "detail": "That message is too long. Please split it up.", "code": "too_long"})
+        return
+    if refused := json_problem(raw.encode()):  # a NUL character, or nested too deeply to decode
+        await conn.send({"type": "error", "detail": refused[1], "code": refused[0]})
         return
     try:
         frame = json.loads(raw)

@@ -100,6 +100,7 @@ class ChatHub:
         self._participants: dict[uuid.UUID, tuple[uuid.UUID | None, uuid.UUID | None]] = {}
         # Per chat, only while a delivery for it runs on this worker (bounded by chats in flight):
         self._delivering: set[uuid.UUID] = set()
+        self._storing: dict[uuid.UUID, list[Any]] = {}  # chat -> [its store lock, stores waiting or running]
         self._again: dict[uuid.UUID, int] = {}  # chat -> newest seq known (ANY_NEWER: read anyway)
         self._ends: dict[uuid.UUID, str | None] = {}  # chat -> who ended it, until its sockets are told
         self._tasks: list[asyncio.Task] = []
@@ -196,10 +197,26 @@ class ChatHub:
 
     async def store_message(self, session_id: uuid.UUID, user: CurrentUser, *, body: str, client_id: uuid.UUID,
                             attachment: dict[str, Any] | None) -> tuple[dict[str, Any], bool]:
-        body, risk = await services.checked_message(user, body, attachment)  # before a connection is taken
-        async with self._acquire() as conn:
-            return await services.store_checked_message(conn, session_id, user, body=body, risk=risk,
-                                                        client_id=client_id, attachment=attachment)
+        body, verdict = await services.checked_message(user, body, attachment)  # before a connection is taken
+        # One store per chat at a time on this worker: a chat whose row is locked (a slow
+        # database, a long report) then holds one pooled connection, not the whole pool, and
+        # every other chat goes on at full speed. Its messages wait here, in order.
+        waiting = self._storing.setdefault(session_id, [asyncio.Lock(), 0])
+        waiting[1] += 1
+        try:
+            async with waiting[0]:
+                if services.needs_alert(verdict):  # rare: the message and its safeguarding alert in one transaction
+                    async with self.sessionmaker() as db, db.begin():
+                        return await services.store_and_alert(db, session_id, user, body=body, verdict=verdict,
+                                                              client_id=client_id, attachment=attachment)
+                async with self._acquire() as conn:
+                    return await services.store_checked_message(conn, session_id, user, body=body,
+                                                                risk=services.risk_of(verdict), client_id=client_id,
+                                                                attachment=attachment)
+        finally:
+            waiting[1] -= 1
+            if not waiting[1]:
+                self._storing.pop(session_id, None)
 
     async def announce_typing(self, session_id: uuid.UUID, user: CurrentUser) -> None:
         async with self._acquire() as conn:
@@ -237,7 +254,7 @@ class ChatHub:
                 await self._to_roles({"moderator", "admin"}, {"type": "moderation_item", "id": event["i"],
                                                               "risk_level": event.get("l"), "status": event.get("st")})
             elif kind == "alert":  # a safeguarding alert for the counsellors
-                await self._to_roles({"counsellor"}, {"type": "safeguarding_alert", "id": event["i"]})
+                await self._to_roles({"counsellor", "supervisor"}, {"type": "safeguarding_alert", "id": event["i"]})
         except Exception as exc:  # noqa: BLE001 - one bad event must not stop the others
             log.warning("chat event %s failed: %s", kind, type(exc).__name__)
 

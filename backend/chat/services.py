@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
-from sqlalchemy import and_, func, select, text, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,8 +27,9 @@ from backend.accounts.models import User
 from backend.chat.hours import ChatHours
 from backend.chat.models import ChatRequest, ChatSession, CounsellorAvailability
 from backend.errors import Problem
+from backend.events import EVENTS_CHANNEL, announce, event_payload
+from backend.safeguarding.services import raise_safeguarding_alert
 
-EVENTS_CHANNEL = "waymark_events"  # the one NOTIFY channel: names never grow with use
 MAX_MESSAGE_CHARS = 4000
 DEFAULT_HANDLE_SECONDS = 20 * 60
 
@@ -53,17 +54,6 @@ FALLBACK_CRISIS_LINES = [
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def event_payload(**event: Any) -> str:
-    """A NOTIFY payload: the event's short keys and ids (never bodies), as JSON."""
-    return json.dumps({k: (str(v) if isinstance(v, uuid.UUID) else v) for k, v in event.items()})
-
-
-async def announce(db: AsyncSession, **event: Any) -> None:
-    """Queue a notification for every worker; PostgreSQL sends it when the transaction commits."""
-    payload = event_payload(**event)
-    await db.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": EVENTS_CHANNEL, "payload": payload})
 
 
 async def crisis_lines_for(db: AsyncSession, user: CurrentUser | None) -> list[dict[str, Any]]:
@@ -358,16 +348,27 @@ def moderation_rules_compiled() -> bool:
     return default_rules_compiled()
 
 
-def assess_chat_message(body: str) -> str:
-    """The moderation engine's risk level for a chat message (chat context: a young
-    person may tell their counsellor personal details; risk still counts)."""
+def assess_chat_message(body: str) -> Any:
+    """The moderation engine's verdict on a chat message (chat context: a young person may
+    tell their counsellor personal details; risk still counts)."""
     from moderation import assess
 
-    return assess(body, {"kind": "chat"}).level
+    return assess(body, {"kind": "chat"})
 
 
-async def checked_message(user: CurrentUser, body: str, attachment: dict[str, Any] | None) -> tuple[str, str]:
-    """The body as it will be stored, and its risk level; 400 when it can't be sent."""
+def risk_of(verdict: Any) -> str:
+    """The level stored with a message ("none" when it was not assessed)."""
+    return verdict.level if verdict is not None else "none"
+
+
+def needs_alert(verdict: Any) -> bool:
+    """Risk to life or danger from others: a safeguarding alert (``store_and_alert``)."""
+    return verdict is not None and verdict.needs_alert
+
+
+async def checked_message(user: CurrentUser, body: str, attachment: dict[str, Any] | None) -> tuple[str, Any]:
+    """The body as it will be stored, and the engine's verdict on it (None: not assessed,
+    as for a counsellor's message); 400 when it can't be sent."""
     body = body.strip()
     if not body and not attachment:
         raise Problem(400, "A message can't be empty.", code="empty")
@@ -378,21 +379,40 @@ async def checked_message(user: CurrentUser, body: str, attachment: dict[str, An
     # may compile on first use (up to a second) and a long message takes longer. The
     # thread costs a message about 1 ms at p50 and more at p99 (the GIL hand-over).
     if user.role != "young_person" or not body:
-        risk = "none"
-    elif len(body) <= INLINE_ASSESS_CHARS and moderation_rules_compiled():
-        risk = assess_chat_message(body)
-    else:
-        risk = await asyncio.to_thread(assess_chat_message, body)
-    return body, risk
+        return body, None
+    if len(body) <= INLINE_ASSESS_CHARS and moderation_rules_compiled():
+        return body, assess_chat_message(body)
+    return body, await asyncio.to_thread(assess_chat_message, body)
 
 
-async def store_message(conn: asyncpg.Connection, session_id: uuid.UUID, user: CurrentUser, *, body: str,
-                        client_id: uuid.UUID | None, attachment: dict[str, Any] | None = None
-                        ) -> tuple[dict[str, Any], bool]:
-    """Check, assess and store one message; see ``store_checked_message``."""
-    body, risk = await checked_message(user, body, attachment)
-    return await store_checked_message(conn, session_id, user, body=body, risk=risk, client_id=client_id,
-                                       attachment=attachment)
+async def send_message(db: AsyncSession, session_id: uuid.UUID, user: CurrentUser, *, body: str,
+                       client_id: uuid.UUID | None, attachment: dict[str, Any] | None = None
+                       ) -> tuple[dict[str, Any], bool]:
+    """Check, assess and store one message in ``db``'s transaction (raising a safeguarding
+    alert when it needs one); see ``store_checked_message``."""
+    body, verdict = await checked_message(user, body, attachment)
+    if needs_alert(verdict):
+        return await store_and_alert(db, session_id, user, body=body, verdict=verdict, client_id=client_id,
+                                     attachment=attachment)
+    return await store_checked_message(await driver_connection(db), session_id, user, body=body,
+                                       risk=risk_of(verdict), client_id=client_id, attachment=attachment)
+
+
+async def store_and_alert(db: AsyncSession, session_id: uuid.UUID, user: CurrentUser, *, body: str, verdict: Any,
+                          client_id: uuid.UUID | None, attachment: dict[str, Any] | None
+                          ) -> tuple[dict[str, Any], bool]:
+    """A young person's message that suggests risk to life or danger from others: stored,
+    its chat marked at risk for the counsellor and a safeguarding alert raised (or added
+    to the young person's open one), all in ``db``'s transaction. A repeated
+    ``client_id`` raises nothing again."""
+    conn = await driver_connection(db)
+    message, new = await store_checked_message(conn, session_id, user, body=body, risk=risk_of(verdict),
+                                               client_id=client_id, attachment=attachment)
+    if new:
+        await conn.execute("UPDATE chat_session SET at_risk = true WHERE id = $1", session_id)
+        await raise_safeguarding_alert(db, kind="chat", source_id=session_id, author_id=user.id, verdict=verdict,
+                                       reference=f"seq {message['seq']}")
+    return message, new
 
 
 async def store_checked_message(conn: asyncpg.Connection, session_id: uuid.UUID, user: CurrentUser, *, body: str,
@@ -460,10 +480,28 @@ async def export_chats(db: AsyncSession, user_id: uuid.UUID) -> list[dict[str, A
     return out
 
 
+async def export_chat_requests(db: AsyncSession, user_id: uuid.UUID) -> list[dict[str, Any]]:
+    """Requests to talk that are still waiting (a chat that started is under "chats")."""
+    rows = (await db.execute(select(ChatRequest).where(ChatRequest.young_person_id == user_id,
+                                                       ChatRequest.status == "waiting")
+                             .order_by(ChatRequest.created_at))).scalars().all()
+    return [{"id": str(r.id), "status": r.status, "topic": r.topic, "urgent": r.urgent,
+             "created_at": r.created_at.isoformat()} for r in rows]
+
+
+async def leave_queue_for_deleted_account(db: AsyncSession, user_id: uuid.UUID) -> None:
+    """When an account is deleted its waiting request leaves the queue at once (as if
+    they left); the row stays for the figures, without identity."""
+    await db.execute(update(ChatRequest).where(ChatRequest.young_person_id == user_id, ChatRequest.status == "waiting")
+                     .values(status="left", closed_at=dt.datetime.now(dt.UTC)))
+
+
 def _register() -> None:
-    from backend.accounts.services import register_exporter
+    from backend.accounts.services import register_deleter, register_exporter
 
     register_exporter("chats", export_chats)
+    register_exporter("chat_requests", export_chat_requests)
+    register_deleter("chat", leave_queue_for_deleted_account)
 
 
 _register()

@@ -10,6 +10,7 @@ from litestar.params import Dependency, Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.content import services
+from backend.content.schemas import TopicOut
 from backend.content.services import Reader
 from backend.reports.services import LONDON, age_on
 
@@ -35,8 +36,8 @@ class LibraryController(Controller):
     tags = ["self-help"]
 
     @get("/topics", summary="The topics of the library")
-    async def topics(self, db_session: DB) -> list[dict[str, str]]:
-        return await services.list_topics(db_session)
+    async def topics(self, db_session: DB) -> list[TopicOut]:
+        return [TopicOut(slug=t["slug"], name=t["name"]) for t in await services.list_topics(db_session)]
 
     @get("/articles", summary="Articles and activities: by topic, or searched")
     async def articles(

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.content.services import import_library
 from backend.councils.services import read_council_files, upsert_councils
 from backend.forums.services import import_boards
-from backend.signposting.services import import_directory
+from backend.signposting.content import import_directory
 
 
 async def import_all_content(db: AsyncSession, content_dir: Path) -> dict[str, int]:

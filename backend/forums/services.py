@@ -3,8 +3,11 @@ pre-moderated by default), reading, reactions without counts, and reports.
 
 What happens to a new post (``decide_status``):
 
-- it suggests risk to life or self-harm: ``held`` for a human, whatever else is true, and
-  the answer carries support (kind words, crisis lines, a counsellor);
+- the engine says the author needs support (risk to life, danger from others, self-harm):
+  ``held`` for a human, whatever else is true, and the answer carries support (kind words,
+  crisis lines, a counsellor) every time; when it needs an alert (risk to life, danger
+  from others) the counsellors get a safeguarding alert at once, whether or not a
+  moderator is on (one author's alerts within an hour are one alert that lists them all);
 - it uses an admin "block" word: ``rejected`` with kind words;
 - anything the engine holds (medium risk or more, or a hold word): ``pending``;
 - clean: ``pending`` (pre-moderation), or ``published`` only when the admin switched on
@@ -32,13 +35,15 @@ from sqlalchemy.orm import aliased
 
 from backend.accounts.auth import CurrentUser
 from backend.accounts.models import User
-from backend.chat.services import announce, crisis_lines_for
+from backend.chat.services import crisis_lines_for
 from backend.errors import Problem
+from backend.events import announce
 from backend.forums.models import RISK_LEVELS, Board, Post, Reaction, Report, Thread
 from backend.forums.schemas import BODY_MAX, REACTION_KINDS, TITLE_MAX
 from backend.reports.services import LONDON, age_on, record_usage_event
 from backend.review import services as review
 from backend.review.reasons import BLOCKED_MESSAGE
+from backend.safeguarding.services import raise_safeguarding_alert, register_source
 
 FORMER_MEMBER = review.FORMER_MEMBER
 # Like Discourse's trust level 0: new authors may post a little, everyone else more.
@@ -47,13 +52,19 @@ NEW_AUTHOR_PER_HOUR = 3
 AUTHOR_PER_HOUR = 20
 RATE_WINDOW = dt.timedelta(hours=1)
 REPORT_LOOKBACK = dt.timedelta(days=7)
-SUPPORT_CATEGORIES = frozenset({"risk_to_life", "self_harm"})
 
 SUPPORT_MESSAGE = (
     "Thank you for telling us how you feel. It sounds like things are really hard right now, and you "
     "don't have to cope with this on your own. Someone from our team will read your post before anyone "
     "else sees it. If you want to talk now, you can talk to a counsellor, or call or text one of these "
     "free lines at any time."
+)
+# When someone else is hurting or threatening the author (the numbers come from the crisis lines).
+DANGER_MESSAGE = (
+    "Thank you for telling us. What is happening is not your fault, and you deserve to be safe. Someone "
+    "from our team will read your post before anyone else sees it. If you are in danger right now, call 999. "
+    "You can talk to a counsellor here, or call Childline free at any time to talk to someone about what is "
+    "happening."
 )
 PENDING_MESSAGE = ("Thanks for posting. A moderator will read it soon, and it will show up on the board "
                    "once it's approved.")
@@ -124,6 +135,8 @@ class Findings:
     spans: list[dict[str, Any]]
     action: str  # publish_ok | hold | block
     needs_support: bool
+    needs_alert: bool = False
+    verdict: Any = None  # the engine's Verdict, for the safeguarding alert
 
 
 def _split_spans(spans: Any, title_len: int | None) -> list[dict[str, Any]]:
@@ -151,7 +164,17 @@ async def assess_post(rules: Any, title: str | None, body: str, author_age: int 
     verdict = await asyncio.to_thread(assess, whole, {"kind": "post", "author_age": author_age}, rules)
     return Findings(level=verdict.level, categories=list(verdict.categories),
                     spans=_split_spans(verdict.spans, len(title) if title is not None else None),
-                    action=verdict.action, needs_support=verdict.needs_support)
+                    action=verdict.action, needs_support=verdict.needs_support,
+                    needs_alert=verdict.needs_alert, verdict=verdict)
+
+
+async def stored_needs_support(post: Post) -> bool:
+    """Whether a stored post's categories call for support, by the engine's own rules
+    (``support_categories``: risk to life, danger from others, self-harm)."""
+    from moderation import Rules
+
+    rules = await asyncio.to_thread(Rules.default)  # loaded once per process
+    return bool(rules.support_categories & set(post.risk_categories or []))
 
 
 def author_age(user: CurrentUser, now: dt.datetime) -> int | None:
@@ -217,8 +240,17 @@ async def decide_status(db: AsyncSession, user: CurrentUser, found: Findings, se
     return "pending"
 
 
-async def support_block(db: AsyncSession, user: CurrentUser | None, chat_open: bool | None) -> dict[str, Any]:
-    block: dict[str, Any] = {"message": SUPPORT_MESSAGE, "crisis_lines": await crisis_lines_for(db, user),
+def support_message(categories: Any) -> str:
+    """Kind words that fit what was found: danger from someone else is not the author's doing."""
+    found = set(categories or ())
+    if "danger_from_others" in found and "risk_to_life" not in found:
+        return DANGER_MESSAGE
+    return SUPPORT_MESSAGE
+
+
+async def support_block(db: AsyncSession, user: CurrentUser | None, chat_open: bool | None,
+                        categories: Any = ()) -> dict[str, Any]:
+    block: dict[str, Any] = {"message": support_message(categories), "crisis_lines": await crisis_lines_for(db, user),
                              "can_talk_to_counsellor": True}
     if chat_open is not None:
         block["chat_open"] = chat_open
@@ -227,10 +259,9 @@ async def support_block(db: AsyncSession, user: CurrentUser | None, chat_open: b
 
 async def post_answer(db: AsyncSession, post: Post, user: CurrentUser, chat_open: bool | None) -> dict[str, Any]:
     answer: dict[str, Any] = {"id": str(post.id), "status": post.status, "thread_id": str(post.thread_id)}
-    needs_support = bool(SUPPORT_CATEGORIES & set(post.risk_categories or []))
-    if post.status == "held" and needs_support:
-        answer["support"] = await support_block(db, user, chat_open)
-        answer["message"] = SUPPORT_MESSAGE
+    if post.status == "held" and await stored_needs_support(post):
+        answer["support"] = await support_block(db, user, chat_open, post.risk_categories)
+        answer["message"] = answer["support"]["message"]
     elif post.status == "held":
         answer["message"] = PENDING_MESSAGE
     elif post.status == "pending":
@@ -312,25 +343,21 @@ async def submit_post(db: AsyncSession, user: CurrentUser, *, board_slug: str | 
         record_usage_event(db, "post_published", council_code=user.council_code, at=now)
     if status in ("pending", "held"):
         await announce(db, k="mod", i=post.id, l=found.level, st=status)
-    if found.level == "urgent":
-        await raise_automatic_alert(db, post, now)
+    if found.needs_alert:
+        # Risk to life or danger from others reaches the counsellors at once, not only when a
+        # moderator is free to escalate (at night there may be none); the post stays held and
+        # queued for a moderator as well.
+        await raise_safeguarding_alert(db, kind="post", source_id=post.id, author_id=user.id, verdict=found.verdict)
     return await post_answer(db, post, user, chat_open)
 
 
-AUTOMATIC_ALERT_NOTE = ("Raised automatically: the moderation engine found signs of risk to life in this post. "
-                        "It is held and has not been published.")
-
-
-async def raise_automatic_alert(db: AsyncSession, post: Post, now: dt.datetime) -> None:
-    """Risk to life reaches the counsellors at once, not only when a moderator is free to
-    escalate (at night there may be none). The post stays held for a moderator as well."""
-    from backend.review.models import SafeguardingAlert
-
-    alert = SafeguardingAlert(id=uuid.uuid4(), post_id=post.id, created_by=None, note=AUTOMATIC_ALERT_NOTE,
-                              status="open", created_at=now)
-    db.add(alert)
-    await db.flush()
-    await announce(db, k="alert", i=alert.id)
+async def describe_posts(db: AsyncSession, post_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
+    """What a counsellor needs to find a post a safeguarding alert is about."""
+    rows = (await db.execute(select(Post, Thread).join(Thread, Thread.id == Post.thread_id)
+                             .where(Post.id.in_(post_ids)))).all()
+    return {post.id: {"post_id": str(post.id), "thread_id": str(thread.id), "thread_title": thread.title,
+                      "board": thread.board_slug, "body": post.body, "post_created_at": post.created_at.isoformat(),
+                      "post_status": post.status} for post, thread in rows}
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -387,8 +414,7 @@ async def read_thread(db: AsyncSession, thread_id: uuid.UUID, reader: CurrentUse
         if post.author_id == reader.id and post.status != "published":
             item["moderator_message"] = post.moderator_message
             # the author's own held post that showed risk: the PWA shows the support again
-            item["needs_support"] = post.status == "held" and bool(
-                {"risk_to_life", "self_harm"} & set(post.risk_categories or []))
+            item["needs_support"] = post.status == "held" and await stored_needs_support(post)
         posts.append(item)
     return {"id": str(thread.id), "title": thread.title, "board": thread.board_slug,
             "author": author.username if author else FORMER_MEMBER, "status": thread.status,
@@ -484,10 +510,21 @@ async def export_forum_data(db: AsyncSession, user_id: uuid.UUID) -> dict[str, A
     }
 
 
+async def delete_unpublished_posts(db: AsyncSession, user_id: uuid.UUID) -> None:
+    """When an account is deleted: its posts no one else has seen (pending or rejected) go,
+    threads with them. A post held because of risk stays, without identity, for the
+    human who must still look at it."""
+    gone = ("pending", "rejected")
+    await db.execute(delete(Thread).where(Thread.author_id == user_id, Thread.status.in_(gone)))
+    await db.execute(delete(Post).where(Post.author_id == user_id, Post.status.in_(gone)))
+
+
 def _register() -> None:
-    from backend.accounts.services import register_exporter
+    from backend.accounts.services import register_deleter, register_exporter
 
     register_exporter("forums", export_forum_data)
+    register_source("post", describe_posts)
+    register_deleter("forums", delete_unpublished_posts)
 
 
 _register()

@@ -301,7 +301,7 @@ class JournalVocabularyController(Controller):
         "without the text leaving the phone.",
         cache_control=CacheControlHeader(public=True, max_age=3_600),
     )
-    async def risk_vocabulary(self, request: Request) -> Response[bytes]:
+    async def risk_vocabulary(self, request: Request) -> Response[dict[str, Any]]:  # sent as ready-made JSON bytes
         return _cacheable(request, *_risk_vocabulary_json())
 
     @get(
@@ -315,5 +315,5 @@ class JournalVocabularyController(Controller):
         "leaving the phone.",
         cache_control=CacheControlHeader(public=True, max_age=3_600),
     )
-    async def details_vocabulary(self, request: Request) -> Response[bytes]:
+    async def details_vocabulary(self, request: Request) -> Response[dict[str, Any]]:  # ready-made JSON bytes
         return _cacheable(request, *_details_vocabulary_json())

@@ -28,18 +28,26 @@ class EndpointIn(msgspec.Struct):
     endpoint: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
 
 
+class KeyOut(msgspec.Struct):
+    public_key: str
+
+
+class SubscriptionOut(msgspec.Struct):
+    endpoint: str
+
+
 class PushController(Controller):
     path = "/api/v1/push"
     tags = ["notifications"]
 
     @get("/key", summary="The VAPID application server key")
-    async def key(self) -> dict[str, str]:
-        return {"public_key": services.public_key()}
+    async def key(self) -> KeyOut:
+        return KeyOut(public_key=services.public_key())
 
     @post("/subscriptions", guards=[requires_login], status_code=HTTP_201_CREATED, summary="Opt in to notifications")
-    async def subscribe(self, request: Request, db_session: DB, data: SubscriptionIn) -> dict[str, str]:
+    async def subscribe(self, request: Request, db_session: DB, data: SubscriptionIn) -> SubscriptionOut:
         await services.subscribe(db_session, request.scope["user"].id, data.endpoint, data.keys.p256dh, data.keys.auth)
-        return {"endpoint": data.endpoint}
+        return SubscriptionOut(endpoint=data.endpoint)
 
     @delete("/subscriptions", guards=[requires_login], status_code=HTTP_204_NO_CONTENT, summary="Opt out")
     async def unsubscribe(self, request: Request, db_session: DB, data: EndpointIn) -> None:

@@ -1,9 +1,9 @@
-"""Moderation and safeguarding over HTTP: thin handlers around backend.review.services."""
+"""Moderation over HTTP: thin handlers around backend.review.services."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.background_tasks import BackgroundTask
@@ -16,14 +16,11 @@ from backend.forums import services as forums
 from backend.forums.controllers import kind_validation_problem
 from backend.push.services import notify_user
 from backend.review import services
-from backend.review.schemas import FIELD_HELP, AcknowledgeIn, DecisionIn, ForumSettingsIn, WatchedWordIn
-from backend.security import requires_admin, requires_moderator, requires_role
+from backend.review.schemas import FIELD_HELP, DecisionIn, ForumSettingsIn, WatchedWordIn
+from backend.security import requires_admin, requires_moderator
 
 DB = Annotated[AsyncSession, Dependency(skip_validation=True)]
 Offset = Annotated[int, Parameter(ge=0, le=1_000_000)]
-
-requires_safeguarding = requires_role("counsellor", "admin")
-
 
 class ModerationController(Controller):
     path = "/api/v1/moderation"
@@ -108,21 +105,3 @@ class ModerationController(Controller):
     async def change_settings(self, request: Request, db_session: DB, data: ForumSettingsIn) -> dict[str, Any]:
         return await services.change_forum_settings(db_session, request.scope["user"], auto_publish=data.auto_publish,
                                                     auto_publish_min_approved=data.auto_publish_min_approved)
-
-
-class SafeguardingController(Controller):
-    path = "/api/v1/safeguarding"
-    tags = ["moderation"]
-    guards = [requires_safeguarding]
-    exception_handlers = {ValidationException: kind_validation_problem(FIELD_HELP)}
-
-    @get("/alerts", summary="Safeguarding alerts: posts moderators passed to the counsellors")
-    async def alerts(self, db_session: DB, status: Literal["open", "acknowledged", "all"] = "open",
-                     limit: Annotated[int, Parameter(ge=1, le=500)] = 100, offset: Offset = 0) -> dict[str, Any]:
-        return await services.list_alerts(db_session, None if status == "all" else status, limit=limit, offset=offset)
-
-    @post("/alerts/{alert_id:uuid}/acknowledge", status_code=HTTP_200_OK, summary="Acknowledge an alert")
-    async def acknowledge(self, request: Request, db_session: DB, alert_id: uuid.UUID,
-                          data: AcknowledgeIn | None = None) -> dict[str, Any]:
-        note = (data.note or "").strip() or None if data else None
-        return await services.acknowledge_alert(db_session, request.scope["user"], alert_id, note)

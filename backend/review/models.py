@@ -1,5 +1,5 @@
-"""Moderation: forum settings, watched words, the append-only audit log, and
-safeguarding alerts (a moderator escalating a post to the counsellors).
+"""Moderation: forum settings and watched words. (The audit log is ``backend.audit``;
+safeguarding alerts are the ``safeguarding`` domain's.)
 
 The queue itself is the ``forum_post`` table (pending and held posts, and published
 posts with open reports); claims live on the post row.
@@ -9,30 +9,26 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
 
-from advanced_alchemy.types import DateTimeUTC, JsonB
+from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import (
-    BigInteger,
     Boolean,
     CheckConstraint,
     ForeignKey,
-    Identity,
     Index,
     Integer,
     SmallInteger,
     String,
-    Text,
     func,
     text,
 )
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
+from backend.audit import AuditLog
 from backend.database import Base
 
 WATCHED_ACTIONS = ("block", "hold", "flag")
-ALERT_STATUSES = ("open", "acknowledged")
 
 
 def utcnow() -> dt.datetime:
@@ -72,42 +68,4 @@ class WatchedWordRow(Base):
     created_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
 
 
-class AuditLog(Base):
-    """Every staff action in moderation. Append-only: a trigger (see the migration) raises
-    on UPDATE, DELETE and TRUNCATE. ``actor_id`` has no foreign key on purpose: deleting
-    an account must never need to rewrite the log."""
-
-    __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_at", "at"),)
-
-    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=utcnow, server_default=func.now())
-    actor_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
-    actor_role: Mapped[str] = mapped_column(String(20))
-    action: Mapped[str] = mapped_column(String(40))
-    target_type: Mapped[str] = mapped_column(String(30))
-    target_id: Mapped[str | None] = mapped_column(String(80))
-    reason_code: Mapped[str | None] = mapped_column(String(40))
-    note: Mapped[str | None] = mapped_column(Text)
-    details: Mapped[dict[str, Any] | None] = mapped_column(JsonB)
-
-
-class SafeguardingAlert(Base):
-    """A moderator asking the counsellors to look at a post now."""
-
-    __tablename__ = "safeguarding_alert"
-    __table_args__ = (
-        CheckConstraint(f"status IN {ALERT_STATUSES!r}", name="status_known"),
-        Index("ix_safeguarding_alert_open", "created_at", postgresql_where=text("status = 'open'")),
-    )
-
-    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
-    post_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("forum_post.id", ondelete="CASCADE"), index=True)
-    created_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
-    note: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(12), default="open")
-    created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=utcnow,
-                                                    server_default=func.now())
-    acknowledged_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
-    acknowledged_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
-    acknowledge_note: Mapped[str | None] = mapped_column(Text)
+__all__ = ["AuditLog", "ForumSettings", "WatchedWordRow", "WATCHED_ACTIONS"]

@@ -38,7 +38,3 @@ class WatchedWordIn(msgspec.Struct):
 class ForumSettingsIn(msgspec.Struct):
     auto_publish: bool | None = None
     auto_publish_min_approved: Annotated[int, msgspec.Meta(ge=1, le=100)] | None = None
-
-
-class AcknowledgeIn(msgspec.Struct):
-    note: Annotated[str, msgspec.Meta(max_length=NOTE_MAX)] | None = None

@@ -1,5 +1,6 @@
 """The rules of moderation: the forum policy, the compiled engine rules with the admin's
-watched words, the review queue, claims, decisions, the audit log and safeguarding alerts.
+watched words, the review queue, claims, decisions and the audit log. Escalating a post
+raises a safeguarding alert (``backend.safeguarding``).
 
 The queue is made of ``forum_post`` rows: pending and held posts, and published posts
 with open reports. Most urgent first: the risk level (the post's, or a report's if
@@ -25,11 +26,13 @@ from sqlalchemy.orm import aliased
 
 from backend.accounts.auth import CurrentUser
 from backend.accounts.models import User
-from backend.chat.services import announce
+from backend.audit import AuditLog, write_audit
 from backend.errors import Problem
+from backend.events import announce
 from backend.forums.models import RISK_LEVELS, Post, Report, Thread
-from backend.review.models import AuditLog, ForumSettings, SafeguardingAlert, WatchedWordRow
+from backend.review.models import ForumSettings, WatchedWordRow
 from backend.review.reasons import REASONS, REASONS_BY_CODE
+from backend.safeguarding.services import open_alert_for, raise_safeguarding_alert
 
 CLAIM_MINUTES = 10
 FORMER_MEMBER = "Former member"
@@ -127,15 +130,6 @@ async def rules_and_settings(db: AsyncSession) -> tuple[Any, ForumSettings]:
 
 
 # --- the audit log -----------------------------------------------------------------------
-
-
-def write_audit(db: AsyncSession, actor: CurrentUser, action: str, target_type: str, target_id: Any, *,
-                reason_code: str | None = None, note: str | None = None,
-                details: dict[str, Any] | None = None) -> None:
-    """Append one row to the audit log, in the caller's transaction."""
-    db.add(AuditLog(at=utcnow(), actor_id=actor.id, actor_role=actor.role, action=action,
-                    target_type=target_type, target_id=None if target_id is None else str(target_id),
-                    reason_code=reason_code, note=note, details=details))
 
 
 async def list_audit(db: AsyncSession, *, limit: int, offset: int, action: str | None = None,
@@ -428,14 +422,15 @@ async def decide_item(db: AsyncSession, actor: CurrentUser, post_id: uuid.UUID, 
         await _close_reports(db, post.id, actor, "upheld", now)
         answer["moderator_message"] = template["message"]
     elif action == "escalate":
-        existing = (await db.execute(select(SafeguardingAlert.id).where(
-            SafeguardingAlert.post_id == post.id, SafeguardingAlert.status == "open"))).scalar_one_or_none()
+        existing = await open_alert_for(db, "post", post.id)
         if existing is not None:
             raise Problem(409, "This post has already been passed to the counsellors.", code="already_escalated",
                           alert_id=str(existing))
-        alert = SafeguardingAlert(id=uuid.uuid4(), post_id=post.id, created_by=actor.id, note=note,
-                                  status="open", created_at=now)
-        db.add(alert)
+        from moderation import Verdict
+
+        alert = await raise_safeguarding_alert(
+            db, kind="post", source_id=post.id, author_id=post.author_id, created_by=actor.id, note=note,
+            verdict=Verdict(level=post.risk_level, categories=tuple(post.risk_categories or ())))
         post.status = "held"  # risk: not (or no longer) on the boards until a human decides
         await _close_reports(db, post.id, actor, "upheld", now)
         answer["alert_id"] = str(alert.id)
@@ -451,7 +446,6 @@ async def decide_item(db: AsyncSession, actor: CurrentUser, post_id: uuid.UUID, 
     if action == "escalate":
         write_audit(db, actor, "alert_create", "safeguarding_alert", answer["alert_id"], note=note,
                     details={"post_id": str(post.id)})
-        await announce(db, k="alert", i=answer["alert_id"])
     await announce(db, k="mod", i=post.id, l=post.risk_level, st=post.status)
     answer.update(status=post.status, decided_at=post.decided_at.isoformat() if post.decided_at else None,
                   edited=post.edited_by_moderator)
@@ -460,61 +454,6 @@ async def decide_item(db: AsyncSession, actor: CurrentUser, post_id: uuid.UUID, 
         if post.id == thread.id:
             answer["title"] = thread.title
     return answer
-
-
-# --- safeguarding alerts --------------------------------------------------------------------
-
-
-async def list_alerts(db: AsyncSession, status: str | None, *, limit: int, offset: int) -> dict[str, Any]:
-    author, creator = aliased(User), aliased(User)
-    conditions = [SafeguardingAlert.status == status] if status else []
-    total = (await db.execute(select(func.count()).select_from(SafeguardingAlert).where(*conditions))).scalar_one()
-    rows = (await db.execute(
-        select(SafeguardingAlert, Post, Thread, author.username, author.council_code, creator.display_name)
-        .join(Post, Post.id == SafeguardingAlert.post_id).join(Thread, Thread.id == Post.thread_id)
-        .outerjoin(author, author.id == Post.author_id).outerjoin(creator, creator.id == SafeguardingAlert.created_by)
-        .where(*conditions)
-        .order_by(case((SafeguardingAlert.status == "open", 0), else_=1), SafeguardingAlert.created_at)
-        .limit(limit).offset(offset))).all()
-    return {"items": [alert_out(a, p, t, name, council, creator_name) for a, p, t, name, council, creator_name in rows],
-            "total": total}
-
-
-def alert_out(alert: SafeguardingAlert, post: Post, thread: Thread, username: str | None, council: str | None,
-              creator_name: str | None) -> dict[str, Any]:
-    return {
-        "id": str(alert.id), "post_id": str(post.id), "thread_id": str(thread.id), "thread_title": thread.title,
-        "board": thread.board_slug, "body": post.body, "author": author_name(username), "council_code": council,
-        "risk": {"level": post.risk_level, "categories": list(post.risk_categories or [])},
-        "note": alert.note, "created_at": alert.created_at.isoformat(), "status": alert.status,
-        "escalated_by": (None if alert.created_by is None
-                         else creator_name.split()[0] if creator_name and creator_name.strip() else "A moderator"),
-        "automatic": alert.created_by is None,  # raised by the engine for risk to life, not by a person
-        "post_created_at": post.created_at.isoformat(), "post_status": post.status,
-        "acknowledged_at": alert.acknowledged_at.isoformat() if alert.acknowledged_at else None,
-        "acknowledge_note": alert.acknowledge_note,
-    }
-
-
-async def acknowledge_alert(db: AsyncSession, actor: CurrentUser, alert_id: uuid.UUID, note: str | None
-                            ) -> dict[str, Any]:
-    alert = (await db.execute(select(SafeguardingAlert).where(SafeguardingAlert.id == alert_id).with_for_update()
-                              .execution_options(populate_existing=True))).scalars().first()
-    if alert is None:
-        raise Problem(404, "There is no such alert.")
-    if alert.status != "open":
-        raise Problem(409, "Someone has already acknowledged this alert.", code="acknowledged")
-    now = utcnow()
-    alert.status, alert.acknowledged_at, alert.acknowledged_by, alert.acknowledge_note = "acknowledged", now, actor.id, note
-    await db.flush()
-    write_audit(db, actor, "alert_acknowledge", "safeguarding_alert", alert.id, note=note,
-                details={"post_id": str(alert.post_id)})
-    author = aliased(User)
-    row = (await db.execute(select(SafeguardingAlert, Post, Thread, author.username, author.council_code)
-                            .join(Post, Post.id == SafeguardingAlert.post_id).join(Thread, Thread.id == Post.thread_id)
-                            .outerjoin(author, author.id == Post.author_id)
-                            .where(SafeguardingAlert.id == alert.id))).one()
-    return alert_out(*row, None)
 
 
 async def push_recipients_for_published(db: AsyncSession, post_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:

@@ -1,7 +1,7 @@
 """Local signposting (capability 6): each council's directory of services, national services
 and crisis lines.
 
-Endpoints (see ``shared/API.md``, "Self-help and signposting", and ``/schema``):
+Endpoints (the OpenAPI document at ``/schema`` is the reference; ``docs/oruk-feed.md`` for ORUK):
 
 - ``GET /api/v1/services?topic=&thrive=&open_now=`` — young people: their council's active
   services that fit their age, then national ones, open now first in each group.
@@ -17,19 +17,20 @@ Endpoints (see ``shared/API.md``, "Self-help and signposting", and ``/schema``):
   ``inactive``, the record is kept and can be brought back with ``PUT``), ``import`` and
   ``export`` in Open Referral UK / HSDS 3.0 JSON (up to 4 MB).
 
+- ``/oruk/{council_code}/…`` — anyone: the council's active services as an Open Referral
+  UK 3.0 (HSDS 3.0) API, with ``Access-Control-Allow-Origin: *`` (``feed``,
+  ``feed_controllers``; see ``docs/oruk-feed.md``).
+
 Where the data comes from: ``content/national-services.yaml`` and
 ``content/services/<ONS code>.yaml`` are loaded by ``waymark import-content``
 (``managed_by = "content"``). Once a council edits, imports or retires a service it is
 ``managed_by = "council"`` and a re-import leaves it alone.
 
-ORUK / HSDS 3.0 mapping (import and export): ``id``, ``name``, ``description``, ``url``,
-``email``, ``status``, ``organization.name``, ``phones[]`` (``type: "text"`` is the SMS
-number, anything else the phone; the first of each is kept), ``schedules[]`` (``freq
-WEEKLY``, ``byday "MO,TU"``, ``opens_at``/``closes_at`` HH:MM, "24:00" or "23:59:59" for
-midnight; ``description`` is the opening hours in words), ``eligibility_description``,
-``minimum_age``/``maximum_age`` (absent: 0 and 30), ``service_at_locations[0].location``
-(name and first address), ``attributes[].taxonomy_term`` with vocabularies ``thrive``,
-``waymark-topics`` and ``waymark-referral`` (``self_referral``/``referral_needed``),
-``reviewed_on`` (or ``assured_date``), ``last_modified`` (export only) and
-``waymark_extensions`` (``extended_max_age``, ``crisis_line``, ``contact_verified``, ``note``).
+The modules: ``validation`` (what a service must be), ``rows`` (the one mapping between a
+service as written and its row), ``hours`` (open now, in London time), ``visibility`` (who
+sees which service), ``cache`` (per-worker caches, forgotten after a commit), ``crisis``
+(crisis lines), ``directory`` (a council's own directory, ORUK import and export),
+``oruk_schemas`` and ``taxonomy`` (the HSDS 3.0 shapes and Waymark's taxonomies), ``oruk``
+(a row as an HSDS service and back, every problem with its path), ``feed`` (the public
+feed), ``content`` (loading content/), ``services`` (what young people and counsellors read).
 """

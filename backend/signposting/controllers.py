@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, post, put
@@ -12,7 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.errors import Problem
 from backend.security import requires_role, requires_young_person
-from backend.signposting import services
+from backend.signposting import directory, services
+from backend.signposting.crisis import crisis_lines_for
+from backend.signposting.hours import london_now
+from backend.signposting.oruk_schemas import Export
 from backend.signposting.schemas import (
     AdminService,
     AdminServiceList,
@@ -23,6 +26,7 @@ from backend.signposting.schemas import (
     ServiceItem,
     ServiceList,
 )
+from backend.signposting.visibility import audience_of_young_person, service_item
 
 DB = Annotated[AsyncSession, Dependency(skip_validation=True)]
 IMPORT_MAX_BYTES = 4 * 1024 * 1024
@@ -42,7 +46,7 @@ class CrisisLineController(Controller):
     @get("", summary="Crisis lines: with a session, the council's own first; then national ones", cache=False)
     async def crisis_lines(self, request: Request, db_session: DB) -> list[CrisisLine]:
         user = request.scope.get("user")
-        return await services.crisis_lines_for(db_session, user.council_code if user else None)
+        return await crisis_lines_for(db_session, user.council_code if user else None)
 
 
 class ServiceController(Controller):
@@ -73,7 +77,7 @@ class ServiceController(Controller):
         user = request.scope["user"]
         sessionmaker = request.app.state.sessionmaker
         if user.role == "young_person":
-            audience = services.audience_of_young_person(user)
+            audience = audience_of_young_person(user)
         else:
             async with sessionmaker() as db:
                 audience = await services.audience_for_counsellor(db, council or None, age, extended)
@@ -89,7 +93,7 @@ class ServiceController(Controller):
             row = await services.visible_service(db_session, service_id, user.council_code)
         else:
             row = await services.any_active_service(db_session, service_id)
-        return services.service_item(row, services.london_now())
+        return service_item(row, london_now())
 
     @post(
         "/{service_id:str}/clicks",
@@ -115,30 +119,25 @@ class CouncilServiceController(Controller):
         user = request.scope["user"]
         if user.role == "council_admin" and user.council_code != council_code:
             raise Problem(403, "You can only manage your own council's services.", code="other_council")
-        await services.council_or_404(db, council_code)
+        await directory.council_or_404(db, council_code)
         return council_code
 
     @get("", summary="Every service of the council's directory, retired ones included")
     async def list_services(self, request: Request, db_session: DB, council_code: str) -> AdminServiceList:
         await self._council(request, db_session, council_code)
-        now = services.london_now()
-        items = [
-            services.admin_service(row, now)
-            for row in await services.council_services(db_session, council_code)
-        ]
-        return AdminServiceList(items=items, total=len(items))
+        return directory.admin_list(await directory.council_services(db_session, council_code))
 
     @post("", status_code=HTTP_201_CREATED, summary="Add a service (an id is made when none is given)")
     async def create(
         self, request: Request, db_session: DB, council_code: str, data: ServiceIn
     ) -> AdminService:
         await self._council(request, db_session, council_code)
-        return services.admin_service(await services.create_service(db_session, council_code, data))
+        return directory.admin_service(await directory.create_service(db_session, council_code, data))
 
     @get("/export", summary="The directory as Open Referral UK (HSDS 3.0) JSON")
-    async def export(self, request: Request, db_session: DB, council_code: str) -> dict[str, Any]:
+    async def export(self, request: Request, db_session: DB, council_code: str) -> Export:
         await self._council(request, db_session, council_code)
-        return await services.export_oruk(db_session, council_code)
+        return await directory.export_oruk(db_session, council_code)
 
     @post(
         "/import",
@@ -154,12 +153,12 @@ class CouncilServiceController(Controller):
             document = msgspec.json.decode(body)
         except msgspec.DecodeError as exc:
             raise Problem(400, "That file is not valid JSON.", code="not_json") from exc
-        return await services.import_oruk(db_session, council_code, document)
+        return await directory.import_oruk(db_session, council_code, document)
 
     @get("/{service_id:str}", summary="One service of the directory")
     async def one(self, request: Request, db_session: DB, council_code: str, service_id: str) -> AdminService:
         await self._council(request, db_session, council_code)
-        return services.admin_service(await services.council_service(db_session, council_code, service_id))
+        return directory.admin_service(await directory.council_service(db_session, council_code, service_id))
 
     @put(
         "/{service_id:str}",
@@ -169,8 +168,8 @@ class CouncilServiceController(Controller):
         self, request: Request, db_session: DB, council_code: str, service_id: str, data: ServiceIn
     ) -> AdminService:
         await self._council(request, db_session, council_code)
-        return services.admin_service(
-            await services.replace_service(db_session, council_code, service_id, data)
+        return directory.admin_service(
+            await directory.replace_service(db_session, council_code, service_id, data)
         )
 
     @delete(
@@ -180,4 +179,4 @@ class CouncilServiceController(Controller):
     )
     async def retire(self, request: Request, db_session: DB, council_code: str, service_id: str) -> None:
         await self._council(request, db_session, council_code)
-        await services.retire_service(db_session, council_code, service_id)
+        await directory.retire_service(db_session, council_code, service_id)

@@ -101,12 +101,13 @@ class ServiceItem(msgspec.Struct, omit_defaults=True):
     min_age: int
     max_age: int
     self_referral: bool | None
-    open_now: bool
+    open_now: bool | None  # None: we don't know its hours (see hours_note), never "closed"
     national: bool
     council_code: str | None
     organisation: str | None
     eligibility: str | None
     hours: str | None
+    hours_note: str | UnsetType = UNSET  # e.g. "Check their website for times." when open_now is None
     phone: str | UnsetType = UNSET
     sms: str | UnsetType = UNSET
     email: str | UnsetType = UNSET
@@ -119,7 +120,7 @@ class ServiceList(msgspec.Struct):
     total: int
 
 
-class AdminService(msgspec.Struct):
+class AdminService(msgspec.Struct, omit_defaults=True):
     """A service as its council sees it in the console: every field, including retired
     (inactive) ones and where the record came from."""
 
@@ -149,13 +150,18 @@ class AdminService(msgspec.Struct):
     note: str | None
     managed_by: str
     last_modified: dt.datetime
-    open_now: bool
+    open_now: bool | None
     national: bool
+    needs_contact: bool  # no phone, text number, e-mail or website: hidden from young people
+    needs_review: bool  # not reviewed in the last 12 months (or never)
+    hours_note: str | UnsetType = UNSET
 
 
 class AdminServiceList(msgspec.Struct):
     items: list[AdminService]
     total: int
+    needs_contact: int  # active services nobody can contact (hidden until they have one)
+    needs_review: int  # active services not reviewed in the last 12 months
 
 
 class CrisisLine(msgspec.Struct, omit_defaults=True):
@@ -169,7 +175,11 @@ class CrisisLine(msgspec.Struct, omit_defaults=True):
 
 
 class ImportProblem(msgspec.Struct, omit_defaults=True):
+    """One problem of one record: its index in the file, the path of the field
+    (``services[3].phones[0].number``), what is wrong, and the record's id when it has one."""
+
     index: int
+    path: str
     detail: str
     id: str | UnsetType = UNSET
 

@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import re
 import secrets
+import uuid
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,6 +25,7 @@ NATIONAL_NUMBERS = {"0800 1111", "85258", "116 123", "111", "999"}  # the produc
 CONTENT = ROOT / "content"
 # Ofcom's numbers for drama (never a real line) for services made in tests.
 TEST_PHONE = "01632 960 001"
+WAYMARK_NAMESPACE = uuid.UUID("6f0b7c9e-3d0a-4c51-9d54-6a8e2f1b0c11")  # backend.signposting.taxonomy
 
 
 def unique(prefix: str = "Service") -> str:
@@ -39,6 +41,7 @@ def service_body(**overrides: Any) -> dict[str, Any]:
         "min_age": 11,
         "max_age": 25,
         "self_referral": True,
+        "url": "https://example.org/test-service",  # a way to contact it: without one it is never shown
     }
     body.update(overrides)
     return body
@@ -99,9 +102,9 @@ def test_crisis_lines_for_anyone_are_the_national_ones_in_order(client: Client) 
         assert line.get("phone") or line.get("sms") or line.get("url"), line  # something to tap
         assert set(line) <= {"name", "phone", "sms", "url", "hours", "description", "national"}
         assert line["national"] is True
-    # Papyrus has no number or website in any source: nothing to tap, so not listed
-    assert not any("Papyrus" in n for n in names)
     by_name = {line["name"]: line for line in lines}
+    # Papyrus HOPELINE247's own pages give its number (not its hours): listed, with no hours claimed
+    assert by_name["Papyrus HOPELINE247"]["phone"] == "0800 068 4141" and by_name["Papyrus HOPELINE247"]["hours"] is None
     assert by_name["Childline"]["phone"] == "0800 1111" and by_name["Shout"]["sms"] == "85258"
     assert "phone" not in by_name["Shout"]  # not known: left out, never guessed
 
@@ -243,17 +246,23 @@ def test_open_now_follows_the_schedules_in_london_time(young_person, staff) -> N
         schedules=[{"days": ALL_DAYS, "opens_at": "00:00", "closes_at": "24:00"}],
     )
     no_hours = create(admin, name=unique("No hours given"), topics=[topic])
+    no_hours_no_site = create(admin, name=unique("No hours, a phone"), topics=[topic], url=None, phone=TEST_PHONE)
     yp = young_person(council_code=PORTSMOUTH, birth_year=year_for_age(15), birth_month=1)
     items = {i["id"]: i for i in yp.get("/api/v1/services", params={"topic": topic}).json()["items"]}
     assert items[open_svc["id"]]["open_now"] is True
     assert items[closed_svc["id"]]["open_now"] is False
     assert items[always["id"]]["open_now"] is True
-    assert items[no_hours["id"]]["open_now"] is False
-    # open ones first within the local group
+    # hours not known: never "closed now", but "check their website for times"
+    assert items[no_hours["id"]]["open_now"] is None
+    assert items[no_hours["id"]]["hours_note"] == "Check their website for times."
+    assert items[no_hours_no_site["id"]]["open_now"] is None and items[no_hours_no_site["id"]]["hours_note"]
+    assert "hours_note" not in items[open_svc["id"]] and "hours_note" not in items[closed_svc["id"]]
+    # open ones first within each group, then unknown hours, then closed ones
+    rank = {True: 0, None: 1, False: 2}
     answer = yp.get("/api/v1/services").json()["items"]
-    local = [i["open_now"] for i in answer if not i["national"]]
-    national = [i["open_now"] for i in answer if i["national"]]
-    assert local == sorted(local, reverse=True) and national == sorted(national, reverse=True)
+    local = [rank[i["open_now"]] for i in answer if not i["national"]]
+    national = [rank[i["open_now"]] for i in answer if i["national"]]
+    assert local == sorted(local) and national == sorted(national)
     # open_now=true keeps only the open ones
     only_open = ids(yp.get("/api/v1/services", params={"topic": topic, "open_now": "true"}).json())
     assert open_svc["id"] in only_open and always["id"] in only_open
@@ -272,7 +281,9 @@ def test_national_24_7_lines_are_open_and_999_is_never_shown_closed(staff) -> No
         "national-emergency-999",
     ):
         assert items[sid]["open_now"] is True, sid
-    assert items["national-the-mix"]["open_now"] is False  # no hours known: not claimed open
+    # no hours on their own pages: neither open nor closed, and the young person is told what to do
+    for sid in ("national-the-mix", "national-papyrus-hopeline247", "national-switchboard"):
+        assert items[sid]["open_now"] is None and items[sid]["hours_note"] == "Check their website for times.", sid
 
 
 def test_topic_and_thrive_filters(young_person, staff) -> None:
@@ -599,36 +610,62 @@ def test_a_council_edit_survives_a_content_reimport(staff, server_env, database)
 # --- Open Referral UK import and export -------------------------------------------------------------
 
 
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def published(directory_id: str) -> str:
+    """The id a directory service has in ORUK (a UUIDv5 of a slug; a UUID stays itself)."""
+    try:
+        return str(uuid.UUID(directory_id))
+    except ValueError:
+        return str(uuid.uuid5(WAYMARK_NAMESPACE, f"service/{directory_id}"))
+
+
+def attribute(taxonomy: str, code: str) -> dict[str, Any]:
+    return {
+        "id": new_id(),
+        "taxonomy_term": {"id": new_id(), "name": code, "description": f"{taxonomy}: {code}", "code": code,
+                          "taxonomy": taxonomy},
+    }
+
+
 def oruk(service_id: str | None = None, **overrides: Any) -> dict[str, Any]:
+    """A valid HSDS 3.0 service, as a council's own system would send it."""
     record: dict[str, Any] = {
-        "id": service_id or f"oruk-{secrets.token_hex(5)}",
+        "id": service_id or new_id(),
         "name": unique("ORUK service"),
         "description": "Imported from a council system.",
         "url": "https://example.org/service",
         "email": "team@example.org",
         "status": "active",
-        "organization": {"id": "org-1", "name": "Example Trust"},
-        "phones": [{"number": TEST_PHONE}],
-        "schedules": [{"byday": "MO,TU,WE", "opens_at": "09:00", "closes_at": "17:00", "freq": "WEEKLY"}],
+        "organization": {"id": new_id(), "name": "Example Trust", "description": "A test charity."},
+        "phones": [{"id": new_id(), "number": TEST_PHONE}],
+        "schedules": [{"id": new_id(), "byday": "MO,TU,WE", "opens_at": "09:00", "closes_at": "17:00",
+                       "freq": "WEEKLY"}],
         "eligibility_description": "Young people in Kent",
         "minimum_age": 11,
         "maximum_age": 18,
         "service_at_locations": [
             {
+                "id": new_id(),
                 "location": {
+                    "id": new_id(),
+                    "location_type": "physical",
                     "name": "Hub",
-                    "address": [
-                        {"address_1": "2 Example Road", "postal_code": "ME1 1AA", "city": "Maidstone"}
+                    "addresses": [
+                        {"id": new_id(), "address_1": "2 Example Road", "postal_code": "ME1 1AA", "city": "Maidstone",
+                         "state_province": "England", "country": "GB", "address_type": "physical"}
                     ],
-                }
+                },
             }
         ],
         "attributes": [
-            {"taxonomy_term": {"vocabulary": "thrive", "code": "getting_help"}},
-            {"taxonomy_term": {"vocabulary": "waymark-topics", "code": "anxiety"}},
-            {"taxonomy_term": {"vocabulary": "waymark-referral", "code": "self_referral"}},
+            attribute("thrive", "getting_help"),
+            attribute("waymark-topics", "anxiety"),
+            attribute("waymark-referral", "self_referral"),
         ],
-        "reviewed_on": "2026-10-01",
+        "assured_date": "2026-10-01",
     }
     record.update(overrides)
     return record
@@ -649,17 +686,12 @@ def test_oruk_import_applies_valid_records_and_reports_the_rest(staff) -> None:
             {k: v for k, v in oruk().items() if k != "id"},  # missing id
             oruk(good["id"], name=unique("Repeat")),  # duplicate id: the repeat is refused
             oruk(attributes=[]),  # no THRIVE category
-            oruk(schedules=[{"byday": "MO", "opens_at": "18:00", "closes_at": "09:00"}]),
+            oruk(schedules=[{"id": new_id(), "byday": "MO", "opens_at": "18:00", "closes_at": "09:00"}]),
             oruk(phones="0800"),  # wrong type
             oruk(url="javascript:alert(1)"),
-            oruk(
-                attributes=[
-                    {"taxonomy_term": {"vocabulary": "thrive", "code": "getting_help"}},
-                    {"taxonomy_term": {"vocabulary": "waymark-topics", "code": "astrology"}},
-                ]
-            ),
+            oruk(attributes=[attribute("thrive", "getting_help"), attribute("waymark-topics", "astrology")]),
             "not an object",
-            oruk("national-childline"),  # not this council's
+            oruk(published("national-childline")),  # not this council's
             also_good,
         ]
     }
@@ -669,15 +701,23 @@ def test_oruk_import_applies_valid_records_and_reports_the_rest(staff) -> None:
     assert report["created"] == 2 and report["updated"] == 0
     errors = {e["index"]: e for e in report["errors"]}
     assert sorted(errors) == list(range(1, 11))
-    assert errors[1]["id"] == wrong_types["id"] and "minimum_age" in errors[1]["detail"]
-    assert "id" not in errors[2] and "id" in errors[2]["detail"]
+    assert all(set(e) <= {"index", "path", "detail", "id"} and e["detail"] and e["path"] for e in report["errors"])
+    assert errors[1]["id"] == wrong_types["id"] and errors[1]["path"] == "services[1].minimum_age"
+    assert "id" not in errors[2] and errors[2]["path"] == "services[2].id" and "required" in errors[2]["detail"]
     assert errors[3]["id"] == good["id"] and "more than once" in errors[3]["detail"]
-    assert all(e["detail"] for e in report["errors"])
+    assert errors[4]["path"] == "services[4].attributes" and "THRIVE" in errors[4]["detail"]
+    assert errors[5]["path"] == "services[5].schedules[0].closes_at"
+    assert errors[6]["path"] == "services[6].phones"
+    assert errors[7]["path"] == "services[7].url"
+    assert errors[8]["path"] == "services[8].attributes[1].taxonomy_term.code" and "astrology" in errors[8]["detail"]
+    assert errors[9]["path"] == "services[9]"
+    assert errors[10]["path"] == "services[10].id" and "outside this council" in errors[10]["detail"]
     items = kent_items(admin)
     assert good["id"] in items and also_good["id"] in items
     assert items[good["id"]]["name"] == good["name"]  # the repeat did not overwrite it
     for i in (1, 4, 5, 6, 7, 8):
         assert document["services"][i]["id"] not in items, i  # invalid: not applied
+    assert "national-childline" not in items
     childline = staff("counsellor").get("/api/v1/services/national-childline").json()
     assert childline["national"] is True and childline["name"] == "Childline"
     stored = items[good["id"]]
@@ -697,6 +737,57 @@ def test_oruk_import_applies_valid_records_and_reports_the_rest(staff) -> None:
     assert stored["reviewed_on"] == "2026-10-01" and stored["managed_by"] == "council"
 
 
+def test_oruk_import_reports_every_problem_of_every_record_with_its_path(staff) -> None:
+    admin = staff("council_admin", KENT)
+    many = oruk(
+        email="not an email",
+        phones=[{"id": "phone-1", "number": ""}],
+        organization={"name": "No id"},
+        attributes=[{"id": new_id(), "taxonomy_term": {"id": new_id(), "name": "x"}}],
+        contacts=[{"id": new_id(), "name": "Duty worker", "email": "duty at example"}],
+    )
+    rules = oruk(
+        url="ftp://example.org",
+        phones=[{"id": new_id(), "number": "call us"}, {"id": new_id(), "number": "12", "type": "text"}],
+        minimum_age=20,
+        maximum_age=12,
+        schedules=[{"id": new_id(), "freq": "WEEKLY", "byday": "XX", "opens_at": "9am", "closes_at": "17:00"}],
+    )
+    r = admin.post(admin_url(KENT, "/import"), json={"services": [oruk(), many, rules]})
+    assert r.status_code == 200, r.text
+    report = r.json()
+    assert report["created"] == 1
+    paths = {}
+    for e in report["errors"]:
+        paths.setdefault(e["index"], set()).add(e["path"])
+    assert paths[1] == {
+        "services[1].email",
+        "services[1].phones[0].id",
+        "services[1].phones[0].number",
+        "services[1].organization.id",
+        "services[1].organization.description",
+        "services[1].attributes[0].taxonomy_term.description",
+        "services[1].contacts[0].email",
+    }
+    assert {
+        "services[2].schedules[0].byday",
+        "services[2].schedules[0].opens_at",
+    } <= paths[2]
+    by_path = {e["path"]: e["detail"] for e in report["errors"]}
+    assert "UUID" in by_path["services[1].phones[0].id"]
+    assert "e-mail" in by_path["services[1].email"]
+    assert all(e["id"] == many["id"] for e in report["errors"] if e["index"] == 1)
+    # once the shape is right, the rules report each field too
+    fixed = {**rules, "schedules": []}
+    report = admin.post(admin_url(KENT, "/import"), json=[fixed]).json()
+    assert {e["path"] for e in report["errors"]} == {
+        "services[0].url",
+        "services[0].phones[0].number",
+        "services[0].phones[1].number",
+        "services[0].minimum_age",
+    }, report
+
+
 def test_an_invalid_record_never_half_changes_a_service(staff) -> None:
     admin = staff("council_admin", KENT)
     record = oruk()
@@ -706,6 +797,11 @@ def test_an_invalid_record_never_half_changes_a_service(staff) -> None:
     r = admin.post(admin_url(KENT, "/import"), json={"services": [broken]})
     assert r.status_code == 200 and r.json()["updated"] == 0 and len(r.json()["errors"]) == 1
     assert kent_items(admin)[record["id"]] == before
+    # null fields (which many systems write) are taken as absent
+    nulls = {**record, "name": "With nulls", "alternate_name": None, "email": None, "eligibility_description": None}
+    r = admin.post(admin_url(KENT, "/import"), json=[nulls])
+    assert r.json() == {"created": 0, "updated": 1, "errors": []}, r.text
+    assert kent_items(admin)[record["id"]]["email"] is None
     # HSDS pages are accepted too
     r = admin.post(
         admin_url(KENT, "/import"), json={"contents": [{**record, "name": "Paged"}], "total_items": 1}
@@ -736,22 +832,24 @@ def test_bad_oruk_files(staff) -> None:
 def test_export_then_import_round_trips(staff) -> None:
     admin = staff("council_admin", KENT)
     rich = oruk(
-        phones=[{"number": TEST_PHONE, "type": "voice"}, {"number": "07700 900456", "type": "text"}],
+        phones=[{"id": new_id(), "number": TEST_PHONE, "type": "voice"},
+                {"id": new_id(), "number": "07700 900456", "type": "text"}],
         schedules=[
             {
+                "id": new_id(),
                 "byday": "MO,WE",
                 "opens_at": "09:00",
                 "closes_at": "12:30",
                 "freq": "WEEKLY",
                 "description": "Mornings, twice a week",
             },
-            {"byday": "SA", "opens_at": "10:00", "closes_at": "24:00", "freq": "WEEKLY"},
+            {"id": new_id(), "byday": "SA", "opens_at": "10:00", "closes_at": "24:00", "freq": "WEEKLY"},
         ],
         attributes=[
-            {"taxonomy_term": {"vocabulary": "thrive", "code": "getting_more_help"}},
-            {"taxonomy_term": {"vocabulary": "waymark-topics", "code": "eating"}},
-            {"taxonomy_term": {"vocabulary": "waymark-topics", "code": "body-image"}},
-            {"taxonomy_term": {"vocabulary": "waymark-referral", "code": "referral_needed"}},
+            attribute("thrive", "getting_more_help"),
+            attribute("waymark-topics", "eating"),
+            attribute("waymark-topics", "body-image"),
+            attribute("waymark-referral", "referral_needed"),
         ],
         waymark_extensions={
             "extended_max_age": 25,
@@ -776,16 +874,17 @@ def test_export_then_import_round_trips(staff) -> None:
         and one["minimum_age"] == 11
         and one["maximum_age"] == 18
     )
-    assert {"vocabulary": "thrive", "code": "getting_more_help"}.items() <= one["attributes"][0][
+    assert {"taxonomy": "thrive", "code": "getting_more_help"}.items() <= one["attributes"][0][
         "taxonomy_term"
     ].items()
     assert (
         one["schedules"][0]["byday"] == "MO,WE"
         and one["last_modified"]
-        and one["reviewed_on"] == "2026-10-01"
+        and one["assured_date"] == "2026-10-01"
     )
     assert {p["number"] for p in one["phones"]} == {TEST_PHONE, "07700 900456"}
-    assert next(s for s in services if s["id"] == retired["id"])["status"] == "inactive"
+    assert next(s for s in services if s["id"] == published(retired["id"]))["status"] == "inactive"
+    assert all(uuid.UUID(s["id"]) for s in services)
 
     r = admin.post(admin_url(KENT, "/import"), json=exported)
     assert r.status_code == 200, r.text
@@ -861,3 +960,60 @@ def test_seed_national_services_are_national(staff, database) -> None:
 def test_content_reimport_is_idempotent(server_env) -> None:
     out = waymark_cli("import-content", env=server_env)
     assert "services created 0" in out and "services updated 0" in out
+
+
+# --- a service nobody can contact, and reviews --------------------------------------------------------
+
+
+def test_a_service_nobody_can_contact_is_never_shown_or_shared_and_the_console_flags_it(
+    staff, young_person
+) -> None:
+    admin = staff("council_admin", PORTSMOUTH)
+    before = admin.get(admin_url(PORTSMOUTH)).json()
+    silent = create(admin, name=unique("No contact yet"), url=None, topics=["sleep"])
+    emailed = create(admin, name=unique("Email only"), url=None, email="help@example.org", topics=["sleep"])
+    yp = young_person(council_code=PORTSMOUTH, birth_year=year_for_age(15), birth_month=1)
+    shown = ids(yp.get("/api/v1/services", params={"topic": "sleep"}).json())
+    assert silent["id"] not in shown and emailed["id"] in shown
+    assert yp.get(f"/api/v1/services/{silent['id']}").status_code == 404
+    assert yp.post(f"/api/v1/services/{silent['id']}/clicks", json={"kind": "open"}).status_code == 404
+    counsellor = staff("counsellor")
+    assert silent["id"] not in ids(counsellor.get("/api/v1/services", params={"council": PORTSMOUTH}).json())
+    assert counsellor.get(f"/api/v1/services/{silent['id']}").status_code == 404  # nothing to share
+    assert counsellor.get(f"/api/v1/services/{emailed['id']}").status_code == 200
+    # the console lists it under "needs contact details", and counts it
+    after = admin.get(admin_url(PORTSMOUTH)).json()
+    items = {i["id"]: i for i in after["items"]}
+    assert items[silent["id"]]["needs_contact"] is True and items[emailed["id"]]["needs_contact"] is False
+    assert after["needs_contact"] == before["needs_contact"] + 1
+    # once it has a phone number, young people see it
+    r = admin.put(admin_url(PORTSMOUTH, f"/{silent['id']}"), json={**items[silent["id"]], "phone": TEST_PHONE})
+    assert r.status_code == 200 and r.json()["needs_contact"] is False
+    assert silent["id"] in ids(yp.get("/api/v1/services", params={"topic": "sleep"}).json())
+    assert admin.get(admin_url(PORTSMOUTH)).json()["needs_contact"] == before["needs_contact"]
+
+
+def test_the_console_flags_services_not_reviewed_for_12_months(staff) -> None:
+    admin = staff("council_admin", KENT)
+    today = dt.datetime.now(LONDON).date()
+    fresh = create(admin, KENT, reviewed_on=(today - dt.timedelta(days=30)).isoformat())
+    stale = create(admin, KENT, reviewed_on=(today - dt.timedelta(days=366)).isoformat())
+    never = create(admin, KENT)
+    assert (fresh["needs_review"], stale["needs_review"], never["needs_review"]) == (False, True, True)
+    body = admin.get(admin_url(KENT)).json()
+    active = [i for i in body["items"] if i["status"] == "active"]
+    assert body["needs_review"] == sum(i["needs_review"] for i in active) >= 2
+    # "Reviewed" is what the officer saves (the console sends today's date on save)
+    r = admin.put(admin_url(KENT, f"/{stale['id']}"), json={**stale, "reviewed_on": today.isoformat()})
+    assert r.status_code == 200 and r.json()["needs_review"] is False and r.json()["reviewed_on"] == today.isoformat()
+
+
+def test_the_self_harm_filter_shows_a_local_service_and_lines_open_now(young_person) -> None:
+    yp = young_person(council_code=PORTSMOUTH, birth_year=year_for_age(14), birth_month=1)
+    items = yp.get("/api/v1/services", params={"topic": "self-harm"}).json()["items"]
+    local = [i for i in items if not i["national"]]
+    assert [i["id"] for i in local] == ["portsmouth-kooth"] and local[0]["url"] == "https://www.kooth.com"
+    national = {i["id"]: i for i in items if i["national"]}
+    for sid in ("national-childline", "national-samaritans", "national-shout", "national-nhs-111"):
+        assert national[sid]["open_now"] is True, sid  # 24/7: always open now
+    assert all(i["open_now"] is not False or i.get("hours") for i in items)  # nothing "closed" without hours

@@ -22,7 +22,7 @@ from websockets.sync.client import connect
 
 from tests.chat_client import cookie_header
 from tests.faults.cluster import Cluster
-from tests.harness import PASSWORD, Client, signup_body, unique_username, waymark_cli
+from tests.harness import PASSWORD, Client, run_async, signup_body, unique_username, waymark_cli
 
 
 @pytest.fixture(scope="module")
@@ -174,7 +174,6 @@ def start_chat(yp: Client, counsellor: Client) -> str:
 
 
 def stored_seqs(cluster_url: str, session_id: str) -> list[tuple[int, str]]:
-    import asyncio
 
     import asyncpg
 
@@ -187,7 +186,7 @@ def stored_seqs(cluster_url: str, session_id: str) -> list[tuple[int, str]]:
         finally:
             await conn.close()
 
-    return asyncio.run(go())
+    return run_async(go())
 
 
 def ready_status(base_url: str) -> int:

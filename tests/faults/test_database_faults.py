@@ -19,7 +19,7 @@ from tests.faults.conftest import (
     wait_for_ready,
     young_person_client,
 )
-from tests.harness import Server
+from tests.harness import Server, run_async
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +113,6 @@ def test_killing_the_hubs_listen_connection_loses_nothing(cluster: Cluster, two_
 
 
 def stored_listeners_killed(url: str) -> int:
-    import asyncio
 
     import asyncpg
 
@@ -126,12 +125,11 @@ def stored_listeners_killed(url: str) -> int:
         finally:
             await conn.close()
 
-    return asyncio.run(go())
+    return run_async(go())
 
 
 def test_the_hub_listens_on_its_own_direct_connection_when_given_one(fault_env) -> None:
     """Behind a transaction-mode pooler, LISTEN must bypass it: WAYMARK_CHAT_DATABASE_URL."""
-    import asyncio
 
     import asyncpg
 
@@ -148,7 +146,7 @@ def test_the_hub_listens_on_its_own_direct_connection_when_given_one(fault_env) 
                 await conn.close()
 
         deadline = time.monotonic() + 10
-        while "waymark_hub" not in (names := asyncio.run(listeners())) and time.monotonic() < deadline:
+        while "waymark_hub" not in (names := run_async(listeners())) and time.monotonic() < deadline:
             time.sleep(0.2)
         assert "waymark_hub" in names
     finally:

@@ -1,16 +1,17 @@
 // Council officer console: the council's service directory (Open Referral UK shaped).
 // council_admin: their own council. admin: any council (#/council?code=E06000044).
 // List, add, edit, retire (DELETE, with confirmation), import and export ORUK JSON.
+// The list puts first what needs the officer: services nobody can contact (hidden from young
+// people until they have a phone, text number, e-mail or website) and services not reviewed
+// for 12 months. Saving a service marks it reviewed today.
 
-import { api, ApiError, errorMessage, fieldErrors } from '../api.js';
+import { api, errorMessage } from '../api.js';
 import {
-  h, screenHeading, setTitle, backLink, button, field, errorSummary, radioGroup, uid, srOnly, fill,
-  formatDate, THRIVE_LABELS, plural, confirmDialog,
+  h, screenHeading, setTitle, backLink, button, field, srOnly, fill, formatDate, THRIVE_LABELS, plural,
+  confirmDialog,
 } from '../ui.js';
-
-const DAYS = [['mon', 'Mon', 'day'], ['tue', 'Tue', 'sday'], ['wed', 'Wed', 'nesday'], ['thu', 'Thu', 'rsday'],
-  ['fri', 'Fri', 'day'], ['sat', 'Sat', 'urday'], ['sun', 'Sun', 'day']];
-const TIME = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
+import { importPanel } from '../panels/council-import.js';
+import { showServiceForm } from '../panels/council-service-form.js';
 
 export async function render(root, ctx) {
   setTitle('Council services');
@@ -94,7 +95,7 @@ class Console {
         button('Add a service', { onClick: () => this.showForm(null) }),
         button('Export ORUK JSON', { variant: 'secondary', onClick: () => this.exportOruk() })),
       tableSlot,
-      this.importSection());
+      importPanel(this.base, () => this.loadTable(this.tableSlot)));
     this.listTitle = listTitle;
     this.tableSlot = tableSlot;
     this.loadTable(tableSlot);
@@ -117,6 +118,20 @@ class Console {
       return;
     }
     this.items = items;
+    const needsContact = items.filter((s) => s.status === 'active' && s.needs_contact);
+    const needsReview = items.filter((s) => s.status === 'active' && s.needs_review);
+    const attention = h('section', { class: 'section attention', 'aria-labelledby': 'attention-title' },
+      h('h3', { id: 'attention-title' }, 'Needs your attention'),
+      h('ul', {},
+        h('li', {}, `${plural(needsContact.length, 'service needs', 'services need')} contact details. Young people can't see ${needsContact.length === 1 ? 'it' : 'them'} until ${needsContact.length === 1 ? 'it has' : 'they have'} a phone, text number, e-mail or website.`),
+        h('li', {}, `${plural(needsReview.length, 'service has', 'services have')} not been reviewed for 12 months.`)),
+      needsContact.length ? h('div', {},
+        h('h4', {}, 'Needs contact details'),
+        h('ul', { class: 'needs-contact' }, needsContact.map((s) => h('li', {},
+          s.name, ' ',
+          button(['Add contact details', srOnly(` for ${s.name}`)], {
+            variant: 'secondary', class: 'btn btn-secondary btn-small', onClick: () => this.showForm(s),
+          }))))) : null);
     if (!items.length) {
       fill(slot, h('p', {}, 'There are no services yet. Add one, or import an Open Referral UK file.'));
       return;
@@ -129,8 +144,10 @@ class Console {
         h('td', {}, active ? 'Active' : 'Retired'),
         h('td', {}, THRIVE_LABELS[s.thrive] || s.thrive || '—'),
         h('td', {}, s.min_age != null ? `${s.min_age}–${s.max_age}${s.extended_max_age && s.extended_max_age > s.max_age ? ` (${s.extended_max_age})` : ''}` : '—'),
-        h('td', {}, s.reviewed_on ? formatDate(s.reviewed_on) : 'Never'),
-        h('td', {}, s.contact_verified ? 'Yes' : 'Not yet'),
+        h('td', {}, s.reviewed_on ? formatDate(s.reviewed_on) : 'Never',
+          active && s.needs_review ? h('span', { class: 'badge badge-warn' }, 'Over 12 months ago') : null),
+        h('td', {}, active && s.needs_contact ? h('span', { class: 'badge badge-warn' }, 'Needs contact details')
+          : s.contact_verified ? 'Checked' : 'Not checked yet'),
         h('td', {}, h('div', { class: 'row-actions' },
           button(['Edit', srOnly(` ${s.name}`)], { variant: 'secondary', class: 'btn btn-secondary btn-small', onClick: () => this.showForm(s) }),
           active ? button(['Retire', srOnly(` ${s.name}`)], {
@@ -138,11 +155,12 @@ class Console {
           }) : null)));
     });
     fill(slot,
+      attention,
       h('div', { class: 'table-wrap', role: 'region', 'aria-label': 'Services table', tabindex: '0' },
         h('table', { class: 'table' },
           h('caption', { class: 'visually-hidden' }, `${plural(items.length, 'service', 'services')} in ${this.council.name}`),
           h('thead', {}, h('tr', {},
-            ['Name', 'Status', 'THRIVE', 'Ages', 'Reviewed', 'Contact checked', 'Actions'].map((t) => h('th', { scope: 'col' }, t)))),
+            ['Name', 'Status', 'THRIVE', 'Ages', 'Last reviewed', 'Contact', 'Actions'].map((t) => h('th', { scope: 'col' }, t)))),
           h('tbody', {}, rows))),
       h('p', { class: 'meta' }, 'Ages in brackets are for care leavers and young people with an EHCP.'));
   }
@@ -188,343 +206,7 @@ class Console {
     }
   }
 
-  importSection() {
-    const summary = errorSummary();
-    const file = field({
-      label: 'Open Referral UK file (JSON)', name: 'oruk_file', type: 'file',
-      hint: 'Services with an id that is already here are updated. New ones are added.',
-      attrs: { accept: 'application/json,.json' },
-    });
-    const result = h('div', { class: 'import-result', role: 'status' });
-    const submit = button('Import services', { type: 'submit', variant: 'secondary' });
-    const form = h('form', { class: 'form', novalidate: true }, summary.el, file.row, submit, result);
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      summary.hide();
-      file.setError(null);
-      fill(result);
-      const chosen = file.control.files && file.control.files[0];
-      if (!chosen) {
-        file.setError('Choose a file to import');
-        summary.show([{ text: 'Choose a file to import', target: file.id }]);
-        return;
-      }
-      let text;
-      try {
-        text = await chosen.text();
-        JSON.parse(text);
-      } catch {
-        file.setError('That file is not valid JSON. Check it is an Open Referral UK export.');
-        summary.show([{ text: 'That file is not valid JSON. Check it is an Open Referral UK export.', target: file.id }]);
-        return;
-      }
-      submit.disabled = true;
-      fill(result, h('p', {}, 'Importing…'));
-      try {
-        const out = await api(`${this.base}/import`, { method: 'POST', body: text });
-        const errors = (out && out.errors) || [];
-        fill(result,
-          h('p', {}, h('strong', {}, 'Import finished: '),
-            `${plural(out.created || 0, 'service', 'services')} added, ${out.updated || 0} updated`,
-            errors.length ? `, ${plural(errors.length, 'record', 'records')} not imported.` : '.'),
-          errors.length ? h('div', { class: 'table-wrap', role: 'region', 'aria-label': 'Records not imported', tabindex: '0' },
-            h('table', { class: 'table' },
-              h('caption', {}, 'Records not imported'),
-              h('thead', {}, h('tr', {}, ['Record', 'Id', 'Problem'].map((t) => h('th', { scope: 'col' }, t)))),
-              h('tbody', {}, errors.map((e) => h('tr', {},
-                h('td', {}, e.index != null ? `Number ${Number(e.index) + 1}` : '—'),
-                h('td', {}, e.id || '—'),
-                h('td', {}, e.detail || 'Not valid')))))) : null);
-        this.loadTable(this.tableSlot);
-      } catch (err) {
-        fill(result);
-        summary.show([{ text: `The import did not work. ${err instanceof ApiError && err.status === 400 && err.detail ? err.detail : errorMessage(err)}` }]);
-      }
-      submit.disabled = false;
-    });
-    return h('section', { class: 'section import', 'aria-labelledby': 'import-title' },
-      h('h2', { id: 'import-title' }, 'Import from Open Referral UK'), form);
+  showForm(service) {
+    return showServiceForm(this, service);
   }
-
-  // --- add / edit ----------------------------------------------------------------------
-
-  async showForm(service) {
-    const editing = Boolean(service);
-    const s = service || {
-      status: 'active', thrive: 'getting_advice', topics: [], self_referral: true, schedules: [], contact_verified: false,
-      min_age: this.council.min_age ?? 11, max_age: this.council.max_age ?? 18, extended_max_age: this.council.extended_max_age ?? null,
-    };
-    const title = h('h2', { tabindex: '-1' }, editing ? `Edit ${s.name}` : 'Add a service');
-    const summary = errorSummary();
-    const topics = await this.loadTopics();
-    const loc = (s.location && typeof s.location === 'object') ? s.location : {};
-
-    const f = {
-      name: field({ label: 'Service name', name: 'name', value: s.name, attrs: { maxlength: '200' } }),
-      organisation: field({ label: 'Organisation (optional)', name: 'organisation', value: s.organisation }),
-      description: field({
-        label: 'Description', name: 'description', type: 'textarea', value: s.description,
-        hint: 'Plain words a young person can follow: what it is, who it is for and how it helps.', attrs: { rows: '5' },
-      }),
-      status: field({
-        label: 'Status', name: 'status', type: 'select', value: s.status || 'active',
-        options: [{ value: 'active', label: 'Active (young people can see it)' }, { value: 'inactive', label: 'Retired (hidden)' }],
-      }),
-      thrive: field({
-        label: 'THRIVE category', name: 'thrive', type: 'select', value: s.thrive,
-        options: Object.entries(THRIVE_LABELS).map(([value, label]) => ({ value, label })),
-      }),
-      min_age: field({ label: 'Youngest age', name: 'min_age', type: 'number', value: s.min_age, attrs: { min: '0', max: '30', inputmode: 'numeric', class: 'input-short' } }),
-      max_age: field({ label: 'Oldest age', name: 'max_age', type: 'number', value: s.max_age, attrs: { min: '0', max: '30', inputmode: 'numeric', class: 'input-short' } }),
-      extended_max_age: field({
-        label: 'Oldest age for care leavers and young people with an EHCP (optional)', name: 'extended_max_age', type: 'number',
-        value: s.extended_max_age, attrs: { min: '0', max: '30', inputmode: 'numeric', class: 'input-short' },
-      }),
-      eligibility: field({ label: 'Who can use it (optional)', name: 'eligibility', type: 'textarea', value: s.eligibility, attrs: { rows: '2' } }),
-      phone: field({ label: 'Phone (optional)', name: 'phone', type: 'tel', value: s.phone, attrs: { autocomplete: 'off' } }),
-      email: field({ label: 'E-mail (optional)', name: 'email', type: 'email', value: s.email, attrs: { autocomplete: 'off' } }),
-      url: field({ label: 'Website (optional)', name: 'url', type: 'url', value: s.url, hint: 'Starting with https://', attrs: { autocomplete: 'off' } }),
-      sms: field({ label: 'Text number (optional)', name: 'sms', type: 'tel', value: s.sms, hint: 'A number young people can text.', attrs: { autocomplete: 'off' } }),
-      loc_name: field({ label: 'Place name', name: 'loc_name', value: loc.name, attrs: { autocomplete: 'off' } }),
-      loc_address: field({ label: 'Address', name: 'loc_address', value: loc.address_1, attrs: { autocomplete: 'off' } }),
-      loc_city: field({ label: 'Town or city', name: 'loc_city', value: loc.city, attrs: { autocomplete: 'off' } }),
-      loc_postcode: field({ label: 'Postcode', name: 'loc_postcode', value: loc.postal_code, attrs: { autocomplete: 'off', class: 'input-medium', maxlength: '10' } }),
-      note: field({
-        label: 'Note for your team (optional)', name: 'note', type: 'textarea', value: s.note,
-        hint: 'Young people do not see this.', attrs: { rows: '2' },
-      }),
-      hours: field({
-        label: 'Opening hours in words (optional)', name: 'hours', value: s.hours,
-        hint: 'Young people see this, for example "Until 10pm every day".',
-      }),
-      reviewed_on: field({ label: 'Date last reviewed', name: 'reviewed_on', type: 'date', value: s.reviewed_on || '', attrs: { class: 'input-medium' } }),
-    };
-    const selfReferral = radioGroup({
-      legend: 'Can young people contact them themselves?', name: uid('self_referral'),
-      value: s.self_referral === false ? 'no' : s.self_referral === true ? 'yes' : null,
-      options: [{ value: 'yes', label: 'Yes, they can contact them themselves' }, { value: 'no', label: 'No, someone like a GP or school has to refer them' }],
-      hint: s.self_referral === null ? 'Not known yet for this service.' : undefined,
-    });
-    const topicBoxes = topics.map((t) => {
-      const id = uid('topic');
-      const input = h('input', { type: 'checkbox', id, value: t.slug, checked: (s.topics || []).includes(t.slug) ? true : null });
-      return { input, el: h('div', { class: 'choice choice-inline' }, input, h('label', { for: id }, t.name)) };
-    });
-    const topicsSet = h('fieldset', { class: 'fieldset' },
-      h('legend', { class: 'legend' }, 'Topics'),
-      h('div', { class: 'hint' }, 'Choose every topic this service helps with.'),
-      topicBoxes.length ? h('div', { class: 'choices choices-grid' }, topicBoxes.map((b) => b.el)) : h('p', {}, "Topics couldn't load."));
-    const verifiedId = uid('verified');
-    const verified = h('input', { type: 'checkbox', id: verifiedId, checked: s.contact_verified ? true : null });
-    const crisisId = uid('crisis');
-    const crisisLine = h('input', { type: 'checkbox', id: crisisId, checked: s.crisis_line ? true : null });
-    const schedules = scheduleEditor(s.schedules || []);
-
-    const save = button(editing ? 'Save changes' : 'Add service', { type: 'submit' });
-    const cancel = button('Cancel', { variant: 'secondary', onClick: () => { this.showList(); this.listTitle.focus(); } });
-
-    const form = h('form', { class: 'form form-wide', novalidate: true },
-      summary.el,
-      f.name.row, f.organisation.row, f.description.row,
-      h('div', { class: 'field-pair' }, f.status.row, f.thrive.row),
-      topicsSet,
-      h('fieldset', { class: 'fieldset' }, h('legend', { class: 'legend' }, 'Ages'),
-        h('div', { class: 'field-pair' }, f.min_age.row, f.max_age.row), f.extended_max_age.row),
-      f.eligibility.row,
-      selfReferral.el,
-      h('fieldset', { class: 'fieldset' }, h('legend', { class: 'legend' }, 'Contact'),
-        f.phone.row, f.sms.row, f.email.row, f.url.row),
-      h('div', { class: 'choice' }, verified, h('label', { for: verifiedId }, 'I have checked the phone, e-mail and website are right')),
-      h('fieldset', { class: 'fieldset' }, h('legend', { class: 'legend' }, 'Location (optional)'),
-        h('div', { class: 'hint' }, 'Leave empty for online or phone services.'),
-        f.loc_name.row, f.loc_address.row, h('div', { class: 'field-pair' }, f.loc_city.row, f.loc_postcode.row)),
-      f.hours.row,
-      schedules.el,
-      h('div', { class: 'choice' }, crisisLine, h('label', { for: crisisId }, 'This is a crisis line (show it with the helplines on "Talk to someone")')),
-      f.reviewed_on.row,
-      f.note.row,
-      h('div', { class: 'actions actions-row' }, save, cancel));
-
-    fill(this.area, h('p', {}, h('button', { type: 'button', class: 'link-button back-link', onclick: () => cancel.click() }, 'Back to the list')),
-      title, form);
-    title.focus();
-
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      summary.hide();
-      Object.values(f).forEach((x) => x.setError(null));
-      const problems = [];
-      const add = (fld, text) => { fld.setError(text); problems.push({ text, target: fld.id }); };
-      const val = (k) => f[k].control.value.trim();
-      const num = (k) => (val(k) === '' ? null : Number(val(k)));
-
-      if (!val('name')) add(f.name, 'Enter the service name');
-      if (!val('description')) add(f.description, 'Enter a description');
-      for (const k of ['min_age', 'max_age']) {
-        if (val(k) === '' || !Number.isInteger(num(k)) || num(k) < 0) add(f[k], `Enter the ${k === 'min_age' ? 'youngest' : 'oldest'} age as a whole number`);
-      }
-      if (!problems.length && num('min_age') > num('max_age')) add(f.max_age, 'The oldest age must be the same as or more than the youngest age');
-      if (val('extended_max_age') !== '' && (!Number.isInteger(num('extended_max_age')) || num('extended_max_age') < (num('max_age') || 0))) {
-        add(f.extended_max_age, 'This age must be a whole number, the same as or more than the oldest age');
-      }
-      if (val('email') && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(val('email'))) add(f.email, 'Enter an e-mail address like name@example.org');
-      if (val('url') && !/^https?:\/\/\S+\.\S+/.test(val('url'))) add(f.url, 'Enter a web address starting with https://');
-      if (val('reviewed_on') && !/^\d{4}-\d{2}-\d{2}$/.test(val('reviewed_on'))) add(f.reviewed_on, 'Enter the date as year-month-day, like 2026-11-22');
-      problems.push(...schedules.validate());
-      if (problems.length) {
-        summary.show(problems);
-        return;
-      }
-
-      const body = { ...(service || {}) };
-      delete body.id;
-      delete body.open_now;
-      delete body.council_code;
-      Object.assign(body, {
-        name: val('name'),
-        organisation: val('organisation') || null,
-        description: val('description'),
-        status: val('status'),
-        thrive: val('thrive'),
-        topics: topicBoxes.filter((b) => b.input.checked).map((b) => b.input.value),
-        min_age: num('min_age'),
-        max_age: num('max_age'),
-        extended_max_age: num('extended_max_age'),
-        eligibility: val('eligibility') || null,
-        self_referral: selfReferral.value() === null ? null : selfReferral.value() === 'yes',
-        phone: val('phone') || null,
-        sms: val('sms') || null,
-        email: val('email') || null,
-        url: val('url') || null,
-        hours: val('hours') || null,
-        schedules: schedules.value(),
-        reviewed_on: val('reviewed_on') || null,
-        contact_verified: verified.checked,
-        crisis_line: crisisLine.checked,
-        note: val('note') || null,
-      });
-      const location = {
-        ...loc, name: val('loc_name') || null, address_1: val('loc_address') || null, city: val('loc_city') || null, postal_code: val('loc_postcode') || null,
-      };
-      body.location = [location.name, location.address_1, location.city, location.postal_code].some(Boolean) ? location : null;
-      for (const k of ['managed_by', 'last_modified', 'national']) delete body[k];
-
-      save.disabled = true;
-      try {
-        if (editing) {
-          await api(`${this.base}/${encodeURIComponent(service.id)}`, { method: 'PUT', body });
-        } else {
-          await api(this.base, { method: 'POST', body });
-        }
-        this.showList(editing ? `Your changes to ${body.name} are saved.` : `${body.name} has been added.`);
-        this.listTitle.focus();
-        return;
-      } catch (err) {
-        const items = [];
-        if (err instanceof ApiError && err.status === 400) {
-          const alias = { address_1: 'loc_address', city: 'loc_city', postal_code: 'loc_postcode' };
-          for (const [key, text] of Object.entries(fieldErrors(err))) {
-            const fld = f[alias[key] || key];
-            if (fld) { fld.setError(text); items.push({ text, target: fld.id }); } else items.push({ text: `${key}: ${text}` });
-          }
-        }
-        if (!items.length) items.push({ text: err instanceof ApiError && (err.status === 400 || err.status === 409) && err.detail ? err.detail : errorMessage(err) });
-        summary.show(items);
-      }
-      save.disabled = false;
-    });
-  }
-}
-
-/** Weekday rows with opening and closing times. value() → [{days, opens_at, closes_at}]. */
-function scheduleEditor(initial) {
-  const list = h('div', { class: 'schedule-rows' });
-  const rows = [];
-
-  function renumber() {
-    rows.forEach((row, i) => {
-      row.legend.textContent = `Opening times ${i + 1}`;
-      row.removeLabel.textContent = ` opening times ${i + 1}`;
-    });
-  }
-
-  function addRow(s = { days: [], opens_at: '09:00', closes_at: '17:00' }, focus = false) {
-    const dayInputs = DAYS.map(([value, short, rest]) => {
-      const id = uid('day');
-      const input = h('input', { type: 'checkbox', id, value, checked: (s.days || []).includes(value) ? true : null });
-      return { input, el: h('div', { class: 'choice choice-inline choice-day' }, input, h('label', { for: id }, short, srOnly(rest))) };
-    });
-    const opens = field({ label: 'Opens', name: 'opens_at', value: s.opens_at, hint: 'Like 09:00', attrs: { inputmode: 'numeric', class: 'input-short', maxlength: '5' } });
-    const closes = field({ label: 'Closes', name: 'closes_at', value: s.closes_at, hint: 'Like 17:00, or 24:00', attrs: { inputmode: 'numeric', class: 'input-short', maxlength: '5' } });
-    const legend = h('legend', { class: 'legend' });
-    const removeLabel = srOnly('');
-    const daysError = h('p', { class: 'field-error', hidden: true, id: uid('days-error') });
-    const row = { legend, removeLabel, dayInputs, opens, closes, daysError };
-    const remove = button(['Remove', removeLabel], { variant: 'quiet', class: 'btn btn-quiet btn-small' });
-    const daysWrap = h('div', { class: 'choices choices-days', role: 'group', 'aria-label': 'Days' }, dayInputs.map((d) => d.el));
-    row.el = h('fieldset', { class: 'fieldset schedule-row' }, legend, daysError, daysWrap,
-      h('div', { class: 'field-pair' }, opens.row, closes.row), remove);
-    remove.addEventListener('click', () => {
-      const at = rows.indexOf(row);
-      rows.splice(at, 1);
-      row.el.remove();
-      renumber();
-      const next = rows[at] || rows[at - 1];
-      if (next) next.dayInputs[0].input.focus();
-      else addButton.focus();
-    });
-    rows.push(row);
-    list.append(row.el);
-    renumber();
-    if (focus) dayInputs[0].input.focus();
-  }
-
-  const addButton = button('Add opening times', { variant: 'secondary', onClick: () => addRow(undefined, true) });
-  for (const s of initial) addRow(s);
-
-  const el = h('fieldset', { class: 'fieldset' },
-    h('legend', { class: 'legend' }, 'When it is open'),
-    h('div', { class: 'hint' }, 'Add a set of days for each different opening time, in 24-hour time. Leave empty if it has no set times. "Open now" comes from these.'),
-    list, addButton);
-
-  return {
-    el,
-    value() {
-      return rows.map((r) => ({
-        days: r.dayInputs.filter((d) => d.input.checked).map((d) => d.input.value),
-        opens_at: r.opens.control.value.trim(),
-        closes_at: r.closes.control.value.trim(),
-      }));
-    },
-    validate() {
-      const problems = [];
-      rows.forEach((r, i) => {
-        const n = i + 1;
-        r.opens.setError(null);
-        r.closes.setError(null);
-        r.daysError.hidden = true;
-        r.el.removeAttribute('aria-describedby');
-        if (!r.dayInputs.some((d) => d.input.checked)) {
-          r.daysError.hidden = false;
-          r.daysError.textContent = 'Choose at least one day';
-          r.el.setAttribute('aria-describedby', r.daysError.id);
-          problems.push({ text: `Opening times ${n}: choose at least one day`, target: r.dayInputs[0].input.id });
-        }
-        const o = r.opens.control.value.trim();
-        const c = r.closes.control.value.trim();
-        if (!TIME.test(o)) {
-          r.opens.setError('Enter a time like 09:00');
-          problems.push({ text: `Opening times ${n}: enter an opening time like 09:00`, target: r.opens.id });
-        }
-        if (!TIME.test(c)) {
-          r.closes.setError('Enter a time like 17:00');
-          problems.push({ text: `Opening times ${n}: enter a closing time like 17:00`, target: r.closes.id });
-        } else if (TIME.test(o) && c <= o) {
-          r.closes.setError('The closing time must be after the opening time');
-          problems.push({ text: `Opening times ${n}: the closing time must be after the opening time`, target: r.closes.id });
-        }
-      });
-      return problems;
-    },
-  };
 }

@@ -589,6 +589,30 @@ class ChatPanel {
 // --- safeguarding alerts ------------------------------------------------------------------
 
 const ALERT_RISK_LABELS = { none: 'No risk found', low: 'Low risk', medium: 'Medium risk', high: 'High risk', urgent: 'Urgent' };
+const ALERT_KIND_TITLES = { post: 'Post', chat: 'Chat message', message_thread: 'Message to the team' };
+
+// What an alert is about, in words: "Post by sky_fox", "Chat message by sky_fox".
+function alertTitle(alert) {
+  return `${ALERT_KIND_TITLES[alert.kind] || 'Post'} by ${alert.author}`;
+}
+
+// Every item after the first (one author's repeats within the hour), oldest first.
+function alertItemList(alert) {
+  const rest = Array.isArray(alert.items) ? alert.items.slice(1) : [];
+  if (!rest.length) return null;
+  return h('details', { class: 'alert-items' },
+    h('summary', {}, `${rest.length} more from ${alert.author} since`),
+    h('ol', {}, ...rest.map((item) => h('li', {},
+      h('p', { class: 'meta' }, `${ALERT_KIND_TITLES[item.kind] || 'Post'} · `,
+        h('time', { datetime: item.created_at }, londonTime(item.created_at))),
+      item.body ? h('blockquote', { class: 'alert-body' }, item.body) : null))));
+}
+
+// One author's repeats within an hour are one alert: say how many items it covers.
+function alertItems(alert) {
+  const n = Number.isInteger(alert.item_count) ? alert.item_count : 1;
+  return n > 1 ? ` · ${n} posts or messages in an hour` : '';
+}
 
 class SafeguardingPanel {
   constructor(consoleRef) {
@@ -601,7 +625,7 @@ class SafeguardingPanel {
     this.body = h('div', {}, h('p', { class: 'loading' }, 'Loading alerts…'));
     this.el = h('section', { class: 'console-card alerts-card', 'aria-labelledby': 'alerts-title' },
       h('h2', { id: 'alerts-title', tabindex: '-1' }, 'Safeguarding alerts ', this.count),
-      h('p', { class: 'meta' }, 'Forum posts passed to counsellors because the young person may not be safe. They are not on the boards.'),
+      h('p', { class: 'meta' }, 'Posts, chats and messages passed to counsellors because the young person may not be safe. Posts are not on the boards.'),
       this.news, this.body, this.list);
   }
 
@@ -633,6 +657,12 @@ class SafeguardingPanel {
       const id = String(alert.id);
       seen.add(id);
       let el = this.cards.get(id);
+      if (el && el.dataset.busy !== 'true' && el.dataset.updated !== String(alert.updated_at || '')) {
+        const fresh = this.card(alert); // more items, or a higher level: draw it again
+        el.replaceWith(fresh);
+        el = fresh;
+        this.cards.set(id, el);
+      }
       if (!el) {
         el = this.card(alert);
         this.cards.set(id, el);
@@ -653,7 +683,7 @@ class SafeguardingPanel {
     fill(this.body, n ? null : h('p', { class: 'console-empty' }, 'No open alerts.'));
     if (arrived.length) {
       this.news.textContent = arrived.length === 1
-        ? `New safeguarding alert: a post by ${arrived[0].author}.`
+        ? `New safeguarding alert: ${alertTitle(arrived[0]).toLowerCase()}.`
         : `${arrived.length} new safeguarding alerts.`;
     }
     this.first = false;
@@ -664,23 +694,25 @@ class SafeguardingPanel {
     const titleId = uid('alert');
     const message = h('p', { class: 'console-alert', role: 'alert' });
     const tools = h('div', { class: 'alert-tools' });
-    const li = h('li', { class: `alert-item alert-item-${level}` },
+    const li = h('li', { class: `alert-item alert-item-${level}`, 'data-updated': String(alert.updated_at || '') },
       h('article', { 'aria-labelledby': titleId },
         h('div', { class: 'mod-badges' },
           h('p', { class: `badge badge-level badge-level-${ALERT_RISK_LABELS[level] ? level : 'none'}` },
             level === 'urgent' || level === 'high' ? h('span', { 'aria-hidden': 'true' }, '! ') : null,
             ALERT_RISK_LABELS[level] || level)),
-        h('h3', { id: titleId, class: 'alert-title', tabindex: '-1' }, `Post by ${alert.author}`),
+        h('h3', { id: titleId, class: 'alert-title', tabindex: '-1' }, alertTitle(alert)),
         h('p', { class: 'meta' },
-          `In “${alert.thread_title || 'a thread'}” · ${this.console.councilName(alert.council_code)} · `,
+          alert.kind === 'post' || !alert.kind ? `In “${alert.thread_title || 'a thread'}” · ` : '',
+          `${this.console.councilName(alert.council_code)}${alertItems(alert)} · `,
           h('time', { datetime: alert.created_at }, `raised ${timeAgo(alert.created_at)}`),
           alert.created_at ? ` (${londonTime(alert.created_at)})` : ''),
-        h('blockquote', { class: 'alert-body' }, alert.body),
+        alert.body ? h('blockquote', { class: 'alert-body' }, alert.body) : null,
+        alertItemList(alert),
         alert.note ? h('p', { class: 'alert-note' },
           h('strong', {}, !alert.escalated_by || alert.escalated_by === 'A moderator' ? 'Note: ' : `Note from ${alert.escalated_by}: `),
           alert.note) : null,
         message, tools));
-    const open = button(['Acknowledge', srOnly(`: post by ${alert.author}`)], { class: 'btn btn-primary btn-small' });
+    const open = button(['Acknowledge', srOnly(`: ${alertTitle(alert).toLowerCase()}`)], { class: 'btn btn-primary btn-small' });
     open.addEventListener('click', () => {
       const note = field({
         label: 'What you did (optional)', name: 'note', type: 'textarea',

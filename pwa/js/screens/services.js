@@ -11,10 +11,11 @@ function countClick(serviceId, kind) {
     .catch(() => { /* counting must never get in the way */ });
 }
 
-function openBadge(service) {
+/** Open now, closed now, or (hours not known) what to do: never "Closed now" for an unknown time. */
+export function openBadge(service) {
   if (service.open_now === true) return h('p', { class: 'badge badge-open' }, h('span', { 'aria-hidden': 'true' }, '● '), 'Open now');
   if (service.open_now === false) return h('p', { class: 'badge badge-closed' }, h('span', { 'aria-hidden': 'true' }, '○ '), 'Closed now');
-  return null;
+  return h('p', { class: 'badge badge-unknown' }, service.hours_note || 'Check their website for times.');
 }
 
 function serviceCard(service, track) {

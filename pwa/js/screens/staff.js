@@ -1,6 +1,7 @@
 // Staff home: where counsellors, moderators, council officers and admins start.
 
-import { h, screenHeading, setTitle } from '../ui.js';
+import { api } from '../api.js';
+import { h, screenHeading, setTitle, plural } from '../ui.js';
 import { COUNCIL_ROLES, MODERATION_ROLES } from '../session.js';
 
 const ROLE_NAMES = {
@@ -22,9 +23,12 @@ export function render(root, ctx) {
         : 'Review forum posts and reports, most urgent first.')));
   }
   if (COUNCIL_ROLES.has(user.role)) {
+    const attention = h('p', { class: 'tile-text', 'aria-live': 'polite' });
     links.push(h('li', { class: 'tile' },
       h('a', { href: '#/council', class: 'tile-link' }, 'Council services'),
-      h('p', { class: 'tile-text' }, 'Keep your local service directory right. Import and export Open Referral UK files.')));
+      h('p', { class: 'tile-text' }, 'Keep your local service directory right. Import and export Open Referral UK files.'),
+      attention));
+    if (user.role === 'council_admin' && user.council_code) showAttention(attention, user.council_code);
   }
   if (user.role === 'counsellor') {
     links.push(h('li', { class: 'tile' },
@@ -42,4 +46,16 @@ export function render(root, ctx) {
     links.length ? h('ul', { class: 'tiles tiles-wide' }, links)
       : h('p', {}, 'Your tools will appear here as they are added.'),
     h('p', {}, h('a', { href: '#/library' }, 'Read the self-help library'), ' as young people see it.'));
+}
+
+/** The council officer's to-do on their home: services nobody can contact, and services
+ * not reviewed for 12 months (counted by the directory's list). */
+async function showAttention(el, code) {
+  try {
+    const data = await api(`/councils/${encodeURIComponent(code)}/services`);
+    el.textContent = `${plural(data.needs_contact || 0, 'service needs', 'services need')} contact details; `
+      + `${plural(data.needs_review || 0, 'service has', 'services have')} not been reviewed for 12 months.`;
+  } catch {
+    el.textContent = '';
+  }
 }

@@ -1,0 +1,117 @@
+"""The per-worker caches of the directory. Young people and feed readers ask for a council's
+services far more often than officers change them, so the active rows (and the encoded
+answers made from them) are kept for a short while, bounded (``cachetools``).
+
+A change is forgotten **after its commit** (``forget_after_commit``): forgetting before the
+commit would let a read in the same worker cache the old rows again. Other workers see a
+change within ``DIRECTORY_CACHE_SECONDS``.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Any
+
+import brotli
+from cachetools import TTLCache
+from sqlalchemy import event, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.councils.models import Council
+from backend.signposting.models import DirectoryService
+
+DIRECTORY_CACHE_SECONDS = 30.0
+_rows: TTLCache[str | None, list[DirectoryService]] = TTLCache(maxsize=256, ttl=DIRECTORY_CACHE_SECONDS)
+_answers: TTLCache[Hashable, bytes] = TTLCache(maxsize=4096, ttl=DIRECTORY_CACHE_SECONDS)
+
+
+ALL = "*"  # forget every council's entries (a national service or content changed)
+
+
+def forget_directory_cache(council_code: str | None = ALL) -> None:
+    """Forget what is cached about one council's directory (its rows and every answer made
+    from them), or about every council."""
+    if council_code == ALL:
+        _rows.clear()
+        _answers.clear()
+        return
+    _rows.pop(council_code, None)
+    for key in [k for k in list(_answers.keys()) if council_code in _key_councils(k)]:
+        _answers.pop(key, None)
+
+
+def _key_councils(key: Hashable) -> set[str | None]:
+    """The council codes an answer's key names (its audience's, or the feed's)."""
+    parts = key if isinstance(key, tuple) else (key,)
+    return {getattr(p, "council_code", p) for p in parts if isinstance(p, str) or hasattr(p, "council_code")}
+
+
+def _forget_committed(session: Any) -> None:
+    for council_code in session.info.pop("signposting_changed", set()):
+        forget_directory_cache(council_code)
+
+
+def forget_after_commit(db: AsyncSession, council_code: str | None = ALL) -> None:
+    """Forget the caches of ``council_code`` (a national service: every council's) once this
+    session's transaction has committed, never before: a read in between would cache the
+    old rows again."""
+    db.sync_session.info.setdefault("signposting_changed", set()).add(ALL if council_code is None else council_code)
+    if not event.contains(db.sync_session, "after_commit", _forget_committed):
+        event.listen(db.sync_session, "after_commit", _forget_committed)
+
+
+async def active_rows(sessionmaker: Any, council_code: str | None) -> list[DirectoryService]:
+    """The active rows of a council and the national ones (national only for None)."""
+    hit = _rows.get(council_code)
+    if hit is not None:
+        return hit
+    stmt = select(DirectoryService).where(DirectoryService.status == "active")
+    if council_code is None:
+        stmt = stmt.where(DirectoryService.council_code.is_(None))
+    else:
+        stmt = stmt.where(or_(DirectoryService.council_code == council_code, DirectoryService.council_code.is_(None)))
+    async with sessionmaker() as db:
+        rows = list((await db.execute(stmt)).scalars().all())  # schedules load with them (selectin)
+    _rows[council_code] = rows
+    return rows
+
+
+async def cached_answer(key: Hashable, make: Callable[[], Awaitable[bytes]]) -> bytes:
+    """An encoded answer kept under ``key`` until the caches are forgotten or expire."""
+    hit = _answers.get(key)
+    if hit is not None:
+        return hit
+    encoded = await make()
+    _answers[key] = encoded
+    return encoded
+
+
+_councils: TTLCache[str, bool] = TTLCache(maxsize=512, ttl=300)
+
+
+async def known_council(sessionmaker: Any, council_code: str) -> bool:
+    """Whether a council of that ONS code exists (remembered for five minutes)."""
+    if len(council_code) > 9:
+        return False
+    hit = _councils.get(council_code)
+    if hit is None:
+        async with sessionmaker() as db:
+            hit = await db.get(Council, council_code) is not None
+        _councils[council_code] = hit
+    return hit
+
+
+_compressed: TTLCache[tuple[bytes, str], bytes] = TTLCache(maxsize=512, ttl=DIRECTORY_CACHE_SECONDS)
+COMPRESS_FROM = 1024  # bytes: smaller answers travel as they are
+
+
+def compressed(body: bytes, encoding: str) -> bytes:
+    """``body`` compressed with ``br`` or ``gzip``, once per cached answer (a cached answer is
+    the same bytes object each time, so its hash is computed once)."""
+    key = (body, encoding)
+    hit = _compressed.get(key)
+    if hit is None:
+        hit = brotli.compress(body, quality=5) if encoding == "br" else gzip.compress(body, compresslevel=6)
+        _compressed[key] = hit
+    return hit

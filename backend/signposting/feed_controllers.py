@@ -1,0 +1,112 @@
+"""The Open Referral UK feed over HTTP: open to anyone (no session, no CSRF: read-only
+GETs), ``Access-Control-Allow-Origin: *`` on every answer. Thin handlers around
+``backend.signposting.feed``; query parameters are read as text and checked there, so a
+bad one is a problem with the CORS header too."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get
+from litestar.datastructures import CacheControlHeader, ResponseHeader
+from litestar.params import Parameter
+
+from backend.signposting import feed
+from backend.signposting.cache import COMPRESS_FROM, compressed
+from backend.signposting.oruk_schemas import (
+    ApiInfo,
+    Service,
+    ServicePage,
+    Taxonomy,
+    TaxonomyPage,
+    TaxonomyTerm,
+    TaxonomyTermPage,
+)
+
+Text = Annotated[str | None, Parameter(required=False)]
+
+
+def _json(request: Request, body: bytes) -> Response[Any]:
+    """An answer the feed has already encoded (and cached) as JSON, compressed once per
+    cached answer when the reader accepts brotli or gzip (the app's own compression, which
+    would compress it again on every request, is skipped for the feed)."""
+    accepted = request.headers.get("accept-encoding", "")
+    encoding = "br" if "br" in accepted else "gzip" if "gzip" in accepted else None
+    if encoding is None or len(body) < COMPRESS_FROM:
+        return Response(body, media_type="application/json", headers={"Vary": "Accept-Encoding"})
+    return Response(
+        compressed(body, encoding),
+        media_type="application/json",
+        headers={"Content-Encoding": encoding, "Vary": "Accept-Encoding"},
+    )
+
+
+class OrukFeedController(Controller):
+    path = "/oruk/{council_code:str}"
+    tags = ["open referral uk"]
+    response_headers = [ResponseHeader(name="Access-Control-Allow-Origin", value="*")]
+    cache_control = CacheControlHeader(no_cache=True, public=True)
+    opt = {"precompressed": True}  # see _json
+
+    @get("/", summary="This API: its HSDS version (3.0)")
+    async def info(self, request: Request, council_code: str) -> Response[ApiInfo]:
+        return _json(request, await feed.api_info(request.app.state.sessionmaker, council_code, str(request.base_url)))
+
+    @get(
+        "/services",
+        summary="The council's active services, a page at a time",
+        description="Filters: search (words), taxonomy_term_id, minimum_age and maximum_age (services "
+        "whose age range overlaps), page (from 1) and per_page (up to 200, 50 when not given).",
+    )
+    async def services(
+        self,
+        request: Request,
+        council_code: str,
+        search: Text = None,
+        page: Text = None,
+        per_page: Text = None,
+        taxonomy_term_id: Text = None,
+        minimum_age: Text = None,
+        maximum_age: Text = None,
+    ) -> Response[ServicePage]:
+        params = {
+            "search": search,
+            "page": page,
+            "per_page": per_page,
+            "taxonomy_term_id": taxonomy_term_id,
+            "minimum_age": minimum_age,
+            "maximum_age": maximum_age,
+        }
+        return _json(request, await feed.services_page(request.app.state.sessionmaker, council_code, params))
+
+    @get("/services/{service_id:str}", summary="One active service of the council (its UUID)")
+    async def service(self, request: Request, council_code: str, service_id: str) -> Response[Service]:
+        return _json(request, await feed.one_service(request.app.state.sessionmaker, council_code, service_id))
+
+    @get("/taxonomies", summary="The taxonomies services are classified by")
+    async def taxonomies(
+        self, request: Request, council_code: str, page: Text = None, per_page: Text = None
+    ) -> Response[TaxonomyPage]:
+        params = {"page": page, "per_page": per_page}
+        return _json(request, await feed.taxonomies_page(request.app.state.sessionmaker, council_code, params))
+
+    @get("/taxonomies/{taxonomy_id:str}", summary="One taxonomy")
+    async def taxonomy(self, request: Request, council_code: str, taxonomy_id: str) -> Response[Taxonomy]:
+        return _json(request, await feed.one_taxonomy(request.app.state.sessionmaker, council_code, taxonomy_id))
+
+    @get("/taxonomy_terms", summary="The taxonomy terms (filters: taxonomy_id, search)")
+    async def taxonomy_terms(
+        self,
+        request: Request,
+        council_code: str,
+        page: Text = None,
+        per_page: Text = None,
+        taxonomy_id: Text = None,
+        search: Text = None,
+    ) -> Response[TaxonomyTermPage]:
+        params = {"page": page, "per_page": per_page, "taxonomy_id": taxonomy_id, "search": search}
+        return _json(request, await feed.terms_page(request.app.state.sessionmaker, council_code, params))
+
+    @get("/taxonomy_terms/{term_id:str}", summary="One taxonomy term")
+    async def taxonomy_term(self, request: Request, council_code: str, term_id: str) -> Response[TaxonomyTerm]:
+        return _json(request, await feed.one_term(request.app.state.sessionmaker, council_code, term_id))
