@@ -12,7 +12,7 @@
 //   replaces an older one; no vibration pattern, no image); `notificationclick` opens the
 //   payload's url in Waymark (an open window is asked to go there, else a new one opens).
 
-const VERSION = '2026-12-01.9';
+const VERSION = '2026-12-01.10-restrictions';
 const SHELL_CACHE = `waymark-shell-${VERSION}`;
 const API_CACHE = 'waymark-api-v1'; // the app deletes every "waymark-api*" cache on log-out
 const NETWORK_TIMEOUT_MS = 6000; // on a slow connection, fall back to a saved copy after this
@@ -36,21 +36,25 @@ const SHELL_FILES = [
   'js/push.js',
   'js/quick-exit.js',
   'js/risk-check.js',
+  'js/restriction-notice.js',
   'js/session.js',
   'js/suggestions.js',
   'js/ui.js',
+  'js/screens/appeals.js',
   'js/screens/article.js',
+  'js/screens/author.js',
   'js/screens/chat.js',
   'js/screens/council.js',
-  'js/screens/counsellor.js',
   'js/screens/forums.js',
   'js/screens/home.js',
   'js/screens/journal.js',
   'js/screens/library.js',
   'js/screens/login.js',
+  'js/screens/messages.js',
   'js/screens/moderation.js',
   'js/screens/recover.js',
   'js/screens/recovery-code.js',
+  'js/screens/restrictions.js',
   'js/screens/services.js',
   'js/screens/signup.js',
   'js/screens/staff.js',

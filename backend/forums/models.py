@@ -95,6 +95,9 @@ class Post(Base):
     moderator_message: Mapped[str | None] = mapped_column(Text)  # the kind words the author sees
     claimed_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    # set by the account rule (backend/restrictions) for a repeat offender: e.g. "hold_all";
+    # such a post comes first in the review queue. Never acted on automatically.
+    suggested_action: Mapped[str | None] = mapped_column(String(20))
 
 
 class Reaction(Base):

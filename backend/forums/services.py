@@ -23,6 +23,7 @@ import asyncio
 import datetime as dt
 import math
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -189,6 +190,36 @@ async def reassess(db: AsyncSession, title: str | None, body: str) -> Findings:
     return await assess_post(rules, title, body, None)
 
 
+# --- the account rule ---------------------------------------------------------------------
+# What an account may do on the boards is decided in ONE place, backend/restrictions
+# (suspended: 403; every post held; a repeat offender's post first in the queue). It
+# registers its rule here at import, so the forums ask it without importing it (it reads
+# the forums' posts, so the import goes that way).
+
+
+@dataclass(frozen=True)
+class AccountStanding:
+    hold: bool = False  # every post held for review, whatever the forum policy
+    suggested_action: str | None = None  # for the moderator, with the post first in the queue
+
+
+AccountRule = Callable[..., Awaitable[AccountStanding]]
+_account_rule: list[AccountRule] = []
+
+
+def register_account_rule(rule: AccountRule) -> None:
+    _account_rule[:] = [rule]
+
+
+async def account_standing(db: AsyncSession, user: CurrentUser, action: str, *, categories: list[str] | None = None,
+                           needs_support: bool = False) -> AccountStanding:
+    """Ask the account rule whether ``user`` may ``action`` ("post", "react", "report"):
+    it raises a 403 problem with ``code: "suspended"`` when not."""
+    for rule in _account_rule:
+        return await rule(db, user, action, categories=categories or [], needs_support=needs_support)
+    return AccountStanding()
+
+
 # --- posting ------------------------------------------------------------------------------
 
 
@@ -316,10 +347,14 @@ async def submit_post(db: AsyncSession, user: CurrentUser, *, board_slug: str | 
     now = utcnow()
     rules, settings = await review.rules_and_settings(db)
     found = await assess_post(rules, title, body, author_age(user, now))
+    standing = await account_standing(db, user, "post", categories=found.categories,
+                                      needs_support=found.needs_support)
     approved = await approved_count(db, user.id)
     if not found.needs_support:  # risk is never turned away: it always reaches a human
         await check_rate(db, user.id, approved, now)
     status = await decide_status(db, user, found, settings, approved, now)
+    if standing.hold and status in ("pending", "published"):
+        status = "held"
 
     post_id = uuid.uuid4()
     if thread is None:
@@ -329,7 +364,7 @@ async def submit_post(db: AsyncSession, user: CurrentUser, *, board_slug: str | 
         await db.flush()  # the thread row first: the post references it
     post = Post(id=post_id, thread_id=thread.id, author_id=user.id, council_code=user.council_code, body=body,
                 status=status, risk_level=found.level, risk_categories=found.categories, risk_spans=found.spans,
-                client_id=client_id, created_at=now)
+                client_id=client_id, created_at=now, suggested_action=standing.suggested_action)
     if status == "rejected":
         post.decided_at, post.reason_code, post.moderator_message = now, "blocked_words", BLOCKED_MESSAGE
     elif status == "published":
@@ -441,6 +476,7 @@ def check_reaction_kind(kind: str) -> None:
 
 async def add_reaction(db: AsyncSession, user: CurrentUser, post_id: uuid.UUID, kind: str) -> dict[str, Any]:
     check_reaction_kind(kind)
+    await account_standing(db, user, "react")
     await visible_post(db, post_id)
     await db.execute(insert(Reaction).values(post_id=post_id, user_id=user.id, kind=kind, created_at=utcnow())
                      .on_conflict_do_nothing())
@@ -461,6 +497,7 @@ async def report_post(db: AsyncSession, user: CurrentUser, post_id: uuid.UUID, r
     reason = " ".join(reason.split())
     if not reason:
         raise Problem(400, "Please tell us a little about what's wrong.", code="empty_reason", field="reason")
+    await account_standing(db, user, "report")
     post = await visible_post(db, post_id)
     from moderation import assess
 

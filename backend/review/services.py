@@ -31,7 +31,7 @@ from backend.errors import Problem
 from backend.events import announce
 from backend.forums.models import RISK_LEVELS, Post, Report, Thread
 from backend.review.models import ForumSettings, WatchedWordRow
-from backend.review.reasons import REASONS, REASONS_BY_CODE
+from backend.review.reasons import ACCOUNT_REASONS, REASONS, REASONS_BY_CODE
 from backend.safeguarding.services import open_alert_for, raise_safeguarding_alert
 
 CLAIM_MINUTES = 10
@@ -154,7 +154,8 @@ async def list_audit(db: AsyncSession, *, limit: int, offset: int, action: str |
 
 
 def reason_templates() -> list[dict[str, str]]:
-    return [dict(r) for r in REASONS]
+    """Post reasons (a rejection) and, beside them, account reasons (a restriction)."""
+    return [{**r, "applies_to": "post"} for r in REASONS] + [{**r, "applies_to": "account"} for r in ACCOUNT_REASONS]
 
 
 def watched_word_out(row: WatchedWordRow) -> dict[str, Any]:
@@ -253,7 +254,8 @@ async def queue_items(db: AsyncSession, *, limit: int, offset: int, post_ids: li
             .outerjoin(author, author.id == Post.author_id)
             .outerjoin(claimer, claimer.id == Post.claimed_by)
             .where(*conditions)
-            .order_by(rank.desc(), waiting_since.asc(), Post.id)
+            # a repeat offender's post (backend/restrictions suggests an action) comes first
+            .order_by(Post.suggested_action.is_(None), rank.desc(), waiting_since.asc(), Post.id)
             .limit(limit).offset(offset))
     rows = (await db.execute(stmt)).all()
     by_post: dict[uuid.UUID, list[dict[str, Any]]] = {}
@@ -273,6 +275,7 @@ async def queue_items(db: AsyncSession, *, limit: int, offset: int, post_ids: li
         first = post.id == thread.id
         item: dict[str, Any] = {
             "id": str(post.id), "kind": kind, "body": post.body, "author": author_name(author_username),
+            "author_id": str(post.author_id) if post.author_id else None, "suggested_action": post.suggested_action,
             "board": thread.board_slug,
             "risk": {"level": RISK_LEVELS[int(item_rank)], "categories": list(post.risk_categories or [])},
             "created_at": post.created_at.isoformat(),

@@ -143,7 +143,8 @@ export function errorMessage(err) {
   if (err.status === 429) return tooManyTries(err.retryAfter);
   if (err.status >= 500) return SERVER_MESSAGE;
   if (err.status === 401) return 'Please log in again.';
-  if (err.status === 403) return "Sorry, you can't do that with this account.";
+  // a suspension explains itself kindly (the reason, the end, what they can still use)
+  if (err.status === 403) return err.code === 'suspended' && err.detail ? err.detail : "Sorry, you can't do that with this account.";
   return err.detail || SERVER_MESSAGE;
 }
 

@@ -89,6 +89,11 @@ export function highlighted(text, spans, fieldName) {
   return out;
 }
 
+/** Reasons to reject a post (account reasons are for the author page). */
+function postReasons() {
+  return api('/moderation/reasons').then((r) => (Array.isArray(r) ? r.filter((x) => x.applies_to !== 'account') : [])).catch(() => null);
+}
+
 function claimProblem(err) {
   if (err instanceof ApiError && err.status === 409) {
     if (err.code === 'decided') return 'This has already been decided.';
@@ -127,6 +132,7 @@ class ModerationConsole {
     root.append(
       backLink(ctx.back('#/staff'), 'Staff home'),
       screenHeading('Moderation'),
+      h('p', {}, h('a', { href: '#/appeals' }, 'Appeals against restrictions')),
       this.connectionLine,
       this.news,
       h('div', { class: `mod-layout${admin ? ' mod-layout-admin' : ''}` },
@@ -166,7 +172,7 @@ class ModerationConsole {
     const boards = api('/boards').then((list) => {
       for (const b of list || []) this.boards.set(b.slug, b.name);
     }).catch(() => {});
-    this.reasonsPromise = api('/moderation/reasons').then((r) => (Array.isArray(r) ? r : [])).catch(() => null);
+    this.reasonsPromise = postReasons();
     if (this.adminBox) new AdminPanel(this.adminBox, this.ctx).start();
     await boards;
     await this.loadQueue();
@@ -312,9 +318,12 @@ class ItemCard {
         claimed),
       heading,
       h('p', { class: 'meta' },
-        `Board: ${c.boardName(item.board)} · By `, h('strong', {}, item.author),
+        `Board: ${c.boardName(item.board)} · By `,
+        item.author_id ? h('a', { href: `#/authors/${encodeURIComponent(item.author_id)}`, class: 'mod-author' }, h('strong', {}, item.author)) : h('strong', {}, item.author),
         ` · Waiting ${waitedSince(item.waiting_since || item.created_at)}`,
         item.kind === 'report' ? ` · Posted ${timeAgo(item.created_at)}` : ''),
+      item.suggested_action ? h('p', { class: 'mod-suggestion' }, h('strong', {}, 'Again: '),
+        'this account had a similar post rejected in the last 30 days. Consider holding all their posts for review, from their author page.') : null,
       categories.length
         ? h('p', { class: 'mod-categories' }, h('strong', {}, 'Flagged for: '), categories.map(categoryLabel).join(', '))
         : null,
@@ -489,7 +498,7 @@ class ItemCard {
     const reasons = await this.console.reasonsPromise;
     if (!reasons || !reasons.length) {
       this.say("The reasons couldn't load, so this can't be rejected right now. Try again in a moment.");
-      this.console.reasonsPromise = api('/moderation/reasons').catch(() => null);
+      this.console.reasonsPromise = postReasons();
       return;
     }
     const reason = field({

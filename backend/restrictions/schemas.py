@@ -1,0 +1,36 @@
+"""Acting on an account: what comes in. Every string has a length limit (oversize is a 400)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import msgspec
+
+NOTE_MAX = 2000
+APPEAL_MAX = 2000
+
+FIELD_HELP = {
+    "kind": "kind must be warn, hold_all or suspend.",
+    "reason_code": "reason_code must be one of the account reasons from GET /api/v1/moderation/reasons.",
+    "note": f"A note can be up to {NOTE_MAX} characters.",
+    "until": "until must be a date and time in ISO 8601, like 2026-12-24T18:00:00Z, or left out.",
+    "text": f"Please write your appeal in up to {APPEAL_MAX:,} characters.",
+    "action": "action must be uphold or lift.",
+}
+
+
+class RestrictionIn(msgspec.Struct):
+    kind: Annotated[str, msgspec.Meta(max_length=20)]
+    reason_code: Annotated[str, msgspec.Meta(max_length=40)]
+    note: Annotated[str, msgspec.Meta(max_length=NOTE_MAX)] | None = None
+    until: dt.datetime | None = None
+
+
+class AppealIn(msgspec.Struct):
+    text: Annotated[str, msgspec.Meta(max_length=APPEAL_MAX)]
+
+
+class AppealDecisionIn(msgspec.Struct):
+    action: Annotated[str, msgspec.Meta(max_length=20)]
+    note: Annotated[str, msgspec.Meta(max_length=NOTE_MAX)] | None = None
