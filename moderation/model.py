@@ -32,12 +32,12 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, repeat
 from operator import add, sub
 from pathlib import Path
 
 __all__ = ["MODEL_PATH", "Model", "Scored", "tokens", "token_features", "WINDOW", "STRIDE", "CHAR_MIN", "RUN",
-           "TOKEN_RE", "default_model"]
+           "TOKEN_RE", "default_model", "token_strings"]
 
 MODEL_PATH = Path(__file__).with_name("model.json")
 WINDOW = 10
@@ -70,6 +70,37 @@ def tokens(words: str, canon: dict[str, str]) -> list[tuple[str, int, int, bool]
         out.append((t, start, end, not out or (clauses and find("\n", prev_end, start) >= 0)))
         prev_end = end
     return out
+
+
+def token_strings(words: str, canon: dict[str, str]) -> tuple[list[str], list[int]]:
+    """The tokens of ``tokens()`` without their offsets (the fast path for scoring), and
+    the indices of the tokens that start a clause (0 first)."""
+    out: list[str] = []
+    starts: list[int] = []
+    runs = _RUN.search(words) is not None
+    apos = "'" in words
+    get = canon.get
+    for seg in (words.split("\n") if "\n" in words else (words,)):
+        raw = TOKEN_RE.findall(seg)
+        if not raw:
+            continue
+        if apos:
+            raw = [r for r in raw if r.strip("'")]
+            ts = [r.replace("'", "") for r in raw]
+        else:
+            ts = raw
+        if runs:
+            ts = [_RUN.sub(r"\1", t) if len(t) > 2 else t for t in ts]
+        ts = [get(t, t) for t in ts]
+        if "killmyself" in ts:   # "5 kms": kilometres (as tokens() does)
+            for i, t in enumerate(ts):
+                if t == "killmyself" and raw[i] == "kms":
+                    prev = ts[i - 1] if i else (out[-1] if out else "")
+                    if prev.isdigit():
+                        ts[i] = "km"
+        starts.append(len(out))
+        out.extend(ts)
+    return out, starts
 
 
 def token_features(toks: list[tuple[str, int, int, bool]], i: int) -> list[str]:
@@ -117,6 +148,12 @@ class Model:
         self.canon: dict[str, str] = data.get("canon", {})
         self.thresholds: dict[str, dict[str, float]] = data.get("thresholds", {})
         self._cache: dict[str, tuple[float, ...] | None] = {}
+        # per category: bigram/trigram weight by key (non-zero only), and each word's summed
+        # own features (filled as words are met): score() then works with C-level maps
+        k = len(self.categories)
+        self._ngram: list[dict[str, float]] = [
+            {f: v[j] for f, v in self.weights.items() if f[0] in "bt" and v[j]} for j in range(k)]
+        self._words: list[dict[str, float]] = [{} for _ in range(k)]
 
     @classmethod
     def from_file(cls, path: str | Path = MODEL_PATH) -> Model:
@@ -142,41 +179,69 @@ class Model:
             self._cache[t] = v
         return v
 
-    def score(self, words: str, want_reasons=True) -> list[Scored]:
+    def score(self, words: str, want_reasons=True, cutoff: dict[str, float] | None = None) -> list[Scored]:
         """One Scored per category: the probability of the text's best stretch. The
         stretch and the reasons are worked out when ``want_reasons`` is True, or is a
-        function (category, probability) -> bool that says so (e.g. "it is found")."""
-        toks = tokens(words, self.canon)
+        function (category, probability) -> bool that says so (e.g. "it is found").
+
+        ``cutoff`` (category -> probability; for callers that only ask "does it reach
+        this?"): a category whose upper bound (the bias plus the best sum of the positive
+        weights of WINDOW + 2 neighbouring tokens: a stretch touches no more) stays
+        under its cutoff is not searched; its Scored carries that bound, which is at least
+        the true probability and under the cutoff."""
+        toks, starts = token_strings(words, self.canon)
         k = len(self.categories)
         if not toks:
             return [Scored(c, _sigmoid(self.bias[j]), 0, 0, ()) for j, c in enumerate(self.categories)]
-        w = self.weights
-        # per token: the weights of the features ending there, by n-gram length; then
-        # transposed to per category (zip)
-        zero = (0.0,) * k
-        urows, brows, trows = [], [], []
-        prev = prev2 = ""
-        prev_starts = True
-        cache, unigram = self._cache, self._unigram
-        for t, _, _, starts in toks:
-            u = cache.get(t, False)
-            urows.append((unigram(t) if u is False else u) or zero)
-            if starts:
-                brows.append(zero)
-                trows.append(zero)
-            else:
-                brows.append(w.get("b:" + prev + " " + t, zero))
-                trows.append(zero if prev_starts or not prev2 else w.get("t:" + prev2 + " " + prev + " " + t, zero))
-            prev2, prev, prev_starts = prev, t, starts
-        U, B, T = (list(zip(*rows, strict=True)) for rows in (urows, brows, trows))
+        n = len(toks)
+        known = self._words
+        new = set(toks).difference(known[0])
+        if new:
+            if len(known[0]) > 50_000:
+                for d in known:
+                    d.clear()
+                new = set(toks)
+            for t in new:
+                v = self._unigram(t)
+                for j in range(k):
+                    known[j][t] = v[j] if v else 0.0
+        bkeys = ["b:" + a + " " + b for a, b in zip(toks, toks[1:], strict=False)]
+        tkeys = ["t:" + a + " " + b + " " + c for a, b, c in zip(toks, toks[1:], toks[2:], strict=False)]
+        U, B, T = [], [], []
+        for j in range(k):
+            ng = self._ngram[j].get
+            U.append(list(map(known[j].__getitem__, toks)))
+            b = [0.0, *map(ng, bkeys, repeat(0.0))]
+            t = [0.0, 0.0, *map(ng, tkeys, repeat(0.0))][:n]
+            for i in starts[1:]:   # clause starts: no bigram ending at one, no trigram ending at it or the next
+                b[i] = t[i] = 0.0
+                if i + 1 < n:
+                    t[i + 1] = 0.0
+            B.append(b)
+            T.append(t)
         out = []
+        full = None
         for j, cat in enumerate(self.categories):
+            if cutoff is not None and cat in cutoff:
+                pos = list(map(add, map(add, map(max, U[j], repeat(0.0)), map(max, B[j], repeat(0.0))),
+                               map(max, T[j], repeat(0.0))))
+                if len(pos) > WINDOW + 2:   # the best sum of WINDOW + 2 neighbouring tokens' positive parts
+                    ps = list(accumulate(pos, initial=0.0))
+                    top = max(map(sub, ps[WINDOW + 2:], ps))
+                else:
+                    top = sum(pos)
+                bound = _sigmoid(self.bias[j] + top)
+                if bound < cutoff[cat]:
+                    out.append(Scored(cat, bound, 0, 0, ()))
+                    continue
             best, _ = best_stretch(U[j], B[j], T[j], False)
             p = _sigmoid(self.bias[j] + best)
             start = end = 0
             reasons: tuple[str, ...] = ()
             if want_reasons is True or (want_reasons and want_reasons(cat, p)):
-                start, end, reasons = self._explain(toks, best_stretch(U[j], B[j], T[j])[1], j)
+                if full is None:
+                    full = tokens(words, self.canon)
+                start, end, reasons = self._explain(full, best_stretch(U[j], B[j], T[j])[1], j)
             out.append(Scored(cat, p, start, end, reasons))
         return out
 

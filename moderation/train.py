@@ -41,6 +41,7 @@ CHAR_RATE = float(__import__("os").environ.get("WAYMARK_CHAR_RATE", "0.15"))   #
 FOLDS = 3
 MISS_COST = 2.0
 MAX_FALSE_ALARMS = 0.02
+MIN_RAISE = 0.15   # no threshold lower than this: at 0.05 a stray "he ... me" tips an ordinary post over
 
 # Words worth recognising when misspelt: each gets its one-edit variants (a letter left
 # out, two letters swapped, c/s and i/y mixed) unless the variant is a word in its own right.
@@ -210,7 +211,7 @@ def pick_thresholds(items: list[dict], probs: list[list[float]]) -> dict:
     for j, c in enumerate(CATEGORIES):
         pos = [p[j] for it, p in zip(items, probs, strict=True) if labels_of(it)[j]]
         best = None
-        for t in [x / 100 for x in range(2, 99)]:
+        for t in [x / 100 for x in range(round(MIN_RAISE * 100), 99)]:
             miss = sum(p < t for p in pos) / len(pos)
             # false alarms: the mean over ordinary families, so the many easy generated
             # lines cannot hide the hard hand-written ones
