@@ -132,9 +132,9 @@ def test_staff_accounts_cannot_be_restricted(staff, moderator, admin) -> None:
 
 def test_bad_inputs(young_person, moderator) -> None:
     uid = young_person().user["id"]
-    assert restrict(moderator, uid, kind="ban", expect=400)["code"] == "unknown_kind"
-    assert restrict(moderator, uid, kind="suspend", reason_code="nope", expect=400)["code"] == "reason_needed"
-    assert restrict(moderator, uid, reason_code="off_topic", expect=400)["code"] == "reason_needed"  # a post reason
+    assert restrict(moderator, uid, kind="ban", expect=400)["field"] == "kind"
+    assert restrict(moderator, uid, kind="suspend", reason_code="nope", expect=400)["field"] == "reason_code"
+    assert restrict(moderator, uid, reason_code="off_topic", expect=400)["field"] == "reason_code"  # a post reason
     past = restrict(moderator, uid, until=in_the_future(minutes=-5), expect=400)
     assert past["code"] == "until_in_past" and "future" in past["detail"]
     assert restrict(moderator, uid, until="next tuesday", expect=400)["status"] == 400
@@ -305,6 +305,7 @@ def test_one_appeal_decided_by_another_moderator_lifts_it(young_person, moderato
     rid = restrict(moderator, uid, "suspend", "unsafe_contact", note="Asked for photos")["id"]
     empty = appeal(yp, rid, "   ")
     assert empty.status_code == 400 and empty.json()["code"] == "empty_appeal"
+    assert appeal(yp, rid, "").json()["field"] == "text"
     assert appeal(yp, rid, "x" * 2001).status_code == 400
     assert young_person().post(f"/api/v1/me/restrictions/{rid}/appeal", json={"text": "mine?"}).status_code == 404
     assert appeal(yp, str(uuid.uuid4())).status_code == 404
@@ -322,7 +323,7 @@ def test_one_appeal_decided_by_another_moderator_lifts_it(young_person, moderato
     own = moderator.post(f"/api/v1/moderation/appeals/{appeal_id}/decision", json={"action": "lift"})
     assert own.status_code == 403 and own.json()["code"] == "own_restriction"
     bad = second_moderator.post(f"/api/v1/moderation/appeals/{appeal_id}/decision", json={"action": "forgive"})
-    assert bad.status_code == 400
+    assert bad.status_code == 400 and bad.json()["field"] == "action"
     decided = second_moderator.post(f"/api/v1/moderation/appeals/{appeal_id}/decision",
                                     json={"action": "lift", "note": "Context was revision apps"})
     assert decided.status_code == 200 and decided.json()["status"] == "lifted"
