@@ -26,7 +26,7 @@ from prometheus_client import Gauge
 from backend.accounts.auth import CurrentUserMiddleware
 from backend.accounts.controllers import AuthController, MeController
 from backend.accounts.models import WebSession
-from backend.chat.controllers import ChatController, chat_socket, moderation_socket
+from backend.chat.controllers import ChatController, ToolkitController, chat_socket, moderation_socket
 from backend.chat.hours import ChatHours
 from backend.chat.hub import ChatHub
 from backend.content.controllers import LibraryController
@@ -48,6 +48,7 @@ from backend.journal.controllers import (
     JournalVocabularyController,
     MoodController,
 )
+from backend.messages.controllers import ChatHistoryController, MessagesController
 from backend.openapi import publish_truthful_schema
 from backend.push.controllers import PushController
 from backend.reports.controllers import ReportController
@@ -64,6 +65,7 @@ API_CONTROLLERS: list = [AuthController, MeController, CouncilController, Librar
 API_CONTROLLERS += [MoodController, JournalController, GoalController, JournalVocabularyController]
 API_CONTROLLERS += [ServiceController, CrisisLineController, CouncilServiceController]
 API_CONTROLLERS += [BoardController, ThreadController, PostController, ModerationController, SafeguardingController]
+API_CONTROLLERS += [MessagesController, ChatHistoryController, ToolkitController]
 API_CONTROLLERS += [AccountModerationController, MyRestrictionsController]
 
 

@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> None:
     sub.add_parser("import-content", help="load councils, articles and services from content/ (idempotent)")
 
     staff = sub.add_parser("create-staff", help="create a staff account and print its id")
-    staff.add_argument("--role", required=True, choices=["counsellor", "moderator", "council_admin", "admin"])
+    staff.add_argument("--role", required=True, choices=["counsellor", "supervisor", "moderator", "council_admin", "admin"])
     staff.add_argument("--email", required=True)
     staff.add_argument("--password", required=True)
     staff.add_argument("--council")

@@ -1,12 +1,21 @@
 """Every model, imported in one place so metadata and Alembic see them all."""
 
 from backend.accounts.models import LoginThrottle, User, WebSession
-from backend.chat.models import ChatMessage, ChatRequest, ChatSession, CounsellorAvailability
+from backend.chat.models import (
+    ChatMessage,
+    ChatRequest,
+    ChatSavedReply,
+    ChatSession,
+    ChatTransfer,
+    ChatWhisper,
+    CounsellorAvailability,
+)
 from backend.content.models import Article, Topic
 from backend.councils.models import Council
 from backend.database import Base
 from backend.forums.models import Board, Post, Reaction, Report, Thread
 from backend.journal.models import Goal, GoalRating, JournalEntry, MoodCheckin
+from backend.messages.models import MessageThread, TeamMessage
 from backend.push.models import PushSubscription
 from backend.reports.models import UsageEvent
 from backend.restrictions.models import AccountRestriction, RestrictionAppeal
@@ -16,7 +25,7 @@ from backend.signposting.models import DirectorySchedule, DirectoryService
 
 metadata = Base.metadata
 
-__all__ = ["PushSubscription", "ChatMessage", "ChatRequest", "ChatSession", "CounsellorAvailability", "DirectorySchedule", "DirectoryService", "Goal", "GoalRating", "JournalEntry", "MoodCheckin",
+__all__ = ["PushSubscription", "ChatSavedReply", "ChatTransfer", "ChatWhisper", "MessageThread", "TeamMessage", "ChatMessage", "ChatRequest", "ChatSession", "CounsellorAvailability", "DirectorySchedule", "DirectoryService", "Goal", "GoalRating", "JournalEntry", "MoodCheckin",
            "Article", "Topic", "Base", "Council", "LoginThrottle", "UsageEvent", "User", "WebSession", "metadata",
            "AuditLog", "Board", "ForumSettings", "Post", "Reaction", "Report", "SafeguardingAlert", "SafeguardingAlertItem", "Thread",
            "WatchedWordRow", "AccountRestriction", "RestrictionAppeal"]

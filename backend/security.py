@@ -297,6 +297,9 @@ def requires_role(*roles: str):  # noqa: ANN201 - a guard factory
 
 
 requires_young_person = requires_role("young_person")
-requires_counsellor = requires_role("counsellor")
+# A supervisor is a senior counsellor: everything a counsellor may do, and watching live chats.
+COUNSELLING_ROLES = ("counsellor", "supervisor")
+requires_counsellor = requires_role(*COUNSELLING_ROLES)
+requires_supervisor = requires_role("supervisor")
 requires_moderator = requires_role("moderator", "admin")
 requires_admin = requires_role("admin")

@@ -45,6 +45,8 @@ class Settings:
     chat_long_wait_seconds: int = 20 * 60
     chat_sweep_seconds: float = 15.0
     chat_db_pool_size: int = 4  # the chat hub's own asyncpg connections per worker
+    chat_routing: str = "manual"  # "auto": a new request goes to the least busy available counsellor
+    messages_reply_hours: int = 48  # the reply target for messages to the team
     access_log: bool = False
     # Compile every moderation rule in a background thread at start (about 2 s of CPU per
     # worker). On by default in production; tests and development start many short-lived
@@ -88,12 +90,21 @@ def get_settings() -> Settings:
         chat_long_wait_seconds=int(os.environ.get("WAYMARK_CHAT_LONG_WAIT_SECONDS", str(20 * 60))),
         chat_sweep_seconds=float(os.environ.get("WAYMARK_CHAT_SWEEP_SECONDS", "15")),
         chat_db_pool_size=int(os.environ.get("WAYMARK_CHAT_DB_POOL_SIZE", "4")),
+        chat_routing=_choice("WAYMARK_CHAT_ROUTING", ("manual", "auto"), "manual"),
+        messages_reply_hours=int(os.environ.get("WAYMARK_MESSAGES_REPLY_HOURS", "48")),
         access_log=_bool("WAYMARK_ACCESS_LOG", False),
         moderation_warm_up=_bool("WAYMARK_MODERATION_WARM_UP", env == "production"),
         encryption_keys=_encryption_keys(env),
         metrics_token=os.environ.get("WAYMARK_METRICS_TOKEN") or None,
         housekeeping_seconds=float(os.environ.get("WAYMARK_HOUSEKEEPING_SECONDS", "600")),
     )
+
+
+def _choice(name: str, allowed: tuple[str, ...], default: str) -> str:
+    value = os.environ.get(name, default).strip().lower() or default
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(allowed)} (not {value!r})")
+    return value
 
 
 def _encryption_keys(env: str) -> tuple[str, ...]:

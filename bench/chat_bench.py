@@ -1137,10 +1137,20 @@ def chat_run(args: argparse.Namespace, env: dict[str, str], tmp: Path, db_url: s
     specs = specs_for_chats("waymark", app.base_url.replace("http://", "ws://") + "/api/v1/chat/ws", app.base_url,
                             chats, counsellors, args.clients, args)
     profiler: list[subprocess.Popen] = []
-    phase = run_phase("waymark", specs, app.pids, app.port, hold=0, timeout=timeout,
-                      on_open=(lambda: profiler.extend(start_profiler(args, app.pids, tmp))) if args.profile else None)
+    extras = set_up_extras(args, app, csrf, db_url)
+
+    def on_open() -> None:
+        if args.profile:
+            profiler.extend(start_profiler(args, app.pids, tmp))
+        if extras is not None:
+            extras.start()
+
+    phase = run_phase("waymark", specs, app.pids, app.port, hold=0, timeout=timeout, on_open=on_open)
     stop_profiler(profiler)
     summary = summarise("waymark", phase, args.duration, phase["with_sockets"]["sockets"])
+    if extras is not None:
+        summary["extras"] = extras.join(timeout=args.drain + 120)
+        print(f"  extras: {json.dumps(summary['extras'])}", flush=True)
     # the database agrees: each chat's last seq is what the clients had acknowledged
     rows = asyncio.run(db_fetch(db_url, "SELECT s.id::text AS id, s.last_seq, count(m.id) AS n FROM chat_session s"
                                         " LEFT JOIN chat_message m ON m.session_id = s.id GROUP BY s.id"))
@@ -1157,6 +1167,8 @@ def chat_run(args: argparse.Namespace, env: dict[str, str], tmp: Path, db_url: s
     lost = sum(summary["problems"].values()) + sum(summary["errors"].values())
     goals = {"nothing_lost": lost == 0 and summary["sockets_still_open"] == summary["sockets"],
              "p99_within_5x": 0 < ratio <= 5}
+    if extras is not None:
+        goals["extras_nothing_lost"] = bool(summary["extras"].get("ok"))
     print(f"goals: nothing lost {'MET' if goals['nothing_lost'] else 'MISSED'}; "
           f"p99 within 5x of the relay {'MET' if goals['p99_within_5x'] else 'MISSED'}")
     return {"settings": {"chats": n_chats, "counsellors": n_counsellors, "per_counsellor": args.per_counsellor,
@@ -1167,6 +1179,26 @@ def chat_run(args: argparse.Namespace, env: dict[str, str], tmp: Path, db_url: s
                          "deflate": args.deflate, "sweep_seconds": args.sweep, "warm": args.warm,
                          "uvicorn": app.command[3:]},
             "targets": results, "p99_ratio": ratio, "goals": goals}
+
+
+EXTRA_CHATS = 20  # the transfers' own chats: each handed back and forth transfers / 20 times
+
+
+def set_up_extras(args: argparse.Namespace, app: Any, csrf: str, db_url: str) -> Any:
+    """``--transfers`` and ``--thread-replies``: their own chats, counsellors and threads (see
+    bench/chat_extras.py), set up before the load; None when neither is asked for."""
+    if not (args.transfers or args.thread_replies):
+        return None
+    from bench.chat_extras import Extras, start_threads
+
+    young, counsellors = asyncio.run(insert_people(db_url, EXTRA_CHATS, 2, 50, prefix="extra"))
+    request_ids = asyncio.run(insert_requests(db_url, young))
+    sessions = asyncio.run(take_chats(app.base_url, csrf, [(counsellors[0], rid) for rid in request_ids]))
+    threads = asyncio.run(start_threads(app.base_url, csrf, young, max(1, args.thread_replies // 2)))
+    print(f"extras: {len(sessions)} chats for {args.transfers} transfers, {len(threads)} message threads for"
+          f" {args.thread_replies} replies, during the measured window", flush=True)
+    return Extras(app.base_url, csrf, list(zip(sessions, young, strict=True)), counsellors, threads,
+                  transfers=args.transfers, replies=args.thread_replies, window=args.warmup + args.duration)
 
 
 def _print_phase(r: dict[str, Any]) -> None:
@@ -1287,6 +1319,10 @@ def main() -> int:
                         help="--idle: whose sockets (young_person)")
     parser.add_argument("--hold", type=float, default=20, help="--idle: seconds to hold the sockets open (20)")
     parser.add_argument("--profile", action="store_true", help="py-spy the workers during the Waymark phase")
+    parser.add_argument("--transfers", type=int, default=0,
+                        help="chats handed between two counsellors during the measured window (e.g. 100)")
+    parser.add_argument("--thread-replies", type=int, default=0,
+                        help="replies to messages to the team during the measured window (e.g. 200)")
     parser.add_argument("--json", action="store_true", help=f"also write the results to {RESULTS.relative_to(ROOT)}")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (server logs)")
     args = parser.parse_args()

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.database import Base
 
-ROLES = ("young_person", "counsellor", "moderator", "council_admin", "admin")
-STAFF_ROLES = ("counsellor", "moderator", "council_admin", "admin")
+ROLES = ("young_person", "counsellor", "supervisor", "moderator", "council_admin", "admin")
+STAFF_ROLES = ("counsellor", "supervisor", "moderator", "council_admin", "admin")
 EXTENDED_ELIGIBILITY = ("care_leaver", "ehcp")
 
 

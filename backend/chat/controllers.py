@@ -16,13 +16,30 @@ from litestar.params import Dependency, Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.chat import services
+from backend.chat import responses, routing, services, toolkit
 from backend.chat.hub import ChatHub, Connection
-from backend.chat.schemas import AvailabilityIn, ChatRequestIn, EndIn, MessageIn, TakeIn
+from backend.chat.models import ChatSession
+from backend.chat.schemas import (
+    AvailabilityIn,
+    ChatRequestIn,
+    EndIn,
+    MessageIn,
+    SavedReplyIn,
+    TakeIn,
+    TransferIn,
+    WhisperIn,
+)
 from backend.errors import Problem
 from backend.http_safety import json_problem
 from backend.push.services import notify_user
-from backend.security import requires_counsellor, requires_login, requires_young_person
+from backend.security import (
+    COUNSELLING_ROLES,
+    requires_counsellor,
+    requires_login,
+    requires_role,
+    requires_supervisor,
+    requires_young_person,
+)
 
 DB = Annotated[AsyncSession, Dependency(skip_validation=True)]
 log = logging.getLogger("waymark.chat")
@@ -31,19 +48,25 @@ log = logging.getLogger("waymark.chat")
 CLOSE_NOT_LOGGED_IN = 4401
 CLOSE_FORBIDDEN = 4403
 MAX_FRAME_CHARS = 16_000
+CHAT_ROLES = frozenset({"young_person", *COUNSELLING_ROLES})
 
 
 async def attachment_for(db: AsyncSession, service_id: str | None) -> dict[str, Any] | None:
     if not service_id:
         return None
-    try:
-        from backend.signposting.services import service_card
-    except ImportError as exc:
-        raise Problem(400, "Sharing services is not available yet.") from exc
+    from backend.signposting.services import service_card
+
     card = await service_card(db, service_id)
     if card is None:
         raise Problem(404, "There is no such service.")
     return card
+
+
+def routing_after(request: Request) -> BackgroundTask | None:
+    """With automatic routing, route the queue once this request's change is committed."""
+    if not routing.auto_routing():
+        return None
+    return BackgroundTask(routing.route_now, request.app.state.alchemy.create_session_maker())
 
 
 class ChatController(Controller):
@@ -55,9 +78,10 @@ class ChatController(Controller):
         return await services.chat_status(db_session, request.app.state.chat_hours, request.scope.get("user"))
 
     @post("/requests", guards=[requires_young_person], status_code=HTTP_201_CREATED, summary="Join the queue")
-    async def request_chat(self, request: Request, db_session: DB, data: ChatRequestIn) -> dict[str, Any]:
-        return await services.request_chat(db_session, request.app.state.chat_hours, request.scope["user"],
-                                           topic=(data.topic or "").strip() or None, urgent=data.urgent)
+    async def request_chat(self, request: Request, db_session: DB, data: ChatRequestIn) -> Response[dict[str, Any]]:
+        answer = await services.request_chat(db_session, request.app.state.chat_hours, request.scope["user"],
+                                             topic=(data.topic or "").strip() or None, urgent=data.urgent)
+        return Response(answer, status_code=HTTP_201_CREATED, background=routing_after(request))
 
     @get("/requests/current", guards=[requires_young_person], summary="My place in the queue, or my chat")
     async def current(self, request: Request, db_session: DB) -> dict[str, Any]:
@@ -65,16 +89,18 @@ class ChatController(Controller):
 
     @delete("/requests/current", guards=[requires_young_person], status_code=HTTP_204_NO_CONTENT,
             summary="Leave the queue (or the chat)")
-    async def leave(self, request: Request, db_session: DB) -> None:
+    async def leave(self, request: Request, db_session: DB) -> Response[None]:
         await services.leave_chat(db_session, request.scope["user"])
+        return Response(None, status_code=HTTP_204_NO_CONTENT, background=routing_after(request))
 
     @get("/availability", guards=[requires_counsellor], summary="My availability and open chats")
     async def my_availability(self, request: Request, db_session: DB) -> dict[str, Any]:
         return await services.availability_of(db_session, request.scope["user"])
 
     @put("/availability", guards=[requires_counsellor], status_code=HTTP_200_OK)
-    async def availability(self, request: Request, db_session: DB, data: AvailabilityIn) -> dict[str, Any]:
-        return await services.set_availability(db_session, request.scope["user"], data.status, data.max_concurrent)
+    async def availability(self, request: Request, db_session: DB, data: AvailabilityIn) -> Response[dict[str, Any]]:
+        answer = await services.set_availability(db_session, request.scope["user"], data.status, data.max_concurrent)
+        return Response(answer, background=routing_after(request))
 
     @get("/queue", guards=[requires_counsellor], summary="Waiting young people: urgent first, then longest waiting")
     async def queue(self, db_session: DB) -> dict[str, Any]:
@@ -98,9 +124,13 @@ class ChatController(Controller):
     @get("/sessions/{session_id:uuid}/messages", guards=[requires_login])
     async def messages(self, request: Request, db_session: DB, session_id: uuid.UUID,
                        after_seq: Annotated[int, Parameter(ge=0)] = 0) -> dict[str, Any]:
-        await services.session_for(db_session, session_id, request.scope["user"])
+        user = request.scope["user"]
+        if user.role == "supervisor":  # may read any chat (watching it)
+            await toolkit.session_for_staff(db_session, session_id, user)
+        else:
+            await services.session_for(db_session, session_id, user)
         conn = await services.driver_connection(db_session)
-        counsellor = request.scope["user"].role == "counsellor"
+        counsellor = user.role != "young_person"
         items = [services.message_for(m, counsellor=counsellor)
                  for m in await services.messages_after(conn, session_id, after_seq)]
         for item in items:
@@ -115,12 +145,67 @@ class ChatController(Controller):
         attachment = await attachment_for(db_session, data.service_id) if services.sender_role(session, user) == "counsellor" else None
         message, _ = await services.send_message(db_session, session_id, user, body=data.body,
                                                  client_id=data.client_id, attachment=attachment)
-        return services.message_for(message, counsellor=user.role == "counsellor")
+        return services.message_for(message, counsellor=user.role != "young_person")
 
     @post("/sessions/{session_id:uuid}/end", guards=[requires_counsellor], status_code=HTTP_200_OK)
-    async def end(self, request: Request, db_session: DB, session_id: uuid.UUID, data: EndIn | None = None) -> dict[str, Any]:
-        return await services.end_session(db_session, session_id, request.scope["user"],
-                                          notes=data.notes if data else None, risk_level=data.risk_level if data else None)
+    async def end(self, request: Request, db_session: DB, session_id: uuid.UUID,
+                  data: EndIn | None = None) -> Response[dict[str, Any]]:
+        answer = await services.end_session(db_session, session_id, request.scope["user"],
+                                            notes=data.notes if data else None,
+                                            risk_level=data.risk_level if data else None)
+        return Response(answer, background=routing_after(request))
+
+
+requires_reply_keeper = requires_role(*COUNSELLING_ROLES, "admin")
+
+
+class ToolkitController(Controller):
+    """The counsellor's toolkit: colleagues, transfer, saved replies, the live board, whispers."""
+
+    path = "/api/v1/chat"
+    tags = ["chat"]
+
+    @get("/counsellors", guards=[requires_counsellor], summary="Counsellors and supervisors: status and load")
+    async def counsellors(self, db_session: DB) -> dict[str, Any]:
+        items = await toolkit.list_counsellors(db_session)
+        return {"items": items, "total": len(items)}
+
+    @post("/sessions/{session_id:uuid}/transfer", guards=[requires_counsellor], status_code=HTTP_200_OK,
+          summary="Hand a chat to a named counsellor, or back to the front of the queue")
+    async def transfer(self, request: Request, db_session: DB, session_id: uuid.UUID,
+                       data: TransferIn) -> Response[dict[str, Any]]:
+        answer = await toolkit.transfer_chat(db_session, request.scope["user"], session_id,
+                                             to_counsellor_id=data.to_counsellor_id, note=data.note)
+        return Response(answer, background=routing_after(request))
+
+    @get("/responses", guards=[requires_reply_keeper], summary="Saved replies: my own and the shared ones")
+    async def saved_replies(self, request: Request, db_session: DB) -> dict[str, Any]:
+        items = await responses.list_replies(db_session, request.scope["user"])
+        return {"items": items, "total": len(items)}
+
+    @post("/responses", guards=[requires_reply_keeper], status_code=HTTP_201_CREATED, summary="Save a reply")
+    async def save_reply(self, request: Request, db_session: DB, data: SavedReplyIn) -> dict[str, Any]:
+        return await responses.save_reply(db_session, request.scope["user"], title=data.title, body=data.body,
+                                          shared=bool(data.shared))
+
+    @put("/responses/{reply_id:uuid}", guards=[requires_reply_keeper], status_code=HTTP_200_OK)
+    async def update_reply(self, request: Request, db_session: DB, reply_id: uuid.UUID, data: SavedReplyIn) -> dict[str, Any]:
+        return await responses.update_reply(db_session, request.scope["user"], reply_id, title=data.title,
+                                            body=data.body, shared=data.shared)
+
+    @delete("/responses/{reply_id:uuid}", guards=[requires_reply_keeper], status_code=HTTP_204_NO_CONTENT)
+    async def delete_reply(self, request: Request, db_session: DB, reply_id: uuid.UUID) -> None:
+        await responses.delete_reply(db_session, request.scope["user"], reply_id)
+
+    @get("/live", guards=[requires_supervisor], summary="Every open chat (supervisors)")
+    async def live(self, db_session: DB) -> dict[str, Any]:
+        items = await toolkit.live_board(db_session)
+        return {"items": items, "total": len(items)}
+
+    @post("/sessions/{session_id:uuid}/whisper", guards=[requires_supervisor], status_code=HTTP_201_CREATED,
+          summary="A word to the chat's counsellor only (never shown to the young person)")
+    async def whisper(self, request: Request, db_session: DB, session_id: uuid.UUID, data: WhisperIn) -> dict[str, Any]:
+        return await toolkit.whisper(db_session, request.scope["user"], session_id, data.body)
 
 
 def origin_allowed(socket: WebSocket) -> bool:
@@ -163,7 +248,7 @@ async def serve_socket(socket: WebSocket, roles: frozenset[str]) -> None:
             raw = event.get("text")
             if raw is None:
                 raw = (event.get("bytes") or b"").decode("utf-8", "replace")
-            if user.role in ("young_person", "counsellor"):
+            if user.role in CHAT_ROLES:
                 await handle_frame(hub, conn, raw)
     except WebSocketDisconnect:
         pass  # the phone went away; it will resume
@@ -176,7 +261,7 @@ async def serve_socket(socket: WebSocket, roles: frozenset[str]) -> None:
 @websocket("/api/v1/chat/ws", opt={"skip_rate_limiting": True})
 async def chat_socket(socket: WebSocket) -> None:
     """Young people and counsellors: the chat (counsellors also get safeguarding alerts)."""
-    await serve_socket(socket, frozenset({"young_person", "counsellor"}))
+    await serve_socket(socket, CHAT_ROLES)
 
 
 @websocket("/api/v1/moderation/ws", opt={"skip_rate_limiting": True})
@@ -211,11 +296,13 @@ async def handle_frame(hub: ChatHub, conn: Connection, raw: str) -> None:
             await _on_message(hub, conn, session_id, frame)
         elif kind == "typing":
             await hub.announce_typing(session_id, conn.user)
-        elif kind == "resume":
+        elif kind in ("resume", "watch"):
             after = frame.get("after_seq", 0)
             if not isinstance(after, int) or isinstance(after, bool) or after < 0:
                 raise Problem(400, "after_seq must be a whole number, 0 or more.", code="bad_frame")
-            if conn.user.id not in await hub.participants_of(session_id):
+            if kind == "watch":
+                await _watch(hub, conn, session_id)
+            elif conn.user.id not in await hub.participants_of(session_id) and conn not in hub.watchers.get(session_id, ()):
                 raise Problem(404, "There is no such chat.")
             await hub.resume(conn, session_id, after)
         else:
@@ -234,6 +321,17 @@ async def handle_frame(hub: ChatHub, conn: Connection, raw: str) -> None:
         if frame.get("client_id"):
             error["client_id"] = str(frame.get("client_id"))[:64]
         await conn.send(error)
+
+
+async def _watch(hub: ChatHub, conn: Connection, session_id: uuid.UUID) -> None:
+    """A supervisor follows a live chat read-only: its frames, from its first message."""
+    if conn.user.role != "supervisor":
+        raise Problem(403, "Only a supervisor can watch a chat.", code="forbidden")
+    async with hub.sessionmaker() as db:
+        session = await db.get(ChatSession, session_id)
+    if session is None or session.ended_at is not None:
+        raise Problem(404, "There is no such live chat.")
+    hub.watch(conn, session_id)
 
 
 async def _on_message(hub: ChatHub, conn: Connection, session_id: uuid.UUID, frame: dict[str, Any]) -> None:

@@ -33,10 +33,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.accounts.auth import CurrentUser
 from backend.accounts.models import User
-from backend.chat import services
+from backend.chat import routing, services
 from backend.chat.models import ChatRequest, ChatSession
+from backend.security import COUNSELLING_ROLES
 
 log = logging.getLogger("waymark.chat")
+COUNSELLING = set(COUNSELLING_ROLES)
 
 
 ACQUIRE_TIMEOUT = 5.0  # seconds to wait for a pooled connection (uvicorn's ping timeout is 20 s)
@@ -103,6 +105,7 @@ class ChatHub:
         self._storing: dict[uuid.UUID, list[Any]] = {}  # chat -> [its store lock, stores waiting or running]
         self._again: dict[uuid.UUID, int] = {}  # chat -> newest seq known (ANY_NEWER: read anyway)
         self._ends: dict[uuid.UUID, str | None] = {}  # chat -> who ended it, until its sockets are told
+        self.watchers: dict[uuid.UUID, set[Connection]] = {}  # chat -> supervisors' sockets watching it here
         self._tasks: list[asyncio.Task] = []
         self._pending: set[asyncio.Task] = set()
         self._stopping = asyncio.Event()
@@ -166,6 +169,7 @@ class ChatHub:
             await asyncio.sleep(self.sweep_seconds)
             try:
                 await self.resync_all()
+                await routing.route_now(self.sessionmaker)  # with auto routing: nobody idle while someone waits
             except Exception as exc:  # noqa: BLE001 - the next sweep tries again
                 log.warning("chat sweep failed: %s", type(exc).__name__)
 
@@ -184,6 +188,8 @@ class ChatHub:
 
     def remove(self, conn: Connection) -> None:
         conn.closed = True
+        for session_id in list(conn.delivered) + list(conn.rewind):
+            self._unwatch(conn, session_id)
         conns = self.by_user.get(conn.user.id)
         if conns is not None:
             conns.discard(conn)
@@ -248,18 +254,43 @@ class ChatHub:
                 await self._assigned(uuid.UUID(event["r"]), uuid.UUID(event["s"]))
             elif kind == "ended":
                 await self.deliver(uuid.UUID(event["s"]), ended_by=event.get("by") or "")
+            elif kind == "transferred":
+                await self._transferred(uuid.UUID(event["s"]), event.get("c") and uuid.UUID(event["c"]),
+                                        event.get("f") and uuid.UUID(event["f"]))
+            elif kind == "whisper":
+                await self._whisper(uuid.UUID(event["w"]))
             elif kind == "queue":
                 await self.send_queue_positions()
             elif kind == "mod":  # a moderation item arrived or changed: every moderator console
                 await self._to_roles({"moderator", "admin"}, {"type": "moderation_item", "id": event["i"],
                                                               "risk_level": event.get("l"), "status": event.get("st")})
             elif kind == "alert":  # a safeguarding alert for the counsellors
-                await self._to_roles({"counsellor", "supervisor"}, {"type": "safeguarding_alert", "id": event["i"]})
+                await self._to_roles(COUNSELLING, {"type": "safeguarding_alert", "id": event["i"]})
+            elif kind == "thread":  # a message to the team arrived or was answered
+                frame = {"type": "message_thread", "id": event["i"]}
+                if event.get("urgent"):
+                    frame["urgent"] = True
+                await self._to_roles(COUNSELLING, frame)
         except Exception as exc:  # noqa: BLE001 - one bad event must not stop the others
             log.warning("chat event %s failed: %s", kind, type(exc).__name__)
 
     def _local(self, *user_ids: uuid.UUID | None) -> list[Connection]:
         return [c for uid in user_ids if uid for c in list(self.by_user.get(uid, ()))]
+
+    async def _followers(self, session_id: uuid.UUID) -> list[Connection]:
+        """This worker's sockets of the chat's two people, and supervisors watching it."""
+        conns = self._local(*await self.participants_of(session_id))
+        return conns + [c for c in self.watchers.get(session_id, ()) if c not in conns]
+
+    def watch(self, conn: Connection, session_id: uuid.UUID) -> None:
+        self.watchers.setdefault(session_id, set()).add(conn)
+
+    def _unwatch(self, conn: Connection, session_id: uuid.UUID) -> None:
+        watching = self.watchers.get(session_id)
+        if watching is not None:
+            watching.discard(conn)
+            if not watching:
+                del self.watchers[session_id]
 
     async def deliver(self, session_id: uuid.UUID, *, message: dict[str, Any] | None = None,
                       newest: int = ANY_NEWER, ended_by: str | None = None) -> None:
@@ -290,7 +321,7 @@ class ChatHub:
             self._again.pop(session_id, None)
 
     async def _deliver_once(self, session_id: uuid.UUID, message: dict[str, Any] | None, newest: int) -> None:
-        conns = self._local(*await self.participants_of(session_id))
+        conns = await self._followers(session_id)
         for conn in conns:
             if session_id in conn.rewind:
                 # never again what this socket already carried: a resume that arrives after live
@@ -300,10 +331,10 @@ class ChatHub:
         ending = session_id in self._ends
         told = conns
         # Messages only to the sockets that follow the chat (told it was assigned, or sent a
-        # message or a resume of it), never to a socket its two people opened since, which
-        # never showed it (it would get the whole history); the `ended` frame to all.
+        # message, a resume or a watch of it), never to a socket its two people opened since,
+        # which never showed it (it would get the whole history); the `ended` frame to all.
         conns = [conn for conn in conns if session_id in conn.delivered]
-        marks = [conn.delivered.get(session_id, 0) for conn in conns]  # none yet: from the start
+        marks = [conn.delivered[session_id] for conn in conns]
         if not conns:
             batch: list[dict[str, Any]] = []
         elif message is not None and not ending and min(marks) >= message["seq"] - 1:
@@ -318,8 +349,11 @@ class ChatHub:
         for m in batch:
             texts = frame_texts(m)
             for conn in conns:
-                if m["seq"] > conn.delivered.get(session_id, 0):
-                    await conn.send_text(texts[conn.user.role == "counsellor"])
+                # A resume that arrived while this batch is on its way is applied by the next
+                # round (resume makes this delivery go round again): until then the socket gets
+                # nothing, so after resuming from N it never receives a seq at or below N.
+                if session_id not in conn.rewind and m["seq"] > conn.delivered.get(session_id, m["seq"]):
+                    await conn.send_text(texts[conn.user.role != "young_person"])
                     conn.delivered[session_id] = m["seq"]
         if ending and session_id not in self._again:
             frame = {"type": "ended", "session_id": str(session_id), "ended_by": self._ends.pop(session_id) or None}
@@ -328,6 +362,7 @@ class ChatHub:
                 conn.delivered.pop(session_id, None)
                 conn.rewind.pop(session_id, None)
             self._participants.pop(session_id, None)
+            self.watchers.pop(session_id, None)
 
     async def resume(self, conn: Connection, session_id: uuid.UUID, after_seq: int) -> None:
         conn.rewind[session_id] = after_seq  # applied by the chat's delivery, in order with the others
@@ -343,6 +378,46 @@ class ChatHub:
         for conn in self._local(*await self.participants_of(session_id)):
             if conn.user.id != from_user:
                 await conn.send({"type": "typing", "session_id": str(session_id)})
+
+    async def _transferred(self, session_id: uuid.UUID, to_id: uuid.UUID | None, from_id: uuid.UUID | None) -> None:
+        """A chat changed hands (or went back to the queue): the young person is told, the
+        previous counsellor's sockets let it go, the next counsellor's are given it with the
+        handover note, and catch up from its first message."""
+        from backend.chat.toolkit import handover_for
+
+        async with self.sessionmaker() as db:
+            session = await db.get(ChatSession, session_id)
+            counsellor = await db.get(User, to_id) if to_id else None
+            handover = await handover_for(db, session_id, to_id) if to_id else None
+        if session is None:
+            return
+        self._participants[session_id] = (session.young_person_id, session.counsellor_id)
+        told = {"type": "transferred", "session_id": str(session_id), "counsellor": services.first_name(counsellor)}
+        for conn in self._local(session.young_person_id):
+            await conn.send(told)
+        for conn in self._local(from_id):
+            if from_id != to_id:
+                conn.delivered.pop(session_id, None)
+                conn.rewind.pop(session_id, None)
+                await conn.send({**told, "handed_over": True})
+        frame = {"type": "assigned", "request_id": str(session.request_id), "session_id": str(session_id),
+                 "counsellor": services.first_name(counsellor), "transferred": True, "handover": handover}
+        for conn in self._local(to_id):
+            conn.delivered.setdefault(session_id, 0)  # the next counsellor reads the chat from its start
+            await conn.send(frame)
+        await self.deliver(session_id)
+
+    async def _whisper(self, whisper_id: uuid.UUID) -> None:
+        from backend.chat.toolkit import whisper_frame
+
+        async with self.sessionmaker() as db:
+            found = await whisper_frame(db, whisper_id)
+        if found is None:
+            return
+        counsellor_id, frame = found
+        for conn in self._local(counsellor_id):  # the chat's counsellor only, never the young person
+            if conn.user.role != "young_person":
+                await conn.send(frame)
 
     async def _assigned(self, request_id: uuid.UUID, session_id: uuid.UUID) -> None:
         async with self.sessionmaker() as db:
@@ -384,7 +459,7 @@ class ChatHub:
             return
         for conns in list(self.by_user.values()):
             for conn in list(conns):
-                if conn.user.role == "counsellor":
+                if conn.user.role in COUNSELLING:
                     await conn.send({"type": "queue_changed"})
 
     async def resync_all(self) -> None:

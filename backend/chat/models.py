@@ -57,6 +57,8 @@ class ChatRequest(UUIDPrimaryKey, Base):
     taken_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     session_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    # Set when a counsellor hands the chat back to the queue: it goes to the front.
+    requeued_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
 
 
 class ChatSession(UUIDPrimaryKey, Base):
@@ -106,4 +108,43 @@ class CounsellorAvailability(Base):
     counsellor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
     status: Mapped[str] = mapped_column(String(10), default="away")
     max_concurrent: Mapped[int] = mapped_column(SmallInteger, default=3)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=utcnow)
+    # When this counsellor was last given a chat (routing's tie-break: the longest idle first).
+    routed_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+
+
+class ChatTransfer(UUIDPrimaryKey, Base):
+    """A chat handed from one counsellor to another (or back to the queue), with the
+    handover note for the next counsellor only."""
+
+    __tablename__ = "chat_transfer"
+
+    session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("chat_session.id", ondelete="CASCADE"), index=True)
+    from_counsellor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    to_counsellor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=utcnow)
+
+
+class ChatWhisper(UUIDPrimaryKey, Base):
+    """A supervisor's word to the counsellor of a chat; never shown to the young person."""
+
+    __tablename__ = "chat_whisper"
+
+    session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("chat_session.id", ondelete="CASCADE"), index=True)
+    supervisor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=utcnow)
+
+
+class ChatSavedReply(UUIDPrimaryKey, Base):
+    """A saved reply: a counsellor's own, or shared with the team (set by a supervisor or admin)."""
+
+    __tablename__ = "chat_saved_reply"
+
+    owner_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(Text)
+    shared: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=utcnow)

@@ -29,3 +29,18 @@ class MessageIn(msgspec.Struct):
 class EndIn(msgspec.Struct):
     notes: Annotated[str, msgspec.Meta(max_length=20_000)] | None = None
     risk_level: Literal["none", "low", "medium", "high", "urgent"] | None = None
+
+
+class TransferIn(msgspec.Struct):
+    note: Annotated[str, msgspec.Meta(max_length=100_000)] = ""
+    to_counsellor_id: uuid.UUID | None = None
+
+
+class SavedReplyIn(msgspec.Struct):
+    title: Annotated[str, msgspec.Meta(max_length=10_000)] = ""
+    body: Annotated[str, msgspec.Meta(max_length=100_000)] = ""
+    shared: bool | None = None
+
+
+class WhisperIn(msgspec.Struct):
+    body: Annotated[str, msgspec.Meta(max_length=100_000)] = ""

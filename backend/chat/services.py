@@ -57,10 +57,8 @@ def utcnow() -> dt.datetime:
 
 
 async def crisis_lines_for(db: AsyncSession, user: CurrentUser | None) -> list[dict[str, Any]]:
-    try:
-        from backend.signposting.services import crisis_lines_for_user
-    except ImportError:
-        return FALLBACK_CRISIS_LINES
+    from backend.signposting.services import crisis_lines_for_user
+
     lines = await crisis_lines_for_user(db, user)
     return lines or FALLBACK_CRISIS_LINES
 
@@ -98,10 +96,17 @@ async def current_capacity(db: AsyncSession) -> Capacity:
     return Capacity(slots=int(slots), busy=int(busy), handle_seconds=handle)
 
 
+def queue_order() -> tuple[Any, ...]:
+    """The queue's order: chats handed back by a counsellor at the front, then urgent
+    requests, then the longest waiting."""
+    return (ChatRequest.requeued_at.is_(None), ChatRequest.urgent.desc(),
+            func.coalesce(ChatRequest.requeued_at, ChatRequest.created_at), ChatRequest.id)
+
+
 async def queue_positions(db: AsyncSession) -> dict[uuid.UUID, tuple[int, dt.datetime]]:
-    """Every waiting request's place: urgent first, then longest waiting."""
+    """Every waiting request's place (see ``queue_order``)."""
     rows = await db.execute(select(ChatRequest.id, ChatRequest.created_at).where(ChatRequest.status == "waiting")
-                            .order_by(ChatRequest.urgent.desc(), ChatRequest.created_at))
+                            .order_by(*queue_order()))
     return {rid: (i + 1, created) for i, (rid, created) in enumerate(rows.all())}
 
 
@@ -129,9 +134,9 @@ async def chat_status(db: AsyncSession, hours: ChatHours, user: CurrentUser | No
         opens = hours.next_opening(now)
         return {"open": False, "opens_at": opens.isoformat() if opens else None, "crisis_lines": lines}
     waiting = len(await queue_positions(db))
-    capacity = await current_capacity(db)
-    return {"open": True, "estimated_wait_seconds": capacity.wait_for(waiting + 1), "crisis_lines": lines,
-            "waiting": waiting}
+    from backend.chat.routing import counsellors_status
+
+    return {"open": True, "crisis_lines": lines, "waiting": waiting, **await counsellors_status(db, waiting)}
 
 
 # --- the young person's side --------------------------------------------------------------
@@ -148,6 +153,8 @@ async def describe_request(db: AsyncSession, req: ChatRequest) -> dict[str, Any]
     if req.status == "waiting":
         position = (await queue_positions(db)).get(req.id, (1, req.created_at))[0]
         answer.update(position=position, estimated_wait_seconds=(await current_capacity(db)).wait_for(position))
+        if req.session_id:  # handed back to the queue: the chat (and its messages) carry on
+            answer.update(session_id=str(req.session_id), counsellor=None)
     elif req.session_id:
         session = await db.get(ChatSession, req.session_id)
         counsellor = await db.get(User, session.counsellor_id) if session and session.counsellor_id else None
@@ -194,7 +201,7 @@ async def leave_chat(db: AsyncSession, user: CurrentUser) -> None:
     if req is None:
         raise Problem(404, "You're not in the queue or a chat right now.")
     now = utcnow()
-    if req.status == "waiting":
+    if req.status == "waiting" and req.session_id is None:
         req.status, req.closed_at = "left", now
         await announce(db, k="queue")
         return
@@ -230,10 +237,10 @@ async def set_availability(db: AsyncSession, counsellor: CurrentUser, status: st
 async def availability_of(db: AsyncSession, counsellor: CurrentUser) -> dict[str, Any]:
     row = await db.get(CounsellorAvailability, counsellor.id, populate_existing=True)
     return {"status": row.status if row else "away", "max_concurrent": row.max_concurrent if row else 3,
-            "active_chats": await _active_count(db, counsellor.id)}
+            "active_chats": await active_count(db, counsellor.id)}
 
 
-async def _active_count(db: AsyncSession, counsellor_id: uuid.UUID) -> int:
+async def active_count(db: AsyncSession, counsellor_id: uuid.UUID) -> int:
     return (await db.execute(select(func.count()).select_from(ChatSession).where(
         ChatSession.counsellor_id == counsellor_id, ChatSession.ended_at.is_(None)))).scalar_one()
 
@@ -256,12 +263,13 @@ async def restrictions_of(db: AsyncSession, young_person_ids: list[uuid.UUID]) -
 
 async def list_queue(db: AsyncSession) -> list[dict[str, Any]]:
     now = utcnow()
-    rows = (await db.execute(select(ChatRequest).where(ChatRequest.status == "waiting")
-                             .order_by(ChatRequest.urgent.desc(), ChatRequest.created_at))).scalars().all()
-    restricted = await restrictions_of(db, [r.young_person_id for r in rows])
+    rows = (await db.execute(select(ChatRequest, User.username).outerjoin(User, User.id == ChatRequest.young_person_id)
+                             .where(ChatRequest.status == "waiting").order_by(*queue_order()))).all()
+    restricted = await restrictions_of(db, [r.young_person_id for r, _ in rows])
+    # `username`: the same pseudonym safeguarding alerts and the chat show the counsellor.
     return [{"id": str(r.id), "waited_seconds": int((now - r.created_at).total_seconds()), "urgent": r.urgent,
-             "topic": r.topic, "council_code": r.council_code, "restriction": restricted.get(r.young_person_id)}
-            for r in rows]
+             "topic": r.topic, "council_code": r.council_code, "transferred": r.requeued_at is not None,
+             "username": username, "restriction": restricted.get(r.young_person_id)} for r, username in rows]
 
 
 async def take_request(db: AsyncSession, counsellor: CurrentUser, request_id: uuid.UUID | None) -> dict[str, str]:
@@ -270,11 +278,11 @@ async def take_request(db: AsyncSession, counsellor: CurrentUser, request_id: uu
     availability = await db.get(CounsellorAvailability, counsellor.id, with_for_update=True)
     if availability is None or availability.status != "available":
         raise Problem(409, "Set yourself as available before taking a chat.", code="away")
-    if await _active_count(db, counsellor.id) >= availability.max_concurrent:
+    if await active_count(db, counsellor.id) >= availability.max_concurrent:
         raise Problem(409, f"You're at your limit of {availability.max_concurrent} chats.", code="at_limit")
     if request_id is None:
         stmt = (select(ChatRequest).where(ChatRequest.status == "waiting")
-                .order_by(ChatRequest.urgent.desc(), ChatRequest.created_at).limit(1).with_for_update(skip_locked=True))
+                .order_by(*queue_order()).limit(1).with_for_update(skip_locked=True))
         req = (await db.execute(stmt)).scalars().first()
         if req is None:
             raise Problem(404, "Nobody is waiting right now.", code="queue_empty")
@@ -284,9 +292,28 @@ async def take_request(db: AsyncSession, counsellor: CurrentUser, request_id: uu
             raise Problem(404, "There is no such request.")
         if req.status != "waiting":
             raise Problem(409, "Someone else has taken this chat, or the young person has left.", code="taken")
+    return await assign_request(db, req, counsellor.id, availability)
+
+
+async def assign_request(db: AsyncSession, req: ChatRequest, counsellor_id: uuid.UUID,
+                         availability: CounsellorAvailability) -> dict[str, Any]:
+    """Give a waiting request (locked) to a counsellor (their availability row locked). A
+    chat handed back to the queue continues: the same session, its seq unbroken."""
     now = utcnow()
+    availability.routed_at = now
+    if req.session_id is not None:  # handed back by a counsellor: the same chat continues
+        session = await db.get(ChatSession, req.session_id, with_for_update=True)
+        session.counsellor_id = counsellor_id
+        req.status = "active"
+        from backend.chat.toolkit import claim_handover
+
+        await claim_handover(db, session.id, counsellor_id)
+        await db.flush()
+        await announce(db, k="transferred", s=session.id, c=counsellor_id)
+        await announce(db, k="queue")
+        return {"session_id": str(session.id), "request_id": str(req.id), "young_person_id": req.young_person_id}
     session = ChatSession(id=uuid.uuid4(), request_id=req.id, young_person_id=req.young_person_id,
-                          counsellor_id=counsellor.id, council_code=req.council_code, started_at=now,
+                          counsellor_id=counsellor_id, council_code=req.council_code, started_at=now,
                           at_risk=req.urgent)
     db.add(session)
     req.status, req.taken_at, req.session_id = "active", now, session.id
@@ -341,7 +368,9 @@ MESSAGES_AFTER_SQL = ("SELECT seq, sender, body, sent_at, client_id, risk_level,
 # chat at risk on an urgent message, and NOTIFY (ids only) on commit.
 STORE_MESSAGE_SQL = ("SELECT outcome, seq, sender, body, sent_at, client_id, risk_level, attachment "
                      "FROM chat_store_message($1, $2, $3, $4, $5, $6::jsonb, $7)")
-TYPING_SQL = ("SELECT pg_notify($1, $2) FROM chat_session "
+# pg_notify returns void, which fetchval reads as None: ``IS NULL`` makes a found chat
+# answer false and only a missing one answer no row (None).
+TYPING_SQL = ("SELECT pg_notify($1, $2) IS NULL FROM chat_session "
               "WHERE id = $3 AND ended_at IS NULL AND $4 IN (young_person_id, counsellor_id)")
 
 
@@ -477,13 +506,19 @@ async def end_session(db: AsyncSession, session_id: uuid.UUID, counsellor: Curre
 
 
 async def counsellor_sessions(db: AsyncSession, counsellor: CurrentUser) -> list[dict[str, Any]]:
-    rows = (await db.execute(select(ChatSession, ChatRequest).join(ChatRequest, ChatRequest.id == ChatSession.request_id)
+    rows = (await db.execute(select(ChatSession, ChatRequest, User.username)
+                             .join(ChatRequest, ChatRequest.id == ChatSession.request_id)
+                             .outerjoin(User, User.id == ChatRequest.young_person_id)
                              .where(ChatSession.counsellor_id == counsellor.id, ChatSession.ended_at.is_(None))
                              .order_by(ChatSession.started_at))).all()
-    restricted = await restrictions_of(db, [s.young_person_id for s, _ in rows])
+    from backend.chat.toolkit import handover_for
+
+    restricted = await restrictions_of(db, [s.young_person_id for s, _, _ in rows])
     return [{"session_id": str(s.id), "request_id": str(r.id), "topic": r.topic, "urgent": r.urgent,
              "council_code": s.council_code, "started_at": s.started_at.isoformat(), "at_risk": s.at_risk,
-             "last_seq": s.last_seq, "restriction": restricted.get(s.young_person_id)} for s, r in rows]
+             "last_seq": s.last_seq, "handover": await handover_for(db, s.id, counsellor.id), "username": username,
+             "restriction": restricted.get(s.young_person_id)}
+            for s, r, username in rows]
 
 
 async def export_chats(db: AsyncSession, user_id: uuid.UUID) -> list[dict[str, Any]]:

@@ -36,6 +36,7 @@ MESSAGES = {
     "counsellor_ready": {"title": "Waymark", "body": "A counsellor is ready to talk with you.", "url": "/#/chat"},
     "post_published": {"title": "Waymark", "body": "Your post is now live.", "url": "/#/forums"},
     "post_answered": {"title": "Waymark", "body": "Someone replied in a thread you posted in.", "url": "/#/forums"},
+    "message_reply": {"title": "Waymark", "body": "The team has replied to your message.", "url": "/#/messages"},
     "appeal_decided": {"title": "Waymark", "body": "A moderator has looked at your appeal.", "url": "/#/restrictions"},
 }
 

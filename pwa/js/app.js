@@ -9,6 +9,7 @@ import { setQuickExitEnabled } from './quick-exit.js';
 import { h, screenHeading, setTitle, backLink } from './ui.js';
 import {
   loadUser, saveUser, logOut, isStaff, finishQuickExit, clearQuickExitMark, COUNCIL_ROLES, MODERATION_ROLES,
+  COUNSELLING_ROLES,
 } from './session.js';
 
 /** path (first segment) → screen module and who may see it. */
@@ -19,6 +20,7 @@ const ROUTES = {
   recover: { module: 'recover', access: 'signed-out' },
   home: { module: 'home', access: 'young-person' },
   journal: { module: 'journal', access: 'young-person', nav: 'home' }, // reached from Home
+  messages: { module: 'messages', access: 'young-person', nav: 'talk' }, // from Home and Talk
   forums: { module: 'forums', access: 'young-person', nav: 'forums' },
   threads: { module: 'thread', access: 'young-person', nav: 'forums' },
   talk: { module: 'talk', access: 'anyone', nav: 'talk' },
@@ -29,6 +31,7 @@ const ROUTES = {
   services: { module: 'services', access: 'anyone', nav: 'services' },
   council: { module: 'council', access: 'council' },
   counsellor: { module: 'counsellor', access: 'counsellor' },
+  live: { module: 'supervisor', access: 'supervisor' },
   moderation: { module: 'moderation', access: 'moderation' },
   authors: { module: 'author', access: 'moderation', nav: 'moderation' }, // #/authors/<user id>
   appeals: { module: 'appeals', access: 'moderation', nav: 'moderation' },
@@ -100,8 +103,11 @@ function updateShell() {
     staffNav.replaceChildren();
     if (staff) {
       const links = [h('li', {}, h('a', { href: '#/staff', 'data-nav': 'staff' }, 'Staff home'))];
-      if (user.role === 'counsellor') {
+      if (COUNSELLING_ROLES.has(user.role)) {
         links.push(h('li', {}, h('a', { href: '#/counsellor', 'data-nav': 'counsellor' }, 'Chats')));
+      }
+      if (user.role === 'supervisor') {
+        links.push(h('li', {}, h('a', { href: '#/live', 'data-nav': 'live' }, 'Live board')));
       }
       if (COUNCIL_ROLES.has(user.role)) {
         links.push(h('li', {}, h('a', { href: '#/council', 'data-nav': 'council' }, 'Council services')));
@@ -181,7 +187,10 @@ function guard(route) {
       return COUNCIL_ROLES.has(user.role) ? null : landingFor(user);
     case 'counsellor':
       if (!user) return '#/login';
-      return user.role === 'counsellor' ? null : landingFor(user);
+      return COUNSELLING_ROLES.has(user.role) ? null : landingFor(user);
+    case 'supervisor':
+      if (!user) return '#/login';
+      return user.role === 'supervisor' ? null : landingFor(user);
     case 'moderation':
       if (!user) return '#/login';
       return MODERATION_ROLES.has(user.role) ? null : landingFor(user);

@@ -274,6 +274,17 @@ export class ChatConnection {
     return sess;
   }
 
+  /** A supervisor follows someone else's chat read-only ({type: "watch"}), from after `afterSeq`. */
+  supervise(sessionId, afterSeq = 0) {
+    const id = String(sessionId);
+    if (!this.sessions.has(id)) {
+      this.sessions.set(id, { lastSeq: afterSeq, base: afterSeq, seqs: new Set(), ended: false, supervised: true });
+    }
+    const sess = this.sessions.get(id);
+    if (this.isOpen()) this.sendFrame({ type: 'watch', session_id: id, after_seq: sess.lastSeq });
+    return sess;
+  }
+
   unwatch(sessionId) {
     this.sessions.delete(String(sessionId));
   }
@@ -286,7 +297,7 @@ export class ChatConnection {
 
   resumeAll() {
     for (const [id, sess] of this.sessions) {
-      if (!sess.ended) this.sendFrame({ type: 'resume', session_id: id, after_seq: sess.lastSeq });
+      if (!sess.ended) this.sendFrame({ type: sess.supervised ? 'watch' : 'resume', session_id: id, after_seq: sess.lastSeq });
     }
   }
 
@@ -446,6 +457,9 @@ export class ChatConnection {
       case 'queue_changed':
       case 'safeguarding_alert':
       case 'moderation_item':
+      case 'whisper':
+      case 'transferred':
+      case 'message_thread':
         this.emit(frame.type, frame);
         return;
       default:
@@ -486,4 +500,20 @@ export class ChatConnection {
       /* storage may be full or off: the outbox still lives in memory */
     }
   }
+}
+
+/**
+ * Start `conn` for a staff screen and call `refresh` every `everyMs` while the screen is
+ * shown; stop both when the person leaves the screen.
+ */
+export function runWhileShown(ctx, conn, refresh, everyMs) {
+  conn.start();
+  const timer = window.setInterval(() => { if (ctx.isCurrent()) refresh(); }, everyMs);
+  const stopWhenLeft = () => {
+    if (ctx.isCurrent()) return;
+    conn.stop();
+    window.clearInterval(timer);
+    window.removeEventListener('hashchange', stopWhenLeft);
+  };
+  window.addEventListener('hashchange', stopWhenLeft);
 }

@@ -24,7 +24,9 @@ export { OUTBOX_DB };
 /** Cache Storage caches that hold API responses (see sw.js). */
 export const API_CACHE_PREFIX = 'waymark-api';
 
-export const STAFF_ROLES = new Set(['counsellor', 'moderator', 'council_admin', 'admin']);
+export const STAFF_ROLES = new Set(['counsellor', 'supervisor', 'moderator', 'council_admin', 'admin']);
+/** Roles that take chats and answer messages to the team. */
+export const COUNSELLING_ROLES = new Set(['counsellor', 'supervisor']);
 export const COUNCIL_ROLES = new Set(['council_admin', 'admin']);
 export const MODERATION_ROLES = new Set(['moderator', 'admin']);
 

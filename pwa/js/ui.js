@@ -200,6 +200,7 @@ export function formatDate(iso) {
 
 /** "about 20 minutes" from seconds. */
 export function formatWait(seconds) {
+  if (seconds === null || seconds === undefined) return null; // no estimate: nobody is available
   const s = Number(seconds);
   if (!Number.isFinite(s) || s < 0) return null;
   if (s < 90) return 'about a minute';

@@ -64,6 +64,7 @@ def receiver():
     r = Receiver(PUSH_RECEIVER_PORT)
     yield r
     r.httpd.shutdown()
+    r.httpd.server_close()  # free the port for the next module's receiver
 
 
 def new_subscription(path: str) -> tuple[dict, ec.EllipticCurvePrivateKey, bytes]:

@@ -26,7 +26,7 @@ def test_a_chat_alert_in_the_console(desktop: Page, young_person, staff) -> None
     assert yp.post(f"/api/v1/chat/sessions/{session_id}/messages", json={"body": RISKY}).status_code == 201
 
     sign_in(desktop, counsellor, "/#/counsellor")
-    card = desktop.locator(".alert-item", has=desktop.get_by_role("heading", name=f"Chat message by {yp.user['username']}"))
+    card = desktop.locator(".alert-item", has=desktop.get_by_role("heading", name=f"Chat with {yp.user['username']}"))
     expect(card).to_have_count(1, timeout=TIMEOUT)
     expect(card).not_to_contain_text("In “")  # no thread: it is not a post
 

@@ -53,6 +53,7 @@ test('plural and the wait in words', () => {
   assert.equal(ui.formatWait(20 * 60), 'about 20 minutes');
   assert.equal(ui.formatWait(60 * 60), 'about an hour');
   assert.equal(ui.formatWait(-1), null);
+  assert.equal(ui.formatWait(null), null); // the status gives no estimate while nobody is available
 });
 
 test("londonDay: a day in London's time, across the clock changes", () => {

@@ -1,7 +1,7 @@
 """account restrictions and appeals
 
 Revision ID: 3ebd094bbdd5
-Revises: 7e5a1c9d2b40
+Revises: b0ca632d9a3c
 Create Date: 2026-12-01 15:24:13.351645+00:00
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ sa.ORA_JSONB = ORA_JSONB  # type: ignore[attr-defined]
 
 
 revision = '3ebd094bbdd5'
-down_revision = '7e5a1c9d2b40'
+down_revision = 'b0ca632d9a3c'
 branch_labels = None
 depends_on = None
 

@@ -20,6 +20,7 @@ const TYPING_SHOWN_MS = 4000;
 
 /** "Less than a minute", "About a minute", "About 5 minutes", "About 2 hours". */
 export function waitWords(seconds) {
+  if (seconds === null || seconds === undefined) return null; // no estimate: nobody is available
   const s = Number(seconds);
   if (!Number.isFinite(s) || s < 0) return null;
   if (s < 60) return 'Less than a minute';
@@ -172,6 +173,7 @@ class YoungPersonChat {
     conn.on('ended', (f) => {
       if (f.session_id === this.sessionId && this.view === 'chat') this.showEnded(false);
     });
+    conn.on('transferred', (f) => this.onTransferred(f));
     conn.on('state', ({ state }) => this.onState(state));
     // After a drop, anything may have happened: check where we are.
     conn.on('open', () => this.recheck());
@@ -245,6 +247,7 @@ class YoungPersonChat {
     this.show('join', 'Chat with a counsellor',
       h('p', {}, 'Talk to a trained Waymark counsellor by typing. It is free and private.'),
       wait ? h('p', {}, h('strong', {}, `The wait right now: ${wait.toLowerCase()}.`)) : null,
+      status.counsellors_online === false && status.message ? h('p', {}, status.message) : null,
       joinForm({
         onJoined: (request) => {
           if (request && request.status === 'waiting') this.showQueue(request);
@@ -297,6 +300,15 @@ class YoungPersonChat {
       h('p', { class: 'meta' }, 'In danger now? Call 999. ', h('a', { href: '#/talk' }, 'See helplines you can call now'), '.'));
     this.onQueue(request || {});
     this.connect();
+  }
+
+  /** The chat moved to another counsellor (or back to the front of the queue): same chat, nothing lost. */
+  onTransferred(frame) {
+    if (String(frame.session_id) !== String(this.sessionId) || !this.log) return;
+    this.counsellor = frame.counsellor || null;
+    this.log.addNote(frame.counsellor
+      ? `${frame.counsellor} is taking over your chat. Everything you wrote is still here.`
+      : "We're passing your chat to another counsellor. Please stay here: you're first in line, and everything you wrote is still here.");
   }
 
   onQueue(frame) {

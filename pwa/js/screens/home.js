@@ -26,7 +26,8 @@ export function render(root, ctx) {
       tile('Forums', '#/forums', 'Talk with other young people who get it. A moderator reads every post.'),
       tile('Library', '#/library', 'Read about feelings, friends, exams, sleep and more.'),
       tile('Local help', '#/services', 'Find services near you that can help.'),
-      tile('Talk to someone', '#/talk', 'Helplines, and chatting with a counsellor.')),
+      tile('Talk to someone', '#/talk', 'Helplines, and chatting with a counsellor.'),
+      tile('Messages to the team', '#/messages', 'Write to our counsellors at any time. They will write back.')),
 
     suggestedSection(ctx),
 

@@ -87,6 +87,7 @@ function outboxLabel(item) {
     case 'journal': return `Journal entry: “${shortText(b.body, 60)}”`;
     case 'goal': return `New goal: ${shortText(b.title, 60)}`;
     case 'rating': return `Goal rating: ${b.score} out of 10${item.goal_title ? ` for “${shortText(item.goal_title, 40)}”` : ''}`;
+    case 'message': case 'message_reply': return `Message to the team: “${shortText(b.body, 60)}”`;
     default: return 'Something you saved';
   }
 }

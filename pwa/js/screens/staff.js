@@ -2,10 +2,11 @@
 
 import { api } from '../api.js';
 import { h, screenHeading, setTitle, plural } from '../ui.js';
-import { COUNCIL_ROLES, MODERATION_ROLES } from '../session.js';
+import { COUNCIL_ROLES, MODERATION_ROLES, COUNSELLING_ROLES } from '../session.js';
 
 const ROLE_NAMES = {
   counsellor: 'counsellor',
+  supervisor: 'supervisor',
   moderator: 'moderator',
   council_admin: 'council officer',
   admin: 'platform admin',
@@ -30,10 +31,15 @@ export function render(root, ctx) {
       attention));
     if (user.role === 'council_admin' && user.council_code) showAttention(attention, user.council_code);
   }
-  if (user.role === 'counsellor') {
+  if (COUNSELLING_ROLES.has(user.role)) {
     links.push(h('li', { class: 'tile' },
       h('a', { href: '#/counsellor', class: 'tile-link' }, 'Chats'),
-      h('p', { class: 'tile-text' }, 'Set your availability, see who is waiting, chat with young people, and see safeguarding alerts.')));
+      h('p', { class: 'tile-text' }, 'Set your availability, see who is waiting, chat with young people, answer messages and see safeguarding alerts.')));
+    if (user.role === 'supervisor') {
+      links.push(h('li', { class: 'tile' },
+        h('a', { href: '#/live', class: 'tile-link' }, 'Live board'),
+        h('p', { class: 'tile-text' }, 'Every open chat. Watch one, and send its counsellor a private note.')));
+    }
     links.push(h('li', { class: 'tile' },
       h('a', { href: '#/services', class: 'tile-link' }, 'Local help'),
       h('p', { class: 'tile-text' }, 'The services young people can see.')));

@@ -16,6 +16,17 @@ async function currentChat() {
   }
 }
 
+/** When nobody can chat now: a young person can still write to the team. */
+function writeInstead(youngPerson) {
+  return youngPerson
+    ? h('p', {}, 'You can ', h('a', { href: '#/messages/new' }, 'write to the team'), ' now. A counsellor will write back.')
+    : null;
+}
+
+function youngPersonSignedIn(ctx) {
+  return Boolean(ctx.user && ctx.user.role === 'young_person');
+}
+
 export async function render(root, ctx) {
   setTitle('Talk to someone');
   const chatSlot = h('div', { class: 'chat-status', 'aria-live': 'polite' },
@@ -30,11 +41,16 @@ export async function render(root, ctx) {
     h('section', { 'aria-labelledby': 'chat-title', class: 'section' },
       h('h2', { id: 'chat-title' }, 'Chat with a Waymark counsellor'),
       chatSlot),
+    youngPersonSignedIn(ctx) ? h('section', { 'aria-labelledby': 'messages-title', class: 'section talk-messages' },
+      h('h2', { id: 'messages-title' }, 'Write to the team'),
+      h('p', {}, 'You can send a message to our counsellors at any time, even when chat is closed. They will write back.'),
+      h('a', { href: '#/messages/new', class: 'btn btn-secondary btn-block' }, 'Write a message'),
+      h('p', {}, h('a', { href: '#/messages' }, 'See your messages'))) : null,
     h('section', { 'aria-labelledby': 'lines-title', class: 'section' },
       h('h2', { id: 'lines-title' }, 'Helplines you can contact now'),
       linesSlot));
 
-  const youngPerson = Boolean(ctx.user && ctx.user.role === 'young_person');
+  const youngPerson = youngPersonSignedIn(ctx);
   const [linesResult, status, current] = await Promise.all([
     loadCrisisLines(),
     api('/chat/status').catch(() => null),
@@ -69,8 +85,11 @@ export async function render(root, ctx) {
   }
   if (status.open) {
     const wait = formatWait(status.estimated_wait_seconds);
-    const parts = [h('p', {}, h('strong', {}, 'Counsellors are online now.'),
-      wait ? ` The wait is ${wait}.` : '')];
+    // Honest: "online" only while a counsellor is available (the server says so, with kind words when nobody is).
+    const parts = [status.counsellors_online === false
+      ? h('p', {}, status.message || "Our counsellors are all busy or away just now. These lines are open any time.")
+      : h('p', {}, h('strong', {}, 'Counsellors are online now.'), wait ? ` The wait is ${wait}.` : ''),
+    status.counsellors_online === false ? writeInstead(youngPerson) : null];
     if (youngPerson) {
       parts.push(joinForm({
         onJoined: () => ctx.navigate('#/chat'),
@@ -93,6 +112,7 @@ export async function render(root, ctx) {
     const when = status.opens_at ? londonWhen(status.opens_at) : null;
     chatSlot.replaceChildren(
       h('p', {}, h('strong', {}, when ? `Chat opens ${when}.` : 'Chat is closed right now.')),
+      writeInstead(youngPerson),
       h('p', {}, 'Until then, the helplines below are there for you any time.'));
   }
 }
