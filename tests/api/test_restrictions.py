@@ -199,6 +199,12 @@ def test_a_restricted_account_keeps_every_kind_of_help(young_person, staff, mode
     slug = articles.json()["items"][0]["slug"]
     assert yp.get(f"/api/v1/articles/{slug}").status_code == 200
     assert yp.get("/api/v1/services").status_code == 200
+    # messages to the team: written, listed, and in the counsellors' inbox
+    wrote = yp.post("/api/v1/messages/threads", json={"subject": "A question", "body": "Can I talk about my exams?"})
+    assert wrote.status_code == 201, wrote.text
+    assert wrote.json()["id"] in [t["id"] for t in yp.get("/api/v1/messages/threads").json()["items"]]
+    reply = yp.post(f"/api/v1/messages/threads/{wrote.json()['id']}/messages", json={"body": "Also about sleep."})
+    assert reply.status_code == 201, reply.text
     # talk to someone: the chat request works, and the counsellor sees the restriction beside it
     request = yp.post("/api/v1/chat/requests", json={"topic": "friends"})
     assert request.status_code == 201, request.text
@@ -206,6 +212,7 @@ def test_a_restricted_account_keeps_every_kind_of_help(young_person, staff, mode
     waiting = next(i for i in counsellor.get("/api/v1/chat/queue").json()["items"] if i["id"] == request.json()["id"])
     assert waiting["restriction"]["kind"] == kind and waiting["restriction"]["reason"]
     assert waiting["restriction"]["note"] == "private" and waiting["restriction"]["until"] is None
+    assert wrote.json()["id"] in [t["id"] for t in counsellor.get("/api/v1/messages/inbox").json()["items"]]
     assert counsellor.put("/api/v1/chat/availability", json={"status": "available", "max_concurrent": 10}).status_code == 200
     taken = counsellor.post("/api/v1/chat/queue/take", json={"request_id": request.json()["id"]})
     assert taken.status_code == 200, taken.text
