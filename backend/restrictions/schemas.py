@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
+
+from backend.review.reasons import ACCOUNT_REASONS_BY_CODE
 
 NOTE_MAX = 2000
 APPEAL_MAX = 2000
@@ -20,17 +22,20 @@ FIELD_HELP = {
 }
 
 
+AccountReason = Literal[tuple(ACCOUNT_REASONS_BY_CODE)]  # type: ignore[valid-type]  # the codes, as an enum
+
+
 class RestrictionIn(msgspec.Struct):
-    kind: Annotated[str, msgspec.Meta(max_length=20)]
-    reason_code: Annotated[str, msgspec.Meta(max_length=40)]
+    kind: Literal["warn", "hold_all", "suspend"]
+    reason_code: AccountReason
     note: Annotated[str, msgspec.Meta(max_length=NOTE_MAX)] | None = None
     until: dt.datetime | None = None
 
 
 class AppealIn(msgspec.Struct):
-    text: Annotated[str, msgspec.Meta(max_length=APPEAL_MAX)]
+    text: Annotated[str, msgspec.Meta(min_length=1, max_length=APPEAL_MAX)]
 
 
 class AppealDecisionIn(msgspec.Struct):
-    action: Annotated[str, msgspec.Meta(max_length=20)]
+    action: Literal["uphold", "lift"]
     note: Annotated[str, msgspec.Meta(max_length=NOTE_MAX)] | None = None
