@@ -65,7 +65,7 @@ def test_write_offline_then_read_the_reply_on_a_phone(phone: Page, young_person,
     assert bodies.count(offline_text) == 1
 
     # --- a counsellor replies; the phone shows it as new, then reads it ---------------------
-    robin = staff("counsellor", name="Robin Hart")
+    robin = staff("counsellor", name="Robin Hart", key="messages-phone")
     exams = next(t for t in yp.get("/api/v1/messages/threads").json()["items"] if t["subject"] == "Exams")
     r = robin.post(f"/api/v1/messages/threads/{exams['id']}/messages",
                    json={"body": "Thank you for writing. Exams can feel like a lot."})
