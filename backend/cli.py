@@ -63,11 +63,11 @@ def create_staff(args: argparse.Namespace) -> None:
         return await create_staff_account(db, role=args.role, email=args.email, password=args.password,
                                           council_code=args.council, name=args.name)
 
-    from backend.errors import Problem
+    from backend.errors import DomainError
 
     try:
         user = asyncio.run(_with_db(go))
-    except Problem as exc:
+    except DomainError as exc:
         print(f"error: {exc.detail}", file=sys.stderr)
         raise SystemExit(2) from exc
     print(user.id)

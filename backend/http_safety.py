@@ -23,7 +23,7 @@ from litestar.middleware import AbstractMiddleware
 from litestar.plugins.prometheus import PrometheusMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Scopes, Send
 
-from backend.errors import Problem
+from backend.errors import Invalid, TooLarge
 
 # --- security headers -------------------------------------------------------------------
 
@@ -126,7 +126,7 @@ class RequestChecks(AbstractMiddleware):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         query = scope.get("query_string", b"")
         if "\x00" in scope["path"] or b"%00" in query or b"\x00" in query:
-            raise Problem(400, NUL_DETAIL, code="nul_character")
+            raise Invalid(NUL_DETAIL, code="nul_character")
         if scope["type"] == ScopeType.HTTP and scope["method"] in ("POST", "PUT", "PATCH", "DELETE") and _is_json(scope):
             handler = scope.get("route_handler")
             limit = getattr(handler, "resolve_request_max_body_size", lambda: None)() or self.max_body_bytes
@@ -143,12 +143,12 @@ class RequestChecks(AbstractMiddleware):
             chunks.append(message.get("body", b""))
             size += len(chunks[-1])
             if size > limit:
-                raise Problem(413, "That request is too large.", code="too_large")
+                raise TooLarge("That request is too large.", code="too_large")
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
         if problem := json_problem(body):
-            raise Problem(400, problem[1], code=problem[0])
+            raise Invalid(problem[1], code=problem[0])
         if body_type is not None and body.strip():
             _decode_strictly(body, body_type)
         return _replay([{"type": "http.request", "body": body, "more_body": False}], receive)

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.accounts.models import StaffMfa, User
-from backend.errors import Problem
+from backend.errors import Forbidden
 from backend.security import session_user_id
 
 
@@ -135,4 +135,4 @@ async def requires_first_steps(connection: ASGIConnection, _: object) -> None:
     settings = connection.app.state.settings
     step = first_step_required(connection.scope.get("user"), connection.scope["path"], settings.staff_mfa_required)
     if step is not None:
-        raise Problem(403, _FIRST_STEP_DETAIL[step], code=step)
+        raise Forbidden(_FIRST_STEP_DETAIL[step], code=step)

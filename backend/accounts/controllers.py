@@ -24,7 +24,7 @@ from backend.accounts.schemas import (
     SignupOut,
     UserOut,
 )
-from backend.errors import Problem
+from backend.errors import Forbidden, Invalid, NotLoggedIn
 from backend.security import (
     end_session,
     requires_login,
@@ -49,9 +49,9 @@ def user_out(user: User | CurrentUser) -> UserOut:
 async def requires_staff(connection: Request, _: object) -> None:
     user = connection.scope.get("user")
     if user is None:
-        raise Problem(401, "Please log in first.")
+        raise NotLoggedIn("Please log in first.")
     if not user.is_staff:
-        raise Problem(403, "Two-step log-in is for staff accounts.")
+        raise Forbidden("Two-step log-in is for staff accounts.")
 
 
 def client_address(request: Request) -> str | None:
@@ -121,7 +121,7 @@ class AuthController(Controller):
         user = request.scope["user"]
         if not await services.confirm_second_factor(db_session, user.id, data.code,
                                                     address=request.client.host if request.client else None):
-            raise Problem(400, "That code didn't work. Please type the 6-digit code your app shows now.",
+            raise Invalid("That code didn't work. Please type the 6-digit code your app shows now.",
                           code="wrong_code")
         forget_user(user.id)
         return {"mfa_enabled": True}

@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.accounts.models import StaffMfa, User
-from backend.errors import Problem
+from backend.errors import Conflict, Forbidden
 
 ISSUER = "Waymark"
 DRIFT_STEPS = 1  # accept the code of the step before and after now (clocks drift)
@@ -62,7 +62,7 @@ async def begin_mfa_setup(db: AsyncSession, user_id: uuid.UUID) -> dict[str, str
     """A new secret waiting for its first code (an enabled one stays in use until then)."""
     user = await db.get(User, user_id)
     if user is None or user.role == "young_person":
-        raise Problem(403, "Two-step log-in is for staff accounts.")
+        raise Forbidden("Two-step log-in is for staff accounts.")
     secret = pyotp.random_base32()
     row = await _row(db, user_id, for_update=True)
     if row is None:
@@ -77,7 +77,7 @@ async def confirm_mfa(db: AsyncSession, user_id: uuid.UUID, code: str, now: dt.d
     """Turn the pending secret on when ``code`` fits it. False for a wrong code."""
     row = await _row(db, user_id, for_update=True)
     if row is None or not row.pending_secret:
-        raise Problem(409, "Please start setting up two-step log-in first.", code="mfa_not_started")
+        raise Conflict("Please start setting up two-step log-in first.", code="mfa_not_started")
     step = matching_counter(row.pending_secret, code, now, 0)
     if step is None:
         return False

@@ -25,7 +25,7 @@ from backend.accounts.rules import password_problem, username_problem, username_
 from backend.accounts.sessions import end_sessions_of
 from backend.councils.models import Council
 from backend.database import EVENTS_CHANNEL
-from backend.errors import Problem
+from backend.errors import Conflict, Forbidden, Invalid, NotFound, NotLoggedIn
 from backend.reports.services import LONDON, age_on, record_usage_event
 from backend.security import hash_secret, new_recovery_code, normalise_recovery_code, verify_secret
 
@@ -61,7 +61,7 @@ def check_eligibility(council: Council, birth_year: int, birth_month: int, exten
         detail = (f"Waymark in {council.short_name} is for young people up to {upper}"
                   + ("" if extended else f" (up to {council.extended_max_age} for care leavers and young people with an EHCP)")
                   + ". You can still get support any time: text SHOUT to 85258 or call Samaritans on 116 123.")
-    raise Problem(400, detail, code="not_eligible", min_age=council.min_age, max_age=upper)
+    raise Invalid(detail, code="not_eligible", min_age=council.min_age, max_age=upper)
 
 
 @dataclass
@@ -77,23 +77,23 @@ async def sign_up_young_person(
     username = username.strip()
     # off the event loop: the first call loads the moderation engine's look-alike data
     if problem := await asyncio.to_thread(username_problem, username):
-        raise Problem(400, problem, code="bad_username")
+        raise Invalid(problem, code="bad_username")
     if problem := password_problem(password, username):
-        raise Problem(400, problem, code="weak_password")
+        raise Invalid(problem, code="weak_password")
     council = await db.get(Council, council_code)
     if council is None:
-        raise Problem(400, "We don't know that council. Please choose yours from the list.", code="unknown_council")
+        raise Invalid("We don't know that council. Please choose yours from the list.", code="unknown_council")
     today = _utcnow().astimezone(LONDON).date()
     if (birth_year, birth_month) > (today.year, today.month):
-        raise Problem(400, "That birth date is in the future. Please check the month and year.", code="bad_birth_date")
+        raise Invalid("That birth date is in the future. Please check the month and year.", code="bad_birth_date")
     check_eligibility(council, birth_year, birth_month, extended_eligibility, today)
 
     users = UserService(session=db)
     if await users.find_by_login_name(username) is not None:
-        raise Problem(409, "Someone already has that username. Please try another one.", code="username_taken")
+        raise Conflict("Someone already has that username. Please try another one.", code="username_taken")
     skeleton = username_skeleton(username)
     if await db.scalar(select(User.id).where(User.username_skeleton == skeleton)) is not None:
-        raise Problem(409, "Someone already has a username that looks just like that one. Please try another one.",
+        raise Conflict("Someone already has a username that looks just like that one. Please try another one.",
                       code="username_taken")
     recovery_code = new_recovery_code()
     user = User(
@@ -108,7 +108,7 @@ async def sign_up_young_person(
         await db.flush()
     except IntegrityError as exc:  # two sign-ups racing for one name
         await db.rollback()
-        raise Problem(409, "Someone already has that username. Please try another one.", code="username_taken") from exc
+        raise Conflict("Someone already has that username. Please try another one.", code="username_taken") from exc
     record_usage_event(db, "signup", council_code=council.code, birth_year=birth_year, birth_month=birth_month)
     return SignedUp(user=user, recovery_code=recovery_code)
 
@@ -133,18 +133,18 @@ async def log_in(db: AsyncSession, *, login_name: str, password: str, address: s
     ok = await verify_secret(user.password_hash if user else None, password)
     if not ok or user is None:
         await throttle.count_failure(db, account=account_key, address=address_key, device=device_key, now=now)
-        raise Problem(401, "That username and password don't match. Please check them and try again.", code="bad_credentials")
+        raise NotLoggedIn("That username and password don't match. Please check them and try again.", code="bad_credentials")
     if user.disabled:
-        raise Problem(403, "This account is switched off. Please ask your Waymark admin.", code="account_disabled")
+        raise Forbidden("This account is switched off. Please ask your Waymark admin.", code="account_disabled")
     if user.password_change_required and user.temporary_password_expires_at and user.temporary_password_expires_at < now:
-        raise Problem(401, "That temporary password has run out. Please ask your Waymark admin for a new one.",
+        raise NotLoggedIn("That temporary password has run out. Please ask your Waymark admin for a new one.",
                       code="temporary_password_expired")
     if not await check_login_code(db, user.id, otp, now):
         if otp:  # a wrong or replayed code: throttled like a wrong password
             await throttle.count_failure(db, account=account_key, address=address_key, device=device_key, now=now)
-            raise Problem(401, "That code didn't work. Please type the 6-digit code your app shows now.",
+            raise NotLoggedIn("That code didn't work. Please type the 6-digit code your app shows now.",
                           code="bad_otp")
-        raise Problem(401, "Please type the 6-digit code from your authenticator app.", code="mfa_required")
+        raise NotLoggedIn("Please type the 6-digit code from your authenticator app.", code="mfa_required")
 
     await throttle.forget(db, *[k for k in (account_key, device_key) if k])
     user.last_login_at = now
@@ -158,7 +158,7 @@ async def recover_account(db: AsyncSession, *, username: str, recovery_code: str
     own throttle keys: a delayed log-in never blocks recovery. Every session of the
     account ends (``current_session``, this device's, is replaced by the caller)."""
     if problem := password_problem(new_password, username):
-        raise Problem(400, problem, code="weak_password")
+        raise Invalid(problem, code="weak_password")
     now = _utcnow()
     account_key, address_key, _ = _throttle_keys(username, address, None, "recover")
     await throttle.check(db, [k for k in (account_key, address_key) if k], now)
@@ -167,7 +167,7 @@ async def recover_account(db: AsyncSession, *, username: str, recovery_code: str
     ok = await verify_secret(user.recovery_code_hash if usable else None, normalise_recovery_code(recovery_code))
     if not ok or user is None:
         await throttle.count_failure(db, account=account_key, address=address_key, device=None, now=now)
-        raise Problem(401, "That username and recovery code don't match.", code="bad_credentials")
+        raise NotLoggedIn("That username and recovery code don't match.", code="bad_credentials")
     code = new_recovery_code()
     user.password_hash = await hash_secret(new_password)
     user.recovery_code_hash = await hash_secret(normalise_recovery_code(code))
@@ -180,14 +180,14 @@ async def recover_account(db: AsyncSession, *, username: str, recovery_code: str
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 
 
-async def staff_problem(db: AsyncSession, *, role: str, council_code: str | None) -> Problem | None:
+async def staff_problem(db: AsyncSession, *, role: str, council_code: str | None) -> Invalid | None:
     """Why a staff account cannot have this role and council, or None."""
     if role not in STAFF_ROLES:
-        return Problem(400, f"The role must be one of: {', '.join(STAFF_ROLES)}.", code="bad_role", field="role")
+        return Invalid(f"The role must be one of: {', '.join(STAFF_ROLES)}.", code="bad_role", field="role")
     if role == "council_admin" and not council_code:
-        return Problem(400, "A council officer needs a council.", code="council_required", field="council_code")
+        return Invalid("A council officer needs a council.", code="council_required", field="council_code")
     if council_code and await db.get(Council, council_code) is None:
-        return Problem(400, "We don't know that council.", code="unknown_council", field="council_code")
+        return Invalid("We don't know that council.", code="unknown_council", field="council_code")
     return None
 
 
@@ -196,16 +196,16 @@ async def create_staff_account(
     temporary: bool = False,
 ) -> User:
     """A staff account (the CLI, or an admin with a ``temporary`` password that must be
-    changed at first log-in). Raises Problem for anything wrong."""
+    changed at first log-in). Raises a domain error for anything wrong."""
     email = email.strip()
     if not _EMAIL.match(email) or len(email) > 64:  # the e-mail is also the login name (64 characters)
-        raise Problem(400, "Please give a work e-mail address.", code="bad_email", field="email")
+        raise Invalid("Please give a work e-mail address.", code="bad_email", field="email")
     if problem := await staff_problem(db, role=role, council_code=council_code):
         raise problem
     if problem := password_problem(password):
-        raise Problem(400, problem, code="weak_password", field="password")
+        raise Invalid(problem, code="weak_password", field="password")
     if await UserService(session=db).find_by_login_name(email) is not None:
-        raise Problem(409, "There is already an account with that e-mail address.", code="email_taken", field="email")
+        raise Conflict("There is already an account with that e-mail address.", code="email_taken", field="email")
     user = User(id=uuid.uuid4(), username=email, email=email, display_name=(name or "").strip() or None, role=role,
                 council_code=council_code, password_hash=await hash_secret(password),
                 password_change_required=temporary,
@@ -215,7 +215,7 @@ async def create_staff_account(
         await db.flush()
     except IntegrityError as exc:  # two admins adding the same e-mail at once
         await db.rollback()
-        raise Problem(409, "There is already an account with that e-mail address.", code="email_taken") from exc
+        raise Conflict("There is already an account with that e-mail address.", code="email_taken") from exc
     return user
 
 
@@ -250,14 +250,14 @@ async def change_password(db: AsyncSession, user_id: uuid.UUID, *, current_passw
     """Set a new password after checking the current one; every other session ends."""
     user = await db.get(User, user_id)
     if user is None:
-        raise Problem(404, "We couldn't find your account.")
+        raise NotFound("We couldn't find your account.")
     if not await verify_secret(user.password_hash, current_password):
-        raise Problem(400, "Your current password isn't right. Please check it and try again.",
+        raise Invalid("Your current password isn't right. Please check it and try again.",
                       code="wrong_password", field="current_password")
     if problem := password_problem(new_password, user.username):
-        raise Problem(400, problem, code="weak_password", field="new_password")
+        raise Invalid(problem, code="weak_password", field="new_password")
     if new_password == current_password:
-        raise Problem(400, "Please choose a new password, different from the one you have now.",
+        raise Invalid("Please choose a new password, different from the one you have now.",
                       code="weak_password", field="new_password")
     user.password_hash = await hash_secret(new_password)
     user.password_change_required, user.temporary_password_expires_at = False, None
@@ -278,7 +278,7 @@ def register_exporter(name: str, exporter: Exporter) -> None:
 async def export_personal_data(db: AsyncSession, user_id: uuid.UUID) -> dict[str, Any]:
     user = await db.get(User, user_id)
     if user is None:
-        raise Problem(404, "We couldn't find your account.")
+        raise NotFound("We couldn't find your account.")
     data: dict[str, Any] = {
         "account": {
             "id": str(user.id), "username": user.username, "role": user.role, "council_code": user.council_code,

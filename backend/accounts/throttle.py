@@ -31,7 +31,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.accounts.models import LoginThrottle
-from backend.errors import Problem
+from backend.errors import Throttled, Unavailable
 
 WINDOW = dt.timedelta(minutes=15)
 ACCOUNT_FREE_FAILURES = 4
@@ -103,14 +103,12 @@ def _fail_closed() -> Iterator[None]:
     try:
         yield
     except SQLAlchemyError as exc:
-        raise Problem(503, "We can't check that right now. Please try again in a minute.", code="try_again_later",
-                      headers={"Retry-After": "60"}) from exc
+        raise Unavailable("We can't check that right now. Please try again in a minute.", retry_after=60) from exc
 
 
-def _too_many(wait: int) -> Problem:
+def _too_many(wait: int) -> Throttled:
     words = f"{wait} seconds" if wait < 120 else f"{wait // 60} minutes"
-    return Problem(429, f"Too many tries. Please wait {words} and try again.", code="too_many_tries",
-                   headers={"Retry-After": str(wait)}, retry_after=wait)
+    return Throttled(f"Too many tries. Please wait {words} and try again.", code="too_many_tries", retry_after=wait)
 
 
 async def check(db: AsyncSession, keys: list[str], now: dt.datetime) -> None:

@@ -24,8 +24,7 @@ from backend.admin.schemas import (
     StaffIn,
     WeeklyIn,
 )
-from backend.errors import Problem
-from backend.forums.controllers import kind_validation_problem
+from backend.errors import Invalid, kind_validation_problem
 from backend.review.services import list_audit
 from backend.security import requires_admin
 
@@ -121,7 +120,7 @@ class AdminController(Controller):
                     limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
                     offset: Annotated[int, Parameter(ge=0, le=1_000_000)] = 0) -> dict[str, Any]:
         if since and until and until <= since:
-            raise Problem(400, "'to' must be after 'from'.", code="bad_range", field="to")
+            raise Invalid("'to' must be after 'from'.", code="bad_range", field="to")
         return await list_audit(db_session, limit=limit, offset=offset, action=action or None, actor=actor or None,
                                 since=services.as_utc(since) if since else None,
                                 until=services.as_utc(until) if until else None)

@@ -25,7 +25,7 @@ from backend.chat.models import ChatClosure, ChatSchedule
 from backend.chat.opening import is_open, load_opening, next_closing, next_opening, parse_weekly
 from backend.councils.models import Council
 from backend.councils.services import forget_cached_councils
-from backend.errors import Problem
+from backend.errors import Conflict, Invalid, NotFound
 from backend.forums.models import Board
 from backend.review.services import write_audit
 from backend.security import hash_secret, new_recovery_code
@@ -71,7 +71,7 @@ async def add_staff(db: AsyncSession, actor: CurrentUser, data: StaffIn) -> dict
 async def _staff_member(db: AsyncSession, staff_id: uuid.UUID) -> User:
     user = await db.get(User, staff_id, with_for_update=True)
     if user is None or user.role == "young_person":
-        raise Problem(404, "There is no such staff account.")
+        raise NotFound("There is no such staff account.")
     return user
 
 
@@ -80,7 +80,7 @@ async def change_staff(db: AsyncSession, actor: CurrentUser, staff_id: uuid.UUID
     role = data.role or user.role
     council = user.council_code if data.council_code is msgspec.UNSET else data.council_code
     if user.id == actor.id and (data.disabled or role != "admin"):
-        raise Problem(409, "You can't switch off your own account or take away your own admin role. "
+        raise Conflict("You can't switch off your own account or take away your own admin role. "
                            "Please ask another admin.", code="own_account")
     if problem := await staff_problem(db, role=role, council_code=council):
         raise problem
@@ -144,7 +144,7 @@ def _check_weekly(weekly: str) -> str:
     try:
         parse_weekly(weekly.lower())
     except ValueError as exc:
-        raise Problem(400, f"We couldn't read those hours ({exc}). Write them like "
+        raise Invalid(f"We couldn't read those hours ({exc}). Write them like "
                            "'mon-fri 12:00-22:00; sat-sun 18:00-22:00', or 'always' or 'never'.",
                       code="bad_schedule", field="weekly") from exc
     return weekly.lower()
@@ -173,17 +173,17 @@ async def use_default_hours(db: AsyncSession, actor: CurrentUser) -> dict[str, A
 async def add_closure(db: AsyncSession, actor: CurrentUser, data: ClosureIn) -> dict[str, Any]:
     starts, ends = as_utc(data.starts_at), as_utc(data.ends_at)
     if ends <= starts:
-        raise Problem(400, "A closure must end after it starts. Please check the dates and times.",
+        raise Invalid("A closure must end after it starts. Please check the dates and times.",
                       code="closure_ends_before_start", field="ends_at")
     if ends <= utcnow():
-        raise Problem(400, "That closure is already over. Please check the dates.", code="closure_in_past",
+        raise Invalid("That closure is already over. Please check the dates.", code="closure_in_past",
                       field="ends_at")
     if ends > utcnow() + MAX_CLOSURE_AHEAD or starts < utcnow() - MAX_CLOSURE_AHEAD:
-        raise Problem(400, "A closure can be planned up to a year ahead. Please check the dates.",
+        raise Invalid("A closure can be planned up to a year ahead. Please check the dates.",
                       code="closure_too_far", field="ends_at")
     message = data.message.strip()
     if not message:
-        raise Problem(400, "Please write the message young people will see.", code="bad_input", field="message")
+        raise Invalid("Please write the message young people will see.", code="bad_input", field="message")
     row = ChatClosure(id=uuid.uuid4(), starts_at=starts, ends_at=ends, message=message, created_at=utcnow(),
                       created_by=actor.id)
     db.add(row)
@@ -200,7 +200,7 @@ def as_utc(moment: dt.datetime) -> dt.datetime:
 async def remove_closure(db: AsyncSession, actor: CurrentUser, closure_id: uuid.UUID) -> None:
     row = await db.get(ChatClosure, closure_id)
     if row is None:
-        raise Problem(404, "There is no such closure.")
+        raise NotFound("There is no such closure.")
     details = closure_out(row)
     await db.delete(row)
     write_audit(db, actor, "chat_closure.delete", "chat_closure", closure_id, details=details)
@@ -220,7 +220,7 @@ async def list_boards(db: AsyncSession) -> dict[str, Any]:
 
 async def add_board(db: AsyncSession, actor: CurrentUser, data: BoardIn) -> dict[str, Any]:
     if await db.get(Board, data.slug) is not None:
-        raise Problem(409, "There is already a board with that address.", code="board_exists", field="slug")
+        raise Conflict("There is already a board with that address.", code="board_exists", field="slug")
     position = (await db.execute(select(func.coalesce(func.max(Board.position), 0)))).scalar_one() + 1
     board = Board(slug=data.slug, name=data.name.strip(), description=data.description.strip(),
                   position=min(position, 32000), retired=False, managed_in_app=True)
@@ -233,7 +233,7 @@ async def add_board(db: AsyncSession, actor: CurrentUser, data: BoardIn) -> dict
 async def change_board(db: AsyncSession, actor: CurrentUser, slug: str, data: BoardChangeIn) -> dict[str, Any]:
     board = await db.get(Board, slug, with_for_update=True)
     if board is None:
-        raise Problem(404, "There is no such board.")
+        raise NotFound("There is no such board.")
     before = board_out(board)
     if data.name is not None:
         board.name = data.name.strip()
@@ -258,7 +258,7 @@ def council_out(c: Council) -> dict[str, Any]:
 
 def _check_ages(min_age: int, max_age: int, extended: int) -> None:
     if not min_age <= max_age <= extended:
-        raise Problem(400, "The ages must go up: youngest, then oldest, then the oldest for care leavers and "
+        raise Invalid("The ages must go up: youngest, then oldest, then the oldest for care leavers and "
                            "young people with an EHCP.", code="bad_ages", field="max_age")
 
 
@@ -266,7 +266,7 @@ async def add_council(db: AsyncSession, actor: CurrentUser, data: CouncilIn) -> 
     extended = data.extended_max_age if data.extended_max_age is not None else data.max_age
     _check_ages(data.min_age, data.max_age, extended)
     if await db.get(Council, data.code) is not None:
-        raise Problem(409, "There is already a council with that code.", code="council_exists", field="code")
+        raise Conflict("There is already a council with that code.", code="council_exists", field="code")
     council = Council(code=data.code, name=data.name.strip(), short_name=(data.short_name or data.name).strip(),
                       min_age=data.min_age, max_age=data.max_age, extended_max_age=extended, crisis_lines=[],
                       managed_in_app=True)
@@ -279,10 +279,10 @@ async def add_council(db: AsyncSession, actor: CurrentUser, data: CouncilIn) -> 
 
 async def change_council(db: AsyncSession, actor: CurrentUser, code: str, data: CouncilChangeIn) -> dict[str, Any]:
     if data.code is not None and data.code != code:
-        raise Problem(400, "A council's code can't change.", code="code_mismatch", field="code")
+        raise Invalid("A council's code can't change.", code="code_mismatch", field="code")
     council = await db.get(Council, code, with_for_update=True)
     if council is None:
-        raise Problem(404, "There is no such council.")
+        raise NotFound("There is no such council.")
     before = council_out(council)
     for field in ("name", "short_name", "min_age", "max_age", "extended_max_age"):
         value = getattr(data, field)

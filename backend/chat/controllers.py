@@ -29,7 +29,7 @@ from backend.chat.schemas import (
     TransferIn,
     WhisperIn,
 )
-from backend.errors import Problem
+from backend.errors import DomainError, Failed, Forbidden, Invalid, NotFound, TooLarge, error_frame
 from backend.http_safety import json_problem
 from backend.push.services import notify_user
 from backend.security import (
@@ -58,7 +58,7 @@ async def attachment_for(db: AsyncSession, service_id: str | None) -> dict[str, 
 
     card = await service_card(db, service_id)
     if card is None:
-        raise Problem(404, "There is no such service.")
+        raise NotFound("There is no such service.")
     return card
 
 
@@ -272,25 +272,28 @@ async def moderation_socket(socket: WebSocket) -> None:
 
 async def handle_frame(hub: ChatHub, conn: Connection, raw: str) -> None:
     if len(raw) > MAX_FRAME_CHARS:
-        await conn.send({"type": "error", "detail": "That message is too long. Please split it up.", "code": "too_long"})
+        await conn.send(error_frame(TooLarge("That message is too long. Please split it up.", code="too_long")))
         return
     if refused := json_problem(raw.encode()):  # a NUL character, or nested too deeply to decode
-        await conn.send({"type": "error", "detail": refused[1], "code": refused[0]})
+        await conn.send(error_frame(Invalid(refused[1], code=refused[0])))
         return
     try:
         frame = json.loads(raw)
     except ValueError:
-        await conn.send({"type": "error", "detail": "That frame is not JSON.", "code": "bad_frame"})
+        await conn.send(error_frame(Invalid("That frame is not JSON.", code="bad_frame")))
         return
     if not isinstance(frame, dict):
-        await conn.send({"type": "error", "detail": "A frame must be a JSON object.", "code": "bad_frame"})
+        await conn.send(error_frame(Invalid("A frame must be a JSON object.", code="bad_frame")))
         return
     kind = frame.get("type")
     try:
         session_id = uuid.UUID(str(frame.get("session_id")))
     except ValueError:
-        await conn.send({"type": "error", "detail": "session_id is missing or not a valid id.", "code": "bad_frame"})
+        await conn.send(error_frame(Invalid("session_id is missing or not a valid id.", code="bad_frame")))
         return
+    context = {"session_id": str(session_id)}
+    if frame.get("client_id"):
+        context["client_id"] = str(frame.get("client_id"))[:64]
     try:
         if kind == "message":
             await _on_message(hub, conn, session_id, frame)
@@ -299,49 +302,41 @@ async def handle_frame(hub: ChatHub, conn: Connection, raw: str) -> None:
         elif kind in ("resume", "watch"):
             after = frame.get("after_seq", 0)
             if not isinstance(after, int) or isinstance(after, bool) or after < 0:
-                raise Problem(400, "after_seq must be a whole number, 0 or more.", code="bad_frame")
+                raise Invalid("after_seq must be a whole number, 0 or more.", code="bad_frame")
             if kind == "watch":
                 await _watch(hub, conn, session_id)
             elif conn.user.id not in await hub.participants_of(session_id) and conn not in hub.watchers.get(session_id, ()):
-                raise Problem(404, "There is no such chat.")
+                raise NotFound("There is no such chat.")
             await hub.resume(conn, session_id, after)
         else:
-            await conn.send({"type": "error", "detail": f"Unknown frame type {str(kind)[:40]!r}.", "code": "bad_frame"})
-    except Problem as problem:
-        error = {"type": "error", "detail": problem.detail, "session_id": str(session_id)}
-        if isinstance(problem.extra, dict) and "code" in problem.extra:
-            error["code"] = problem.extra["code"]
-        if frame.get("client_id"):
-            error["client_id"] = str(frame.get("client_id"))[:64]
-        await conn.send(error)
+            await conn.send(error_frame(Invalid(f"Unknown frame type {str(kind)[:40]!r}.", code="bad_frame")))
+    except DomainError as error:  # told through the same table as over HTTP
+        await conn.send(error_frame(error, **context))
     except Exception as exc:  # noqa: BLE001 - one bad frame must not close the socket
         log.warning("chat frame failed: %s", type(exc).__name__)
-        error = {"type": "error", "code": "server_error", "session_id": str(session_id),
-                 "detail": "Something went wrong on our side. Your message wasn't sent yet: we'll keep trying."}
-        if frame.get("client_id"):
-            error["client_id"] = str(frame.get("client_id"))[:64]
-        await conn.send(error)
+        await conn.send(error_frame(Failed("Something went wrong on our side. Your message wasn't sent yet: "
+                                           "we'll keep trying."), **context))
 
 
 async def _watch(hub: ChatHub, conn: Connection, session_id: uuid.UUID) -> None:
     """A supervisor follows a live chat read-only: its frames, from its first message."""
     if conn.user.role != "supervisor":
-        raise Problem(403, "Only a supervisor can watch a chat.", code="forbidden")
+        raise Forbidden("Only a supervisor can watch a chat.", code="forbidden")
     async with hub.sessionmaker() as db:
         session = await db.get(ChatSession, session_id)
     if session is None or session.ended_at is not None:
-        raise Problem(404, "There is no such live chat.")
+        raise NotFound("There is no such live chat.")
     hub.watch(conn, session_id)
 
 
 async def _on_message(hub: ChatHub, conn: Connection, session_id: uuid.UUID, frame: dict[str, Any]) -> None:
     body = frame.get("body", "")
     if not isinstance(body, str):
-        raise Problem(400, "body must be text.", code="bad_frame")
+        raise Invalid("body must be text.", code="bad_frame")
     try:
         client_id = uuid.UUID(str(frame.get("client_id")))
     except ValueError as exc:
-        raise Problem(400, "client_id must be a UUID made on your device.", code="bad_frame") from exc
+        raise Invalid("client_id must be a UUID made on your device.", code="bad_frame") from exc
     attachment = None
     if frame.get("service_id") and conn.user.role == "counsellor":
         async with hub.sessionmaker() as db:

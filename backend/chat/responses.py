@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.accounts.auth import CurrentUser
 from backend.chat.models import ChatSavedReply
 from backend.chat.services import utcnow
-from backend.errors import Problem
+from backend.errors import Forbidden, Invalid, NotFound
 
 SHARING_ROLES = ("supervisor", "admin")
 MAX_TITLE_CHARS = 120
@@ -27,9 +27,9 @@ def _out(r: ChatSavedReply, user: CurrentUser) -> dict[str, Any]:
 def _checked(title: str, body: str) -> tuple[str, str]:
     title, body = (title or "").strip(), (body or "").strip()
     if not title or not body:
-        raise Problem(400, "A saved reply needs a title and some words.", code="empty")
+        raise Invalid("A saved reply needs a title and some words.", code="empty")
     if len(title) > MAX_TITLE_CHARS or len(body) > MAX_BODY_CHARS:
-        raise Problem(400, f"A saved reply's title can be up to {MAX_TITLE_CHARS} characters and its words up to "
+        raise Invalid(f"A saved reply's title can be up to {MAX_TITLE_CHARS} characters and its words up to "
                       f"{MAX_BODY_CHARS:,}.", code="too_long")
     return title, body
 
@@ -43,7 +43,7 @@ async def list_replies(db: AsyncSession, user: CurrentUser) -> list[dict[str, An
 
 def _check_may_share(user: CurrentUser) -> None:
     if user.role not in SHARING_ROLES:
-        raise Problem(403, "Only a supervisor can share a saved reply with the team. You can keep it as your own.",
+        raise Forbidden("Only a supervisor can share a saved reply with the team. You can keep it as your own.",
                       code="not_allowed")
 
 
@@ -64,9 +64,9 @@ async def _reply_for_change(db: AsyncSession, user: CurrentUser, reply_id: uuid.
     Someone else's own reply does not exist for them (404); a shared one is 403."""
     row = await db.get(ChatSavedReply, reply_id)
     if row is None or (row.owner_id != user.id and not row.shared):
-        raise Problem(404, "There is no such saved reply.")
+        raise NotFound("There is no such saved reply.")
     if row.shared and user.role not in SHARING_ROLES:
-        raise Problem(403, "Only a supervisor can change a shared reply.", code="not_allowed")
+        raise Forbidden("Only a supervisor can change a shared reply.", code="not_allowed")
     return row
 
 

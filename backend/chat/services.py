@@ -27,7 +27,7 @@ from backend.accounts.models import User
 from backend.chat.hours import ChatHours
 from backend.chat.models import ChatRequest, ChatSession, CounsellorAvailability
 from backend.chat.opening import closed_status
-from backend.errors import Problem
+from backend.errors import Conflict, Forbidden, Invalid, NotFound
 from backend.events import EVENTS_CHANNEL, announce, event_payload
 from backend.safeguarding.services import raise_safeguarding_alert
 
@@ -171,17 +171,17 @@ async def describe_request(db: AsyncSession, req: ChatRequest) -> dict[str, Any]
 async def request_chat(db: AsyncSession, hours: ChatHours, user: CurrentUser, *, topic: str | None,
                        urgent: bool) -> dict[str, Any]:
     if (closed := await closed_status(db, utcnow())) is not None:
-        raise Problem(409, closed["message"], code="closed", crisis_lines=await crisis_lines_for(db, user),
+        raise Conflict(closed["message"], code="closed", crisis_lines=await crisis_lines_for(db, user),
                       opens_at=closed["opens_at"])
     if await _open_request(db, user.id) is not None:
-        raise Problem(409, "You're already in the queue or in a chat.", code="already_open")
+        raise Conflict("You're already in the queue or in a chat.", code="already_open")
     stmt = insert(ChatRequest).values(
         id=uuid.uuid4(), young_person_id=user.id, council_code=user.council_code, topic=(topic or None),
         urgent=urgent, status="waiting", created_at=utcnow(),
     ).on_conflict_do_nothing().returning(ChatRequest.id)
     new_id = (await db.execute(stmt)).scalar_one_or_none()
     if new_id is None:  # a double tap raced us to the partial unique index
-        raise Problem(409, "You're already in the queue or in a chat.", code="already_open")
+        raise Conflict("You're already in the queue or in a chat.", code="already_open")
     from backend.reports.services import record_usage_event
 
     record_usage_event(db, "chat_requested", council_code=user.council_code, birth_year=user.birth_year,
@@ -194,7 +194,7 @@ async def request_chat(db: AsyncSession, hours: ChatHours, user: CurrentUser, *,
 async def current_request(db: AsyncSession, user: CurrentUser) -> dict[str, Any]:
     req = await _open_request(db, user.id)
     if req is None:
-        raise Problem(404, "You're not in the queue or a chat right now.")
+        raise NotFound("You're not in the queue or a chat right now.")
     return await describe_request(db, req)
 
 
@@ -202,7 +202,7 @@ async def leave_chat(db: AsyncSession, user: CurrentUser) -> None:
     """One tap: leave the queue, or end the chat you're in."""
     req = await _open_request(db, user.id)
     if req is None:
-        raise Problem(404, "You're not in the queue or a chat right now.")
+        raise NotFound("You're not in the queue or a chat right now.")
     now = utcnow()
     if req.status == "waiting" and req.session_id is None:
         req.status, req.closed_at = "left", now
@@ -280,21 +280,21 @@ async def take_request(db: AsyncSession, counsellor: CurrentUser, request_id: uu
     impossible: the second finds it no longer waiting (409)."""
     availability = await db.get(CounsellorAvailability, counsellor.id, with_for_update=True)
     if availability is None or availability.status != "available":
-        raise Problem(409, "Set yourself as available before taking a chat.", code="away")
+        raise Conflict("Set yourself as available before taking a chat.", code="away")
     if await active_count(db, counsellor.id) >= availability.max_concurrent:
-        raise Problem(409, f"You're at your limit of {availability.max_concurrent} chats.", code="at_limit")
+        raise Conflict(f"You're at your limit of {availability.max_concurrent} chats.", code="at_limit")
     if request_id is None:
         stmt = (select(ChatRequest).where(ChatRequest.status == "waiting")
                 .order_by(*queue_order()).limit(1).with_for_update(skip_locked=True))
         req = (await db.execute(stmt)).scalars().first()
         if req is None:
-            raise Problem(404, "Nobody is waiting right now.", code="queue_empty")
+            raise NotFound("Nobody is waiting right now.", code="queue_empty")
     else:
         req = (await db.execute(select(ChatRequest).where(ChatRequest.id == request_id).with_for_update())).scalars().first()
         if req is None:
-            raise Problem(404, "There is no such request.")
+            raise NotFound("There is no such request.")
         if req.status != "waiting":
-            raise Problem(409, "Someone else has taken this chat, or the young person has left.", code="taken")
+            raise Conflict("Someone else has taken this chat, or the young person has left.", code="taken")
     return await assign_request(db, req, counsellor.id, availability)
 
 
@@ -333,7 +333,7 @@ async def session_for(db: AsyncSession, session_id: uuid.UUID, user: CurrentUser
     """The chat, if ``user`` is one of its two people; otherwise 404 (its existence is private)."""
     session = await db.get(ChatSession, session_id)
     if session is None or user.id not in (session.young_person_id, session.counsellor_id):
-        raise Problem(404, "There is no such chat.")
+        raise NotFound("There is no such chat.")
     return session
 
 
@@ -421,9 +421,9 @@ async def checked_message(user: CurrentUser, body: str, attachment: dict[str, An
     as for a counsellor's message); 400 when it can't be sent."""
     body = body.strip()
     if not body and not attachment:
-        raise Problem(400, "A message can't be empty.", code="empty")
+        raise Invalid("A message can't be empty.", code="empty")
     if len(body) > MAX_MESSAGE_CHARS:
-        raise Problem(400, f"A message can be up to {MAX_MESSAGE_CHARS} characters.", code="too_long")
+        raise Invalid(f"A message can be up to {MAX_MESSAGE_CHARS} characters.", code="too_long")
     # Before the chat's row lock is taken. On the event loop only once every rule is
     # compiled and the message is short (about 0.2 ms); otherwise in a thread, as a rule
     # may compile on first use (up to a second) and a long message takes longer. The
@@ -476,9 +476,9 @@ async def store_checked_message(conn: asyncpg.Connection, session_id: uuid.UUID,
     row = await conn.fetchrow(STORE_MESSAGE_SQL, session_id, user.id, client_id, body, risk,
                               json.dumps(attachment) if attachment else None, utcnow())
     if row["outcome"] == "not_found":
-        raise Problem(404, "There is no such chat.")
+        raise NotFound("There is no such chat.")
     if row["outcome"] == "ended":
-        raise Problem(409, "This chat has ended.", code="ended")
+        raise Conflict("This chat has ended.", code="ended")
     return message_out(session_id, row), row["outcome"] == "stored"
 
 
@@ -486,14 +486,14 @@ async def announce_typing(conn: asyncpg.Connection, session_id: uuid.UUID, user:
     """Tell the other person's devices that ``user`` is typing (404 unless one of the two)."""
     payload = event_payload(k="typing", s=session_id, u=user.id)
     if await conn.fetchval(TYPING_SQL, EVENTS_CHANNEL, payload, session_id, user.id) is None:
-        raise Problem(404, "There is no such chat.")
+        raise NotFound("There is no such chat.")
 
 
 async def end_session(db: AsyncSession, session_id: uuid.UUID, counsellor: CurrentUser, *, notes: str | None,
                       risk_level: str | None) -> dict[str, Any]:
     session = await session_for(db, session_id, counsellor)
     if session.counsellor_id != counsellor.id:
-        raise Problem(403, "Only the counsellor can end a chat this way.")
+        raise Forbidden("Only the counsellor can end a chat this way.")
     now = utcnow()
     if session.ended_at is None:
         session.ended_at, session.ended_by = now, "counsellor"

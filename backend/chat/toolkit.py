@@ -19,7 +19,7 @@ from backend.accounts.auth import CurrentUser
 from backend.accounts.models import User
 from backend.chat.models import ChatRequest, ChatSession, ChatTransfer, ChatWhisper, CounsellorAvailability
 from backend.chat.services import active_count, first_name, utcnow
-from backend.errors import Problem
+from backend.errors import Conflict, Invalid, NotFound
 from backend.events import announce
 from backend.security import COUNSELLING_ROLES
 
@@ -53,16 +53,16 @@ async def session_for_staff(db: AsyncSession, session_id: uuid.UUID, user: Curre
     stmt = select(ChatSession).where(ChatSession.id == session_id)
     session = (await db.execute(stmt.with_for_update() if lock else stmt)).scalars().first()
     if session is None or (session.counsellor_id != user.id and user.role != "supervisor"):
-        raise Problem(404, "There is no such chat.")
+        raise NotFound("There is no such chat.")
     return session
 
 
 def _checked_text(text: str, limit: int, what: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise Problem(400, f"Please write a {what}.", code="empty")
+        raise Invalid(f"Please write a {what}.", code="empty")
     if len(text) > limit:
-        raise Problem(400, f"A {what} can be up to {limit:,} characters.", code="too_long")
+        raise Invalid(f"A {what} can be up to {limit:,} characters.", code="too_long")
     return text
 
 
@@ -71,13 +71,13 @@ async def transfer_chat(db: AsyncSession, user: CurrentUser, session_id: uuid.UU
     note = _checked_text(note, MAX_NOTE_CHARS, "handover note for the next counsellor")
     session = await session_for_staff(db, session_id, user, lock=True)
     if session.ended_at is not None:
-        raise Problem(409, "This chat has ended.", code="ended")
+        raise Conflict("This chat has ended.", code="ended")
     if session.counsellor_id is None:
-        raise Problem(409, "This chat is waiting in the queue for the next counsellor.", code="queued")
+        raise Conflict("This chat is waiting in the queue for the next counsellor.", code="queued")
     now, previous = utcnow(), session.counsellor_id
     if to_counsellor_id is not None:
         if to_counsellor_id == previous:
-            raise Problem(409, "This chat is already theirs.", code="same_counsellor")
+            raise Conflict("This chat is already theirs.", code="same_counsellor")
         await _check_can_take(db, to_counsellor_id)
         session.counsellor_id = to_counsellor_id
         await db.execute(update(CounsellorAvailability).where(CounsellorAvailability.counsellor_id == to_counsellor_id)
@@ -100,12 +100,12 @@ async def _check_can_take(db: AsyncSession, counsellor_id: uuid.UUID) -> None:
     availability = await db.get(CounsellorAvailability, counsellor_id, with_for_update=True)
     target = await db.get(User, counsellor_id)
     if target is None or target.role not in COUNSELLING_ROLES:
-        raise Problem(404, "There is no such counsellor.")
+        raise NotFound("There is no such counsellor.")
     if availability is None or availability.status != "available":
-        raise Problem(409, f"{first_name(target)} is away just now. Choose someone else, or hand the chat back "
+        raise Conflict(f"{first_name(target)} is away just now. Choose someone else, or hand the chat back "
                       "to the queue.", code="away")
     if await active_count(db, counsellor_id) >= availability.max_concurrent:
-        raise Problem(409, f"{first_name(target)} is at their limit of {availability.max_concurrent} chats. "
+        raise Conflict(f"{first_name(target)} is at their limit of {availability.max_concurrent} chats. "
                       "Choose someone else, or hand the chat back to the queue.", code="at_limit")
 
 
@@ -147,9 +147,9 @@ async def whisper(db: AsyncSession, supervisor: CurrentUser, session_id: uuid.UU
     body = _checked_text(body, MAX_WHISPER_CHARS, "whisper")
     session = await session_for_staff(db, session_id, supervisor)
     if session.ended_at is not None:
-        raise Problem(409, "This chat has ended.", code="ended")
+        raise Conflict("This chat has ended.", code="ended")
     if session.counsellor_id is None:
-        raise Problem(409, "This chat is waiting for a counsellor: there is nobody to whisper to yet.", code="queued")
+        raise Conflict("This chat is waiting for a counsellor: there is nobody to whisper to yet.", code="queued")
     row = ChatWhisper(id=uuid.uuid4(), session_id=session.id, supervisor_id=supervisor.id, body=body,
                       created_at=utcnow())
     db.add(row)

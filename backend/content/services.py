@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.content.markdown import render_markdown
 from backend.content.models import THRIVE, Article, Topic
-from backend.errors import Problem
+from backend.errors import NotFound
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n(.*)\Z", re.S)
 ARTICLE_FIELDS = ("title", "summary", "topics", "thrive", "kind", "min_age", "max_age", "reading_minutes", "reviewed_on")
@@ -279,7 +279,7 @@ async def read_article_counting_view(db: AsyncSession, slug: str, count: bool = 
                        Article.reading_minutes, Article.kind))
     row = (await db.execute(stmt)).first()
     if row is None:
-        raise Problem(404, "We couldn't find that page. It may have moved: try the library or search.")
+        raise NotFound("We couldn't find that page. It may have moved: try the library or search.")
     return {"slug": row.slug, "title": row.title, "summary": row.summary, "body_html": row.body_html,
             "topics": list(row.topics), "thrive": row.thrive, "min_age": row.min_age, "max_age": row.max_age,
             "reviewed_on": row.reviewed_on.isoformat(), "reading_minutes": row.reading_minutes, "kind": row.kind}

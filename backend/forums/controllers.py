@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, delete, get, post
+from litestar import Controller, Request, delete, get, post
 from litestar.exceptions import ValidationException
 from litestar.params import Dependency, Parameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.chat.opening import chat_is_open
-from backend.errors import Problem
+from backend.errors import kind_validation_problem
 from backend.forums import services
 from backend.forums.schemas import FIELD_HELP, REACTION_KINDS, ReactionIn, ReplyIn, ReportIn, ThreadIn
 from backend.security import requires_login, requires_young_person
@@ -21,28 +20,6 @@ from backend.security import requires_login, requires_young_person
 DB = Annotated[AsyncSession, Dependency(skip_validation=True)]
 Limit = Annotated[int, Parameter(ge=1, le=100, description="how many (1..100)")]
 Offset = Annotated[int, Parameter(ge=0, le=1_000_000)]
-
-_KEY = re.compile(r"`\$\.([A-Za-z_]+)`")
-_MISSING = re.compile(r"missing required field `([A-Za-z_]+)`")
-
-
-def kind_validation_problem(help_: dict[str, str]):  # noqa: ANN201 - an exception handler factory
-    """Litestar's validation errors with a detail a young person can read."""
-
-    def handler(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
-        errors = exc.extra if isinstance(exc.extra, list) else []
-        for e in errors:
-            if not isinstance(e, dict):
-                continue
-            message = str(e.get("message", ""))
-            match = _MISSING.search(message) or _KEY.search(message)
-            key = match.group(1) if match else str(e.get("key", "")).split(".")[0]
-            if key in help_:
-                return Problem(400, help_[key], code="bad_input", field=key, errors=errors).to_response(request)
-        return Problem(400, "Something in what was sent needs fixing. Please check it and try again.",
-                       code="bad_input", errors=errors).to_response(request)
-
-    return handler
 
 
 async def chat_open(db: AsyncSession) -> bool:

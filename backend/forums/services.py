@@ -37,7 +37,7 @@ from sqlalchemy.orm import aliased
 from backend.accounts.auth import CurrentUser
 from backend.accounts.models import User
 from backend.chat.services import crisis_lines_for
-from backend.errors import Problem
+from backend.errors import Conflict, Invalid, NotFound, Throttled
 from backend.events import announce
 from backend.forums.models import RISK_LEVELS, Board, Post, Reaction, Report, Thread
 from backend.forums.schemas import BODY_MAX, REACTION_KINDS, TITLE_MAX
@@ -128,13 +128,13 @@ async def list_boards(db: AsyncSession) -> list[dict[str, str]]:
 async def board_or_404(db: AsyncSession, slug: str) -> Board:
     board = await db.get(Board, slug)
     if board is None:
-        raise Problem(404, "There is no such board.")
+        raise NotFound("There is no such board.")
     return board
 
 
 def refuse_if_retired(board: Board) -> None:
     if board.retired:
-        raise Problem(409, "This board is closed now, so it can't have new posts. Its threads are still here "
+        raise Conflict("This board is closed now, so it can't have new posts. Its threads are still here "
                            "to read. You're welcome to post on another board.", code="board_retired")
 
 
@@ -266,7 +266,7 @@ async def check_rate(db: AsyncSession, user_id: uuid.UUID, approved: int, now: d
     else:
         detail = (f"You've posted a lot in the last hour. Please take a breather and try again in about "
                   f"{minutes} minute(s). If you need to talk now, a counsellor is here for you.")
-    raise Problem(429, detail, code="rate_limited", headers={"Retry-After": str(wait)}, retry_after=wait)
+    raise Throttled(detail, retry_after=wait)
 
 
 async def _recently_reported(db: AsyncSession, user_id: uuid.UUID, now: dt.datetime) -> bool:
@@ -332,13 +332,13 @@ async def submit_post(db: AsyncSession, user: CurrentUser, *, board_slug: str | 
     if title is not None:
         title = " ".join(title.split())
         if not title:
-            raise Problem(400, "Please give your thread a title.", code="empty_title", field="title")
+            raise Invalid("Please give your thread a title.", code="empty_title", field="title")
         if len(title) > TITLE_MAX:
-            raise Problem(400, f"A title can be up to {TITLE_MAX} characters.", code="too_long", field="title")
+            raise Invalid(f"A title can be up to {TITLE_MAX} characters.", code="too_long", field="title")
     if not body:
-        raise Problem(400, "Please write something before you post.", code="empty_body", field="body")
+        raise Invalid("Please write something before you post.", code="empty_body", field="body")
     if len(body) > BODY_MAX:
-        raise Problem(400, f"A post can be up to {BODY_MAX:,} characters.", code="too_long", field="body")
+        raise Invalid(f"A post can be up to {BODY_MAX:,} characters.", code="too_long", field="body")
 
     # One author's posts are handled one at a time (rate limit and client_id stay exact).
     await db.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
@@ -355,14 +355,14 @@ async def submit_post(db: AsyncSession, user: CurrentUser, *, board_slug: str | 
     else:
         thread = (await db.execute(select(Thread).where(Thread.id == thread_id).with_for_update())).scalars().first()
         if thread is None:
-            raise Problem(404, "There is no such thread.")
+            raise NotFound("There is no such thread.")
         refuse_if_retired(await board_or_404(db, thread.board_slug))
         if thread.status != "published":
             if thread.author_id != user.id:
-                raise Problem(404, "There is no such thread.")
+                raise NotFound("There is no such thread.")
             if thread.status == "rejected":
-                raise Problem(409, "This thread wasn't published, so it can't have replies.", code="thread_rejected")
-            raise Problem(409, "Your thread is waiting for a moderator. Please wait until your post is approved, "
+                raise Conflict("This thread wasn't published, so it can't have replies.", code="thread_rejected")
+            raise Conflict("Your thread is waiting for a moderator. Please wait until your post is approved, "
                                "then you can add to it.", code="thread_not_published")
 
     now = utcnow()
@@ -483,7 +483,7 @@ async def _reactions_of(db: AsyncSession, post_ids: list[uuid.UUID], user_id: uu
 async def read_thread(db: AsyncSession, thread_id: uuid.UUID, reader: CurrentUser) -> dict[str, Any]:
     thread = await db.get(Thread, thread_id)
     if thread is None or (thread.status != "published" and thread.author_id != reader.id):
-        raise Problem(404, "There is no such thread.")
+        raise NotFound("There is no such thread.")
     author = await db.get(User, thread.author_id) if thread.author_id else None
     rows = (await db.execute(
         select(Post, User.username).outerjoin(User, User.id == Post.author_id)
@@ -514,13 +514,13 @@ async def visible_post(db: AsyncSession, post_id: uuid.UUID) -> Post:
     row = (await db.execute(select(Post).join(Thread, Thread.id == Post.thread_id).where(
         Post.id == post_id, Post.status == "published", Thread.status == "published"))).scalars().first()
     if row is None:
-        raise Problem(404, "There is no such post.")
+        raise NotFound("There is no such post.")
     return row
 
 
 def check_reaction_kind(kind: str) -> None:
     if kind not in REACTION_KINDS:
-        raise Problem(400, "Please choose one of these reactions: " + ", ".join(REACTION_KINDS) + ".",
+        raise Invalid("Please choose one of these reactions: " + ", ".join(REACTION_KINDS) + ".",
                       code="bad_reaction", kinds=list(REACTION_KINDS))
 
 
@@ -547,7 +547,7 @@ async def report_post(db: AsyncSession, user: CurrentUser, post_id: uuid.UUID, r
     one answers with the first. The post rejoins the review queue (kind "report")."""
     reason = " ".join(reason.split())
     if not reason:
-        raise Problem(400, "Please tell us a little about what's wrong.", code="empty_reason", field="reason")
+        raise Invalid("Please tell us a little about what's wrong.", code="empty_reason", field="reason")
     await account_standing(db, user, "report")
     post = await visible_post(db, post_id)
     from moderation import assess

@@ -21,7 +21,7 @@ from litestar.params import Dependency, Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.errors import Problem
+from backend.errors import Invalid, domain_problem
 from backend.journal import services
 from backend.journal.crypto import get_keyring
 from backend.journal.schemas import (
@@ -60,15 +60,13 @@ _PATH_KEY = re.compile(r"at `\$\.([A-Za-z_]+)")
 _MISSING = re.compile(r"missing required field `([A-Za-z_]+)`")
 
 
-def _kind_problem(keys: list[str], help_: dict[str, str], errors: list[dict[str, Any]]) -> Problem:
+def _kind_problem(keys: list[str], help_: dict[str, str], errors: list[dict[str, Any]]) -> Invalid:
     for key in keys:
         if key in help_:
-            return Problem(400, help_[key], code="bad_input", field=key, errors=errors)
+            return Invalid(help_[key], code="bad_input", field=key, errors=errors)
         if key in QUERY_HELP:
-            return Problem(400, QUERY_HELP[key], code="bad_input", field=key, errors=errors)
-    return Problem(
-        400,
-        "Something in what was sent needs fixing. Please check it and try again.",
+            return Invalid(QUERY_HELP[key], code="bad_input", field=key, errors=errors)
+    return Invalid("Something in what was sent needs fixing. Please check it and try again.",
         code="bad_input",
         errors=errors,
     )
@@ -84,7 +82,7 @@ def _validation_problem(request: Request[Any, Any, Any], exc: ValidationExceptio
             missing = _MISSING.search(str(e.get("message", "")))
             keys.append(missing.group(1) if missing else str(e.get("key", "")).split(".")[0])
     help_ = request.route_handler.opt.get("field_help", FIELD_HELP)
-    return _kind_problem(keys, help_, errors).to_response(request)
+    return domain_problem(request, _kind_problem(keys, help_, errors))
 
 
 async def _strict(request: Request[Any, Any, Any], type_: type, help_: dict[str, str]) -> Any:

@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.accounts.services import register_exporter
-from backend.errors import Problem
+from backend.errors import Conflict, Failed, Invalid, NotFound
 from backend.journal.crypto import DecryptionError, Keyring, get_keyring
 from backend.journal.models import Goal, GoalRating, JournalEntry, MoodCheckin
 from backend.journal.schemas import (
@@ -59,9 +59,7 @@ def _open(keyring: Keyring, stored: str, *, kind: str, owner: uuid.UUID, record:
         return keyring.decrypt(stored, kind=kind, owner=owner, record=record)
     except DecryptionError as exc:
         log.error("a stored %s could not be decrypted (%s)", kind, exc)
-        raise Problem(
-            500,
-            "Part of your journal couldn't be opened just now. Please try again later.",
+        raise Failed("Part of your journal couldn't be opened just now. Please try again later.",
             code="unreadable",
         ) from exc
 
@@ -79,13 +77,11 @@ def check_moment(when: dt.datetime | None, *, what: str, now: dt.datetime) -> dt
         when = when.replace(tzinfo=dt.UTC)
     when = when.astimezone(dt.UTC)
     if when > now + FUTURE_SKEW:
-        raise Problem(
-            400,
-            f"The time of this {what} is in the future. Please check the date and time on your phone.",
+        raise Invalid(f"The time of this {what} is in the future. Please check the date and time on your phone.",
             code="time_in_future",
         )
     if when < now - OLDEST:
-        raise Problem(400, f"This {what} is more than a year old, so it can't be added.", code="time_too_old")
+        raise Invalid(f"This {what} is more than a year old, so it can't be added.", code="time_too_old")
     return when
 
 
@@ -138,9 +134,7 @@ def check_feelings(feelings: Sequence[str]) -> list[str]:
             chosen.append(slug)
     if unknown:
         shown = ", ".join(f'"{w[:40]}"' for w in unknown[:3])
-        raise Problem(
-            400,
-            f"We don't know the feeling word {shown}. Please choose feelings from the list.",
+        raise Invalid(f"We don't know the feeling word {shown}. Please choose feelings from the list.",
             code="unknown_feeling",
             unknown=unknown[:8],
         )
@@ -207,11 +201,9 @@ async def list_moods(db: AsyncSession, user_id: uuid.UUID, *, days: int, limit: 
 
 def _check_body(body: str) -> None:
     if not body.strip():
-        raise Problem(400, "Your journal entry is empty. Write something first.", code="empty")
+        raise Invalid("Your journal entry is empty. Write something first.", code="empty")
     if len(body) > BODY_MAX_CHARS:  # the schema refuses this too; kept for callers other than HTTP
-        raise Problem(
-            400,
-            f"A journal entry can be up to {BODY_MAX_CHARS:,} characters.",
+        raise Invalid(f"A journal entry can be up to {BODY_MAX_CHARS:,} characters.",
             code="too_long",
             max_length=BODY_MAX_CHARS,
         )
@@ -254,7 +246,7 @@ async def _own_entry(db: AsyncSession, user_id: uuid.UUID, entry_id: uuid.UUID, 
         stmt = stmt.with_for_update()
     row = (await db.execute(stmt)).scalar_one_or_none()
     if row is None:
-        raise Problem(404, "We couldn't find that journal entry.", code="not_found")
+        raise NotFound("We couldn't find that journal entry.", code="not_found")
     return row
 
 
@@ -300,7 +292,7 @@ async def rewrite_journal_entry(
 async def delete_journal_entry(db: AsyncSession, user_id: uuid.UUID, entry_id: uuid.UUID) -> None:
     result = await db.execute(delete(JournalEntry).where(JournalEntry.id == entry_id, JournalEntry.user_id == user_id))
     if result.rowcount == 0:
-        raise Problem(404, "We couldn't find that journal entry.", code="not_found")
+        raise NotFound("We couldn't find that journal entry.", code="not_found")
 
 
 # --- goals and ratings --------------------------------------------------------------------
@@ -349,7 +341,7 @@ async def set_goal(db: AsyncSession, user_id: uuid.UUID, *, title: str, client_i
     keyring = get_keyring()
     title = title.strip()
     if not title or len(title) > TITLE_MAX_CHARS:
-        raise Problem(400, f"A goal needs a short title of 1 to {TITLE_MAX_CHARS} characters.", code="bad_title")
+        raise Invalid(f"A goal needs a short title of 1 to {TITLE_MAX_CHARS} characters.", code="bad_title")
     # One person's goal writes queue behind each other (transaction-scoped lock), so two
     # at once cannot pass the limit together.
     await db.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(f"waymark.goal:{user_id}", 0))))
@@ -361,9 +353,7 @@ async def set_goal(db: AsyncSession, user_id: uuid.UUID, *, title: str, client_i
             return goal_out(existing, (await _ratings_of(db, [existing.id]))[existing.id], keyring)
     count = (await db.execute(select(func.count()).select_from(Goal).where(Goal.user_id == user_id))).scalar_one()
     if count >= MAX_GOALS:
-        raise Problem(
-            409,
-            f"You can have up to {MAX_GOALS} goals at once. To set a new one, you could remove a goal "
+        raise Conflict(f"You can have up to {MAX_GOALS} goals at once. To set a new one, you could remove a goal "
             "you've reached or don't need any more.",
             code="too_many_goals",
             max_goals=MAX_GOALS,
@@ -386,7 +376,7 @@ async def set_goal(db: AsyncSession, user_id: uuid.UUID, *, title: str, client_i
 async def _own_goal(db: AsyncSession, user_id: uuid.UUID, goal_id: uuid.UUID) -> Goal:
     row = (await db.execute(select(Goal).where(Goal.id == goal_id, Goal.user_id == user_id))).scalar_one_or_none()
     if row is None:
-        raise Problem(404, "We couldn't find that goal.", code="not_found")
+        raise NotFound("We couldn't find that goal.", code="not_found")
     return row
 
 
@@ -416,7 +406,7 @@ async def rate_goal(
         },
     )
     if row.goal_id != goal.id:
-        raise Problem(409, "That client_id was already used for a rating of another goal.", code="client_id_reused")
+        raise Conflict("That client_id was already used for a rating of another goal.", code="client_id_reused")
     return rating_out(row)
 
 
@@ -434,7 +424,7 @@ async def list_goals(db: AsyncSession, user_id: uuid.UUID) -> tuple[list[GoalOut
 async def remove_goal(db: AsyncSession, user_id: uuid.UUID, goal_id: uuid.UUID) -> None:
     result = await db.execute(delete(Goal).where(Goal.id == goal_id, Goal.user_id == user_id))
     if result.rowcount == 0:
-        raise Problem(404, "We couldn't find that goal.", code="not_found")
+        raise NotFound("We couldn't find that goal.", code="not_found")
 
 
 # --- export -------------------------------------------------------------------------------

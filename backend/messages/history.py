@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased
 from backend.accounts.auth import CurrentUser
 from backend.accounts.models import User
 from backend.chat.models import ChatSession
-from backend.errors import Problem
+from backend.errors import NotFound
 from backend.messages.models import MessageThread
 from backend.messages.services import first_name_of, subject_of
 
@@ -22,7 +22,7 @@ from backend.messages.services import first_name_of, subject_of
 async def history_for_chat(db: AsyncSession, user: CurrentUser, session_id: uuid.UUID) -> list[dict[str, Any]]:
     chat = await db.get(ChatSession, session_id)
     if chat is None or (chat.counsellor_id != user.id and user.role != "supervisor"):
-        raise Problem(404, "There is no such chat.")
+        raise NotFound("There is no such chat.")
     if chat.young_person_id is None:
         return []
     counsellor = aliased(User)

@@ -26,7 +26,7 @@ from sqlalchemy.orm import aliased
 from backend.accounts.auth import CurrentUser
 from backend.accounts.models import User
 from backend.chat.services import crisis_lines_for
-from backend.errors import Problem
+from backend.errors import Conflict, Failed, Invalid, NotFound
 from backend.events import announce
 from backend.journal.crypto import DecryptionError, get_keyring
 from backend.messages.models import MessageThread, TeamMessage
@@ -68,9 +68,9 @@ def level_rank(level: str | None) -> int:
 def checked_body(body: str) -> str:
     body = (body or "").strip()
     if not body:
-        raise Problem(400, "A message can't be empty. Write a few words and try again.", code="empty")
+        raise Invalid("A message can't be empty. Write a few words and try again.", code="empty")
     if len(body) > MAX_BODY_CHARS:
-        raise Problem(400, f"A message can be up to {MAX_BODY_CHARS:,} characters. Could you shorten it, "
+        raise Invalid(f"A message can be up to {MAX_BODY_CHARS:,} characters. Could you shorten it, "
                       "or send it in two parts?", code="too_long")
     return body
 
@@ -78,7 +78,7 @@ def checked_body(body: str) -> str:
 def checked_subject(subject: str | None) -> str | None:
     subject = (subject or "").strip() or None
     if subject is not None and len(subject) > MAX_SUBJECT_CHARS:
-        raise Problem(400, f"A subject can be up to {MAX_SUBJECT_CHARS} characters.", code="too_long")
+        raise Invalid(f"A subject can be up to {MAX_SUBJECT_CHARS} characters.", code="too_long")
     return subject
 
 
@@ -101,7 +101,7 @@ def _open(stored: str | None, kind: str, thread_id: uuid.UUID, record_id: uuid.U
         return get_keyring().decrypt(stored, kind=kind, owner=thread_id, record=record_id)
     except DecryptionError as exc:
         log.error("a stored %s could not be decrypted (%s)", kind, exc)
-        raise Problem(500, "This conversation couldn't be opened just now. Please try again later.",
+        raise Failed("This conversation couldn't be opened just now. Please try again later.",
                       code="unreadable") from exc
 
 
@@ -206,7 +206,7 @@ async def thread_for(db: AsyncSession, user: CurrentUser, thread_id: uuid.UUID, 
     stmt = select(MessageThread).where(MessageThread.id == thread_id)
     thread = (await db.execute(stmt.with_for_update() if lock else stmt)).scalars().first()
     if thread is None or (user.role not in COUNSELLING_ROLES and thread.young_person_id != user.id):
-        raise Problem(404, "We couldn't find that conversation. It may have been removed.")
+        raise NotFound("We couldn't find that conversation. It may have been removed.")
     return thread
 
 
@@ -253,11 +253,11 @@ async def post_message(db: AsyncSession, user: CurrentUser, thread_id: uuid.UUID
         if existing is not None:
             return Arrival(answer=_message_answer(thread, existing), new=False)
     if thread.status == "closed":
-        raise Problem(409, "This conversation has been closed. You can start a new message to the team at any time.",
+        raise Conflict("This conversation has been closed. You can start a new message to the team at any time.",
                       code="closed")
     counsellor = user.id != thread.young_person_id
     if counsellor and thread.claimed_by not in (None, user.id) and user.role != "supervisor":
-        raise Problem(409, "Another counsellor is answering this conversation.", code="claimed")
+        raise Conflict("Another counsellor is answering this conversation.", code="claimed")
     verdict = None if counsellor else await assess(body)
     now, message_id = utcnow(), uuid.uuid4()
     message = TeamMessage(id=message_id, thread_id=thread.id, sender="counsellor" if counsellor else "young_person",
@@ -318,9 +318,9 @@ async def inbox(db: AsyncSession) -> list[dict[str, Any]]:
 async def claim_thread(db: AsyncSession, user: CurrentUser, thread_id: uuid.UUID) -> dict[str, Any]:
     thread = await thread_for(db, user, thread_id, lock=True)
     if thread.status == "closed":
-        raise Problem(409, "This conversation has been closed.", code="closed")
+        raise Conflict("This conversation has been closed.", code="closed")
     if thread.claimed_by not in (None, user.id):
-        raise Problem(409, "Another counsellor is already answering this conversation.", code="claimed")
+        raise Conflict("Another counsellor is already answering this conversation.", code="claimed")
     thread.claimed_by, thread.claimed_at = user.id, thread.claimed_at or utcnow()
     await announce(db, k="thread", i=thread.id)
     return {"id": str(thread.id), "status": thread.status, "claimed_by": str(user.id)}

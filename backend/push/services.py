@@ -22,7 +22,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from backend.errors import Problem
+from backend.errors import Invalid
 from backend.push.models import PushSubscription
 from backend.settings import get_settings
 
@@ -88,7 +88,7 @@ def check_endpoint(endpoint: str) -> None:
     known = url.scheme == "https" and any(_host_matches(host, port, e) for e in PUSH_SERVICE_HOSTS)
     configured = url.scheme in ("https", "http") and any(_host_matches(host, port, e) for e in extra)
     if not (known or configured):
-        raise Problem(400, "That push address isn't from a browser push service we know.", code="bad_endpoint")
+        raise Invalid("That push address isn't from a browser push service we know.", code="bad_endpoint")
 
 
 def _b64_ok(value: str, length: int) -> bool:
@@ -101,7 +101,7 @@ def _b64_ok(value: str, length: int) -> bool:
 async def subscribe(db: AsyncSession, user_id: uuid.UUID, endpoint: str, p256dh: str, auth: str) -> None:
     check_endpoint(endpoint)
     if not _b64_ok(p256dh, 65) or not _b64_ok(auth, 16):
-        raise Problem(400, "Those push keys don't look right.", code="bad_keys")
+        raise Invalid("Those push keys don't look right.", code="bad_keys")
     stmt = insert(PushSubscription).values(id=uuid.uuid4(), user_id=user_id, endpoint=endpoint, p256dh=p256dh, auth=auth)
     await db.execute(stmt.on_conflict_do_update(index_elements=[PushSubscription.endpoint],
                                                 set_={"user_id": user_id, "p256dh": p256dh, "auth": auth}))

@@ -10,7 +10,7 @@ from litestar.params import Dependency, Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.councils.models import Council
-from backend.errors import Problem
+from backend.errors import Forbidden, Invalid, NotFound
 from backend.reports.services import LONDON, figures_as_csv, usage_figures
 from backend.security import requires_role
 
@@ -21,10 +21,10 @@ async def council_for_officer(db: AsyncSession, request: Request, code: str) -> 
     """The council, if the signed-in officer may see it (their own; an admin any)."""
     user = request.scope["user"]
     if user.role == "council_admin" and user.council_code != code:
-        raise Problem(403, "You can only see your own council.")
+        raise Forbidden("You can only see your own council.")
     council = await db.get(Council, code)
     if council is None:
-        raise Problem(404, "There is no such council.")
+        raise NotFound("There is no such council.")
     return council
 
 
@@ -44,9 +44,9 @@ class ReportController(Controller):
         end = to or dt.datetime.now(LONDON).date()
         start = from_ or end - dt.timedelta(days=29)
         if start > end:
-            raise Problem(400, "'from' must be on or before 'to'.")
+            raise Invalid("'from' must be on or before 'to'.")
         if (end - start).days > 731:
-            raise Problem(400, "Please choose a period of two years or less.")
+            raise Invalid("Please choose a period of two years or less.")
         figures = await usage_figures(db_session, code, start, end)
         if format == "csv":
             return Response(figures_as_csv(figures), media_type="text/csv",

@@ -12,7 +12,7 @@ from litestar.params import Dependency, Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.forums.controllers import kind_validation_problem
+from backend.errors import kind_validation_problem
 from backend.push.services import notify_user
 from backend.restrictions import services
 from backend.restrictions.schemas import FIELD_HELP, AppealDecisionIn, AppealIn, RestrictionIn

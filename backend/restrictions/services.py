@@ -21,7 +21,7 @@ from sqlalchemy.orm import aliased
 from backend.accounts.auth import CurrentUser
 from backend.accounts.models import User
 from backend.audit import write_audit
-from backend.errors import Problem
+from backend.errors import Conflict, Forbidden, Invalid, NotFound
 from backend.forums.models import Post, Report, Thread
 from backend.reports.services import record_usage_event
 from backend.restrictions.models import KINDS, AccountRestriction, RestrictionAppeal, utcnow
@@ -51,7 +51,7 @@ def staff_name(user: User | None) -> str | None:
 async def _account(db: AsyncSession, user_id: uuid.UUID) -> User:
     user = await db.get(User, user_id)
     if user is None:
-        raise Problem(404, "There is no such account.")
+        raise NotFound("There is no such account.")
     return user
 
 
@@ -131,7 +131,7 @@ def check_until(until: dt.datetime | None, now: dt.datetime) -> dt.datetime | No
     if until.tzinfo is None:
         until = until.replace(tzinfo=dt.UTC)
     if until <= now:
-        raise Problem(400, "The end must be in the future. Leave it out to keep it until someone lifts it.",
+        raise Invalid("The end must be in the future. Leave it out to keep it until someone lifts it.",
                       code="until_in_past", field="until")
     return until.astimezone(dt.UTC)
 
@@ -139,15 +139,15 @@ def check_until(until: dt.datetime | None, now: dt.datetime) -> dt.datetime | No
 async def restrict_account(db: AsyncSession, actor: CurrentUser, user_id: uuid.UUID, *, kind: str,
                            reason_code: str, note: str | None, until: dt.datetime | None) -> dict[str, Any]:
     if kind not in KINDS:
-        raise Problem(400, "kind must be warn, hold_all or suspend.", code="unknown_kind", field="kind")
+        raise Invalid("kind must be warn, hold_all or suspend.", code="unknown_kind", field="kind")
     if reason_code not in ACCOUNT_REASONS_BY_CODE:
-        raise Problem(400, "Please choose an account reason from the list: " + ", ".join(ACCOUNT_REASONS_BY_CODE)
+        raise Invalid("Please choose an account reason from the list: " + ", ".join(ACCOUNT_REASONS_BY_CODE)
                       + ".", code="reason_needed", field="reason_code")
     now = utcnow()
     until = check_until(until, now)
     user = await _account(db, user_id)
     if user.role != "young_person":
-        raise Problem(403, "Staff accounts can't be restricted here. Please speak to an admin.",
+        raise Forbidden("Staff accounts can't be restricted here. Please speak to an admin.",
                       code="staff_account")
     row = AccountRestriction(id=uuid.uuid4(), user_id=user.id, kind=kind, reason_code=reason_code, note=note,
                              until=until, created_at=now, created_by=actor.id)
@@ -170,10 +170,10 @@ async def lift_restriction(db: AsyncSession, actor: CurrentUser, user_id: uuid.U
                            restriction_id: uuid.UUID) -> None:
     row = await _locked_restriction(db, restriction_id)
     if row is None or row.user_id != user_id:
-        raise Problem(404, "There is no such restriction on this account.")
+        raise NotFound("There is no such restriction on this account.")
     now = utcnow()
     if status_of(row, now) != "in_force":
-        raise Problem(409, "This restriction is no longer in force.", code="not_in_force", status=status_of(row, now))
+        raise Conflict("This restriction is no longer in force.", code="not_in_force", status=status_of(row, now))
     row.lifted_at, row.lifted_by = now, actor.id
     write_audit(db, actor, "restriction_lift", "account", user_id,
                 details={"restriction_id": str(row.id), "kind": row.kind})
@@ -201,7 +201,7 @@ async def my_restrictions(db: AsyncSession, user: CurrentUser) -> dict[str, Any]
 async def _own_restriction(db: AsyncSession, user: CurrentUser, restriction_id: uuid.UUID) -> AccountRestriction:
     row = await _locked_restriction(db, restriction_id)
     if row is None or row.user_id != user.id:
-        raise Problem(404, "We couldn't find that.")
+        raise NotFound("We couldn't find that.")
     return row
 
 
@@ -216,18 +216,18 @@ async def appeal_restriction(db: AsyncSession, user: CurrentUser, restriction_id
                              text: str) -> dict[str, Any]:
     text = text.strip()
     if not text:
-        raise Problem(400, "Please tell us in a few words why you think this is wrong.", code="empty_appeal",
+        raise Invalid("Please tell us in a few words why you think this is wrong.", code="empty_appeal",
                       field="text")
     row = await _own_restriction(db, user, restriction_id)
     now = utcnow()
     if status_of(row, now) != "in_force":
-        raise Problem(409, "This has already ended, so there's nothing to appeal.", code="not_in_force")
+        raise Conflict("This has already ended, so there's nothing to appeal.", code="not_in_force")
     appeal_id = (await db.execute(
         insert(RestrictionAppeal).values(id=uuid.uuid4(), restriction_id=row.id, text=text, status="open",
                                          created_at=now)
         .on_conflict_do_nothing(index_elements=["restriction_id"]).returning(RestrictionAppeal.id))).scalar_one_or_none()
     if appeal_id is None:
-        raise Problem(409, "You've already appealed this. A moderator will look at it, and you'll see what they "
+        raise Conflict("You've already appealed this. A moderator will look at it, and you'll see what they "
                            "decide here.", code="already_appealed")
     write_audit(db, user, "appeal", "restriction", row.id, details={"appeal_id": str(appeal_id), "kind": row.kind})
     record_usage_event(db, "appeal_made", council_code=user.council_code, at=now)
@@ -279,17 +279,17 @@ async def decide_appeal(db: AsyncSession, actor: CurrentUser, appeal_id: uuid.UU
     """uphold or lift; never by the moderator who restricted. Returns the answer and the
     young person to tell."""
     if action not in APPEAL_ACTIONS:
-        raise Problem(400, "action must be uphold or lift.", code="bad_action", field="action")
+        raise Invalid("action must be uphold or lift.", code="bad_action", field="action")
     appeal = (await db.execute(select(RestrictionAppeal).where(RestrictionAppeal.id == appeal_id).with_for_update()
                                .execution_options(populate_existing=True))).scalars().first()
     if appeal is None:
-        raise Problem(404, "There is no such appeal.")
+        raise NotFound("There is no such appeal.")
     row = await _locked_restriction(db, appeal.restriction_id)
     if row.created_by == actor.id:
-        raise Problem(403, "You made this restriction, so another moderator needs to decide the appeal.",
+        raise Forbidden("You made this restriction, so another moderator needs to decide the appeal.",
                       code="own_restriction")
     if appeal.status != "open":
-        raise Problem(409, "This appeal has already been decided.", code="decided", status=appeal.status)
+        raise Conflict("This appeal has already been decided.", code="decided", status=appeal.status)
     now = utcnow()
     appeal.status = "lifted" if action == "lift" else "upheld"
     appeal.decided_at, appeal.decided_by, appeal.decision_note = now, actor.id, note

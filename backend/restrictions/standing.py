@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.accounts.auth import CurrentUser
 from backend.chat.services import crisis_lines_for, register_restriction_lookup
-from backend.errors import Problem
+from backend.errors import Forbidden
 from backend.forums.models import Post
 from backend.forums.services import AccountStanding, register_account_rule
 from backend.reports.services import LONDON
@@ -106,7 +106,7 @@ async def account_rule(db: AsyncSession, user: CurrentUser, action: str, *, cate
     now = utcnow()
     top = strongest(await restrictions_in_force(db, [user.id], now))
     if top is not None and top.kind == "suspend" and not (action == "post" and needs_support):
-        raise Problem(403, kind_message(top.kind, top.reason_code, top.until), code="suspended",
+        raise Forbidden(kind_message(top.kind, top.reason_code, top.until), code="suspended",
                       restriction_id=str(top.id), until=top.until.isoformat() if top.until else None,
                       crisis_lines=await crisis_lines_for(db, user), can_talk_to_counsellor=True)
     hold = top is not None and top.kind in ("hold_all", "suspend")

@@ -12,8 +12,8 @@ from litestar.params import Dependency, Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.errors import kind_validation_problem
 from backend.forums import services as forums
-from backend.forums.controllers import kind_validation_problem
 from backend.push.services import notify_user
 from backend.review import services
 from backend.review.schemas import FIELD_HELP, DecisionIn, ForumSettingsIn, WatchedWordIn

@@ -27,7 +27,7 @@ from sqlalchemy.orm import aliased
 from backend.accounts.auth import CurrentUser
 from backend.accounts.models import User
 from backend.audit import AuditLog, write_audit
-from backend.errors import Problem
+from backend.errors import Conflict, Invalid, NotFound
 from backend.events import announce
 from backend.forums.models import RISK_LEVELS, Post, Report, Thread
 from backend.review.models import ForumSettings, WatchedWordRow
@@ -195,7 +195,7 @@ async def add_watched_word(db: AsyncSession, actor: CurrentUser, word: str, acti
     try:
         WatchedWord(word, action)
     except ValueError as exc:
-        raise Problem(400, "A watched word needs at least one letter or number, and an action of block, "
+        raise Invalid("A watched word needs at least one letter or number, and an action of block, "
                            "hold or flag.", code="bad_watched_word") from exc
     await forum_settings(db, for_update=True)  # serialises watched-word changes
     row = (await db.execute(select(WatchedWordRow).where(func.lower(WatchedWordRow.word) == word.lower())
@@ -217,7 +217,7 @@ async def remove_watched_word(db: AsyncSession, actor: CurrentUser, word_id: uui
     await forum_settings(db, for_update=True)
     row = await db.get(WatchedWordRow, word_id)
     if row is None:
-        raise Problem(404, "There is no such watched word.")
+        raise NotFound("There is no such watched word.")
     details = {"word": row.word, "action": row.action}
     await db.delete(row)
     await db.flush()
@@ -309,7 +309,7 @@ async def _locked_item(db: AsyncSession, post_id: uuid.UUID) -> Post:
     post = (await db.execute(select(Post).where(Post.id == post_id).with_for_update()
                              .execution_options(populate_existing=True))).scalars().first()
     if post is None:
-        raise Problem(404, "There is no such item.")
+        raise NotFound("There is no such item.")
     return post
 
 
@@ -327,7 +327,7 @@ async def _in_queue(db: AsyncSession, post: Post) -> bool:
 async def _refuse_if_claimed_by_other(db: AsyncSession, post: Post, actor: CurrentUser, now: dt.datetime) -> None:
     if _claim_active(post, now) and post.claimed_by != actor.id:
         other = await db.get(User, post.claimed_by)
-        raise Problem(409, "Another moderator is working on this item.", code="claimed",
+        raise Conflict("Another moderator is working on this item.", code="claimed",
                       claimed_by=other.username if other else None)
 
 
@@ -340,7 +340,7 @@ async def claim_item(db: AsyncSession, actor: CurrentUser, post_id: uuid.UUID) -
     now = utcnow()
     post = await _locked_item(db, post_id)
     if not await _in_queue(db, post):
-        raise Problem(409, "This item has already been decided.", code="decided", status=post.status)
+        raise Conflict("This item has already been decided.", code="decided", status=post.status)
     await _refuse_if_claimed_by_other(db, post, actor, now)
     post.claimed_by, post.claimed_at = actor.id, now
     await db.flush()
@@ -389,7 +389,7 @@ async def decide_item(db: AsyncSession, actor: CurrentUser, post_id: uuid.UUID, 
     was = post.status
     kind = "report" if was == "published" else ("thread" if post.id == post.thread_id else "reply")
     if not (was in QUEUE_STATUSES or (was == "published" and open_reports)):
-        raise Problem(409, "This item has already been decided.", code="decided", status=was)
+        raise Conflict("This item has already been decided.", code="decided", status=was)
     await _refuse_if_claimed_by_other(db, post, actor, now)
     thread = (await db.execute(select(Thread).where(Thread.id == post.thread_id).with_for_update()
                                .execution_options(populate_existing=True))).scalars().one()
@@ -403,14 +403,14 @@ async def decide_item(db: AsyncSession, actor: CurrentUser, post_id: uuid.UUID, 
         edited = False
         if edited_title is not None and edited_title.strip() != thread.title:
             if post.id != thread.id:
-                raise Problem(400, "Only a thread's first post has a title to edit.", code="no_title")
+                raise Invalid("Only a thread's first post has a title to edit.", code="no_title")
             if not edited_title.strip():
-                raise Problem(400, "The title can't be empty.", code="empty_title")
+                raise Invalid("The title can't be empty.", code="empty_title")
             thread.title = edited_title.strip()
             edited = True
         if edited_body is not None and edited_body.strip() != post.body:
             if not edited_body.strip():
-                raise Problem(400, "The post can't be empty. Reject it instead.", code="empty_body")
+                raise Invalid("The post can't be empty. Reject it instead.", code="empty_body")
             post.body = edited_body.strip()
             edited = True
         if edited:
@@ -431,7 +431,7 @@ async def decide_item(db: AsyncSession, actor: CurrentUser, post_id: uuid.UUID, 
     elif action == "reject":
         template = REASONS_BY_CODE.get(reason_code or "")
         if template is None:
-            raise Problem(400, "Please choose a reason from the list: " + ", ".join(REASONS_BY_CODE) + ".",
+            raise Invalid("Please choose a reason from the list: " + ", ".join(REASONS_BY_CODE) + ".",
                           code="reason_needed")
         post.status = "rejected"
         post.decided_at, post.decided_by = now, actor.id
@@ -441,7 +441,7 @@ async def decide_item(db: AsyncSession, actor: CurrentUser, post_id: uuid.UUID, 
     elif action == "escalate":
         existing = await open_alert_for(db, "post", post.id)
         if existing is not None:
-            raise Problem(409, "This post has already been passed to the counsellors.", code="already_escalated",
+            raise Conflict("This post has already been passed to the counsellors.", code="already_escalated",
                           alert_id=str(existing))
         from moderation import Verdict
 
@@ -452,7 +452,7 @@ async def decide_item(db: AsyncSession, actor: CurrentUser, post_id: uuid.UUID, 
         await _close_reports(db, post.id, actor, "upheld", now)
         answer["alert_id"] = str(alert.id)
     else:
-        raise Problem(400, "action must be approve, reject or escalate.", code="bad_action")
+        raise Invalid("action must be approve, reject or escalate.", code="bad_action")
 
     if action != "escalate":
         post.claimed_by, post.claimed_at = None, None

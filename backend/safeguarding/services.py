@@ -29,7 +29,7 @@ from sqlalchemy.orm import aliased
 
 from backend.accounts.models import User
 from backend.audit import write_audit
-from backend.errors import Problem
+from backend.errors import Conflict, Invalid, NotFound
 from backend.events import announce
 from backend.safeguarding.models import (
     ALERT_KINDS,
@@ -220,7 +220,7 @@ async def _alerts_out(db: AsyncSession, conditions: list[Any], *, limit: int, of
 async def list_alerts(db: AsyncSession, status: str, *, limit: int, offset: int) -> dict[str, Any]:
     """Alerts with ``status`` (open, acknowledged or all), newest first."""
     if status not in LIST_STATUSES:
-        raise Problem(400, "status must be open, acknowledged or all.", code="bad_status", field="status")
+        raise Invalid("status must be open, acknowledged or all.", code="bad_status", field="status")
     conditions = [] if status == "all" else [SafeguardingAlert.status == status]
     total = (await db.execute(select(func.count()).select_from(SafeguardingAlert).where(*conditions))).scalar_one()
     return {"items": await _alerts_out(db, conditions, limit=limit, offset=offset), "total": total}
@@ -231,9 +231,9 @@ async def acknowledge_alert(db: AsyncSession, actor: Any, alert_id: uuid.UUID, n
     alert = (await db.execute(select(SafeguardingAlert).where(SafeguardingAlert.id == alert_id).with_for_update()
                               .execution_options(populate_existing=True))).scalars().first()
     if alert is None:
-        raise Problem(404, "There is no such alert.")
+        raise NotFound("There is no such alert.")
     if alert.status != "open":
-        raise Problem(409, "Someone has already acknowledged this alert.", code="acknowledged")
+        raise Conflict("Someone has already acknowledged this alert.", code="acknowledged")
     alert.status, alert.acknowledged_at = "acknowledged", utcnow()
     alert.acknowledged_by, alert.acknowledge_note = actor.id, note
     await db.flush()

@@ -10,7 +10,7 @@ from litestar.params import Dependency, Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.errors import Problem
+from backend.errors import Forbidden, Invalid
 from backend.security import requires_role, requires_young_person
 from backend.signposting import directory, services
 from backend.signposting.crisis import crisis_lines_for
@@ -118,7 +118,7 @@ class CouncilServiceController(Controller):
     async def _council(request: Request, db: AsyncSession, council_code: str) -> str:
         user = request.scope["user"]
         if user.role == "council_admin" and user.council_code != council_code:
-            raise Problem(403, "You can only manage your own council's services.", code="other_council")
+            raise Forbidden("You can only manage your own council's services.", code="other_council")
         await directory.council_or_404(db, council_code)
         return council_code
 
@@ -152,7 +152,7 @@ class CouncilServiceController(Controller):
         try:
             document = msgspec.json.decode(body)
         except msgspec.DecodeError as exc:
-            raise Problem(400, "That file is not valid JSON.", code="not_json") from exc
+            raise Invalid("That file is not valid JSON.", code="not_json") from exc
         return await directory.import_oruk(db_session, council_code, document)
 
     @get("/{service_id:str}", summary="One service of the directory")

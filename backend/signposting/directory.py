@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.councils.models import Council
-from backend.errors import Problem
+from backend.errors import Conflict, Invalid, NotFound
 from backend.signposting.cache import forget_after_commit
 from backend.signposting.hours import hours_note, london_now, open_state
 from backend.signposting.models import DirectoryService, utcnow
@@ -76,7 +76,7 @@ def admin_list(rows: list[DirectoryService], now: dt.datetime | None = None) -> 
 async def council_or_404(db: AsyncSession, council_code: str) -> Council:
     council = await db.get(Council, council_code) if len(council_code) <= 9 else None
     if council is None:
-        raise Problem(404, "We don't know that council.", code="unknown_council")
+        raise NotFound("We don't know that council.", code="unknown_council")
     return council
 
 
@@ -93,8 +93,7 @@ async def council_services(db: AsyncSession, council_code: str) -> list[Director
 async def council_service(db: AsyncSession, council_code: str, service_id: str) -> DirectoryService:
     row = await db.get(DirectoryService, service_id) if len(service_id) <= 100 else None
     if row is None or row.council_code != council_code:
-        raise Problem(
-            404, "We couldn't find that service in this council's directory.", code="unknown_service"
+        raise NotFound("We couldn't find that service in this council's directory.", code="unknown_service"
         )
     return row
 
@@ -104,13 +103,13 @@ async def create_service(db: AsyncSession, council_code: str, data: ServiceIn) -
     data = checked(data)
     service_id = data.id or str(uuid.uuid4())
     if await db.get(DirectoryService, service_id) is not None:
-        raise Problem(409, "A service with that id already exists.", code="duplicate_id")
+        raise Conflict("A service with that id already exists.", code="duplicate_id")
     row = new_row(service_id, council_code, values_of(data), managed_by="council")
     db.add(row)
     try:
         await db.flush()
     except IntegrityError as exc:
-        raise Problem(409, "A service with that id already exists.", code="duplicate_id") from exc
+        raise Conflict("A service with that id already exists.", code="duplicate_id") from exc
     forget_after_commit(db, council_code)
     return row
 
@@ -167,12 +166,10 @@ def oruk_records(document: Any) -> list[Any]:
     elif isinstance(document, dict) and isinstance(document.get("contents"), list):
         records = document["contents"]
     else:
-        raise Problem(
-            400, 'An Open Referral UK file is {"services": [...]} (or a list of services).', code="not_oruk"
+        raise Invalid('An Open Referral UK file is {"services": [...]} (or a list of services).', code="not_oruk"
         )
     if len(records) > MAX_IMPORT_RECORDS:
-        raise Problem(
-            400, f"A file can hold up to {MAX_IMPORT_RECORDS} services. Please split it.", code="too_many"
+        raise Invalid(f"A file can hold up to {MAX_IMPORT_RECORDS} services. Please split it.", code="too_many"
         )
     return records
 

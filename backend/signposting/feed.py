@@ -16,20 +16,15 @@ from typing import Any, TypeVar
 
 import msgspec
 
-from backend.errors import Problem
+from backend.errors import Invalid, NotFound
 from backend.signposting.cache import active_rows, cached_answer, known_council
 from backend.signposting.models import DirectoryService
 from backend.signposting.oruk import attribute_codes, published_id, service_record
 from backend.signposting.oruk_schemas import HSDS_VERSION, ApiInfo, Page
 from backend.signposting.taxonomy import all_taxonomies, all_terms, term_id
 
-CORS = {"Access-Control-Allow-Origin": "*"}
 PER_PAGE, MAX_PER_PAGE, MAX_PAGE = 50, 200, 100_000
 T = TypeVar("T")
-
-
-def feed_problem(status: int, detail: str, code: str) -> Problem:
-    return Problem(status, detail, code=code, headers=CORS)
 
 
 def whole(name: str, value: str | None, low: int, high: int) -> int | None:
@@ -38,7 +33,7 @@ def whole(name: str, value: str | None, low: int, high: int) -> int | None:
         return None
     text = value.strip()
     if not text.isdigit() or not low <= int(text) <= high:
-        raise feed_problem(400, f"{name} must be a whole number from {low} to {high}.", "bad_parameter")
+        raise Invalid(f"{name} must be a whole number from {low} to {high}.", code="bad_parameter")
     return int(text)
 
 
@@ -48,7 +43,7 @@ def an_id(name: str, value: str | None) -> str | None:
     try:
         return str(uuid.UUID(value.strip()))
     except ValueError as exc:
-        raise feed_problem(400, f"{name} must be a UUID.", "bad_parameter") from exc
+        raise Invalid(f"{name} must be a UUID.", code="bad_parameter") from exc
 
 
 def page_of(items: Sequence[T], page: int | None, per_page: int | None) -> Page[T]:
@@ -88,7 +83,7 @@ def matches(
 
 async def _council_rows(sessionmaker: Any, council_code: str) -> list[DirectoryService]:
     if not await known_council(sessionmaker, council_code):
-        raise feed_problem(404, "We don't know that council.", "unknown_council")
+        raise NotFound("We don't know that council.", code="unknown_council")
     rows = await active_rows(sessionmaker, council_code)
     return sorted((r for r in rows if r.council_code == council_code), key=lambda r: (r.name.casefold(), r.id))
 
@@ -106,7 +101,7 @@ async def _answer(key: tuple[Any, ...], make: Callable[[], Any]) -> bytes:
 
 async def api_info(sessionmaker: Any, council_code: str, base_url: str) -> bytes:
     if not await known_council(sessionmaker, council_code):
-        raise feed_problem(404, "We don't know that council.", "unknown_council")
+        raise NotFound("We don't know that council.", code="unknown_council")
     return _encode(ApiInfo(version=HSDS_VERSION, openapi_url=f"{base_url.rstrip('/')}/schema/openapi.json"))
 
 
@@ -130,13 +125,13 @@ async def services_page(sessionmaker: Any, council_code: str, params: dict[str, 
 async def one_service(sessionmaker: Any, council_code: str, service_id: str) -> bytes:
     """A service of this council's feed, by its published UUID (or its directory id)."""
     if len(service_id) > 100:
-        raise feed_problem(404, "This council's feed has no such service.", "unknown_service")
+        raise NotFound("This council's feed has no such service.", code="unknown_service")
 
     async def make() -> Any:
         for row in await _council_rows(sessionmaker, council_code):
             if service_id == row.id or service_id.lower() == published_id(row.id):
                 return service_record(row, extensions=False)
-        raise feed_problem(404, "This council's feed has no such service.", "unknown_service")
+        raise NotFound("This council's feed has no such service.", code="unknown_service")
 
     return await _answer(("service", council_code, service_id), make)
 
@@ -153,7 +148,7 @@ async def one_taxonomy(sessionmaker: Any, council_code: str, wanted: str) -> byt
     for item in all_taxonomies():
         if item.id == wanted.lower():
             return _encode(item)
-    raise feed_problem(404, "There is no such taxonomy.", "unknown_taxonomy")
+    raise NotFound("There is no such taxonomy.", code="unknown_taxonomy")
 
 
 async def terms_page(sessionmaker: Any, council_code: str, params: dict[str, str | None]) -> bytes:
@@ -176,5 +171,5 @@ async def one_term(sessionmaker: Any, council_code: str, wanted: str) -> bytes:
     for item in all_terms():
         if item.id == wanted.lower():
             return _encode(item)
-    raise feed_problem(404, "There is no such taxonomy term.", "unknown_taxonomy_term")
+    raise NotFound("There is no such taxonomy term.", code="unknown_taxonomy_term")
 

@@ -17,7 +17,7 @@ import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.councils.models import Council
-from backend.errors import Problem
+from backend.errors import NotFound
 from backend.reports.services import record_usage_event
 from backend.signposting.cache import active_rows, cached_answer
 from backend.signposting.crisis import crisis_lines_for_user, order_crisis_lines
@@ -41,7 +41,7 @@ async def audience_for_counsellor(
     db: AsyncSession, council_code: str | None, age: int | None, extended: bool
 ) -> Audience:
     if council_code is not None and await db.get(Council, council_code) is None:
-        raise Problem(404, "We don't know that council.", code="unknown_council")
+        raise NotFound("We don't know that council.", code="unknown_council")
     return Audience(council_code=council_code, age=age, extended=extended)
 
 
@@ -72,7 +72,7 @@ async def visible_service(db: AsyncSession, service_id: str, council_code: str |
     """An active service of this council, or a national one; otherwise 404."""
     row = await _active(db, service_id)
     if row is None or (row.council_code is not None and row.council_code != council_code):
-        raise Problem(404, "We couldn't find that service.", code="unknown_service")
+        raise NotFound("We couldn't find that service.", code="unknown_service")
     return row
 
 
@@ -80,7 +80,7 @@ async def any_active_service(db: AsyncSession, service_id: str) -> DirectoryServ
     """An active service of any council, or a national one (a counsellor sharing it); otherwise 404."""
     row = await _active(db, service_id)
     if row is None:
-        raise Problem(404, "We couldn't find that service.", code="unknown_service")
+        raise NotFound("We couldn't find that service.", code="unknown_service")
     return row
 
 

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import msgspec
 import yaml
 
-from backend.errors import Problem
+from backend.errors import Invalid
 from backend.settings import get_settings
 from backend.signposting.schemas import Location, ServiceIn
 
@@ -140,5 +140,5 @@ def checked(data: ServiceIn, topics: frozenset[str] | None = None) -> ServiceIn:
     """The service, tidied, or a 400 with the first problem."""
     data = blank_to_none(data)
     if problem := service_problem(data, topics if topics is not None else known_topics()):
-        raise Problem(400, problem, code="invalid_service")
+        raise Invalid(problem, code="invalid_service")
     return data

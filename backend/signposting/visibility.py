@@ -14,7 +14,7 @@ from typing import Any
 
 import msgspec
 
-from backend.errors import Problem
+from backend.errors import Invalid
 from backend.reports.services import age_on
 from backend.signposting.hours import hours_note, london_now, open_state
 from backend.signposting.models import THRIVE, DirectoryService
@@ -45,11 +45,9 @@ def topic_and_thrive(topic: str | None, thrive: str | None) -> tuple[str | None,
     topic = (topic or "").strip() or None
     thrive = (thrive or "").strip() or None
     if topic is not None and topic not in known_topics():
-        raise Problem(400, "We don't know that topic. Use one from /api/v1/topics.", code="unknown_topic")
+        raise Invalid("We don't know that topic. Use one from /api/v1/topics.", code="unknown_topic")
     if thrive is not None and thrive not in THRIVE:
-        raise Problem(
-            400,
-            "thrive must be thriving, getting_advice, getting_help, getting_more_help or "
+        raise Invalid("thrive must be thriving, getting_advice, getting_help, getting_more_help or "
             "getting_risk_support.",
             code="unknown_thrive",
         )
