@@ -21,6 +21,7 @@ from backend.accounts.services import (
     staff_problem,
 )
 from backend.admin.schemas import BoardChangeIn, BoardIn, ClosureIn, CouncilChangeIn, CouncilIn, StaffChangeIn, StaffIn
+from backend.after_commit import on_commit
 from backend.chat.models import ChatClosure, ChatSchedule
 from backend.chat.opening import is_open, load_opening, next_closing, next_opening, parse_weekly
 from backend.councils.models import Council
@@ -272,7 +273,7 @@ async def add_council(db: AsyncSession, actor: CurrentUser, data: CouncilIn) -> 
                       managed_in_app=True)
     db.add(council)
     await db.flush()
-    forget_cached_councils()
+    on_commit(db, forget_cached_councils)
     write_audit(db, actor, "council.create", "council", council.code, details=council_out(council))
     return council_out(council)
 
@@ -290,6 +291,6 @@ async def change_council(db: AsyncSession, actor: CurrentUser, code: str, data: 
             setattr(council, field, value.strip() if isinstance(value, str) else value)
     _check_ages(council.min_age, council.max_age, council.extended_max_age)
     council.managed_in_app = True
-    forget_cached_councils()
+    on_commit(db, forget_cached_councils)
     write_audit(db, actor, "council.update", "council", code, details={"from": before, "to": council_out(council)})
     return council_out(council)

@@ -16,6 +16,7 @@ from sqlalchemy import case, delete, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.after_commit import on_commit
 from backend.content.markdown import render_markdown
 from backend.content.models import THRIVE, Article, Topic
 from backend.errors import NotFound
@@ -94,7 +95,7 @@ async def import_library(db: AsyncSession, content_dir: Path) -> dict[str, int]:
     gone = set(existing) - {a["slug"] for a in articles}
     if gone:
         await db.execute(delete(Article).where(Article.slug.in_(gone)))
-    forget_library_caches()
+    on_commit(db, forget_library_caches)
     return {"articles created": created, "articles updated": updated, "articles removed": len(gone),
             "articles unchanged": len(articles) - created - updated}
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from backend.after_commit import on_commit
 from backend.councils.models import Council
 from backend.councils.schemas import CouncilOut
 
@@ -88,5 +89,5 @@ async def upsert_councils(db: AsyncSession, councils: list[dict[str, Any]]) -> i
         stmt = stmt.on_conflict_do_update(index_elements=[Council.code], set_={k: v for k, v in values.items() if k != "code"})
         await db.execute(stmt)
         changed += 1
-    forget_cached_councils()
+    on_commit(db, forget_cached_councils)
     return changed

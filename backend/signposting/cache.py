@@ -2,7 +2,8 @@
 services far more often than officers change them, so the active rows (and the encoded
 answers made from them) are kept for a short while, bounded (``cachetools``).
 
-A change is forgotten **after its commit** (``forget_after_commit``): forgetting before the
+A change is forgotten **after its commit** (``forget_after_commit``, through
+``backend.after_commit.on_commit``): forgetting before the
 commit would let a read in the same worker cache the old rows again. Other workers see a
 change within ``DIRECTORY_CACHE_SECONDS``.
 """
@@ -15,9 +16,10 @@ from typing import Any
 
 import brotli
 from cachetools import TTLCache
-from sqlalchemy import event, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.after_commit import on_commit
 from backend.councils.models import Council
 from backend.signposting.models import DirectoryService
 
@@ -47,18 +49,12 @@ def _key_councils(key: Hashable) -> set[str | None]:
     return {getattr(p, "council_code", p) for p in parts if isinstance(p, str) or hasattr(p, "council_code")}
 
 
-def _forget_committed(session: Any) -> None:
-    for council_code in session.info.pop("signposting_changed", set()):
-        forget_directory_cache(council_code)
-
-
 def forget_after_commit(db: AsyncSession, council_code: str | None = ALL) -> None:
     """Forget the caches of ``council_code`` (a national service: every council's) once this
     session's transaction has committed, never before: a read in between would cache the
     old rows again."""
-    db.sync_session.info.setdefault("signposting_changed", set()).add(ALL if council_code is None else council_code)
-    if not event.contains(db.sync_session, "after_commit", _forget_committed):
-        event.listen(db.sync_session, "after_commit", _forget_committed)
+    code = ALL if council_code is None else council_code
+    on_commit(db, lambda: forget_directory_cache(code))
 
 
 async def active_rows(sessionmaker: Any, council_code: str | None) -> list[DirectoryService]:
