@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session, SessionTransaction
 
 log = logging.getLogger("waymark.after_commit")
@@ -36,6 +36,12 @@ def on_commit(db: AsyncSession | Session, work: Work) -> None:
     """Run ``work`` after this session's transaction commits; never if it does not."""
     session = db.sync_session if isinstance(db, AsyncSession) else db
     session.info.setdefault(_PENDING, []).append(work)
+
+
+def sessionmaker_of(db: AsyncSession) -> async_sessionmaker[AsyncSession]:
+    """Sessions on ``db``'s engine, for work that runs after ``db``'s commit (its own
+    transactions: the request's session is finished by then)."""
+    return async_sessionmaker(db.bind, expire_on_commit=False)
 
 
 def pending(db: AsyncSession | Session) -> int:

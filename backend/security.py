@@ -22,6 +22,8 @@ from litestar.middleware.session.base import ONE_DAY_IN_SECONDS
 from litestar.types import Empty, Message, ScopeSession
 from litestar.utils.dataclass import extract_dataclass_items
 
+from backend.errors import Forbidden
+
 # --- passwords ------------------------------------------------------------------------
 
 # argon2id with the library's RFC 9106 "low memory" profile defaults (t=3, m=64 MiB, p=4).
@@ -307,3 +309,10 @@ requires_counsellor = requires_role(*COUNSELLING_ROLES)
 requires_supervisor = requires_role("supervisor")
 requires_moderator = requires_role("moderator", "admin")
 requires_admin = requires_role("admin")
+
+
+def refuse_other_council(user: Any, council_code: str, detail: str) -> None:
+    """The one rule for council staff: a council admin works only for their own council
+    (a platform admin, for any). ``detail`` says what they tried, kindly."""
+    if user is not None and user.role == "council_admin" and user.council_code != council_code:
+        raise Forbidden(detail, code="other_council")

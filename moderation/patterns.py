@@ -12,13 +12,8 @@ from __future__ import annotations
 
 import re
 from functools import cache
-
-try:  # Python 3.11+
-    from re import _constants as _C
-    from re import _parser as _P
-except ImportError:  # pragma: no cover - Python < 3.11
-    import sre_constants as _C
-    import sre_parse as _P
+from re import _constants as _C  # Python 3.11+ (the project's floor)
+from re import _parser as _P
 
 __all__ = ["KEY", "WordIndex", "expand_macros", "prefixes", "specialise", "stretch",
            "watched_word_source", "words_regex_source"]

@@ -35,6 +35,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import yaml
+
 from .model import default_model
 from .normalise import Normaliser
 from .patterns import WordIndex, expand_macros, stretch, watched_word_source, words_regex_source
@@ -77,10 +79,6 @@ def _load_file(path: Path) -> dict:
     text = path.read_text(encoding="utf-8")
     if path.suffix == ".json":
         return json.loads(text)
-    try:
-        import yaml  # PyYAML
-    except ImportError as e:  # pragma: no cover - depends on the environment
-        raise RuntimeError(f"PyYAML is needed to read {path}; or convert it to JSON") from e
     return yaml.safe_load(text) or {}
 
 

@@ -10,13 +10,12 @@ from typing import Annotated, Any
 from urllib.parse import urlparse
 
 from litestar import Controller, Request, Response, WebSocket, delete, get, post, put, websocket
-from litestar.background_tasks import BackgroundTask
 from litestar.exceptions import WebSocketDisconnect
 from litestar.params import Dependency, Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.chat import responses, routing, services, toolkit
+from backend.chat import responses, services, toolkit
 from backend.chat.hub import ChatHub, Connection
 from backend.chat.models import ChatSession
 from backend.chat.schemas import (
@@ -31,7 +30,6 @@ from backend.chat.schemas import (
 )
 from backend.errors import DomainError, Failed, Forbidden, Invalid, NotFound, TooLarge, error_frame
 from backend.http_safety import json_problem
-from backend.push.services import notify_user
 from backend.security import (
     COUNSELLING_ROLES,
     requires_counsellor,
@@ -62,13 +60,6 @@ async def attachment_for(db: AsyncSession, service_id: str | None) -> dict[str, 
     return card
 
 
-def routing_after(request: Request) -> BackgroundTask | None:
-    """With automatic routing, route the queue once this request's change is committed."""
-    if not routing.auto_routing():
-        return None
-    return BackgroundTask(routing.route_now, request.app.state.alchemy.create_session_maker())
-
-
 class ChatController(Controller):
     path = "/api/v1/chat"
     tags = ["chat"]
@@ -81,7 +72,7 @@ class ChatController(Controller):
     async def request_chat(self, request: Request, db_session: DB, data: ChatRequestIn) -> Response[dict[str, Any]]:
         answer = await services.request_chat(db_session, request.app.state.chat_hours, request.scope["user"],
                                              topic=(data.topic or "").strip() or None, urgent=data.urgent)
-        return Response(answer, status_code=HTTP_201_CREATED, background=routing_after(request))
+        return Response(answer, status_code=HTTP_201_CREATED)
 
     @get("/requests/current", guards=[requires_young_person], summary="My place in the queue, or my chat")
     async def current(self, request: Request, db_session: DB) -> dict[str, Any]:
@@ -91,7 +82,7 @@ class ChatController(Controller):
             summary="Leave the queue (or the chat)")
     async def leave(self, request: Request, db_session: DB) -> Response[None]:
         await services.leave_chat(db_session, request.scope["user"])
-        return Response(None, status_code=HTTP_204_NO_CONTENT, background=routing_after(request))
+        return Response(None, status_code=HTTP_204_NO_CONTENT)
 
     @get("/availability", guards=[requires_counsellor], summary="My availability and open chats")
     async def my_availability(self, request: Request, db_session: DB) -> dict[str, Any]:
@@ -100,7 +91,7 @@ class ChatController(Controller):
     @put("/availability", guards=[requires_counsellor], status_code=HTTP_200_OK)
     async def availability(self, request: Request, db_session: DB, data: AvailabilityIn) -> Response[dict[str, Any]]:
         answer = await services.set_availability(db_session, request.scope["user"], data.status, data.max_concurrent)
-        return Response(answer, background=routing_after(request))
+        return Response(answer)
 
     @get("/queue", guards=[requires_counsellor], summary="Waiting young people: urgent first, then longest waiting")
     async def queue(self, db_session: DB) -> dict[str, Any]:
@@ -108,13 +99,8 @@ class ChatController(Controller):
         return {"items": items, "total": len(items)}
 
     @post("/queue/take", guards=[requires_counsellor], status_code=HTTP_200_OK, summary="Take a chat")
-    async def take(self, request: Request, db_session: DB, data: TakeIn | None = None) -> Response[dict[str, str]]:
-        taken = await services.take_request(db_session, request.scope["user"], data.request_id if data else None)
-        young_person_id = taken.pop("young_person_id")
-        # After the response (so after the commit): tell the young person's devices, if they opted in.
-        notify = BackgroundTask(notify_user, request.app.state.alchemy.create_session_maker(), young_person_id,
-                                "counsellor_ready")
-        return Response(taken, background=notify)
+    async def take(self, request: Request, db_session: DB, data: TakeIn | None = None) -> dict[str, str]:
+        return await services.take_request(db_session, request.scope["user"], data.request_id if data else None)
 
     @get("/sessions", guards=[requires_counsellor], summary="My open chats")
     async def my_sessions(self, request: Request, db_session: DB) -> dict[str, Any]:
@@ -153,7 +139,7 @@ class ChatController(Controller):
         answer = await services.end_session(db_session, session_id, request.scope["user"],
                                             notes=data.notes if data else None,
                                             risk_level=data.risk_level if data else None)
-        return Response(answer, background=routing_after(request))
+        return Response(answer)
 
 
 requires_reply_keeper = requires_role(*COUNSELLING_ROLES, "admin")
@@ -176,7 +162,7 @@ class ToolkitController(Controller):
                        data: TransferIn) -> Response[dict[str, Any]]:
         answer = await toolkit.transfer_chat(db_session, request.scope["user"], session_id,
                                              to_counsellor_id=data.to_counsellor_id, note=data.note)
-        return Response(answer, background=routing_after(request))
+        return Response(answer)
 
     @get("/responses", guards=[requires_reply_keeper], summary="Saved replies: my own and the shared ones")
     async def saved_replies(self, request: Request, db_session: DB) -> dict[str, Any]:

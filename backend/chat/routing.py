@@ -77,17 +77,13 @@ async def route_waiting(db: AsyncSession) -> list[dict[str, Any]]:
 
 
 async def route_now(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
-    """Route in a transaction of its own (after the change that called for it is committed),
-    then tell the young people who were given a counsellor (if they opted in to pushes)."""
+    """Route in a transaction of its own (after the change that called for it is committed);
+    the young people given a counsellor hear of it after this commit (if they opted in)."""
     if not auto_routing():
         return 0
-    from backend.push.services import notify_user
-
     async with sessionmaker() as db:
         assigned = await route_waiting(db)
         await db.commit()
-    for taken in assigned:
-        await notify_user(sessionmaker, taken["young_person_id"], "counsellor_ready")
     return len(assigned)
 
 

@@ -24,11 +24,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.accounts.auth import CurrentUser
 from backend.accounts.models import User
+from backend.after_commit import on_commit, sessionmaker_of
 from backend.chat.hours import ChatHours
 from backend.chat.models import ChatRequest, ChatSession, CounsellorAvailability
 from backend.chat.opening import closed_status
 from backend.errors import Conflict, Forbidden, Invalid, NotFound
 from backend.events import EVENTS_CHANNEL, announce, event_payload
+from backend.push.services import push_after_commit
 from backend.safeguarding.services import raise_safeguarding_alert
 
 MAX_MESSAGE_CHARS = 4000
@@ -187,8 +189,19 @@ async def request_chat(db: AsyncSession, hours: ChatHours, user: CurrentUser, *,
     record_usage_event(db, "chat_requested", council_code=user.council_code, birth_year=user.birth_year,
                        birth_month=user.birth_month)
     await announce(db, k="queue")
+    route_after_commit(db)
     req = await db.get(ChatRequest, new_id)
     return await describe_request(db, req)
+
+
+def route_after_commit(db: AsyncSession) -> None:
+    """With automatic routing, route the queue once this change (a request, a freed place,
+    a hand-back) is committed, in a transaction of its own."""
+    from backend.chat import routing  # routing builds on this module
+
+    if routing.auto_routing():
+        sessionmaker = sessionmaker_of(db)
+        on_commit(db, lambda: routing.route_now(sessionmaker))
 
 
 async def current_request(db: AsyncSession, user: CurrentUser) -> dict[str, Any]:
@@ -204,6 +217,7 @@ async def leave_chat(db: AsyncSession, user: CurrentUser) -> None:
     if req is None:
         raise NotFound("You're not in the queue or a chat right now.")
     now = utcnow()
+    route_after_commit(db)
     if req.status == "waiting" and req.session_id is None:
         req.status, req.closed_at = "left", now
         await announce(db, k="queue")
@@ -234,6 +248,7 @@ async def set_availability(db: AsyncSession, counsellor: CurrentUser, status: st
                                       set_={k: v for k, v in values.items() if k != "counsellor_id"})
     await db.execute(stmt)
     await announce(db, k="queue")
+    route_after_commit(db)
     return await availability_of(db, counsellor)
 
 
@@ -301,8 +316,10 @@ async def take_request(db: AsyncSession, counsellor: CurrentUser, request_id: uu
 async def assign_request(db: AsyncSession, req: ChatRequest, counsellor_id: uuid.UUID,
                          availability: CounsellorAvailability) -> dict[str, Any]:
     """Give a waiting request (locked) to a counsellor (their availability row locked). A
-    chat handed back to the queue continues: the same session, its seq unbroken."""
+    chat handed back to the queue continues: the same session, its seq unbroken. The young
+    person's devices hear of it (if they opted in) after the commit."""
     now = utcnow()
+    push_after_commit(db, req.young_person_id, "counsellor_ready")
     availability.routed_at = now
     if req.session_id is not None:  # handed back by a counsellor: the same chat continues
         session = await db.get(ChatSession, req.session_id, with_for_update=True)
@@ -314,7 +331,7 @@ async def assign_request(db: AsyncSession, req: ChatRequest, counsellor_id: uuid
         await db.flush()
         await announce(db, k="transferred", s=session.id, c=counsellor_id)
         await announce(db, k="queue")
-        return {"session_id": str(session.id), "request_id": str(req.id), "young_person_id": req.young_person_id}
+        return {"session_id": str(session.id), "request_id": str(req.id)}
     session = ChatSession(id=uuid.uuid4(), request_id=req.id, young_person_id=req.young_person_id,
                           counsellor_id=counsellor_id, council_code=req.council_code, started_at=now,
                           at_risk=req.urgent)
@@ -326,7 +343,7 @@ async def assign_request(db: AsyncSession, req: ChatRequest, counsellor_id: uuid
     record_usage_event(db, "chat_started", council_code=req.council_code)
     await announce(db, k="assigned", r=req.id, s=session.id)
     await announce(db, k="queue")
-    return {"session_id": str(session.id), "request_id": str(req.id), "young_person_id": req.young_person_id}
+    return {"session_id": str(session.id), "request_id": str(req.id)}
 
 
 async def session_for(db: AsyncSession, session_id: uuid.UUID, user: CurrentUser) -> ChatSession:
@@ -500,6 +517,7 @@ async def end_session(db: AsyncSession, session_id: uuid.UUID, counsellor: Curre
         await db.execute(update(ChatRequest).where(ChatRequest.id == session.request_id)
                          .values(status="ended", closed_at=now))
         await announce(db, k="ended", s=session.id, by="counsellor")
+    route_after_commit(db)
     if notes is not None:
         session.notes = notes
     if risk_level is not None:

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.accounts.auth import CurrentUser
 from backend.accounts.models import User
 from backend.chat.models import ChatRequest, ChatSession, ChatTransfer, ChatWhisper, CounsellorAvailability
-from backend.chat.services import active_count, first_name, utcnow
+from backend.chat.services import active_count, first_name, route_after_commit, utcnow
 from backend.errors import Conflict, Invalid, NotFound
 from backend.events import announce
 from backend.security import COUNSELLING_ROLES
@@ -91,6 +91,7 @@ async def transfer_chat(db: AsyncSession, user: CurrentUser, session_id: uuid.UU
                         to_counsellor_id=to_counsellor_id, note=note, created_at=now))
     await db.flush()
     await announce(db, k="transferred", s=session.id, c=to_counsellor_id, f=previous)
+    route_after_commit(db)
     return {"session_id": str(session.id), "to_counsellor_id": str(to_counsellor_id) if to_counsellor_id else None,
             "status": "active" if to_counsellor_id else "waiting"}
 

@@ -39,14 +39,12 @@ from backend.accounts.models import User
 from backend.chat.services import crisis_lines_for
 from backend.errors import Conflict, Invalid, NotFound, Throttled
 from backend.events import announce
-from backend.forums.models import RISK_LEVELS, Board, Post, Reaction, Report, Thread
+from backend.forums.models import FORMER_MEMBER, RISK_LEVELS, Board, Post, Reaction, Report, Thread, level_rank
+from backend.forums.policy import BLOCKED_MESSAGE, Findings, assess_post, rules_and_settings
 from backend.forums.schemas import BODY_MAX, REACTION_KINDS, TITLE_MAX
 from backend.reports.services import LONDON, age_on, record_usage_event
-from backend.review import services as review
-from backend.review.reasons import BLOCKED_MESSAGE
 from backend.safeguarding.services import raise_safeguarding_alert, register_source
 
-FORMER_MEMBER = review.FORMER_MEMBER
 # Like Discourse's trust level 0: new authors may start a few threads, everyone else more.
 # Replies have their own, generous limit: a new member can always answer in a conversation.
 NEW_AUTHOR_APPROVED = 3
@@ -141,46 +139,6 @@ def refuse_if_retired(board: Board) -> None:
 # --- assessing a post -------------------------------------------------------------------------
 
 
-@dataclass
-class Findings:
-    level: str
-    categories: list[str]
-    spans: list[dict[str, Any]]
-    action: str  # publish_ok | hold | block
-    needs_support: bool
-    needs_alert: bool = False
-    verdict: Any = None  # the engine's Verdict, for the safeguarding alert
-
-
-def _split_spans(spans: Any, title_len: int | None) -> list[dict[str, Any]]:
-    """Engine spans over "title\\n\\nbody" as spans of each field (one finding that runs
-    from the title into the body becomes one span in each). The matched text is not kept:
-    the console slices it from the field."""
-    out = []
-    offset = (title_len + 2) if title_len is not None else 0
-    for s in spans:
-        base = {"category": s.category, "rule": s.rule}
-        if title_len is not None and s.start < title_len:
-            out.append({"start": s.start, "end": min(s.end, title_len), **base, "field": "title"})
-            if s.end > offset:
-                out.append({"start": 0, "end": s.end - offset, **base, "field": "body"})
-        elif s.end > offset:
-            out.append({"start": max(0, s.start - offset), "end": s.end - offset, **base, "field": "body"})
-    return out
-
-
-async def assess_post(rules: Any, title: str | None, body: str, author_age: int | None) -> Findings:
-    """Assess the title and body together (a phrase split between them still counts)."""
-    from moderation import assess
-
-    whole = f"{title}\n\n{body}" if title is not None else body
-    verdict = await asyncio.to_thread(assess, whole, {"kind": "post", "author_age": author_age}, rules)
-    return Findings(level=verdict.level, categories=list(verdict.categories),
-                    spans=_split_spans(verdict.spans, len(title) if title is not None else None),
-                    action=verdict.action, needs_support=verdict.needs_support,
-                    needs_alert=verdict.needs_alert, verdict=verdict)
-
-
 async def stored_needs_support(post: Post) -> bool:
     """Whether a stored post's categories call for support, by the engine's own rules
     (``support_categories``: risk to life, danger from others, self-harm)."""
@@ -194,12 +152,6 @@ def author_age(user: CurrentUser, now: dt.datetime) -> int | None:
     if user.birth_year is None or user.birth_month is None:
         return None
     return age_on(user.birth_year, user.birth_month, now.astimezone(LONDON).date())
-
-
-async def reassess(db: AsyncSession, title: str | None, body: str) -> Findings:
-    """For a moderator's edit: the current rules, no author age (the text is the moderator's)."""
-    rules, _ = await review.rules_and_settings(db)
-    return await assess_post(rules, title, body, None)
 
 
 # --- the account rule ---------------------------------------------------------------------
@@ -282,7 +234,7 @@ async def decide_status(db: AsyncSession, user: CurrentUser, found: Findings, se
         return "held"  # a human must see risk, whatever else is true
     if found.action == "block":
         return "rejected"
-    if found.action == "hold" or review.level_rank(found.level) >= review.level_rank("medium"):
+    if found.action == "hold" or level_rank(found.level) >= level_rank("medium"):
         return "pending"
     if (settings.auto_publish and found.level == "none" and not found.categories
             and approved >= settings.auto_publish_min_approved
@@ -366,7 +318,7 @@ async def submit_post(db: AsyncSession, user: CurrentUser, *, board_slug: str | 
                                "then you can add to it.", code="thread_not_published")
 
     now = utcnow()
-    rules, settings = await review.rules_and_settings(db)
+    rules, settings = await rules_and_settings(db)
     found = await assess_post(rules, title, body, author_age(user, now))
     standing = await account_standing(db, user, "post", categories=found.categories,
                                       needs_support=found.needs_support)
@@ -564,7 +516,7 @@ async def report_post(db: AsyncSession, user: CurrentUser, post_id: uuid.UUID, r
     report = (await db.execute(select(Report).where(
         Report.post_id == post.id, Report.reporter_id == user.id, Report.status == "open"))).scalars().one()
     if new_id is not None:
-        top = max(review.level_rank(post.risk_level), review.level_rank(level))
+        top = max(level_rank(post.risk_level), level_rank(level))
         await announce(db, k="mod", i=post.id, l=RISK_LEVELS[top], st="reported")
     return {"id": str(report.id), "post_id": str(post.id), "status": report.status,
             "created_at": report.created_at.isoformat(),

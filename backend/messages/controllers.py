@@ -5,15 +5,13 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get, post
-from litestar.background_tasks import BackgroundTask
+from litestar import Controller, Request, get, post
 from litestar.params import Dependency
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.messages import history, services
 from backend.messages.schemas import MessageIn, ThreadIn
-from backend.push.services import notify_user
 from backend.security import COUNSELLING_ROLES, requires_counsellor, requires_role, requires_young_person
 
 DB = Annotated[AsyncSession, Dependency(skip_validation=True)]
@@ -42,14 +40,9 @@ class MessagesController(Controller):
     @post("/threads/{thread_id:uuid}/messages", guards=[requires_thread_reader], status_code=HTTP_201_CREATED,
           summary="Add a message, or reply as the team")
     async def post_message(self, request: Request, db_session: DB, thread_id: uuid.UUID,
-                           data: MessageIn) -> Response[dict[str, Any]]:
-        arrival = await services.post_message(db_session, request.scope["user"], thread_id, body=data.body,
-                                              client_id=data.client_id)
-        push = None
-        if arrival.new and arrival.young_person_id is not None:  # after the commit, if they opted in
-            push = BackgroundTask(notify_user, request.app.state.alchemy.create_session_maker(),
-                                  arrival.young_person_id, "message_reply")
-        return Response(arrival.answer, status_code=HTTP_201_CREATED, background=push)
+                           data: MessageIn) -> dict[str, Any]:
+        return await services.post_message(db_session, request.scope["user"], thread_id, body=data.body,
+                                           client_id=data.client_id)
 
     @get("/inbox", guards=[requires_counsellor], summary="Threads awaiting a reply: most urgent first, then oldest")
     async def inbox(self, db_session: DB) -> dict[str, Any]:

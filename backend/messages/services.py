@@ -15,7 +15,6 @@ import asyncio
 import datetime as dt
 import logging
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import case, select
@@ -30,6 +29,7 @@ from backend.errors import Conflict, Failed, Invalid, NotFound
 from backend.events import announce
 from backend.journal.crypto import DecryptionError, get_keyring
 from backend.messages.models import MessageThread, TeamMessage
+from backend.push.services import push_after_commit
 from backend.safeguarding.services import raise_safeguarding_alert, register_source
 from backend.security import COUNSELLING_ROLES
 from backend.settings import get_settings
@@ -130,15 +130,6 @@ async def support_block(db: AsyncSession, user: CurrentUser) -> dict[str, Any]:
 
 
 # --- the young person's side -----------------------------------------------------------------
-
-
-@dataclass
-class Arrival:
-    """What a new message did: the answer, and what the controller does after the commit."""
-
-    answer: dict[str, Any]
-    young_person_id: uuid.UUID | None = None  # push a reply to them
-    new: bool = True
 
 
 def reply_expected_by(thread: MessageThread) -> str | None:
@@ -242,16 +233,17 @@ def first_name_of(display_name: str | None) -> str:
 
 
 async def post_message(db: AsyncSession, user: CurrentUser, thread_id: uuid.UUID, *, body: str,
-                       client_id: uuid.UUID | None) -> Arrival:
+                       client_id: uuid.UUID | None) -> dict[str, Any]:
     """A young person's message or a counsellor's reply. The same ``client_id`` twice
-    stores one message; a closed thread takes no more (409)."""
+    stores one message; a closed thread takes no more (409). A reply is pushed to the young
+    person's devices after the commit (if they opted in)."""
     body = checked_body(body)
     thread = await thread_for(db, user, thread_id, lock=True)
     if client_id is not None:
         existing = (await db.execute(select(TeamMessage).where(
             TeamMessage.thread_id == thread.id, TeamMessage.client_id == client_id))).scalars().first()
         if existing is not None:
-            return Arrival(answer=_message_answer(thread, existing), new=False)
+            return _message_answer(thread, existing)
     if thread.status == "closed":
         raise Conflict("This conversation has been closed. You can start a new message to the team at any time.",
                       code="closed")
@@ -265,25 +257,25 @@ async def post_message(db: AsyncSession, user: CurrentUser, thread_id: uuid.UUID
                           risk_level=verdict.level if verdict else "none", sent_at=now)
     db.add(message)
     thread.updated_at = now
-    arrival = Arrival(answer=_message_answer(thread, message))
+    answer = _message_answer(thread, message)
     if counsellor:
         thread.status, thread.awaiting_since, thread.last_reply_at = "replied", None, now
         thread.first_reply_at = thread.first_reply_at or now
         thread.claimed_by, thread.claimed_at = thread.claimed_by or user.id, thread.claimed_at or now
-        arrival.young_person_id = thread.young_person_id
+        push_after_commit(db, thread.young_person_id, "message_reply")
         await announce(db, k="thread", i=thread.id)
     else:
         thread.status, thread.awaiting_since = "awaiting_reply", thread.awaiting_since or now
         _raise_risk(thread, verdict)
         if verdict.needs_support:
-            arrival.answer["support"] = await support_block(db, user)
+            answer["support"] = await support_block(db, user)
         if verdict.needs_alert:
             await raise_alert(db, thread, user.id, verdict)
         else:
             await announce(db, k="thread", i=thread.id)
     await db.flush()
-    arrival.answer.update(status=thread.status, reply_expected_by=reply_expected_by(thread))
-    return arrival
+    answer.update(status=thread.status, reply_expected_by=reply_expected_by(thread))
+    return answer
 
 
 def _message_answer(thread: MessageThread, m: TeamMessage) -> dict[str, Any]:

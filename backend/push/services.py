@@ -22,6 +22,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from backend.after_commit import on_commit, sessionmaker_of
 from backend.errors import Invalid
 from backend.push.models import PushSubscription
 from backend.settings import get_settings
@@ -148,6 +149,14 @@ async def notify_user(sessionmaker: async_sessionmaker[AsyncSession], user_id: u
             await db.commit()
     return sent
 
+
+def push_after_commit(db: AsyncSession, user_id: uuid.UUID | None, message: str) -> None:
+    """Push one of MESSAGES to a person's devices (if they opted in) once ``db``'s change is
+    committed; never if it rolls back. The one way a service sends a push."""
+    if user_id is None:
+        return
+    sessionmaker = sessionmaker_of(db)
+    on_commit(db, lambda: notify_user(sessionmaker, user_id, message))
 
 
 async def export_subscriptions(db: AsyncSession, user_id: uuid.UUID) -> list[dict[str, Any]]:

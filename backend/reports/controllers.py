@@ -10,18 +10,16 @@ from litestar.params import Dependency, Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.councils.models import Council
-from backend.errors import Forbidden, Invalid, NotFound
+from backend.errors import Invalid, NotFound
 from backend.reports.services import LONDON, figures_as_csv, usage_figures
-from backend.security import requires_role
+from backend.security import refuse_other_council, requires_role
 
 DB = Annotated[AsyncSession, Dependency(skip_validation=True)]
 
 
 async def council_for_officer(db: AsyncSession, request: Request, code: str) -> Council:
     """The council, if the signed-in officer may see it (their own; an admin any)."""
-    user = request.scope["user"]
-    if user.role == "council_admin" and user.council_code != code:
-        raise Forbidden("You can only see your own council.")
+    refuse_other_council(request.scope["user"], code, "You can only see your own council.")
     council = await db.get(Council, code)
     if council is None:
         raise NotFound("There is no such council.")

@@ -5,15 +5,13 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any, Literal
 
-from litestar import Controller, Request, Response, delete, get, post
-from litestar.background_tasks import BackgroundTask
+from litestar import Controller, Request, delete, get, post
 from litestar.exceptions import ValidationException
 from litestar.params import Dependency, Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.errors import kind_validation_problem
-from backend.push.services import notify_user
 from backend.restrictions import services
 from backend.restrictions.schemas import FIELD_HELP, AppealDecisionIn, AppealIn, RestrictionIn
 from backend.security import requires_moderator, requires_young_person
@@ -64,12 +62,9 @@ class AccountModerationController(Controller):
     @post("/appeals/{appeal_id:uuid}/decision", status_code=HTTP_200_OK,
           summary="Decide an appeal: uphold or lift (403 for the moderator who restricted)")
     async def decide(self, request: Request, db_session: DB, appeal_id: uuid.UUID, data: AppealDecisionIn
-                     ) -> Response[dict[str, Any]]:
-        answer, young_person_id = await services.decide_appeal(db_session, request.scope["user"], appeal_id,
-                                                               action=data.action, note=_clean(data.note))
-        # After the response (so after the commit): tell their devices, if they opted in.
-        tell = BackgroundTask(notify_user, request.app.state.sessionmaker, young_person_id, "appeal_decided")
-        return Response(answer, background=tell)
+                     ) -> dict[str, Any]:
+        return await services.decide_appeal(db_session, request.scope["user"], appeal_id, action=data.action,
+                                            note=_clean(data.note))
 
 
 class MyRestrictionsController(Controller):

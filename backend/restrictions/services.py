@@ -23,6 +23,7 @@ from backend.accounts.models import User
 from backend.audit import write_audit
 from backend.errors import Conflict, Forbidden, Invalid, NotFound
 from backend.forums.models import Post, Report, Thread
+from backend.push.services import push_after_commit
 from backend.reports.services import record_usage_event
 from backend.restrictions.models import KINDS, AccountRestriction, RestrictionAppeal, utcnow
 from backend.restrictions.standing import in_force, kind_message, status_of
@@ -275,9 +276,9 @@ async def list_appeals(db: AsyncSession, actor: CurrentUser, status: str | None,
 
 
 async def decide_appeal(db: AsyncSession, actor: CurrentUser, appeal_id: uuid.UUID, *, action: str,
-                        note: str | None) -> tuple[dict[str, Any], uuid.UUID]:
-    """uphold or lift; never by the moderator who restricted. Returns the answer and the
-    young person to tell."""
+                        note: str | None) -> dict[str, Any]:
+    """uphold or lift; never by the moderator who restricted. The young person's devices
+    hear of it after the commit (if they opted in)."""
     if action not in APPEAL_ACTIONS:
         raise Invalid("action must be uphold or lift.", code="bad_action", field="action")
     appeal = (await db.execute(select(RestrictionAppeal).where(RestrictionAppeal.id == appeal_id).with_for_update()
@@ -302,7 +303,8 @@ async def decide_appeal(db: AsyncSession, actor: CurrentUser, appeal_id: uuid.UU
     record_usage_event(db, f"appeal_{appeal.status}", council_code=user.council_code if user else None, at=now)
     answer = {"id": str(appeal.id), "restriction_id": str(row.id), "status": appeal.status,
               "decided_at": now.isoformat(), "lifted_at": _iso(row.lifted_at)}
-    return answer, row.user_id
+    push_after_commit(db, row.user_id, "appeal_decided")
+    return answer
 
 
 # --- the person's data ---------------------------------------------------------------------------

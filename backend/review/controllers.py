@@ -5,16 +5,13 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, delete, get, post, put
-from litestar.background_tasks import BackgroundTask
+from litestar import Controller, Request, delete, get, post, put
 from litestar.exceptions import ValidationException
 from litestar.params import Dependency, Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.errors import kind_validation_problem
-from backend.forums import services as forums
-from backend.push.services import notify_user
 from backend.review import services
 from backend.review.schemas import FIELD_HELP, DecisionIn, ForumSettingsIn, WatchedWordIn
 from backend.security import requires_admin, requires_moderator
@@ -48,24 +45,10 @@ class ModerationController(Controller):
     @post("/items/{item_id:uuid}/decision", status_code=HTTP_200_OK,
           summary="approve (optionally with edited_title / edited_body), reject (with a reason_code), or "
                   "escalate to the counsellors")
-    async def decide(self, request: Request, db_session: DB, item_id: uuid.UUID, data: DecisionIn) -> Response[Any]:
-        async def reassess(title: str | None, body: str) -> Any:
-            return await forums.reassess(db_session, title, body)
-
-        answer = await services.decide_item(
+    async def decide(self, request: Request, db_session: DB, item_id: uuid.UUID, data: DecisionIn) -> dict[str, Any]:
+        return await services.decide_item(
             db_session, request.scope["user"], item_id, action=data.action, reason_code=data.reason_code,
-            note=(data.note or "").strip() or None, edited_title=data.edited_title, edited_body=data.edited_body,
-            assess_text=reassess)
-        if not answer.get("published_now"):
-            return Response(answer)
-        recipients = await services.push_recipients_for_published(db_session, item_id)
-        sessionmaker = request.app.state.sessionmaker
-
-        async def tell_them() -> None:  # after the response, so after the commit
-            for user_id, message in recipients:
-                await notify_user(sessionmaker, user_id, message)
-
-        return Response(answer, background=BackgroundTask(tell_them))
+            note=(data.note or "").strip() or None, edited_title=data.edited_title, edited_body=data.edited_body)
 
     @get("/reasons", summary="Reason templates: what the author reads when a post is rejected")
     async def reasons(self) -> list[dict[str, str]]:

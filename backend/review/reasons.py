@@ -45,10 +45,6 @@ REASONS: list[dict[str, str]] = [
 
 REASONS_BY_CODE = {r["code"]: r for r in REASONS}
 
-# What the author reads when the engine finds an admin "block" word (no human involved).
-BLOCKED_MESSAGE = ("We couldn't post this because it uses words that aren't allowed on Waymark's boards. "
-                   "You're welcome to post again without them.")
-
 # --- acting on an account (backend/restrictions) ------------------------------------------------
 # What a moderator picks when they warn, hold or suspend an account. The young person reads the
 # kind's words, then the reason's, then what they can still use (never less than the crisis

@@ -14,10 +14,8 @@ it commits.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select, update
@@ -29,13 +27,21 @@ from backend.accounts.models import User
 from backend.audit import AuditLog, write_audit
 from backend.errors import Conflict, Invalid, NotFound
 from backend.events import announce
-from backend.forums.models import RISK_LEVELS, Post, Report, Thread
-from backend.review.models import ForumSettings, WatchedWordRow
+from backend.forums.models import (
+    FORMER_MEMBER,
+    RISK_LEVELS,
+    ForumSettings,
+    Post,
+    Report,
+    Thread,
+    WatchedWordRow,
+)
+from backend.forums.policy import forum_settings, reassess
+from backend.push.services import push_after_commit
 from backend.review.reasons import ACCOUNT_REASONS, REASONS, REASONS_BY_CODE
 from backend.safeguarding.services import open_alert_for, raise_safeguarding_alert
 
 CLAIM_MINUTES = 10
-FORMER_MEMBER = "Former member"
 QUEUE_STATUSES = ("pending", "held")
 
 
@@ -47,25 +53,7 @@ def author_name(username: str | None) -> str:
     return username or FORMER_MEMBER
 
 
-def level_rank(level: str | None) -> int:
-    return RISK_LEVELS.index(level) if level in RISK_LEVELS else 0
-
-
 # --- the forum policy -------------------------------------------------------------------
-
-
-async def forum_settings(db: AsyncSession, *, for_update: bool = False) -> ForumSettings:
-    """The one settings row (the migration creates it; made here if it is missing)."""
-    stmt = select(ForumSettings).where(ForumSettings.id == 1).execution_options(populate_existing=True)
-    if for_update:
-        stmt = stmt.with_for_update()
-    row = (await db.execute(stmt)).scalars().first()
-    if row is None:
-        from sqlalchemy.dialects.postgresql import insert
-
-        await db.execute(insert(ForumSettings).values(id=1).on_conflict_do_nothing())
-        row = (await db.execute(stmt)).scalars().one()
-    return row
 
 
 def settings_out(row: ForumSettings) -> dict[str, Any]:
@@ -87,46 +75,6 @@ async def change_forum_settings(db: AsyncSession, actor: CurrentUser, *, auto_pu
                 details={"before": {k: before[k] for k in ("auto_publish", "auto_publish_min_approved")},
                          "after": {k: after[k] for k in ("auto_publish", "auto_publish_min_approved")}})
     return after
-
-
-# --- the engine's rules, with the admin's watched words ------------------------------------
-
-
-@dataclass
-class _RulesCache:
-    version: int = -1
-    rules: Any = None
-    lock: asyncio.Lock | None = None
-
-
-_cache = _RulesCache()
-
-
-async def rules_for(db: AsyncSession, version: int) -> Any:
-    """The compiled rules for this watched-words ``version``. Compiled once per worker per
-    version (compiling takes a while, so it runs in a thread); every worker sees a change
-    on its next post because the version is read from PostgreSQL each time."""
-    if _cache.rules is not None and _cache.version == version:
-        return _cache.rules
-    if _cache.lock is None:
-        _cache.lock = asyncio.Lock()
-    async with _cache.lock:
-        if _cache.rules is not None and _cache.version == version:
-            return _cache.rules
-        from moderation import Rules, WatchedWord
-
-        rows = (await db.execute(select(WatchedWordRow.word, WatchedWordRow.action)
-                                 .order_by(WatchedWordRow.created_at))).all()
-        base = await asyncio.to_thread(Rules.default)
-        words = [WatchedWord(word, action) for word, action in rows]
-        rules = await asyncio.to_thread(base.with_watched_words, words) if words else base
-        _cache.version, _cache.rules = version, rules
-        return rules
-
-
-async def rules_and_settings(db: AsyncSession) -> tuple[Any, ForumSettings]:
-    settings = await forum_settings(db)
-    return await rules_for(db, settings.watched_words_version), settings
 
 
 # --- the audit log -----------------------------------------------------------------------
@@ -380,9 +328,10 @@ async def _close_reports(db: AsyncSession, post_id: uuid.UUID, actor: CurrentUse
 
 async def decide_item(db: AsyncSession, actor: CurrentUser, post_id: uuid.UUID, *, action: str,
                       reason_code: str | None, note: str | None, edited_title: str | None,
-                      edited_body: str | None, assess_text: Any = None) -> dict[str, Any]:
-    """approve, reject or escalate one queue item. ``assess_text(title, body)`` re-assesses
-    text a moderator edited (so the stored findings describe what is published)."""
+                      edited_body: str | None) -> dict[str, Any]:
+    """approve, reject or escalate one queue item. Text a moderator edited is assessed
+    again (so the stored findings describe what is published). A post published now is
+    pushed to its author, and a reply to the thread's author, after the commit."""
     now = utcnow()
     post = await _locked_item(db, post_id)
     open_reports = await _open_report_count(db, post.id)
@@ -416,9 +365,8 @@ async def decide_item(db: AsyncSession, actor: CurrentUser, post_id: uuid.UUID, 
         if edited:
             post.edited_by_moderator = True
             details["edited"] = True
-            if assess_text is not None:
-                found = await assess_text(thread.title if post.id == thread.id else None, post.body)
-                post.risk_level, post.risk_categories, post.risk_spans = found.level, found.categories, found.spans
+            found = await reassess(db, thread.title if post.id == thread.id else None, post.body)
+            post.risk_level, post.risk_categories, post.risk_spans = found.level, found.categories, found.spans
         if was != "published":
             post.status = "published"
             post.decided_at, post.decided_by = now, actor.id
@@ -427,6 +375,7 @@ async def decide_item(db: AsyncSession, actor: CurrentUser, post_id: uuid.UUID, 
 
             record_usage_event(db, "post_published", council_code=post.council_code, at=now)
             answer["published_now"] = True
+            _push_published(db, post, thread)
         await _close_reports(db, post.id, actor, "dismissed", now)
     elif action == "reject":
         template = REASONS_BY_CODE.get(reason_code or "")
@@ -473,19 +422,9 @@ async def decide_item(db: AsyncSession, actor: CurrentUser, post_id: uuid.UUID, 
     return answer
 
 
-async def push_recipients_for_published(db: AsyncSession, post_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
-    """Who hears (if they opted in) that a post went live: its author, and for a reply the
-    thread's author (not twice, and not for their own reply)."""
-    from backend.forums.models import Post, Thread
-
-    post = await db.get(Post, post_id)
-    if post is None:
-        return []
-    out: list[tuple[uuid.UUID, str]] = []
-    if post.author_id:
-        out.append((post.author_id, "post_published"))
-    if post.id != post.thread_id:
-        thread = await db.get(Thread, post.thread_id)
-        if thread and thread.author_id and thread.author_id != post.author_id:
-            out.append((thread.author_id, "post_answered"))
-    return out
+def _push_published(db: AsyncSession, post: Post, thread: Thread) -> None:
+    """Who hears (if they opted in) that a post went live, after the commit: its author,
+    and for a reply the thread's author (not twice, and not for their own reply)."""
+    push_after_commit(db, post.author_id, "post_published")
+    if post.id != thread.id and thread.author_id and thread.author_id != post.author_id:
+        push_after_commit(db, thread.author_id, "post_answered")

@@ -10,8 +10,8 @@ from litestar.params import Dependency, Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.errors import Forbidden, Invalid
-from backend.security import requires_role, requires_young_person
+from backend.errors import Invalid
+from backend.security import refuse_other_council, requires_role, requires_young_person
 from backend.signposting import directory, services
 from backend.signposting.crisis import crisis_lines_for
 from backend.signposting.hours import london_now
@@ -116,9 +116,7 @@ class CouncilServiceController(Controller):
 
     @staticmethod
     async def _council(request: Request, db: AsyncSession, council_code: str) -> str:
-        user = request.scope["user"]
-        if user.role == "council_admin" and user.council_code != council_code:
-            raise Forbidden("You can only manage your own council's services.", code="other_council")
+        refuse_other_council(request.scope["user"], council_code, "You can only manage your own council's services.")
         await directory.council_or_404(db, council_code)
         return council_code
 
