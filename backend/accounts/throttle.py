@@ -112,7 +112,7 @@ def _too_many(wait: int) -> Throttled:
 
 
 async def check(db: AsyncSession, keys: list[str], now: dt.datetime) -> None:
-    """Refuse (429 with Retry-After) while any of ``keys`` must wait."""
+    """Refuse (``Throttled``, with the wait) while any of ``keys`` must wait."""
     with _fail_closed():
         rows = (await db.execute(select(LoginThrottle.locked_until).where(
             LoginThrottle.key.in_(keys), LoginThrottle.locked_until > now))).scalars().all()

@@ -4,6 +4,9 @@ A thread's first post has the same id as the thread (the queue shows one id for 
 the thread's ``status`` follows that first post. Posts outlive their author's account
 (``author_id`` SET NULL: other people's replies stay readable, the author reads as
 "Former member"); reactions and reports are the person's own and go with the account.
+The posting policy's two tables (the admin's settings and watched words) are here too:
+``backend/forums/policy.py`` reads them, the moderation console (``backend/review``)
+changes them.
 """
 
 from __future__ import annotations

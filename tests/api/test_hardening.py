@@ -31,6 +31,19 @@ def assert_problem(r: httpx.Response, status: int, code: str | None = None) -> d
     return body
 
 
+# --- every problem has a code (issue 11) ---------------------------------------------------
+
+def test_every_problem_has_a_code(client: Client, young_person) -> None:
+    """Litestar's own refusals (no route, a guard, a method) and a rule's refusal that names no
+    code of its own all carry the code of their kind."""
+    assert_problem(client.get("/api/v1/no-such"), 404, "not_found")
+    assert_problem(client.get("/api/v1/me"), 401, "not_logged_in")
+    assert_problem(client.delete("/api/v1/councils"), 405, "method_not_allowed")
+    yp = young_person()
+    assert_problem(yp.get("/api/v1/moderation/queue"), 403, "forbidden")
+    assert_problem(yp.get("/api/v1/boards/no-such-board/threads"), 404, "not_found")
+
+
 # --- 8. security headers on everything ----------------------------------------------------
 
 @pytest.mark.parametrize("path", ["/", "/index.html", "/js/app.js", "/manifest.webmanifest", "/api/v1/councils",
