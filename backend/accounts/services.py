@@ -94,7 +94,7 @@ async def sign_up_young_person(
     skeleton = username_skeleton(username)
     if await db.scalar(select(User.id).where(User.username_skeleton == skeleton)) is not None:
         raise Conflict("Someone already has a username that looks just like that one. Please try another one.",
-                      code="username_taken")
+                       code="username_taken")
     recovery_code = new_recovery_code()
     user = User(
         id=uuid.uuid4(), username=username, username_skeleton=skeleton, role="young_person", council_code=council.code,
@@ -138,12 +138,12 @@ async def log_in(db: AsyncSession, *, login_name: str, password: str, address: s
         raise Forbidden("This account is switched off. Please ask your Waymark admin.", code="account_disabled")
     if user.password_change_required and user.temporary_password_expires_at and user.temporary_password_expires_at < now:
         raise NotLoggedIn("That temporary password has run out. Please ask your Waymark admin for a new one.",
-                      code="temporary_password_expired")
+                          code="temporary_password_expired")
     if not await check_login_code(db, user.id, otp, now):
         if otp:  # a wrong or replayed code: throttled like a wrong password
             await throttle.count_failure(db, account=account_key, address=address_key, device=device_key, now=now)
             raise NotLoggedIn("That code didn't work. Please type the 6-digit code your app shows now.",
-                          code="bad_otp")
+                              code="bad_otp")
         raise NotLoggedIn("Please type the 6-digit code from your authenticator app.", code="mfa_required")
 
     await throttle.forget(db, *[k for k in (account_key, device_key) if k])

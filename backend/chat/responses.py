@@ -44,7 +44,7 @@ async def list_replies(db: AsyncSession, user: CurrentUser) -> list[dict[str, An
 def _check_may_share(user: CurrentUser) -> None:
     if user.role not in SHARING_ROLES:
         raise Forbidden("Only a supervisor can share a saved reply with the team. You can keep it as your own.",
-                      code="not_allowed")
+                        code="not_allowed")
 
 
 async def save_reply(db: AsyncSession, user: CurrentUser, *, title: str, body: str, shared: bool) -> dict[str, Any]:

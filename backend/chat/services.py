@@ -174,7 +174,7 @@ async def request_chat(db: AsyncSession, hours: ChatHours, user: CurrentUser, *,
                        urgent: bool) -> dict[str, Any]:
     if (closed := await closed_status(db, utcnow())) is not None:
         raise Conflict(closed["message"], code="closed", crisis_lines=await crisis_lines_for(db, user),
-                      opens_at=closed["opens_at"])
+                       opens_at=closed["opens_at"])
     if await _open_request(db, user.id) is not None:
         raise Conflict("You're already in the queue or in a chat.", code="already_open")
     stmt = insert(ChatRequest).values(

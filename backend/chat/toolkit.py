@@ -104,10 +104,10 @@ async def _check_can_take(db: AsyncSession, counsellor_id: uuid.UUID) -> None:
         raise NotFound("There is no such counsellor.")
     if availability is None or availability.status != "available":
         raise Conflict(f"{first_name(target)} is away just now. Choose someone else, or hand the chat back "
-                      "to the queue.", code="away")
+                       "to the queue.", code="away")
     if await active_count(db, counsellor_id) >= availability.max_concurrent:
         raise Conflict(f"{first_name(target)} is at their limit of {availability.max_concurrent} chats. "
-                      "Choose someone else, or hand the chat back to the queue.", code="at_limit")
+                       "Choose someone else, or hand the chat back to the queue.", code="at_limit")
 
 
 async def handover_for(db: AsyncSession, session_id: uuid.UUID, counsellor_id: uuid.UUID | None) -> dict[str, Any] | None:

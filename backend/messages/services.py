@@ -102,7 +102,7 @@ def _open(stored: str | None, kind: str, thread_id: uuid.UUID, record_id: uuid.U
     except DecryptionError as exc:
         log.error("a stored %s could not be decrypted (%s)", kind, exc)
         raise Failed("This conversation couldn't be opened just now. Please try again later.",
-                      code="unreadable") from exc
+                     code="unreadable") from exc
 
 
 def subject_of(thread: MessageThread) -> str | None:
@@ -246,7 +246,7 @@ async def post_message(db: AsyncSession, user: CurrentUser, thread_id: uuid.UUID
             return _message_answer(thread, existing)
     if thread.status == "closed":
         raise Conflict("This conversation has been closed. You can start a new message to the team at any time.",
-                      code="closed")
+                       code="closed")
     counsellor = user.id != thread.young_person_id
     if counsellor and thread.claimed_by not in (None, user.id) and user.role != "supervisor":
         raise Conflict("Another counsellor is answering this conversation.", code="claimed")

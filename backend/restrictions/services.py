@@ -149,7 +149,7 @@ async def restrict_account(db: AsyncSession, actor: CurrentUser, user_id: uuid.U
     user = await _account(db, user_id)
     if user.role != "young_person":
         raise Forbidden("Staff accounts can't be restricted here. Please speak to an admin.",
-                      code="staff_account")
+                        code="staff_account")
     row = AccountRestriction(id=uuid.uuid4(), user_id=user.id, kind=kind, reason_code=reason_code, note=note,
                              until=until, created_at=now, created_by=actor.id)
     db.add(row)
@@ -288,7 +288,7 @@ async def decide_appeal(db: AsyncSession, actor: CurrentUser, appeal_id: uuid.UU
     row = await _locked_restriction(db, appeal.restriction_id)
     if row.created_by == actor.id:
         raise Forbidden("You made this restriction, so another moderator needs to decide the appeal.",
-                      code="own_restriction")
+                        code="own_restriction")
     if appeal.status != "open":
         raise Conflict("This appeal has already been decided.", code="decided", status=appeal.status)
     now = utcnow()

@@ -107,8 +107,8 @@ async def account_rule(db: AsyncSession, user: CurrentUser, action: str, *, cate
     top = strongest(await restrictions_in_force(db, [user.id], now))
     if top is not None and top.kind == "suspend" and not (action == "post" and needs_support):
         raise Forbidden(kind_message(top.kind, top.reason_code, top.until), code="suspended",
-                      restriction_id=str(top.id), until=top.until.isoformat() if top.until else None,
-                      crisis_lines=await crisis_lines_for(db, user), can_talk_to_counsellor=True)
+                        restriction_id=str(top.id), until=top.until.isoformat() if top.until else None,
+                        crisis_lines=await crisis_lines_for(db, user), can_talk_to_counsellor=True)
     hold = top is not None and top.kind in ("hold_all", "suspend")
     suggested = None
     if action == "post" and set(REPEAT_CATEGORIES) & set(categories) and await _repeat_offender(db, user.id, now):

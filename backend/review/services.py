@@ -276,7 +276,7 @@ async def _refuse_if_claimed_by_other(db: AsyncSession, post: Post, actor: Curre
     if _claim_active(post, now) and post.claimed_by != actor.id:
         other = await db.get(User, post.claimed_by)
         raise Conflict("Another moderator is working on this item.", code="claimed",
-                      claimed_by=other.username if other else None)
+                       claimed_by=other.username if other else None)
 
 
 async def _one_item(db: AsyncSession, post_id: uuid.UUID) -> dict[str, Any] | None:
@@ -391,7 +391,7 @@ async def decide_item(db: AsyncSession, actor: CurrentUser, post_id: uuid.UUID, 
         existing = await open_alert_for(db, "post", post.id)
         if existing is not None:
             raise Conflict("This post has already been passed to the counsellors.", code="already_escalated",
-                          alert_id=str(existing))
+                           alert_id=str(existing))
         from moderation import Verdict
 
         alert = await raise_safeguarding_alert(
