@@ -66,7 +66,8 @@ def _kind_problem(keys: list[str], help_: dict[str, str], errors: list[dict[str,
             return Invalid(help_[key], code="bad_input", field=key, errors=errors)
         if key in QUERY_HELP:
             return Invalid(QUERY_HELP[key], code="bad_input", field=key, errors=errors)
-    return Invalid("Something in what was sent needs fixing. Please check it and try again.",
+    return Invalid(
+        "Something in what was sent needs fixing. Please check it and try again.",
         code="bad_input",
         errors=errors,
     )

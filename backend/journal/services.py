@@ -59,7 +59,8 @@ def _open(keyring: Keyring, stored: str, *, kind: str, owner: uuid.UUID, record:
         return keyring.decrypt(stored, kind=kind, owner=owner, record=record)
     except DecryptionError as exc:
         log.error("a stored %s could not be decrypted (%s)", kind, exc)
-        raise Failed("Part of your journal couldn't be opened just now. Please try again later.",
+        raise Failed(
+            "Part of your journal couldn't be opened just now. Please try again later.",
             code="unreadable",
         ) from exc
 
@@ -77,7 +78,8 @@ def check_moment(when: dt.datetime | None, *, what: str, now: dt.datetime) -> dt
         when = when.replace(tzinfo=dt.UTC)
     when = when.astimezone(dt.UTC)
     if when > now + FUTURE_SKEW:
-        raise Invalid(f"The time of this {what} is in the future. Please check the date and time on your phone.",
+        raise Invalid(
+            f"The time of this {what} is in the future. Please check the date and time on your phone.",
             code="time_in_future",
         )
     if when < now - OLDEST:
@@ -134,7 +136,8 @@ def check_feelings(feelings: Sequence[str]) -> list[str]:
             chosen.append(slug)
     if unknown:
         shown = ", ".join(f'"{w[:40]}"' for w in unknown[:3])
-        raise Invalid(f"We don't know the feeling word {shown}. Please choose feelings from the list.",
+        raise Invalid(
+            f"We don't know the feeling word {shown}. Please choose feelings from the list.",
             code="unknown_feeling",
             unknown=unknown[:8],
         )
@@ -203,7 +206,8 @@ def _check_body(body: str) -> None:
     if not body.strip():
         raise Invalid("Your journal entry is empty. Write something first.", code="empty")
     if len(body) > BODY_MAX_CHARS:  # the schema refuses this too; kept for callers other than HTTP
-        raise Invalid(f"A journal entry can be up to {BODY_MAX_CHARS:,} characters.",
+        raise Invalid(
+            f"A journal entry can be up to {BODY_MAX_CHARS:,} characters.",
             code="too_long",
             max_length=BODY_MAX_CHARS,
         )
