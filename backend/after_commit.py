@@ -39,8 +39,9 @@ def on_commit(db: AsyncSession | Session, work: Work) -> None:
 
 
 def sessionmaker_of(db: AsyncSession) -> async_sessionmaker[AsyncSession]:
-    """Sessions on ``db``'s engine, for work that runs after ``db``'s commit (its own
-    transactions: the request's session is finished by then)."""
+    """Sessions on ``db``'s engine, for work in transactions of its own: after ``db``'s
+    commit (the request's session is finished by then), or beside it (the login throttle
+    counts a failure that must stay stored when the request rolls back)."""
     return async_sessionmaker(db.bind, expire_on_commit=False)
 
 

@@ -31,6 +31,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.accounts.models import LoginThrottle
+from backend.after_commit import sessionmaker_of
 from backend.errors import Throttled, Unavailable
 
 WINDOW = dt.timedelta(minutes=15)
@@ -146,16 +147,19 @@ def account_delay(failures: int) -> dt.timedelta | None:
 
 async def count_failure(db: AsyncSession, *, account: str, address: str | None, device: str | None,
                         now: dt.datetime) -> None:
-    """Count one failed try and commit it (the request itself fails afterwards)."""
+    """Count one failed try in a transaction of its own, committed at once: the request
+    itself fails afterwards and its own transaction rolls back (the one place a refusal
+    must still leave something stored)."""
     with _fail_closed():
-        if device:  # a known device: its own count, and the address's; the owner's delay is untouched
-            if await _count(db, device, now) >= ADDRESS_FAILURE_LIMIT:
-                await _lock(db, device, now + ADDRESS_LOCKOUT)
-        elif (delay := account_delay(await _count(db, account, now))) is not None:
-            await _lock(db, account, now + delay)
-        if address and await _count(db, address, now) >= ADDRESS_FAILURE_LIMIT:
-            await _lock(db, address, now + ADDRESS_LOCKOUT)
-        await db.commit()
+        async with sessionmaker_of(db)() as own:
+            if device:  # a known device: its own count, and the address's; the owner's delay is untouched
+                if await _count(own, device, now) >= ADDRESS_FAILURE_LIMIT:
+                    await _lock(own, device, now + ADDRESS_LOCKOUT)
+            elif (delay := account_delay(await _count(own, account, now))) is not None:
+                await _lock(own, account, now + delay)
+            if address and await _count(own, address, now) >= ADDRESS_FAILURE_LIMIT:
+                await _lock(own, address, now + ADDRESS_LOCKOUT)
+            await own.commit()
 
 
 async def forget(db: AsyncSession, *keys: str) -> None:
