@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.accounts.auth import forget_all_users, forget_user
 from backend.accounts.models import WebSession
+from backend.after_commit import on_commit
 from backend.security import SESSION_USER_KEY, forget_sessions_of, set_caching
 
 SIGNED_OUT_CHANNEL = "waymark_signed_out"
@@ -41,7 +42,7 @@ async def end_sessions_of(db: AsyncSession, user_id: uuid.UUID, *, keep_session_
         stmt = stmt.where(WebSession.session_id != keep_session_id[:255])
     ended = (await db.execute(stmt)).rowcount or 0
     await db.execute(select(func.pg_notify(SIGNED_OUT_CHANNEL, cast(str(user_id), String))))
-    forget_signed_out(user_id)
+    on_commit(db, lambda: forget_signed_out(user_id))  # this worker at once; the others on the NOTIFY
     return ended
 
 
