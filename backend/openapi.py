@@ -22,8 +22,8 @@ UNSAFE = {"post", "put", "patch", "delete"}
 
 _PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
-    "description": "RFC 9457 problem details, with a machine-readable `code` where there is one.",
-    "required": ["status", "title", "detail"],
+    "description": "RFC 9457 problem details, always with a machine-readable `code` (backend/errors.py).",
+    "required": ["status", "title", "detail", "code"],
     "properties": {
         "type": {"type": "string"},
         "title": {"type": "string"},
