@@ -82,7 +82,7 @@ async def change_staff(db: AsyncSession, actor: CurrentUser, staff_id: uuid.UUID
     council = user.council_code if data.council_code is msgspec.UNSET else data.council_code
     if user.id == actor.id and (data.disabled or role != "admin"):
         raise Conflict("You can't switch off your own account or take away your own admin role. "
-                           "Please ask another admin.", code="own_account")
+                       "Please ask another admin.", code="own_account")
     if problem := await staff_problem(db, role=role, council_code=council):
         raise problem
     wanted: dict[str, Any] = {}
@@ -146,7 +146,7 @@ def _check_weekly(weekly: str) -> str:
         parse_weekly(weekly.lower())
     except ValueError as exc:
         raise Invalid(f"We couldn't read those hours ({exc}). Write them like "
-                           "'mon-fri 12:00-22:00; sat-sun 18:00-22:00', or 'always' or 'never'.",
+                      "'mon-fri 12:00-22:00; sat-sun 18:00-22:00', or 'always' or 'never'.",
                       code="bad_schedule", field="weekly") from exc
     return weekly.lower()
 
@@ -260,7 +260,7 @@ def council_out(c: Council) -> dict[str, Any]:
 def _check_ages(min_age: int, max_age: int, extended: int) -> None:
     if not min_age <= max_age <= extended:
         raise Invalid("The ages must go up: youngest, then oldest, then the oldest for care leavers and "
-                           "young people with an EHCP.", code="bad_ages", field="max_age")
+                      "young people with an EHCP.", code="bad_ages", field="max_age")
 
 
 async def add_council(db: AsyncSession, actor: CurrentUser, data: CouncilIn) -> dict[str, Any]:

@@ -133,7 +133,7 @@ async def board_or_404(db: AsyncSession, slug: str) -> Board:
 def refuse_if_retired(board: Board) -> None:
     if board.retired:
         raise Conflict("This board is closed now, so it can't have new posts. Its threads are still here "
-                           "to read. You're welcome to post on another board.", code="board_retired")
+                       "to read. You're welcome to post on another board.", code="board_retired")
 
 
 # --- assessing a post -------------------------------------------------------------------------
@@ -315,7 +315,7 @@ async def submit_post(db: AsyncSession, user: CurrentUser, *, board_slug: str | 
             if thread.status == "rejected":
                 raise Conflict("This thread wasn't published, so it can't have replies.", code="thread_rejected")
             raise Conflict("Your thread is waiting for a moderator. Please wait until your post is approved, "
-                               "then you can add to it.", code="thread_not_published")
+                           "then you can add to it.", code="thread_not_published")
 
     now = utcnow()
     rules, settings = await rules_and_settings(db)

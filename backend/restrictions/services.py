@@ -229,7 +229,7 @@ async def appeal_restriction(db: AsyncSession, user: CurrentUser, restriction_id
         .on_conflict_do_nothing(index_elements=["restriction_id"]).returning(RestrictionAppeal.id))).scalar_one_or_none()
     if appeal_id is None:
         raise Conflict("You've already appealed this. A moderator will look at it, and you'll see what they "
-                           "decide here.", code="already_appealed")
+                       "decide here.", code="already_appealed")
     write_audit(db, user, "appeal", "restriction", row.id, details={"appeal_id": str(appeal_id), "kind": row.kind})
     record_usage_event(db, "appeal_made", council_code=user.council_code, at=now)
     return {"id": str(appeal_id), "restriction_id": str(row.id), "status": "open", "created_at": now.isoformat(),

@@ -144,7 +144,7 @@ async def add_watched_word(db: AsyncSession, actor: CurrentUser, word: str, acti
         WatchedWord(word, action)
     except ValueError as exc:
         raise Invalid("A watched word needs at least one letter or number, and an action of block, "
-                           "hold or flag.", code="bad_watched_word") from exc
+                      "hold or flag.", code="bad_watched_word") from exc
     await forum_settings(db, for_update=True)  # serialises watched-word changes
     row = (await db.execute(select(WatchedWordRow).where(func.lower(WatchedWordRow.word) == word.lower())
                             )).scalars().first()
