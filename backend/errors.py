@@ -164,7 +164,7 @@ def domain_problem(request: Request[Any, Any, Any], error: DomainError) -> Respo
     open feed's CORS header) go on its problems too."""
     handler = request.scope.get("route_handler")
     resolve = getattr(handler, "resolve_response_headers", None)
-    route_headers = {h.name: h.value for h in resolve() if h.value is not None} if resolve else {}
+    route_headers = {h.name: h.value for h in resolve() if h.value is not None and not h.documentation_only} if resolve else {}
     return problem_of(error, route_headers).to_response(request)
 
 
