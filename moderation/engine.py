@@ -70,28 +70,36 @@ def _map(s: int, e: int, index: list[int] | None) -> tuple[int, int]:
 
 
 def _scan_words(windex, subject: str, index, wanted, out: set) -> None:
-    """Try the "words" patterns of ``windex`` (a WordIndex) at each word start: one
-    detector per start; the rule is named only when the detector matches."""
-    rules, detectors, detector = windex.rules, windex.detectors, windex.detector
-    for m in _WORD_START.finditer(subject):
-        p = m.start()
-        key = subject[p:p + KEY]
-        rx = detectors.get(key)
-        if rx is None:
-            rx = detector(key)
-        end = p + MAX_PHRASE  # bounds the work on long runs ("aaaa…") to O(length)
-        if not rx or not rx.match(subject, p, end):
-            continue
-        found = set()  # one finding per category at one start
-        for i in windex.index[key]:
-            pattern, info = rules[i]
-            if info.category not in found and wanted(info.category):
-                hit = pattern.match(subject, p, end)
-                if hit:
-                    found.add(info.category)
-                    out.add((*_map(p, hit.end(), index), info))
-    for rx, info in windex.unindexed:
-        if wanted(info.category):
+    """Try the "words" patterns of ``windex`` (a WordIndex) at each word start.
+
+    First the prefilter (every pattern at once, one pass in RE2) says which patterns can
+    match the text at all: usually none, and then nothing else is done. Otherwise only
+    those are tried, at the word starts they are indexed under; the result is the same as
+    trying every pattern (the prefilter never leaves out a pattern that matches)."""
+    maybe = windex.prefilter.candidates(subject)
+    if not maybe:
+        return
+    rules, n_rules = windex.rules, len(windex.rules)
+    keys = {k for i in maybe if i < n_rules for k in windex.keys_of.get(i, ())}
+    if keys:
+        for m in _WORD_START.finditer(subject):
+            p = m.start()
+            key = subject[p:p + KEY]
+            if key not in keys:
+                continue
+            end = p + MAX_PHRASE  # bounds the work on long runs ("aaaa…") to O(length)
+            found = set()  # one finding per category at one start
+            for i in windex.index[key]:
+                if i not in maybe:
+                    continue
+                pattern, info = rules[i]
+                if info.category not in found and wanted(info.category):
+                    hit = pattern.match(subject, p, end)
+                    if hit:
+                        found.add(info.category)
+                        out.add((*_map(p, hit.end(), index), info))
+    for j, (rx, info) in enumerate(windex.unindexed):
+        if n_rules + j in maybe and wanted(info.category):
             for hit in rx.finditer(subject):
                 out.add((*_map(*hit.span(), index), info))
 

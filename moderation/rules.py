@@ -121,12 +121,11 @@ class Rules:
     """A compiled rule set. Build with :meth:`default`, :meth:`from_dir` or
     :meth:`from_data`; add admin words with :meth:`with_watched_words`.
 
-    Speed: a "words" pattern can only match from the start of a word, so each is indexed
-    by the first KEY (2) characters it can match (WordIndex). At each word start, assess()
-    tries one "detector" regex: the patterns indexed under the two characters found there,
-    with the alternatives that cannot start so removed (see specialise()). Only when a
-    detector matches (rare) are the patterns tried one by one to name the rule. Watched
-    words have their own small index, so changing them recompiles nothing else."""
+    Speed: every "words" pattern is in one RE2 set (WordIndex.prefilter), so one linear
+    pass over a message says which patterns can match it at all (almost always none).
+    Those few are tried at the word starts they can begin at (indexed by their first KEY
+    characters). Watched words have their own small index, so changing them recompiles
+    nothing else."""
 
     def __init__(self, data: dict, watched: Iterable[WatchedWord] = ()):
         self.data = data
@@ -179,7 +178,7 @@ class Rules:
                         self.allow_sources.setdefault(cat, []).append(src)
         self._compile_dampen(data.get("dampen") or {})
         self._set_watched(tuple(watched))
-        self.compiled = False  # True once warm_up() has compiled every detector
+        self.compiled = False  # True once warm_up() has run (the learned layer is loaded)
 
     def _compile_dampen(self, d: dict) -> None:
         """Regex sources (JavaScript-compatible) of the dampeners; see dampen_sources."""
@@ -219,11 +218,9 @@ class Rules:
              for w in words]) if words else None
 
     def warm_up(self) -> Rules:
-        """Compile every detector and load the learned layer now rather than on first use
-        (a few seconds): call it once at start-up, e.g. in a background thread, to avoid
-        slow first posts."""
-        for key in list(self.words_index.index):
-            self.words_index.detector(key)
+        """Load the learned layer now rather than on the first post (the rules themselves
+        are compiled when they are loaded): call it once at start-up, e.g. in a background
+        thread."""
         default_model()  # the learned layer's weights
         self.compiled = True
         return self
@@ -260,6 +257,6 @@ def _default_rules() -> Rules:
 
 
 def default_rules_compiled() -> bool:
-    """Whether the shipped rules are loaded and every detector is compiled (so assessing
-    a short text takes well under a millisecond and compiles nothing)."""
+    """Whether the shipped rules were warmed up (loaded, compiled, the learned layer
+    loaded: assessing a short text then takes well under a millisecond and loads nothing)."""
     return _default_rules.cache_info().currsize > 0 and _default_rules().compiled
