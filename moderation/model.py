@@ -32,7 +32,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, repeat
+from itertools import accumulate, compress
 from operator import add, sub
 from pathlib import Path
 
@@ -148,12 +148,15 @@ class Model:
         self.canon: dict[str, str] = data.get("canon", {})
         self.thresholds: dict[str, dict[str, float]] = data.get("thresholds", {})
         self._cache: dict[str, tuple[float, ...] | None] = {}
-        # per category: bigram/trigram weight by key (non-zero only), and each word's summed
-        # own features (filled as words are met): score() then works with C-level maps
-        k = len(self.categories)
-        self._ngram: list[dict[str, float]] = [
-            {f: v[j] for f, v in self.weights.items() if f[0] in "bt" and v[j]} for j in range(k)]
-        self._words: list[dict[str, float]] = [{} for _ in range(k)]
+        # for score(): bigram and trigram weights keyed by their tokens (a tuple), and each
+        # word's summed own features and their positive parts (filled as words are met)
+        self._b2: dict[tuple[str, ...], tuple[float, ...]] = {}
+        self._t3: dict[tuple[str, ...], tuple[float, ...]] = {}
+        for f, v in self.weights.items():
+            if f[0] in "bt" and any(v):
+                (self._b2 if f[0] == "b" else self._t3)[tuple(f[2:].split(" "))] = tuple(v)
+        self._words: dict[str, tuple[float, ...]] = {}
+        self._words_pos: dict[str, tuple[float, ...]] = {}
 
     @classmethod
     def from_file(cls, path: str | Path = MODEL_PATH) -> Model:
@@ -194,56 +197,85 @@ class Model:
         if not toks:
             return [Scored(c, _sigmoid(self.bias[j]), 0, 0, ()) for j, c in enumerate(self.categories)]
         n = len(toks)
-        known = self._words
-        new = set(toks).difference(known[0])
+        known, known_pos = self._words, self._words_pos
+        new = set(toks).difference(known)
         if new:
-            if len(known[0]) > 50_000:
-                for d in known:
-                    d.clear()
+            if len(known) > 50_000:
+                known.clear()
+                known_pos.clear()
                 new = set(toks)
+            zero = (0.0,) * k
             for t in new:
-                v = self._unigram(t)
-                for j in range(k):
-                    known[j][t] = v[j] if v else 0.0
-        bkeys = ["b:" + a + " " + b for a, b in zip(toks, toks[1:], strict=False)]
-        tkeys = ["t:" + a + " " + b + " " + c for a, b, c in zip(toks, toks[1:], toks[2:], strict=False)]
-        U, B, T = [], [], []
-        for j in range(k):
-            ng = self._ngram[j].get
-            U.append(list(map(known[j].__getitem__, toks)))
-            b = [0.0, *map(ng, bkeys, repeat(0.0))]
-            t = [0.0, 0.0, *map(ng, tkeys, repeat(0.0))][:n]
-            for i in starts[1:]:   # clause starts: no bigram ending at one, no trigram ending at it or the next
-                b[i] = t[i] = 0.0
-                if i + 1 < n:
-                    t[i + 1] = 0.0
-            B.append(b)
-            T.append(t)
+                v = self._unigram(t) or zero
+                known[t] = v
+                known_pos[t] = tuple(x if x > 0 else 0.0 for x in v)
+        U = list(zip(*map(known.__getitem__, toks), strict=False))   # per category: each token's own weight
+        # bigrams and trigrams: a dict look-up each, few found; none across a clause start
+        cs = set(starts[1:])
+        bvals = list(map(self._b2.get, zip(toks, toks[1:], strict=False)))
+        tvals = list(map(self._t3.get, zip(toks, toks[1:], toks[2:], strict=False)))
+        bidx = [i for i in compress(range(1, n), bvals) if i not in cs]
+        tidx = [i for i in compress(range(2, n), tvals) if i not in cs and i - 1 not in cs]
         out = []
         full = None
+        pos_u = None
         for j, cat in enumerate(self.categories):
             if cutoff is not None and cat in cutoff:
-                pos = list(map(add, map(add, map(max, U[j], repeat(0.0)), map(max, B[j], repeat(0.0))),
-                               map(max, T[j], repeat(0.0))))
-                if len(pos) > WINDOW + 2:   # the best sum of WINDOW + 2 neighbouring tokens' positive parts
-                    ps = list(accumulate(pos, initial=0.0))
-                    top = max(map(sub, ps[WINDOW + 2:], ps))
-                else:
-                    top = sum(pos)
-                bound = _sigmoid(self.bias[j] + top)
-                if bound < cutoff[cat]:
-                    out.append(Scored(cat, bound, 0, 0, ()))
+                if pos_u is None:
+                    pos_u = list(zip(*map(known_pos.__getitem__, toks), strict=False))
+                need = _logit(cutoff[cat]) - self.bias[j]   # the best stretch must reach this
+                top = self._bound(pos_u[j], U[j], bvals, bidx, tvals, tidx, j, n, need)
+                if top < need:
+                    out.append(Scored(cat, _sigmoid(self.bias[j] + top), 0, 0, ()))
                     continue
-            best, _ = best_stretch(U[j], B[j], T[j], False)
+            b = [0.0] * n
+            for i in bidx:
+                b[i] = bvals[i - 1][j]
+            t = [0.0] * n
+            for i in tidx:
+                t[i] = tvals[i - 2][j]
+            u = U[j]
+            best, _ = best_stretch(u, b, t, False)
             p = _sigmoid(self.bias[j] + best)
             start = end = 0
             reasons: tuple[str, ...] = ()
             if want_reasons is True or (want_reasons and want_reasons(cat, p)):
                 if full is None:
                     full = tokens(words, self.canon)
-                start, end, reasons = self._explain(full, best_stretch(U[j], B[j], T[j])[1], j)
+                start, end, reasons = self._explain(full, best_stretch(u, b, t)[1], j)
             out.append(Scored(cat, p, start, end, reasons))
         return out
+
+    @staticmethod
+    def _bound(pos_u, u, bvals, bidx, tvals, tidx, j: int, n: int, need: float) -> float:
+        """An upper bound of the best stretch's sum, as cheap as can tell it is under
+        ``need``: first the positive weights of all tokens, then of the best WINDOW + 2
+        neighbouring ones (a stretch touches no more), then the best sum of any length of
+        each token's own weight plus the positive bigrams and trigrams it may touch."""
+        pos = list(pos_u)
+        bpos = [(i, bvals[i - 1][j]) for i in bidx if bvals[i - 1][j] > 0]
+        tpos = [(i, tvals[i - 2][j]) for i in tidx if tvals[i - 2][j] > 0]
+        for i, x in bpos:
+            pos[i] += x
+        for i, x in tpos:
+            pos[i] += x
+        top = sum(pos)
+        if top < need or n <= WINDOW + 2:
+            return top
+        ps = list(accumulate(pos, initial=0.0))
+        top = max(map(sub, ps[WINDOW + 2:], ps))
+        if top < need:
+            return top
+        # a stretch [a, b] touches bigrams ending at a..b+1 and trigrams ending at a..b+2:
+        # give each positive one to the tokens that may be in such a stretch
+        x = list(u)
+        for i, w in bpos:
+            for q in (i - 1, i):
+                x[q] += w
+        for i, w in tpos:
+            for q in (i - 2, i - 1, i):
+                x[q] += w
+        return min(top, max(accumulate(x, _kadane)))
 
     def _explain(self, toks, ab, j) -> tuple[int, int, tuple[str, ...]]:
         """The strongest word n-grams touching the stretch, and the text they cover."""
@@ -304,6 +336,14 @@ def best_stretch(u: list[float], b: list[float], t: list[float], where: bool = T
         return best, (0, 0)
     a = D.index(best)
     return best, (a, a + E[a:a + WINDOW].index(M[a]))
+
+
+def _kadane(acc: float, v: float) -> float:
+    return v if acc < 0 else acc + v
+
+
+def _logit(p: float) -> float:
+    return math.inf if p >= 1 else -math.inf if p <= 0 else math.log(p / (1 - p))
 
 
 def _sigmoid(x: float) -> float:

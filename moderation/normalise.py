@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import re2
+
 __all__ = ["Normaliser", "TOKEN", "SPACED_LETTERS", "SEPARATOR", "CLAUSE"]
 
 # A word for l33t purposes: "!" and "|" count only between other word characters.
@@ -42,6 +44,7 @@ _SEPARATOR = re.compile(SEPARATOR)
 # Three or more single letters separated by spaces: "k i l l", "k.i.l.l" (after SEPARATOR).
 SPACED_LETTERS = r"\b[a-z](?: +[a-z]\b){2,}"
 _SPACED = re.compile(SPACED_LETTERS)
+_SPACED_RE2 = re2.compile(SPACED_LETTERS)  # the same on the ASCII words view, several times faster
 
 
 class Normaliser:
@@ -110,7 +113,7 @@ class Normaliser:
     @staticmethod
     def joined(words: str) -> tuple[str, list[int]] | None:
         """Undo spaced-out letters; None when there are none (the usual case)."""
-        if not _SPACED.search(words):
+        if _SPACED_RE2.search(words) is None:
             return None
         parts: list[str] = []
         index: list[int] = []

@@ -32,8 +32,10 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
+
+import re2
 
 from .model import default_model
 from .normalise import Normaliser
@@ -70,6 +72,30 @@ class RuleInfo:
     id: str          # "category:name", shown to moderators
     category: str
     level: int       # index into LEVELS
+
+
+# A gate ("needs") that RE2 reads as Python does, or more loosely (so it never wrongly
+# skips a pattern): literals, classes, "." and \S (RE2's \S also takes a few Unicode
+# spaces), no \b \w \d \s (ASCII-only in RE2), no lookaround or back-reference. RE2
+# searches the whole text in one pass, several times faster than Python's re here.
+_RE2_GATE = re.compile(r"(?:[^\\(]|\\[^bBwWdDsAZz0-9]|\((?!\?[=!<P]))*")
+
+
+class _Re2Gate:
+    def __init__(self, src: str):
+        self.pattern = src
+        self._rx = re2.compile(src)
+
+    def search(self, text: str) -> bool:
+        return self._rx.search(text) is not None
+
+
+@cache
+def _gate(src: str):
+    """One gate object per source (patterns are grouped by their gate). A literal or one
+    character class stays with Python (its search is as fast as memchr)."""
+    simple = re.fullmatch(r"\[[^]\\]+\]|[a-zA-Z0-9@#:=_ ]+", src)
+    return _Re2Gate(src) if _RE2_GATE.fullmatch(src) and not simple else re.compile(src)
 
 
 # -- loading ------------------------------------------------------------------------------
@@ -168,7 +194,7 @@ class Rules:
                     for entry in rule.get(view) or ():
                         pat, needs = (entry, None) if isinstance(entry, str) else (
                             entry["re"], entry.get("needs"))
-                        gate = re.compile(needs) if needs else None
+                        gate = _gate(needs) if needs else None
                         self.gated.setdefault((view, gate), []).append((cat, re.compile(pat), info))
             for view in ("words", "plain"):
                 for pat in block["allow"][view]:
