@@ -32,8 +32,8 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, compress
-from operator import add, sub
+from itertools import accumulate, chain, compress, repeat
+from operator import add, ge, sub
 from pathlib import Path
 
 __all__ = ["MODEL_PATH", "Model", "Scored", "tokens", "token_features", "WINDOW", "STRIDE", "CHAR_MIN", "RUN",
@@ -75,31 +75,23 @@ def tokens(words: str, canon: dict[str, str]) -> list[tuple[str, int, int, bool]
 def token_strings(words: str, canon: dict[str, str]) -> tuple[list[str], list[int]]:
     """The tokens of ``tokens()`` without their offsets (the fast path for scoring), and
     the indices of the tokens that start a clause (0 first)."""
-    out: list[str] = []
-    starts: list[int] = []
-    runs = _RUN.search(words) is not None
-    apos = "'" in words
-    get = canon.get
-    for seg in (words.split("\n") if "\n" in words else (words,)):
-        raw = TOKEN_RE.findall(seg)
-        if not raw:
-            continue
-        if apos:
-            raw = [r for r in raw if r.strip("'")]
-            ts = [r.replace("'", "") for r in raw]
-        else:
-            ts = raw
-        if runs:
-            ts = [_RUN.sub(r"\1", t) if len(t) > 2 else t for t in ts]
-        ts = [get(t, t) for t in ts]
-        if "killmyself" in ts:   # "5 kms": kilometres (as tokens() does)
-            for i, t in enumerate(ts):
-                if t == "killmyself" and raw[i] == "kms":
-                    prev = ts[i - 1] if i else (out[-1] if out else "")
-                    if prev.isdigit():
-                        ts[i] = "km"
-        starts.append(len(out))
-        out.extend(ts)
+    runs = _RUN.search(words) is not None   # (looked for before apostrophes go, as tokens() does)
+    if "'" in words:   # dropping apostrophes first gives the same tokens (and no empty ones)
+        words = words.replace("'", "")
+    if runs:   # runs lie inside tokens: the same as token by token
+        words = _RUN.sub(r"\1", words)
+    if "\n" in words:
+        parts = [p for p in map(TOKEN_RE.findall, words.split("\n")) if p]
+        raw = list(chain.from_iterable(parts))
+        starts = list(accumulate(map(len, parts[:-1]), initial=0)) if parts else []
+    else:
+        raw = TOKEN_RE.findall(words)
+        starts = [0] if raw else []
+    out = list(map(canon.get, raw, raw))
+    if "killmyself" in out:   # "5 kms": kilometres (as tokens() does)
+        for i, t in enumerate(out):
+            if t == "killmyself" and raw[i] == "kms" and i and out[i - 1].isdigit():
+                out[i] = "km"
     return out, starts
 
 
@@ -157,6 +149,22 @@ class Model:
                 (self._b2 if f[0] == "b" else self._t3)[tuple(f[2:].split(" "))] = tuple(v)
         self._words: dict[str, tuple[float, ...]] = {}
         self._words_pos: dict[str, tuple[float, ...]] = {}
+        # the most a word can add (its positive own weight plus the most positive bigram and
+        # trigram ending at it): a bound that needs no n-gram look-up
+        k = len(self.categories)
+        self._ends_max: dict[str, list[float]] = {}
+        for table in (self._b2, self._t3):
+            most: dict[str, list[float]] = {}
+            for key, v in table.items():
+                m = most.setdefault(key[-1], [0.0] * k)
+                for j in range(k):
+                    if v[j] > m[j]:
+                        m[j] = v[j]
+            for word, m in most.items():
+                e = self._ends_max.setdefault(word, [0.0] * k)
+                for j in range(k):
+                    e[j] += m[j]
+        self._words_most: dict[str, tuple[float, ...]] = {}
 
     @classmethod
     def from_file(cls, path: str | Path = MODEL_PATH) -> Model:
@@ -188,46 +196,55 @@ class Model:
         function (category, probability) -> bool that says so (e.g. "it is found").
 
         ``cutoff`` (category -> probability; for callers that only ask "does it reach
-        this?"): a category whose upper bound (the bias plus the best sum of the positive
-        weights of WINDOW + 2 neighbouring tokens: a stretch touches no more) stays
-        under its cutoff is not searched; its Scored carries that bound, which is at least
-        the true probability and under the cutoff."""
+        this?"): the probability is exact when it reaches the cutoff; under it, the Scored
+        carries some value under the cutoff. Only the stretches that could reach it are
+        searched: those whose WINDOW + 2 tokens (a stretch touches no more) have positive
+        weights that add up to enough; usually none."""
         toks, starts = token_strings(words, self.canon)
         k = len(self.categories)
         if not toks:
             return [Scored(c, _sigmoid(self.bias[j]), 0, 0, ()) for j, c in enumerate(self.categories)]
         n = len(toks)
-        known, known_pos = self._words, self._words_pos
+        known, known_pos, known_most = self._words, self._words_pos, self._words_most
         new = set(toks).difference(known)
         if new:
             if len(known) > 50_000:
                 known.clear()
                 known_pos.clear()
+                known_most.clear()
                 new = set(toks)
             zero = (0.0,) * k
             for t in new:
                 v = self._unigram(t) or zero
                 known[t] = v
-                known_pos[t] = tuple(x if x > 0 else 0.0 for x in v)
-        U = list(zip(*map(known.__getitem__, toks), strict=False))   # per category: each token's own weight
-        # bigrams and trigrams: a dict look-up each, few found; none across a clause start
-        cs = set(starts[1:])
-        bvals = list(map(self._b2.get, zip(toks, toks[1:], strict=False)))
-        tvals = list(map(self._t3.get, zip(toks, toks[1:], toks[2:], strict=False)))
-        bidx = [i for i in compress(range(1, n), bvals) if i not in cs]
-        tidx = [i for i in compress(range(2, n), tvals) if i not in cs and i - 1 not in cs]
+                known_pos[t] = p = tuple(x if x > 0 else 0.0 for x in v)
+                known_most[t] = tuple(map(add, p, self._ends_max.get(t, zero)))
+        U = pos_u = most = ng = None
         out = []
         full = None
-        pos_u = None
         for j, cat in enumerate(self.categories):
+            starts_at = None
             if cutoff is not None and cat in cutoff:
-                if pos_u is None:
-                    pos_u = list(zip(*map(known_pos.__getitem__, toks), strict=False))
                 need = _logit(cutoff[cat]) - self.bias[j]   # the best stretch must reach this
-                top = self._bound(pos_u[j], U[j], bvals, bidx, tvals, tidx, j, n, need)
-                if top < need:
+                if most is None:   # what each token may add at most: no n-gram looked up yet
+                    most = list(map(sum, zip(*map(known_most.__getitem__, toks), strict=False)))
+                top = most[j]
+                if top >= need:
+                    if pos_u is None:
+                        pos_u = list(zip(*map(known_pos.__getitem__, toks), strict=False))
+                    if ng is None:
+                        ng = self._ngrams(toks, starts, n)
+                    starts_at, top = self._starts(pos_u[j], *ng, j, n, need)
+                else:
+                    starts_at = []
+                if not starts_at:
                     out.append(Scored(cat, _sigmoid(self.bias[j] + top), 0, 0, ()))
                     continue
+            if U is None:
+                U = list(zip(*map(known.__getitem__, toks), strict=False))   # per category: each token's own weight
+            if ng is None:
+                ng = self._ngrams(toks, starts, n)
+            bvals, bidx, tvals, tidx = ng
             b = [0.0] * n
             for i in bidx:
                 b[i] = bvals[i - 1][j]
@@ -235,7 +252,10 @@ class Model:
             for i in tidx:
                 t[i] = tvals[i - 2][j]
             u = U[j]
-            best, _ = best_stretch(u, b, t, False)
+            if starts_at is not None and len(starts_at) * 4 < n:   # only these starts can reach the cutoff
+                best = best_from(u, b, t, starts_at)
+            else:
+                best, _ = best_stretch(u, b, t, False)
             p = _sigmoid(self.bias[j] + best)
             start = end = 0
             reasons: tuple[str, ...] = ()
@@ -247,35 +267,30 @@ class Model:
         return out
 
     @staticmethod
-    def _bound(pos_u, u, bvals, bidx, tvals, tidx, j: int, n: int, need: float) -> float:
-        """An upper bound of the best stretch's sum, as cheap as can tell it is under
-        ``need``: first the positive weights of all tokens, then of the best WINDOW + 2
-        neighbouring ones (a stretch touches no more), then the best sum of any length of
-        each token's own weight plus the positive bigrams and trigrams it may touch."""
+    def _starts(pos_u, bvals, bidx, tvals, tidx, j: int, n: int, need: float) -> tuple[list[int], float]:
+        """Where a stretch whose sum reaches ``need`` may start, and an upper bound of the
+        best sum. A stretch [a, b] (b - a < WINDOW) touches the features of tokens a..b+2
+        only, so its sum is at most the positive weights of the WINDOW + 2 tokens from a."""
         pos = list(pos_u)
-        bpos = [(i, bvals[i - 1][j]) for i in bidx if bvals[i - 1][j] > 0]
-        tpos = [(i, tvals[i - 2][j]) for i in tidx if tvals[i - 2][j] > 0]
-        for i, x in bpos:
-            pos[i] += x
-        for i, x in tpos:
-            pos[i] += x
-        top = sum(pos)
-        if top < need or n <= WINDOW + 2:
-            return top
-        ps = list(accumulate(pos, initial=0.0))
-        top = max(map(sub, ps[WINDOW + 2:], ps))
-        if top < need:
-            return top
-        # a stretch [a, b] touches bigrams ending at a..b+1 and trigrams ending at a..b+2:
-        # give each positive one to the tokens that may be in such a stretch
-        x = list(u)
-        for i, w in bpos:
-            for q in (i - 1, i):
-                x[q] += w
-        for i, w in tpos:
-            for q in (i - 2, i - 1, i):
-                x[q] += w
-        return min(top, max(accumulate(x, _kadane)))
+        for i in bidx:
+            x = bvals[i - 1][j]
+            if x > 0:
+                pos[i] += x
+        for i in tidx:
+            x = tvals[i - 2][j]
+            if x > 0:
+                pos[i] += x
+        return _window_starts(pos, n, need)
+
+    def _ngrams(self, toks: list[str], starts: list[int], n: int):
+        """The bigrams and trigrams found (a dict look-up each; none across a clause start):
+        (weights of the bigram ending at each i + 1, the i where one is, the same for trigrams)."""
+        cs = set(starts[1:])
+        bvals = list(map(self._b2.get, zip(toks, toks[1:], strict=False)))
+        tvals = list(map(self._t3.get, zip(toks, toks[1:], toks[2:], strict=False)))
+        bidx = [i for i in compress(range(1, n), bvals) if i not in cs]
+        tidx = [i for i in compress(range(2, n), tvals) if i not in cs and i - 1 not in cs]
+        return bvals, bidx, tvals, tidx
 
     def _explain(self, toks, ab, j) -> tuple[int, int, tuple[str, ...]]:
         """The strongest word n-grams touching the stretch, and the text they cover."""
@@ -315,12 +330,7 @@ def best_stretch(u: list[float], b: list[float], t: list[float], where: bool = T
     max(E[a:a+WINDOW]) - S[a]; the sliding maximum is taken block by block (prefix and
     suffix maxima of blocks of WINDOW), all in C loops: linear in the length."""
     n = len(u)
-    pu, pb, pt = list(accumulate(u, initial=0.0)), list(accumulate(b, initial=0.0)), list(accumulate(t, initial=0.0))
-    sb, st = pb[2:], pt[3:]
-    sb += [pb[n]] * (n - len(sb))
-    st += [pt[n]] * (n - len(st))
-    E = list(map(add, map(add, pu[1:], sb), st))
-    S = list(map(add, map(add, pu[:n], pb[:n]), pt[:n]))
+    E, S = _ends_starts(u, b, t)
     blocks = -(-n // WINDOW) * WINDOW + WINDOW
     padded = E + [-math.inf] * (blocks - n)
     pref: list[float] = []
@@ -338,8 +348,36 @@ def best_stretch(u: list[float], b: list[float], t: list[float], where: bool = T
     return best, (a, a + E[a:a + WINDOW].index(M[a]))
 
 
-def _kadane(acc: float, v: float) -> float:
-    return v if acc < 0 else acc + v
+def _ends_starts(u, b, t) -> tuple[list[float], list[float]]:
+    """E[i] - S[a] is the sum of every feature touching the stretch a..i (prefix sums)."""
+    n = len(u)
+    pu, pb, pt = list(accumulate(u, initial=0.0)), list(accumulate(b, initial=0.0)), list(accumulate(t, initial=0.0))
+    sb, st = pb[2:], pt[3:]
+    sb += [pb[n]] * (n - len(sb))
+    st += [pt[n]] * (n - len(st))
+    return list(map(add, map(add, pu[1:], sb), st)), list(map(add, map(add, pu[:n], pb[:n]), pt[:n]))
+
+
+def _window_starts(pos, n: int, need: float) -> tuple[list[int], float]:
+    """Given what each token may add at most (``pos``, none negative): the starts a from
+    which WINDOW + 2 tokens may add up to ``need``, and the most any of them may add."""
+    top = sum(pos)
+    if top < need:
+        return [], top
+    if n <= WINDOW + 2:
+        return list(range(n)), top
+    ps = list(accumulate(pos, initial=0.0))
+    win = list(map(sub, (ps[WINDOW + 2:] + [ps[n]] * (WINDOW + 2))[:n], ps[:n]))
+    top = max(win)
+    if top < need:
+        return [], top
+    return list(compress(range(n), map(ge, win, repeat(need)))), top
+
+
+def best_from(u, b, t, starts: list[int]) -> float:
+    """best_stretch's sum over the stretches that start at ``starts`` only."""
+    E, S = _ends_starts(u, b, t)
+    return max(max(E[a:a + WINDOW]) - S[a] for a in starts)
 
 
 def _logit(p: float) -> float:

@@ -32,6 +32,9 @@ TOKEN = r"[a-z0-9@$]+(?:[!|]+[a-z0-9@$]+)*"  # noqa: S105 - a regex, not a passw
 _LEET_TOKEN = re.compile(
     r"(?<![a-z0-9@$])[a-z0-9@$]*(?:[0-9@$]|[!|]+(?=[a-z0-9@$]))[a-z0-9@$]*(?:[!|]+[a-z0-9@$]+)*")
 _HAS_LETTER = re.compile(r"[a-z]")
+# A token with a letter and a l33t character has a letter right beside one (its other
+# characters are letters or l33t characters): without such a pair nothing is rewritten.
+_LEET_NEAR = re.compile(r"[a-z][0-9@$!|]|[0-9@$!|][a-z]")
 # Punctuation that ends a clause (followed by a space or the end): becomes a newline in the
 # "words" view, so no pattern (" *" never matches a newline) runs from one clause into the
 # next: "the friendship will end, it's happened before" has no "end it". "k.i.l.l" and
@@ -107,7 +110,7 @@ class Normaliser:
     def words(self, plain: str) -> str:
         """Same length as ``plain``: l33t undone inside words, clause ends become newlines,
         other separators spaces."""
-        s = _LEET_TOKEN.sub(self._unleet, plain)
+        s = _LEET_TOKEN.sub(self._unleet, plain) if _LEET_NEAR.search(plain) else plain
         return _SEPARATOR.sub(" ", _CLAUSE.sub("\n", s))
 
     @staticmethod

@@ -82,12 +82,10 @@ _RE2_GATE = re.compile(r"(?:[^\\(]|\\[^bBwWdDsAZz0-9]|\((?!\?[=!<P]))*")
 
 
 class _Re2Gate:
+    """A gate searched with the others of its view in one RE2 set (Rules.open_gates)."""
+
     def __init__(self, src: str):
         self.pattern = src
-        self._rx = re2.compile(src)
-
-    def search(self, text: str) -> bool:
-        return self._rx.search(text) is not None
 
 
 @cache
@@ -202,9 +200,27 @@ class Rules:
                     self.allow.setdefault(cat, []).append((view, re.compile(src)))
                     if view == "words":
                         self.allow_sources.setdefault(cat, []).append(src)
+        # the RE2 gates of each view, searched together in one pass
+        self._gate_sets: list[tuple[str, re2.Set, list[_Re2Gate]]] = []
+        self._py_gates = [(view, g) for view, g in self.gated if g is not None and not isinstance(g, _Re2Gate)]
+        for view in ("plain", "original"):
+            gates = [g for v, g in self.gated if v == view and isinstance(g, _Re2Gate)]
+            if gates:
+                gate_set = re2.Set.SearchSet()
+                for g in gates:
+                    gate_set.Add(g.pattern)
+                gate_set.Compile()
+                self._gate_sets.append((view, gate_set, gates))
         self._compile_dampen(data.get("dampen") or {})
         self._set_watched(tuple(watched))
         self.compiled = False  # True once warm_up() has run (the learned layer is loaded)
+
+    def open_gates(self, views: dict[str, tuple[str, object]]) -> set:
+        """The gates ("needs") found in a message's views ({view: (text, map)})."""
+        found = {g for view, g in self._py_gates if g.search(views[view][0])}
+        for view, gate_set, gates in self._gate_sets:
+            found.update(gates[i] for i in gate_set.Match(views[view][0]) or ())
+        return found
 
     def _compile_dampen(self, d: dict) -> None:
         """Regex sources (JavaScript-compatible) of the dampeners; see dampen_sources."""
