@@ -226,9 +226,12 @@ class Model:
             starts_at = None
             if cutoff is not None and cat in cutoff:
                 need = _logit(cutoff[cat]) - self.bias[j]   # the best stretch must reach this
-                if most is None:   # what each token may add at most: no n-gram looked up yet
-                    most = list(map(sum, zip(*map(known_most.__getitem__, toks), strict=False)))
-                top = most[j]
+                if n > 4 * WINDOW:   # a long text always gets past the first bound
+                    top = need
+                else:
+                    if most is None:   # what each token may add at most: no n-gram looked up yet
+                        most = list(map(sum, zip(*map(known_most.__getitem__, toks), strict=False)))
+                    top = most[j]
                 if top >= need:
                     if pos_u is None:
                         pos_u = list(zip(*map(known_pos.__getitem__, toks), strict=False))
