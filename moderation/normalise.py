@@ -34,7 +34,7 @@ _LEET_TOKEN = re.compile(
 _HAS_LETTER = re.compile(r"[a-z]")
 # A token with a letter and a l33t character has a letter right beside one (its other
 # characters are letters or l33t characters): without such a pair nothing is rewritten.
-_LEET_NEAR = re.compile(r"[a-z][0-9@$!|]|[0-9@$!|][a-z]")
+_LEET_NEAR = re2.compile(r"[a-z][0-9@$!|]|[0-9@$!|][a-z]")   # (RE2: one pass, ASCII classes as in re)
 # Punctuation that ends a clause (followed by a space or the end): becomes a newline in the
 # "words" view, so no pattern (" *" never matches a newline) runs from one clause into the
 # next: "the friendship will end, it's happened before" has no "end it". "k.i.l.l" and

@@ -90,10 +90,8 @@ class _Re2Gate:
 
 @cache
 def _gate(src: str):
-    """One gate object per source (patterns are grouped by their gate). A literal or one
-    character class stays with Python (its search is as fast as memchr)."""
-    simple = re.fullmatch(r"\[[^]\\]+\]|[a-zA-Z0-9@#:=_ ]+", src)
-    return _Re2Gate(src) if _RE2_GATE.fullmatch(src) and not simple else re.compile(src)
+    """One gate object per source (patterns are grouped by their gate)."""
+    return _Re2Gate(src) if _RE2_GATE.fullmatch(src) else re.compile(src)
 
 
 # -- loading ------------------------------------------------------------------------------
