@@ -181,14 +181,7 @@ class YoungPersonChat {
     conn.on('closed', ({ reason }) => {
       if (reason === 'unauthorised') this.setLine('Please log in again to carry on chatting.');
     });
-    const stopWhenLeft = () => {
-      if (!this.ctx.isCurrent()) {
-        conn.stop();
-        window.removeEventListener('hashchange', stopWhenLeft);
-      }
-    };
-    window.addEventListener('hashchange', stopWhenLeft);
-    conn.start();
+    conn.start({ signal: this.ctx.signal }); // closed when the screen is left
     return conn;
   }
 

@@ -168,14 +168,7 @@ class JournalScreen {
     this.outboxBox = h('section', { class: 'outbox', 'aria-labelledby': 'outbox-title', hidden: true });
     this.support = h('div', { class: 'support-slot' });
     this.vocabulary = loadVocabulary().catch(() => null);
-    this.onOutbox = () => {
-      if (!this.ctx.isCurrent()) {
-        window.removeEventListener(OUTBOX_EVENT, this.onOutbox);
-        return;
-      }
-      this.drawOutbox();
-    };
-    window.addEventListener(OUTBOX_EVENT, this.onOutbox);
+    window.addEventListener(OUTBOX_EVENT, () => this.drawOutbox(), { signal: ctx.signal });
   }
 
   /** Back link, heading, the privacy line, the journal's own nav and the outbox. */

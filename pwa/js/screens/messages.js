@@ -132,14 +132,10 @@ async function renderList(root, ctx) {
     }[t.status] || '', t.updated_at ? ` · ${formatDate(t.updated_at)}` : '')))));
   };
   const onOutbox = () => {
-    if (!ctx.isCurrent()) {
-      window.removeEventListener(OUTBOX_EVENT, onOutbox);
-      return;
-    }
     drawWaiting();
     drawThreads();
   };
-  window.addEventListener(OUTBOX_EVENT, onOutbox);
+  window.addEventListener(OUTBOX_EVENT, onOutbox, { signal: ctx.signal }); // until the screen is left
   await Promise.all([drawWaiting(), drawThreads()]);
 }
 
@@ -266,14 +262,8 @@ async function renderThread(root, ctx, id) {
     }
     fill(body, ...parts);
   };
-  const onOutbox = () => {
-    if (!ctx.isCurrent()) {
-      window.removeEventListener(OUTBOX_EVENT, onOutbox);
-      return;
-    }
-    draw();
-  };
-  window.addEventListener(OUTBOX_EVENT, onOutbox);
+  const onOutbox = () => draw();
+  window.addEventListener(OUTBOX_EVENT, onOutbox, { signal: ctx.signal }); // until the screen is left
   await draw();
 }
 
