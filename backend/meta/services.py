@@ -6,13 +6,12 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from moderation import LEVELS
-
 from backend.chat.services import MAX_MESSAGE_CHARS
 from backend.chat.toolkit import MAX_NOTE_CHARS, MAX_WHISPER_CHARS
 from backend.forums.schemas import BODY_MAX, REASON_MAX, TITLE_MAX
 from backend.journal.schemas import BODY_MAX_CHARS, MAX_FEELINGS, NOTE_MAX_CHARS, TITLE_MAX_CHARS
 from backend.messages.services import MAX_BODY_CHARS, MAX_SUBJECT_CHARS
+from moderation import LEVELS
 
 # The one place a risk level gets its words (staff screens add "risk" where they need it).
 RISK_LEVEL_LABELS = {"none": "None", "low": "Low", "medium": "Medium", "high": "High", "urgent": "Urgent"}
