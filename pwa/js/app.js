@@ -354,6 +354,8 @@ async function start() {
   state.user = (await finishQuickExit()) ? null : await loadUser();
   updateShell();
   await render();
+  // The server's risk labels and writing limits (kept for offline starts too).
+  import('./meta.js').then((m) => m.loadMeta()).catch(() => {});
   if (state.user && state.user.role === 'young_person') {
     // Check-ins and journal entries saved offline are sent now and when the connection returns.
     import('./outbox.js').then((m) => m.startOutboxSync()).catch(() => {});

@@ -3,8 +3,8 @@
 // "Sent" states, and a shared service card. Every message is put in as text.
 
 import { h, srOnly, dialable, linkButton, londonTime } from './ui.js';
+import { riskLabel } from './meta.js';
 
-const RISK_WORDS = { low: 'low', medium: 'medium', high: 'high', urgent: 'urgent' };
 
 /** A service shared in a chat: name, description and tap-to-call / text / email / website. */
 export function chatServiceCard(service) {
@@ -123,7 +123,8 @@ export class MessageLog {
     const own = sender === this.ownSender;
     const time = h('span', { class: 'msg-time' }, sentAt ? londonTime(sentAt) : '');
     const status = h('span', { class: 'msg-status' });
-    const riskLevel = this.showRisk && risk && RISK_WORDS[risk] ? RISK_WORDS[risk] : null;
+    // Staff see a message's risk in the server's words (../meta.js), never for `none`.
+    const riskLevel = this.showRisk && risk && risk !== 'none' ? riskLabel(risk).toLowerCase() : null;
     const li = h('li', { class: `msg ${own ? 'msg-own' : 'msg-other'}${riskLevel ? ' msg-risk' : ''}`, 'data-seq': seq },
       h('p', { class: 'msg-sender' }, h('span', {}, this.labelFor(sender)), srOnly(' said:')),
       riskLevel ? h('p', { class: 'badge badge-risk' }, h('span', { 'aria-hidden': 'true' }, '⚠ '), `At risk: ${riskLevel}`) : null,

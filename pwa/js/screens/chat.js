@@ -14,8 +14,8 @@ import {
 import { loadCrisisLines, crisisList, crisisBlock, dangerNow } from '../crisis.js';
 import { ChatConnection } from '../chat-connection.js';
 import { MessageLog } from '../chat-ui.js';
+import { applyLimits } from '../meta.js';
 
-const MAX_MESSAGE = 4000;
 const TYPING_SHOWN_MS = 4000;
 
 /** "Less than a minute", "About a minute", "About 5 minutes", "About 2 hours". */
@@ -374,8 +374,9 @@ class YoungPersonChat {
     const messageId = uid('message');
     const messageError = h('p', { class: 'field-error', id: `${messageId}-error`, hidden: true });
     this.textbox = h('textarea', {
-      id: messageId, name: 'message', rows: '2', maxlength: String(MAX_MESSAGE), enterkeyhint: 'send', autocomplete: 'off',
+      id: messageId, name: 'message', rows: '2', enterkeyhint: 'send', autocomplete: 'off',
     });
+    applyLimits([[this.textbox, 'chat_message']]); // the server's limit, as maxlength
     const send = button('Send', { type: 'submit', class: 'btn btn-primary' });
     this.composer = h('form', { class: 'composer', novalidate: true },
       h('label', { for: messageId, class: 'label' }, `Message ${this.counsellor || 'your counsellor'}`),
@@ -417,8 +418,9 @@ class YoungPersonChat {
     const text = this.textbox.value.trim();
     errorEl.hidden = true;
     if (!text) return;
-    if (text.length > MAX_MESSAGE) {
-      errorEl.textContent = `A message can be up to ${MAX_MESSAGE} letters. Please split it up.`;
+    const max = Number(this.textbox.getAttribute('maxlength')) || 0;
+    if (max && text.length > max) {
+      errorEl.textContent = `A message can be up to ${max} letters. Please split it up.`;
       errorEl.hidden = false;
       return;
     }

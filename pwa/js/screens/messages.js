@@ -12,9 +12,8 @@ import { api, ApiError, newClientId, errorMessage } from '../api.js';
 import { h, screenHeading, setTitle, backLink, loading, fill, uid, londonWhen, londonTime, formatDate, linkButton } from '../ui.js';
 import { sendOrQueue, listOutbox, OUTBOX_EVENT, flushOutbox } from '../outbox.js';
 import { crisisList, FALLBACK_CRISIS_LINES } from '../crisis.js';
+import { applyLimits } from '../meta.js';
 
-const BODY_MAX = 4000;
-const SUBJECT_MAX = 140;
 const THREADS = '/messages/threads';
 
 /** "within 2 days" / "within 8 hours": how long the team usually takes, from a fresh answer. */
@@ -65,8 +64,8 @@ function waitingList(items) {
 /** A textarea with its label, hint and a live character count. */
 function bodyField(label, hint) {
   const id = uid('msg');
-  const area = h('textarea', { id, name: 'body', rows: 6, maxlength: BODY_MAX, required: true,
-    'aria-describedby': `${id}-hint` });
+  const area = h('textarea', { id, name: 'body', rows: 6, required: true, 'aria-describedby': `${id}-hint` });
+  applyLimits([[area, 'message_body']]); // the server's limit
   return { area, node: h('div', { class: 'field' },
     h('label', { for: id }, label),
     h('p', { class: 'hint', id: `${id}-hint` }, hint),
@@ -144,7 +143,8 @@ async function renderList(root, ctx) {
 function renderNew(root, ctx) {
   setTitle('Write to the team');
   const subjectId = uid('subject');
-  const subject = h('input', { id: subjectId, name: 'subject', type: 'text', maxlength: SUBJECT_MAX });
+  const subject = h('input', { id: subjectId, name: 'subject', type: 'text' });
+  applyLimits([[subject, 'message_subject']]);
   const { area, node } = bodyField('Your message',
     "Write as much or as little as you like. Only our counselling team can read it.");
   const status = h('div', { 'aria-live': 'polite' });

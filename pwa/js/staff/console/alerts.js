@@ -4,8 +4,14 @@
 
 import { api, ApiError, errorMessage } from '../../api.js';
 import { h, button, field, uid, fill, srOnly, londonTime, timeAgo } from '../../ui.js';
+import { riskLabel, riskLevels } from '../../meta.js';
+import { NO_RISK } from '../moderation/words.js';
 
-const ALERT_RISK_LABELS = { none: 'No risk found', low: 'Low risk', medium: 'Medium risk', high: 'High risk', urgent: 'Urgent' };
+/** An alert's level in words: "No risk found", "High risk", "Urgent" (labels from the server). */
+function alertRiskWords(level) {
+  if (!level || level === 'none') return NO_RISK;
+  return level === 'urgent' ? riskLabel(level) : `${riskLabel(level)} risk`;
+}
 
 /** "Post by sunny-otter-12", "Message from …", "Chat with …": the same username the chat shows. */
 function alertTitle(alert) {
@@ -123,9 +129,9 @@ export class SafeguardingPanel {
     const li = h('li', { class: `alert-item alert-item-${level}`, 'data-updated': String(alert.updated_at || '') },
       h('article', { 'aria-labelledby': titleId },
         h('div', { class: 'mod-badges' },
-          h('p', { class: `badge badge-level badge-level-${ALERT_RISK_LABELS[level] ? level : 'none'}` },
+          h('p', { class: `badge badge-level badge-level-${riskLevels().includes(level) ? level : 'none'}` },
             level === 'urgent' || level === 'high' ? h('span', { 'aria-hidden': 'true' }, '! ') : null,
-            ALERT_RISK_LABELS[level] || level)),
+            alertRiskWords(level))),
         h('h3', { id: titleId, class: 'alert-title', tabindex: '-1' }, alertTitle(alert)),
         whereSlot,
         h('p', { class: 'meta' },

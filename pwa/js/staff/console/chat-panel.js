@@ -4,15 +4,15 @@
 import { api, ApiError, errorMessage } from '../../api.js';
 import { h, button, field, uid, fill, londonTime } from '../../ui.js';
 import { MessageLog } from '../../chat-ui.js';
+import { applyLimits, riskLabel, riskLevels } from '../../meta.js';
 import { savedRepliesPicker } from './saved-replies.js';
 import { HistoryBox } from './history.js';
 import { transferForm } from './transfer.js';
 import { restrictionLine } from './restriction.js';
 
 const TYPING_SHOWN_MS = 4000;
-const MAX_MESSAGE = 4000;
-export const RISK_ORDER = ['none', 'low', 'medium', 'high', 'urgent'];
-const RISK_LABELS = { none: 'None', low: 'Low', medium: 'Medium', high: 'High', urgent: 'Urgent' };
+/** How high a level is (the server lists them lowest first, ../../meta.js). */
+const rank = (level) => riskLevels().indexOf(level);
 
 /** The words sent with a shared service: its name, so both transcripts say which one. */
 export function shareBody(service) {
@@ -44,7 +44,8 @@ export class ChatPanel {
 
     const messageId = uid('reply');
     this.messageError = h('p', { class: 'field-error', hidden: true });
-    this.textbox = h('textarea', { id: messageId, rows: '2', maxlength: String(MAX_MESSAGE), autocomplete: 'off' });
+    this.textbox = h('textarea', { id: messageId, rows: '2', autocomplete: 'off' });
+    applyLimits([[this.textbox, 'chat_message']]); // the server's limit, as maxlength
     this.composer = h('form', { class: 'composer', novalidate: true },
       h('label', { for: messageId, class: 'label' }, `Reply in chat ${number}`),
       this.messageError,
@@ -82,7 +83,7 @@ export class ChatPanel {
   update(session) {
     this.session = { ...this.session, ...session };
     const s = this.session;
-    if (s.at_risk && RISK_ORDER.indexOf(this.maxRisk) < RISK_ORDER.indexOf('high')) this.maxRisk = 'urgent';
+    if (s.at_risk && rank(this.maxRisk) < rank('high')) this.maxRisk = 'urgent';
     this.drawHandover(s.handover);
     this.meta.textContent = [
       s.topic ? `Topic: ${s.topic}` : 'No topic given',
@@ -138,8 +139,9 @@ export class ChatPanel {
     const text = this.textbox.value.trim();
     this.messageError.hidden = true;
     if (!text) return;
-    if (text.length > MAX_MESSAGE) {
-      this.messageError.textContent = `A message can be up to ${MAX_MESSAGE} characters.`;
+    const max = Number(this.textbox.getAttribute('maxlength')) || 0;
+    if (max && text.length > max) {
+      this.messageError.textContent = `A message can be up to ${max} characters.`;
       this.messageError.hidden = false;
       return;
     }
@@ -153,7 +155,7 @@ export class ChatPanel {
     this.log.addMessage(m);
     if (m.sender === 'young_person') {
       this.hideTyping();
-      if (m.risk && RISK_ORDER.indexOf(m.risk) > RISK_ORDER.indexOf(this.maxRisk)) {
+      if (m.risk && rank(m.risk) > rank(this.maxRisk)) {
         this.maxRisk = m.risk;
         this.drawBadges();
       }
@@ -249,7 +251,7 @@ export class ChatPanel {
     const suggested = this.maxRisk;
     const risk = field({
       label: 'Risk level', name: 'risk_level', type: 'select', value: suggested,
-      options: RISK_ORDER.map((r) => ({ value: r, label: RISK_LABELS[r] })),
+      options: riskLevels().map((r) => ({ value: r, label: riskLabel(r) })),
     });
     const result = h('p', { class: 'console-alert', role: 'alert' });
     const submit = button(afterLeaving ? 'Save notes and close' : 'End chat and save notes', {

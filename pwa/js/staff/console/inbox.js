@@ -4,9 +4,9 @@
 
 import { api, ApiError, errorMessage, newClientId } from '../../api.js';
 import { h, button, uid, fill, srOnly, plural, londonTime, formatDate } from '../../ui.js';
+import { applyLimits } from '../../meta.js';
 import { savedRepliesPicker } from './saved-replies.js';
 
-const MAX_MESSAGE = 4000;
 
 /** "1 day 3 hours left" / "2 hours overdue": the time to the reply target. */
 export function timeLeft(iso, now = new Date()) {
@@ -91,7 +91,8 @@ export class InboxPanel {
   show(thread, item) {
     const titleId = uid('thread');
     const areaId = uid('inbox-reply');
-    const area = h('textarea', { id: areaId, rows: '3', maxlength: String(MAX_MESSAGE) });
+    const area = h('textarea', { id: areaId, rows: '3' });
+    applyLimits([[area, 'message_body']]); // the server's limit
     const result = h('p', { class: 'console-alert', role: 'alert' });
     const send = button('Send reply', { type: 'submit', class: 'btn btn-primary btn-small' });
     const close = button('Close thread', { class: 'btn btn-quiet btn-small' });

@@ -3,6 +3,7 @@
 
 import { api, ApiError, errorMessage } from '../../api.js';
 import { h, button, field, fill } from '../../ui.js';
+import { applyLimits } from '../../meta.js';
 
 const QUEUE = '';
 
@@ -11,8 +12,9 @@ export function transferForm({ sessionId, selfId, onCancel, onDone }) {
   const slot = h('div', {}, h('p', { class: 'loading' }, 'Loading counsellors…'));
   const note = field({
     label: 'Handover note', name: 'note', type: 'textarea',
-    hint: 'Only the next counsellor sees this.', attrs: { maxlength: '4000', rows: '3' },
+    hint: 'Only the next counsellor sees this.', attrs: { rows: '3' },
   });
+  applyLimits([[note.control, 'handover_note']]); // the server's limit
   const submit = button('Transfer chat', { type: 'submit', class: 'btn btn-primary btn-small' });
   const cancel = button('Cancel', { class: 'btn btn-quiet btn-small', onClick: onCancel });
   let choice = null;

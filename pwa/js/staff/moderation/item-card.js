@@ -4,8 +4,9 @@
 import { api, ApiError } from '../../api.js';
 import { h, button, field, uid, fill, srOnly, plural, waitedSince, timeAgo } from '../../ui.js';
 import {
-  RISK_LABELS, KIND_LABELS, categoryLabel, riskBadge, highlighted, postReasons, claimProblem,
+  KIND_LABELS, categoryLabel, riskBadge, highlighted, postReasons, claimProblem,
 } from './words.js';
+import { applyLimits, riskLabel } from '../../meta.js';
 
 export class ItemCard {
   constructor(consoleRef, item, isNew) {
@@ -66,7 +67,7 @@ export class ItemCard {
         h('h4', {}, reports.length === 1 ? 'Why it was reported' : `Why it was reported (${plural(reports.length, 'report', 'reports')})`),
         h('ul', {}, reports.map((r) => h('li', {},
           h('span', { class: 'mod-report-reason' }, `“${r.reason}”`), ' ',
-          h('span', { class: 'meta' }, `${timeAgo(r.created_at)}${r.risk_level && r.risk_level !== 'none' ? ` · ${RISK_LABELS[r.risk_level] || r.risk_level} risk` : ''}`)))))
+          h('span', { class: 'meta' }, `${timeAgo(r.created_at)}${r.risk_level && r.risk_level !== 'none' ? ` · ${riskLabel(r.risk_level)} risk` : ''}`)))))
         : null);
 
     const state = !item.claimed_by ? 'free' : this.mine ? 'mine' : `other:${item.claimed_by}`;
@@ -200,8 +201,9 @@ export class ItemCard {
   openEdit(opener) {
     const item = this.item;
     const hasTitle = item.title !== null && item.title !== undefined;
-    const title = hasTitle ? field({ label: 'Title', name: 'edited_title', type: 'textarea', value: item.title, attrs: { maxlength: '120', rows: '2' } }) : null;
-    const body = field({ label: 'Post', name: 'edited_body', type: 'textarea', value: item.body, attrs: { maxlength: '5000', rows: '8' } });
+    const title = hasTitle ? field({ label: 'Title', name: 'edited_title', type: 'textarea', value: item.title, attrs: { rows: '2' } }) : null;
+    const body = field({ label: 'Post', name: 'edited_body', type: 'textarea', value: item.body, attrs: { rows: '8' } });
+    applyLimits([[body.control, 'post_body'], ...(title ? [[title.control, 'post_title']] : [])]); // the server's limits
     const save = button('Approve with changes', { type: 'submit', class: 'btn btn-primary btn-small' });
     const form = h('form', { class: 'form', novalidate: true },
       h('p', { class: 'meta' }, 'Take out only what breaks the rules (a name, a school, a phone number). The author sees that a moderator changed it.'),

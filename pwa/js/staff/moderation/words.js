@@ -3,8 +3,11 @@
 
 import { api, ApiError, errorMessage } from '../../api.js';
 import { h, srOnly } from '../../ui.js';
+import { riskLabel, riskLevels } from '../../meta.js';
 
-export const RISK_LABELS = { none: 'No risk found', low: 'Low', medium: 'Medium', high: 'High', urgent: 'Urgent' };
+/** What a badge says for the level `none`. */
+export const NO_RISK = 'No risk found';
+
 export const KIND_LABELS = { thread: 'New thread', reply: 'Reply', report: 'Reported' };
 export const CATEGORY_LABELS = {
   risk_to_life: 'risk to life',
@@ -25,10 +28,10 @@ export function categoryLabel(category) {
 
 /** A risk level as a text badge (never colour alone). */
 export function riskBadge(level) {
-  const key = RISK_LABELS[level] ? level : 'none';
+  const key = riskLevels().includes(level) ? level : 'none';
   return h('p', { class: `badge badge-level badge-level-${key}` },
     key === 'urgent' || key === 'high' ? h('span', { 'aria-hidden': 'true' }, '! ') : null,
-    key === 'none' ? RISK_LABELS.none : `${RISK_LABELS[key]} risk`);
+    key === 'none' ? NO_RISK : `${riskLabel(key)} risk`);
 }
 
 /**

@@ -14,6 +14,7 @@ import {
 } from '../../ui.js';
 import { ChatConnection } from '../../chat-connection.js';
 import { every } from '../../navigation.js';
+import { loadMeta } from '../../meta.js';
 import { ChatPanel } from '../console/chat-panel.js';
 import { SafeguardingPanel } from '../console/alerts.js';
 import { InboxPanel } from '../console/inbox.js';
@@ -95,6 +96,7 @@ class CounsellorConsole {
   }
 
   async start() {
+    await loadMeta(); // risk labels and limits, from the server
     this.availability.draw();
     try {
       for (const c of (await api('/councils')) || []) this.councils.set(c.code, c.name);

@@ -19,6 +19,7 @@ import { api, errorMessage } from '../../api.js';
 import { h, screenHeading, setTitle, backLink } from '../../ui.js';
 import { ChatConnection } from '../../chat-connection.js';
 import { every } from '../../navigation.js';
+import { loadMeta } from '../../meta.js';
 import { KIND_LABELS, postReasons } from '../moderation/words.js';
 import { ItemCard } from '../moderation/item-card.js';
 import { AdminPanel } from '../moderation/admin-settings.js';
@@ -68,6 +69,7 @@ class ModerationConsole {
   }
 
   async start() {
+    await loadMeta(); // risk labels and limits, from the server
     const conn = new ChatConnection({ path: '/api/v1/moderation/ws' });
     this.conn = conn;
     conn.on('moderation_item', () => this.scheduleRefresh());

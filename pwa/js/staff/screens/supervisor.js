@@ -11,10 +11,10 @@ import { api, errorMessage } from '../../api.js';
 import { h, screenHeading, setTitle, backLink, button, field, fill, londonTime, timeAgo } from '../../ui.js';
 import { ChatConnection } from '../../chat-connection.js';
 import { every } from '../../navigation.js';
+import { applyLimits, loadMeta, riskLabel } from '../../meta.js';
 import { MessageLog } from '../../chat-ui.js';
 
 const REFRESH_MS = 15000;
-const RISK_WORDS = { none: 'None', low: 'Low', medium: 'Medium', high: 'High', urgent: 'Urgent' };
 
 export async function render(root, ctx) {
   setTitle('Live board');
@@ -40,6 +40,7 @@ class LiveBoard {
   }
 
   async start() {
+    await loadMeta(); // risk labels, from the server
     const conn = new ChatConnection();
     this.conn = conn;
     conn.on('open', () => this.load());
@@ -78,8 +79,8 @@ class LiveBoard {
 
   row(item) {
     const who = item.counsellor || 'Waiting in the queue';
-    const risk = item.risk_level && item.risk_level !== 'none' ? RISK_WORDS[item.risk_level] || item.risk_level
-      : (item.at_risk ? 'At risk' : 'None');
+    const risk = item.risk_level && item.risk_level !== 'none' ? riskLabel(item.risk_level)
+      : (item.at_risk ? 'At risk' : riskLabel('none'));
     const watch = button(['Watch', h('span', { class: 'visually-hidden' }, ` the chat with ${who}`)],
       { class: 'btn btn-secondary btn-small', onClick: () => this.watch(item) });
     return h('tr', { class: `live-row${item.at_risk ? ' live-row-risk' : ''}`, 'data-session': item.session_id },
@@ -104,8 +105,9 @@ class LiveBoard {
 
     const whisper = field({
       label: `Whisper to ${item.counsellor || 'the counsellor'}`, name: 'whisper', type: 'textarea',
-      hint: 'Only the counsellor sees this, beside the chat. The young person never does.', attrs: { maxlength: '2000', rows: '2' },
+      hint: 'Only the counsellor sees this, beside the chat. The young person never does.', attrs: { rows: '2' },
     });
+    applyLimits([[whisper.control, 'whisper']]); // the server's limit
     const result = h('p', { class: 'status-message', role: 'status' });
     const send = button('Send whisper', { type: 'submit', form: 'whisper-form', class: 'btn btn-primary btn-small', disabled: item.counsellor ? null : true });
     const form = h('form', { class: 'form', novalidate: true, id: 'whisper-form' }, whisper.row, result);
