@@ -6,7 +6,7 @@
 
 import { api, errorMessage } from '../../api.js';
 import { h, screenHeading, setTitle, backLink, fill, loading, timeAgo } from '../../ui.js';
-import { KIND_LABELS, appealDecisionForm } from './author.js';
+import { KIND_LABELS, appealDecisionForm } from '../moderation/restrictions.js';
 
 export async function render(root, ctx) {
   setTitle('Appeals');

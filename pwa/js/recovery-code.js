@@ -1,7 +1,7 @@
 // The recovery code, shown ONCE after sign-up or after using a recovery code.
 // It is not a route (so it never sits in a URL or the history) and is never stored.
 
-import { h, screenHeading, setTitle, button, fill } from '../ui.js';
+import { h, screenHeading, setTitle, button, fill } from './ui.js';
 
 /**
  * Replace the screen with the recovery code.
