@@ -171,3 +171,25 @@ export class MessageLog {
     if (force || nearEnd) window.scrollTo(0, doc.scrollHeight);
   }
 }
+
+/**
+ * Send what is written in `textbox` into the chat: over `conn`, shown at once in `log` as
+ * sending, the box emptied. A text over the box's maxlength (the server's limit, from
+ * ./meta.js) is not sent: `errorEl` says `tooLong(limit)`. Both chat screens use this.
+ */
+export function sendFromBox({ conn, sessionId, textbox, log, errorEl, tooLong }) {
+  const text = textbox.value.trim();
+  errorEl.hidden = true;
+  if (!text) return null;
+  const max = Number(textbox.getAttribute('maxlength')) || 0;
+  if (max && text.length > max) {
+    errorEl.textContent = tooLong(max);
+    errorEl.hidden = false;
+    return null;
+  }
+  const item = conn.send(sessionId, text);
+  log.addPending(item);
+  textbox.value = '';
+  textbox.focus();
+  return item;
+}

@@ -13,7 +13,7 @@ import {
 } from '../ui.js';
 import { loadCrisisLines, crisisList, crisisBlock, dangerNow } from '../crisis.js';
 import { ChatConnection } from '../chat-connection.js';
-import { MessageLog } from '../chat-ui.js';
+import { MessageLog, sendFromBox } from '../chat-ui.js';
 import { applyLimits } from '../meta.js';
 import { joinForm, waitWords } from '../chat-join.js';
 
@@ -350,19 +350,10 @@ class YoungPersonChat {
   }
 
   sendMessage(errorEl) {
-    const text = this.textbox.value.trim();
-    errorEl.hidden = true;
-    if (!text) return;
-    const max = Number(this.textbox.getAttribute('maxlength')) || 0;
-    if (max && text.length > max) {
-      errorEl.textContent = `A message can be up to ${max} letters. Please split it up.`;
-      errorEl.hidden = false;
-      return;
-    }
-    const item = this.conn.send(this.sessionId, text);
-    this.log.addPending(item);
-    this.textbox.value = '';
-    this.textbox.focus();
+    sendFromBox({
+      conn: this.conn, sessionId: this.sessionId, textbox: this.textbox, log: this.log, errorEl,
+      tooLong: (max) => `A message can be up to ${max} letters. Please split it up.`,
+    });
   }
 
   onMessage(m) {

@@ -3,7 +3,7 @@
 
 import { api, ApiError, errorMessage } from '../../api.js';
 import { h, button, field, uid, fill, londonTime } from '../../ui.js';
-import { MessageLog } from '../../chat-ui.js';
+import { MessageLog, sendFromBox } from '../../chat-ui.js';
 import { applyLimits, riskLabel, riskLevels } from '../../meta.js';
 import { savedRepliesPicker } from './saved-replies.js';
 import { HistoryBox } from './history.js';
@@ -136,19 +136,10 @@ export class ChatPanel {
 
   send() {
     if (this.ended) return;
-    const text = this.textbox.value.trim();
-    this.messageError.hidden = true;
-    if (!text) return;
-    const max = Number(this.textbox.getAttribute('maxlength')) || 0;
-    if (max && text.length > max) {
-      this.messageError.textContent = `A message can be up to ${max} characters.`;
-      this.messageError.hidden = false;
-      return;
-    }
-    const item = this.conn.send(this.sessionId, text);
-    this.log.addPending(item);
-    this.textbox.value = '';
-    this.textbox.focus();
+    sendFromBox({
+      conn: this.conn, sessionId: this.sessionId, textbox: this.textbox, log: this.log, errorEl: this.messageError,
+      tooLong: (max) => `A message can be up to ${max} characters.`,
+    });
   }
 
   onMessage(m) {
