@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from typing import Any
-
 from litestar import Controller, get
 
+from backend.meta.schemas import MetaOut
 from backend.meta.services import meta_document
 
 
@@ -15,5 +14,5 @@ class MetaController(Controller):
     @get("", summary="Risk-level labels and the length limits of what people write", cache=False,
          opt={"skip_session": True},
          response_description="{risk_levels: [{level, label}], limits: {mood_note, journal_entry, post_body, …}}")
-    async def meta(self) -> dict[str, Any]:
+    async def meta(self) -> MetaOut:
         return meta_document()

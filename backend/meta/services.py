@@ -4,13 +4,13 @@ enforce them (nothing here is a copy of a number)."""
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
 
 from backend.chat.services import MAX_MESSAGE_CHARS
 from backend.chat.toolkit import MAX_NOTE_CHARS, MAX_WHISPER_CHARS
 from backend.forums.schemas import BODY_MAX, REASON_MAX, TITLE_MAX
 from backend.journal.schemas import BODY_MAX_CHARS, MAX_FEELINGS, NOTE_MAX_CHARS, TITLE_MAX_CHARS
 from backend.messages.services import MAX_BODY_CHARS, MAX_SUBJECT_CHARS
+from backend.meta.schemas import MetaOut, RiskLevelOut
 from moderation import LEVELS
 
 # The one place a risk level gets its words (staff screens add "risk" where they need it).
@@ -18,11 +18,11 @@ RISK_LEVEL_LABELS = {"none": "None", "low": "Low", "medium": "Medium", "high": "
 
 
 @cache
-def meta_document() -> dict[str, Any]:
+def meta_document() -> MetaOut:
     """`{risk_levels: [{level, label}], limits: {name: characters (or items)}}`, lowest level first."""
-    return {
-        "risk_levels": [{"level": level, "label": RISK_LEVEL_LABELS[level]} for level in LEVELS],
-        "limits": {
+    return MetaOut(
+        risk_levels=[RiskLevelOut(level=level, label=RISK_LEVEL_LABELS[level]) for level in LEVELS],
+        limits={
             "mood_note": NOTE_MAX_CHARS,
             "mood_feelings": MAX_FEELINGS,
             "journal_entry": BODY_MAX_CHARS,
@@ -36,4 +36,4 @@ def meta_document() -> dict[str, Any]:
             "handover_note": MAX_NOTE_CHARS,
             "whisper": MAX_WHISPER_CHARS,
         },
-    }
+    )
