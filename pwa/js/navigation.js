@@ -44,9 +44,11 @@ export function every(signal, fn, ms) {
   signal.addEventListener('abort', () => window.clearInterval(timer), { once: true });
 }
 
-/** Call `fn` once after `ms` milliseconds, unless `signal` aborts first. */
+/** Call `fn` once after `ms` milliseconds, unless `signal` aborts first. Returns a cancel function. */
 export function later(signal, fn, ms) {
-  if (signal.aborted) return;
+  if (signal.aborted) return () => {};
   const timer = window.setTimeout(() => { if (!signal.aborted) fn(); }, ms);
-  signal.addEventListener('abort', () => window.clearTimeout(timer), { once: true });
+  const cancel = () => window.clearTimeout(timer);
+  signal.addEventListener('abort', cancel, { once: true });
+  return cancel;
 }

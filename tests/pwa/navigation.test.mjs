@@ -72,6 +72,11 @@ test('later() runs once, unless the screen is left first', async () => {
   turns.next();
   await tick(60);
   assert.equal(ran, 1);
+  // Cancelled (a newer refresh replaces it): never runs.
+  const cancel = later(turns.next().signal, () => { ran += 100; }, 20);
+  cancel();
+  await tick(60);
+  assert.equal(ran, 1);
 });
 
 test("a chat connection started with a screen's signal stops when the screen is left", () => {

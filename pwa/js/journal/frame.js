@@ -7,6 +7,7 @@ import { crisisBlock, dangerNow } from '../crisis.js';
 import { listOutbox, flushOutbox, removeFromOutbox, OUTBOX_EVENT } from '../outbox.js';
 import { loadVocabulary, checkText } from '../risk-check.js';
 import { loadLimits } from '../meta.js';
+import { later } from '../navigation.js';
 import { WORD_FOR, dateTime, shortText } from './words.js';
 
 function outboxLabel(item) {
@@ -56,8 +57,8 @@ export class JournalFrame {
     if (!this.ctx.isCurrent()) return;
     // Fewer waiting than last time: some were sent (on `online`, say), so show them as saved.
     if (this.waitingCount !== undefined && items.length < this.waitingCount && this.refresh) {
-      window.clearTimeout(this.refreshTimer);
-      this.refreshTimer = window.setTimeout(() => { if (this.ctx.isCurrent()) this.refresh(); }, 300);
+      if (this.cancelRefresh) this.cancelRefresh();
+      this.cancelRefresh = later(this.ctx.signal, () => this.refresh(), 300);
     }
     this.waitingCount = items.length;
     if (!items.length) {

@@ -1,7 +1,7 @@
 // One open chat in the counsellor's console: its messages, the reply box (kept in view),
 // saved replies, "Share a service" (named in both transcripts), transfer and "End chat".
 
-import { api, ApiError, errorMessage } from '../../api.js';
+import { api, errorMessage } from '../../api.js';
 import { h, button, field, uid, fill, londonTime } from '../../ui.js';
 import { MessageLog, sendFromBox } from '../../chat-ui.js';
 import { applyLimits, riskLabel, riskLevels } from '../../meta.js';

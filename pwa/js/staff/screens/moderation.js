@@ -18,7 +18,7 @@
 import { api, errorMessage } from '../../api.js';
 import { h, screenHeading, setTitle, backLink } from '../../ui.js';
 import { ChatConnection } from '../../chat-connection.js';
-import { every } from '../../navigation.js';
+import { every, later } from '../../navigation.js';
 import { loadMeta } from '../../meta.js';
 import { KIND_LABELS, postReasons } from '../moderation/words.js';
 import { ItemCard } from '../moderation/item-card.js';
@@ -88,7 +88,6 @@ class ModerationConsole {
     const { signal } = this.ctx;
     conn.start({ signal });
     every(signal, () => this.loadQueue(), QUEUE_REFRESH_MS);
-    signal.addEventListener('abort', () => window.clearTimeout(this.refreshTimer), { once: true });
 
     const boards = api('/boards').then((list) => {
       for (const b of list || []) this.boards.set(b.slug, b.name);
@@ -104,8 +103,8 @@ class ModerationConsole {
   }
 
   scheduleRefresh() {
-    window.clearTimeout(this.refreshTimer);
-    this.refreshTimer = window.setTimeout(() => this.loadQueue(), REFRESH_DEBOUNCE_MS);
+    if (this.cancelRefresh) this.cancelRefresh();
+    this.cancelRefresh = later(this.ctx.signal, () => this.loadQueue(), REFRESH_DEBOUNCE_MS);
   }
 
   async loadQueue() {
