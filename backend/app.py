@@ -49,8 +49,8 @@ from backend.journal.controllers import (
     JournalVocabularyController,
     MoodController,
 )
-from backend.meta.controllers import MetaController
 from backend.messages.controllers import ChatHistoryController, MessagesController
+from backend.meta.controllers import MetaController
 from backend.openapi import publish_truthful_schema
 from backend.push.controllers import PushController
 from backend.reports.controllers import ReportController
