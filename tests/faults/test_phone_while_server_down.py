@@ -106,6 +106,7 @@ def _rows(database, sql: str, *args) -> list:
     return database.query(sql, *args)
 
 
+@pytest.mark.timeout(300)  # a server started twice, a browser, and waiting for the phone's own retries
 def test_journal_chat_and_reply_written_while_the_server_is_down_arrive_once(
         own_server: Server, own_phone: Page, server_env: dict[str, str], database) -> None:
     phone, base = own_phone, own_server.base_url
