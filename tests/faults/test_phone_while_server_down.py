@@ -7,18 +7,15 @@ once."""
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
-from websockets.exceptions import ConnectionClosed
 
-from tests.chat_client import ChatSocket
 from tests.e2e.conftest import PHONE, browser, sign_in, wait_for_service_worker  # noqa: F401 - a fixture
-from tests.faults.conftest import counsellor_client, ready_status, start_chat, young_person_client
+from tests.faults.conftest import Phone, counsellor_client, ready_status, start_chat, young_person_client
 from tests.harness import Server
 
 TIMEOUT = 20_000
@@ -42,59 +39,16 @@ def own_phone(browser, own_server: Server) -> Iterator[Page]:  # noqa: F811 - th
     context.close()
 
 
-class CounsellorSocket:
-    """The counsellor's side of the chat, as a console keeps it: a socket that is opened again
-    after a drop and resumes after the last seq it saw. Keeps every message frame."""
+def bodies(counsellor: Phone) -> list[str]:
+    """What the counsellor's console has received, in order (a repeat would show twice)."""
+    return [m["body"] for m in counsellor.messages]
 
-    def __init__(self, base_url: str, client, session_id: str) -> None:
-        self.base_url, self.client, self.session_id = base_url, client, session_id
-        self.frames: list[dict] = []
-        self.socket: ChatSocket | None = None
 
-    def last_seq(self) -> int:
-        return max((f["seq"] for f in self.frames), default=0)
-
-    def connect(self) -> bool:
-        try:
-            self.socket = ChatSocket(self.base_url, self.client)
-            self.socket.send({"type": "resume", "session_id": self.session_id, "after_seq": self.last_seq()})
-            return True
-        except (OSError, ConnectionClosed, TimeoutError):
-            self.socket = None
-            return False
-
-    def pump(self, seconds: float) -> None:
-        end = time.monotonic() + seconds
-        while (left := end - time.monotonic()) > 0:
-            if self.socket is None:
-                if not self.connect():
-                    time.sleep(min(0.5, left))
-                continue
-            try:
-                frame = json.loads(self.socket.ws.recv(timeout=min(left, 0.5)))
-            except TimeoutError:
-                continue
-            except (ConnectionClosed, OSError):
-                self.socket = None
-                continue
-            if frame.get("type") == "message" and frame.get("session_id") == self.session_id:
-                self.frames.append(frame)
-
-    def wait_for(self, body: str, timeout: float = 20) -> None:
-        deadline = time.monotonic() + timeout
-        while body not in self.bodies():
-            assert time.monotonic() < deadline, f"the counsellor never saw {body!r}: {self.bodies()}"
-            self.pump(0.5)
-
-    def bodies(self) -> list[str]:
-        return [f["body"] for f in self.frames]
-
-    def close(self) -> None:
-        if self.socket is not None:
-            try:
-                self.socket.close()
-            except Exception:  # noqa: BLE001 - closing a dead socket
-                pass
+def wait_for(counsellor: Phone, body: str, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while body not in bodies(counsellor):
+        assert time.monotonic() < deadline, f"the counsellor never saw {body!r}: {bodies(counsellor)}"
+        counsellor.pump(0.5)
 
 
 def _go(phone: Page, route: str) -> None:
@@ -126,7 +80,8 @@ def test_journal_chat_and_reply_written_while_the_server_is_down_arrive_once(
                                json={"body": "Thank you for writing to us. Tell us more when you're ready."})
     assert answered.status_code == 201, answered.text
     session_id = start_chat(yp, counsellor)
-    ash = CounsellorSocket(base, counsellor, session_id)
+    # the counsellor's console: reconnects after a drop and resumes after the last seq it saw
+    ash = Phone(base, counsellor, session_id)
     assert ash.connect()
 
     try:
@@ -137,7 +92,7 @@ def test_journal_chat_and_reply_written_while_the_server_is_down_arrive_once(
         expect(composer).to_be_visible(timeout=TIMEOUT)
         phone.locator("form.composer textarea").fill(f"hello {tag}")
         phone.locator("form.composer").get_by_role("button", name="Send").click()
-        ash.wait_for(f"hello {tag}")  # the chat works before anything goes wrong
+        wait_for(ash, f"hello {tag}")  # the chat works before anything goes wrong
         expect(phone.locator(".msg-own", has_text=f"hello {tag}")).to_have_count(1, timeout=TIMEOUT)
 
         # --- the server goes down (the process dies; the phone still says it is online) ---
@@ -187,10 +142,10 @@ def test_journal_chat_and_reply_written_while_the_server_is_down_arrive_once(
             replies = _rows(database, "SELECT id FROM message_thread_message WHERE thread_id = $1",
                             uuid.UUID(thread_id))
             chats = _rows(database, "SELECT id FROM chat_message WHERE session_id = $1", uuid.UUID(session_id))
-            return bool(entries) and len(replies) > 2 and len(chats) > 1 and chat_text in ash.bodies()
+            return bool(entries) and len(replies) > 2 and len(chats) > 1 and chat_text in bodies(ash)
 
         while not arrived():
-            assert time.monotonic() - back < BACK_WITHIN, f"not everything arrived; the counsellor saw {ash.bodies()}"
+            assert time.monotonic() - back < BACK_WITHIN, f"not everything arrived; the counsellor saw {bodies(ash)}"
         ash.pump(5)  # and nothing comes twice, also a little later
         time.sleep(2)
 
@@ -206,8 +161,8 @@ def test_journal_chat_and_reply_written_while_the_server_is_down_arrive_once(
         chat = yp.get(f"/api/v1/chat/sessions/{session_id}/messages", params={"after_seq": 0}).json()["items"]
         assert [m["body"] for m in chat] == [f"hello {tag}", chat_text]
         assert [m["seq"] for m in chat] == [1, 2]
-        assert ash.bodies().count(chat_text) == 1, ash.bodies()
-        assert sorted(f["seq"] for f in ash.frames) == [1, 2], ash.frames
+        assert bodies(ash).count(chat_text) == 1, bodies(ash)
+        assert ash.received == [1, 2], ash.messages  # each seq once, in order
 
         # --- the phone shows them sent, once: nothing waits any more ---
         expect(waiting).to_be_hidden(timeout=TIMEOUT)
