@@ -3,7 +3,11 @@ writes a journal entry, a chat message in a live chat and a reply to a message t
 while the app server is DOWN (its process killed, not the browser's offline switch: the phone
 still thinks it is online), then the server comes back. Each of the three is stored exactly
 once, without the young person doing anything more, and the counsellor sees the chat message
-once."""
+once.
+
+A fault test (issue 15 lists it with tests/faults/) that lives here because it needs the one
+headless Chromium of the run (tests/e2e/conftest.py: Playwright's sync API allows one per
+process); it borrows the faults' helpers, and kills and restarts an app server of its own."""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import PHONE, browser, sign_in, wait_for_service_worker  # noqa: F401 - a fixture
+from tests.e2e.conftest import PHONE, sign_in, wait_for_service_worker
 from tests.faults.conftest import Phone, counsellor_client, ready_status, start_chat, young_person_client
 from tests.harness import Server
 
@@ -31,7 +35,7 @@ def own_server(server_env: dict[str, str]) -> Iterator[Server]:
 
 
 @pytest.fixture
-def own_phone(browser, own_server: Server) -> Iterator[Page]:  # noqa: F811 - the imported fixture
+def own_phone(browser, own_server: Server) -> Iterator[Page]:
     context = browser.new_context(viewport=PHONE, base_url=own_server.base_url, service_workers="allow",
                                   is_mobile=True, has_touch=True)
     page = context.new_page()
