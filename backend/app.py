@@ -50,8 +50,8 @@ from backend.journal.controllers import (
 )
 from backend.messages.controllers import ChatHistoryController, MessagesController
 from backend.openapi import publish_truthful_schema
-from backend.pwa_files import PwaFiles, pwa_router
 from backend.push.controllers import PushController
+from backend.pwa_files import PwaFiles, pwa_router
 from backend.reports.controllers import ReportController
 from backend.restrictions.controllers import AccountModerationController, MyRestrictionsController
 from backend.review.controllers import ModerationController

@@ -35,6 +35,7 @@ import mimetypes
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+
 from litestar import Request, Router, route
 from litestar.exceptions import NotFoundException
 from litestar.response.base import ASGIResponse
