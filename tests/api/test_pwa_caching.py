@@ -39,6 +39,18 @@ def test_the_page_links_versioned_files_that_are_immutable(client) -> None:
     assert '"/manifest.webmanifest"' in page  # the manifest keeps its address (the installed app's)
 
 
+def test_the_page_preloads_what_its_scripts_import(client) -> None:
+    version = version_of(client)
+    page = client.get("/").text
+    preloaded = re.findall(r'<link rel="modulepreload" href="([^"]+)">', page)
+    for name in ("js/ui.js", "js/session.js", "js/api.js"):  # app.js -> session.js -> api.js
+        assert f"/v/{version}/{name}" in preloaded, preloaded
+    assert f"/v/{version}/js/app.js" not in preloaded  # a script of the page is not preloaded again
+    assert not [p for p in preloaded if "/screens/" in p or "/staff/" in p]  # screens load by route
+    precache = precache_of(client.get("/sw.js").text)
+    assert set(preloaded) <= set(precache)
+
+
 @pytest.mark.parametrize("path", ["/", "/index.html", "/sw.js", "/manifest.webmanifest", "/js/app.js", "/icons/icon.svg"])
 def test_the_page_the_worker_and_plain_addresses_are_revalidated(client, path: str) -> None:
     r = client.get(path)
