@@ -33,9 +33,11 @@ import hashlib
 import json
 import mimetypes
 import re
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+import brotli
 from litestar import Request, Router, route
 from litestar.exceptions import NotFoundException
 from litestar.response.base import ASGIResponse
@@ -121,14 +123,11 @@ def make_asset(body: bytes, media_type: str, cache_dir: Path | None) -> Asset:
         packed = _compressed(body, encoding, sha, cache_dir)
         if len(packed) < len(body):
             encoded[encoding] = packed
-    return Asset(body=body, media_type=media_type, etag=f'"{sha[:20]}"', encoded=encoded)
+    # Weak: one validator for the plain, brotli and gzip forms of the same file.
+    return Asset(body=body, media_type=media_type, etag=f'W/"{sha[:20]}"', encoded=encoded)
 
 
 def _compressed(body: bytes, encoding: str, sha: str, cache_dir: Path | None) -> bytes:
-    import secrets
-
-    import brotli
-
     kept = cache_dir / f"{sha}.{encoding}" if cache_dir else None
     if kept is not None and kept.exists():
         return kept.read_bytes()
