@@ -134,10 +134,13 @@ def _compressed(body: bytes, encoding: str, sha: str, cache_dir: Path | None) ->
     # The smallest the formats can do: compressed once, read by every phone.
     packed = brotli.compress(body, quality=11) if encoding == "br" else gzip.compress(body, 9, mtime=0)
     if kept is not None:
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        tmp = kept.with_suffix(f".{secrets.token_hex(4)}")
-        tmp.write_bytes(packed)
-        tmp.replace(kept)  # atomic: another worker may be writing the same file
+        try:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            tmp = kept.with_suffix(f".{secrets.token_hex(4)}")
+            tmp.write_bytes(packed)
+            tmp.replace(kept)  # atomic: another worker may be writing the same file
+        except OSError:
+            pass  # a read-only data directory: compressed again at the next start, that is all
     return packed
 
 

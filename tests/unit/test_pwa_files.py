@@ -69,6 +69,13 @@ def test_compressed_copies_are_kept_and_reused(tmp_path: Path) -> None:
     assert "br" not in files.assets["manifest.webmanifest"].encoded  # "{}" does not get smaller
 
 
+def test_a_read_only_cache_folder_does_not_stop_start_up(tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the folder would be")
+    files = PwaFiles.load(folder(tmp_path / "pwa", **{"js/ui.js": "export const h = 1;\n" * 100}), blocked / "x")
+    assert files.assets["js/ui.js"].encoded["br"]
+
+
 @pytest.mark.parametrize(("overrides", "complaint"), [
     ({"sw.js": "const VERSION = '1';"}, "sw.js must hold"),
     ({"precache.json": json.dumps({"modules": ["js/screens/gone.js"]})}, "no js/screens/gone.js"),
