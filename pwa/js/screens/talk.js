@@ -5,6 +5,7 @@
 import { api, ApiError } from '../api.js';
 import { h, screenHeading, setTitle, backLink, formatWait, londonWhen, fill } from '../ui.js';
 import { loadCrisisLines, crisisList, dangerNow } from '../crisis.js';
+import { joinForm } from '../chat-join.js';
 
 /** The young person's open request or chat, null when there is none, undefined when unknown. */
 async function currentChat() {
@@ -50,13 +51,10 @@ export async function render(root, ctx) {
       linesSlot));
 
   const youngPerson = youngPersonSignedIn(ctx);
-  const [linesResult, status, current, chat] = await Promise.all([
+  const [linesResult, status, current] = await Promise.all([
     loadCrisisLines(),
     api('/chat/status').catch(() => null),
     youngPerson ? currentChat() : Promise.resolve(null),
-    // The chat's code is not saved on the phone ahead (it needs a connection anyway): it
-    // loads here, while chat's status is checked.
-    youngPerson ? import('./chat.js').catch(() => null) : Promise.resolve(null),
   ]);
   if (!ctx.isCurrent()) return;
 
@@ -92,10 +90,8 @@ export async function render(root, ctx) {
       ? h('p', {}, status.message || "Our counsellors are all busy or away just now. These lines are open any time.")
       : h('p', {}, h('strong', {}, 'Counsellors are online now.'), wait ? ` The wait is ${wait}.` : ''),
     status.counsellors_online === false ? writeInstead(youngPerson) : null];
-    if (youngPerson && !chat) {
-      parts.push(h('p', {}, "We couldn't load the chat just now. Please try again in a moment."));
-    } else if (youngPerson) {
-      parts.push(chat.joinForm({
+    if (youngPerson) {
+      parts.push(joinForm({
         onJoined: () => ctx.navigate('#/chat'),
         onClosed: (problem) => {
           // Chat closed just now: say when it opens; the helplines are right below.
