@@ -89,9 +89,12 @@ def test_journal_chat_and_reply_written_while_the_server_is_down_arrive_once(
     assert ash.connect()
 
     try:
-        # --- online: the phone has the app (service worker in control) and the chat open ---
-        sign_in(phone, yp, "/#/chat")
+        # --- online: the phone has the app (service worker in control), the young person
+        # reads the team's reply, then opens the live chat ---
+        sign_in(phone, yp, f"/#/messages/{thread_id}")
         wait_for_service_worker(phone)
+        expect(phone.get_by_text("Tell us more when you're ready.")).to_be_visible(timeout=TIMEOUT)
+        _go(phone, "#/chat")
         composer = phone.locator("form.composer textarea")
         expect(composer).to_be_visible(timeout=TIMEOUT)
         phone.locator("form.composer textarea").fill(f"hello {tag}")
