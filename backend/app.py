@@ -30,6 +30,7 @@ from backend.admin.controllers import AdminController
 from backend.chat.controllers import ChatController, ToolkitController, chat_socket, moderation_socket
 from backend.chat.hours import ChatHours
 from backend.chat.hub import ChatHub
+from backend.clock import utcnow
 from backend.content.controllers import LibraryController
 from backend.councils.controllers import CouncilController
 from backend.database import make_alchemy_config
@@ -224,7 +225,6 @@ async def start_housekeeping(app: Litestar) -> None:
     app.state.sign_out_listener = asyncio.create_task(listen_for_sign_outs(_plain_dsn(app), app.state.housekeeping_stop))
 
     async def loop() -> None:
-        import datetime as dt
         import logging
 
         from backend.accounts.throttle import purge_expired
@@ -233,7 +233,7 @@ async def start_housekeeping(app: Litestar) -> None:
             await asyncio.sleep(app.state.settings.housekeeping_seconds)
             try:
                 async with app.state.sessionmaker() as db:
-                    await purge_expired(db, dt.datetime.now(dt.UTC))
+                    await purge_expired(db, utcnow())
                     await db.commit()
             except Exception as exc:  # noqa: BLE001 - try again next time
                 logging.getLogger("waymark.housekeeping").warning("housekeeping failed: %s", type(exc).__name__)

@@ -22,6 +22,8 @@ from litestar.middleware.session.base import ONE_DAY_IN_SECONDS
 from litestar.types import Empty, Message, ScopeSession
 from litestar.utils.dataclass import extract_dataclass_items
 
+from backend.clock import utcnow
+
 # --- passwords ------------------------------------------------------------------------
 
 # argon2id with the library's RFC 9106 "low memory" profile defaults (t=3, m=64 MiB, p=4).
@@ -157,7 +159,7 @@ class WaymarkSessionBackend(SQLAlchemyAsyncSessionBackend):
             row = await self._get_session_obj(db_session=db, session_id=session_id)
             if row is None:
                 return None
-            now = datetime.datetime.now(datetime.UTC)
+            now = utcnow()
             if row.expires_at <= now:
                 await db.delete(row)
                 await db.commit()

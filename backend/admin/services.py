@@ -23,6 +23,7 @@ from backend.accounts.services import (
 from backend.admin.schemas import BoardChangeIn, BoardIn, ClosureIn, CouncilChangeIn, CouncilIn, StaffChangeIn, StaffIn
 from backend.chat.models import ChatClosure, ChatSchedule
 from backend.chat.opening import is_open, load_opening, next_closing, next_opening, parse_weekly
+from backend.clock import utcnow
 from backend.councils.models import Council
 from backend.councils.services import forget_cached_councils
 from backend.errors import Problem
@@ -31,10 +32,6 @@ from backend.review.services import write_audit
 from backend.security import hash_secret, new_recovery_code
 
 MAX_CLOSURE_AHEAD = dt.timedelta(days=366)
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def temporary_password() -> str:

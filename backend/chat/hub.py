@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import json
 import logging
 import uuid
@@ -36,6 +37,7 @@ from backend.accounts.models import User
 from backend.chat import routing, services
 from backend.chat.models import ChatRequest, ChatSession
 from backend.chat.opening import closing_notice_now
+from backend.clock import utcnow
 from backend.security import COUNSELLING_ROLES
 
 log = logging.getLogger("waymark.chat")
@@ -456,10 +458,10 @@ class ChatHub:
             positions = await services.queue_positions(db) if waiting else {}
             capacity = await services.current_capacity(db) if waiting else None
             lines = None
-            closing = await closing_notice_now(db, services.utcnow()) if waiting else None
+            closing = await closing_notice_now(db, utcnow()) if waiting else None
             if waiting and (closing is not None or any(
-                    positions.get(rid, (0, services.utcnow()))[1] <
-                    services.utcnow() - services.dt.timedelta(seconds=services.long_wait_seconds())
+                    positions.get(rid, (0, utcnow()))[1] <
+                    utcnow() - dt.timedelta(seconds=services.long_wait_seconds())
                     for rid, _ in waiting)):
                 lines = await services.crisis_lines_for(db, None)
         for request_id, user_id in waiting:

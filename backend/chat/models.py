@@ -26,14 +26,11 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
+from backend.clock import utcnow
 from backend.database import Base
 
 REQUEST_STATUSES = ("waiting", "active", "ended", "left")
 RISK_LEVELS = ("none", "low", "medium", "high", "urgent")
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class ChatRequest(UUIDPrimaryKey, Base):

@@ -27,6 +27,7 @@ from backend.accounts.models import User
 from backend.chat.hours import ChatHours
 from backend.chat.models import ChatRequest, ChatSession, CounsellorAvailability
 from backend.chat.opening import closed_status
+from backend.clock import utcnow
 from backend.errors import Problem
 from backend.events import EVENTS_CHANNEL, announce, event_payload
 from backend.safeguarding.services import raise_safeguarding_alert
@@ -51,10 +52,6 @@ FALLBACK_CRISIS_LINES = [
     {"name": "Emergency services", "phone": "999", "hours": "24 hours, every day",
      "description": "If you or someone else is in danger now."},
 ]
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 async def crisis_lines_for(db: AsyncSession, user: CurrentUser | None) -> list[dict[str, Any]]:
@@ -550,7 +547,7 @@ async def leave_queue_for_deleted_account(db: AsyncSession, user_id: uuid.UUID) 
     """When an account is deleted its waiting request leaves the queue at once (as if
     they left); the row stays for the figures, without identity."""
     await db.execute(update(ChatRequest).where(ChatRequest.young_person_id == user_id, ChatRequest.status == "waiting")
-                     .values(status="left", closed_at=dt.datetime.now(dt.UTC)))
+                     .values(status="left", closed_at=utcnow()))
 
 
 def _register() -> None:

@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.accounts.auth import CurrentUser
 from backend.accounts.models import User
 from backend.chat.models import ChatRequest, ChatSession, ChatTransfer, ChatWhisper, CounsellorAvailability
-from backend.chat.services import active_count, first_name, utcnow
+from backend.chat.services import active_count, first_name
+from backend.clock import utcnow
 from backend.errors import Problem
 from backend.events import announce
 from backend.security import COUNSELLING_ROLES

@@ -12,16 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from backend.reports.services import LONDON
+from backend.clock import LONDON
 from backend.signposting.models import WEEKDAYS, DirectoryService
 from backend.signposting.validation import minutes
 
 UNKNOWN_HOURS_WITH_SITE = "Check their website for times."
 UNKNOWN_HOURS = "Contact them to check their times."
-
-
-def london_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).astimezone(LONDON)
 
 
 def open_state(row: DirectoryService, now: dt.datetime) -> bool | None:

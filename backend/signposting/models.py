@@ -29,16 +29,13 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from backend.clock import utcnow
 from backend.database import Base
 
 THRIVE = ("thriving", "getting_advice", "getting_help", "getting_more_help", "getting_risk_support")
 STATUSES = ("active", "inactive")
 MANAGED_BY = ("content", "council")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class DirectoryService(Base):

@@ -16,12 +16,12 @@ from typing import Any
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.clock import london_now
 from backend.councils.models import Council
 from backend.errors import Problem
 from backend.reports.services import record_usage_event
 from backend.signposting.cache import active_rows, cached_answer
 from backend.signposting.crisis import crisis_lines_for_user, order_crisis_lines
-from backend.signposting.hours import london_now
 from backend.signposting.models import DirectoryService
 from backend.signposting.visibility import Audience, has_contact, items_for, service_item, topic_and_thrive
 
