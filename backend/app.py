@@ -33,6 +33,7 @@ from backend.chat.hub import ChatHub
 from backend.clock import utcnow
 from backend.content.controllers import LibraryController
 from backend.councils.controllers import CouncilController
+from backend.data_secrets import secret_text_once
 from backend.database import make_alchemy_config
 from backend.errors import exception_handlers, problem_details_plugin
 from backend.forums.controllers import BoardController, MyPostsController, PostController, ThreadController
@@ -79,14 +80,7 @@ def secret_key(settings: Settings) -> str:
 
     if key := os.environ.get("WAYMARK_SECRET_KEY"):
         return key
-    path = settings.data_dir / "secret_key"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        tmp = path.with_suffix(f".{secrets.token_hex(4)}")
-        tmp.write_text(secrets.token_urlsafe(48))
-        tmp.chmod(0o600)
-        tmp.replace(path) if not path.exists() else tmp.unlink()
-    return path.read_text().strip()
+    return secret_text_once(settings.data_dir, "secret_key", lambda: secrets.token_urlsafe(48))
 
 
 async def is_unsafe_method(request: Request) -> bool:

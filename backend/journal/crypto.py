@@ -28,6 +28,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from backend.data_secrets import secret_text_once
 from backend.settings import Settings, get_settings
 
 VERSION = "wm1"
@@ -135,20 +136,7 @@ class Keyring:
 def _development_key(data_dir: Path) -> str:
     """The key kept in data_dir/encryption_key (0600), made once; every worker and every
     restart share it. Created with a hard link so two workers starting at once agree."""
-    path = data_dir / KEY_FILE
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{KEY_FILE}.{secrets.token_hex(4)}")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(new_key() + "\n")
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            pass
-        finally:
-            tmp.unlink()
-    return path.read_text().strip()
+    return secret_text_once(data_dir, KEY_FILE, new_key)
 
 
 def load_keyring(settings: Settings) -> Keyring:
