@@ -6,13 +6,13 @@ import asyncio
 import datetime
 import hmac
 import secrets
-import time
 import uuid
 from typing import Any
 
 from advanced_alchemy.extensions.litestar.session import SQLAlchemyAsyncSessionBackend
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from cachetools import TTLCache
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie, Headers, MutableScopeHeaders
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
@@ -70,13 +70,12 @@ def constant_time_equals(a: str, b: str) -> bool:
 
 SESSION_USER_KEY = "uid"
 SESSION_CACHE_SECONDS = 5.0
-_SESSION_CACHE: dict[str, tuple[float, bytes]] = {}
+# Remembered per worker for a few seconds, bounded (the oldest go first when it is full).
+_SESSION_CACHE: TTLCache[str, bytes] = TTLCache(maxsize=50_000, ttl=SESSION_CACHE_SECONDS)
 
 
 def remember_session(session_id: str, data: bytes) -> None:
-    if len(_SESSION_CACHE) > 50_000:  # bounded: drop everything rather than grow
-        _SESSION_CACHE.clear()
-    _SESSION_CACHE[session_id] = (time.monotonic() + SESSION_CACHE_SECONDS, data)
+    _SESSION_CACHE[session_id] = data
 
 
 def forget_session(session_id: str) -> None:
@@ -86,7 +85,7 @@ def forget_session(session_id: str) -> None:
 def forget_sessions_of(user_id: uuid.UUID) -> None:
     """Forget every remembered session of one person (they were signed out everywhere)."""
     needle = str(user_id).encode()
-    for session_id in [sid for sid, (_, data) in list(_SESSION_CACHE.items()) if needle in data]:
+    for session_id in [sid for sid, data in list(_SESSION_CACHE.items()) if needle in data]:
         _SESSION_CACHE.pop(session_id, None)
 
 
@@ -153,8 +152,8 @@ class WaymarkSessionBackend(SQLAlchemyAsyncSessionBackend):
         (ending a person's sessions makes every worker forget them at once)."""
         session_id = session_id[:255]
         cached = _SESSION_CACHE.get(session_id) if _Caching.enabled else None
-        if cached is not None and cached[0] > time.monotonic():
-            return cached[1]
+        if cached is not None:
+            return cached
         async with self.alchemy.get_session() as db:
             row = await self._get_session_obj(db_session=db, session_id=session_id)
             if row is None:

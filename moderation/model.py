@@ -32,7 +32,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, repeat
+from itertools import accumulate, islice, repeat
 from operator import add, sub
 from pathlib import Path
 
@@ -174,8 +174,9 @@ class Model:
                     for j in range(k):
                         acc[j] += x[j]
             v = tuple(acc) if found else None
-            if len(self._cache) > 50_000:
-                self._cache.clear()
+            if len(self._cache) > 50_000:  # bounded: the oldest half go (dicts keep their order)
+                for old in list(islice(self._cache, 25_000)):
+                    del self._cache[old]
             self._cache[t] = v
         return v
 
@@ -197,10 +198,11 @@ class Model:
         known = self._words
         new = set(toks).difference(known[0])
         if new:
-            if len(known[0]) > 50_000:
+            if len(known[0]) > 50_000:  # bounded: the oldest half go (dicts keep their order)
                 for d in known:
-                    d.clear()
-                new = set(toks)
+                    for old in list(islice(d, 25_000)):
+                        del d[old]
+                new = set(toks).difference(known[0])
             for t in new:
                 v = self._unigram(t)
                 for j in range(k):

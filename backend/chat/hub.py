@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
+from cachetools import LRUCache
 from litestar import WebSocket
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -102,7 +103,7 @@ class ChatHub:
         self.pool_size = pool_size
         self.pool: asyncpg.Pool | None = None
         self.by_user: dict[uuid.UUID, set[Connection]] = defaultdict(set)
-        self._participants: dict[uuid.UUID, tuple[uuid.UUID | None, uuid.UUID | None]] = {}
+        self._participants: LRUCache[uuid.UUID, tuple[uuid.UUID | None, uuid.UUID | None]] = LRUCache(10_000)
         # Per chat, only while a delivery for it runs on this worker (bounded by chats in flight):
         self._delivering: set[uuid.UUID] = set()
         self._storing: dict[uuid.UUID, list[Any]] = {}  # chat -> [its store lock, stores waiting or running]
@@ -233,16 +234,14 @@ class ChatHub:
 
     async def participants_of(self, session_id: uuid.UUID) -> tuple[uuid.UUID | None, uuid.UUID | None]:
         """The chat's young person and counsellor (cached: they never change)."""
-        if session_id not in self._participants:
+        if (known := self._participants.get(session_id)) is None:
             async with self._acquire() as conn:
                 row = await conn.fetchrow("SELECT young_person_id, counsellor_id FROM chat_session WHERE id = $1",
                                           session_id)
             if row is None:
                 return (None, None)
-            if len(self._participants) > 10_000:
-                self._participants.clear()  # bounded
-            self._participants[session_id] = (row[0], row[1])
-        return self._participants[session_id]
+            known = self._participants[session_id] = (row[0], row[1])
+        return known
 
     # --- events ------------------------------------------------------------------------------
 
