@@ -28,7 +28,6 @@ from backend.accounts.controllers import AuthController, MeController
 from backend.accounts.models import WebSession
 from backend.admin.controllers import AdminController
 from backend.chat.controllers import ChatController, ToolkitController, chat_socket, moderation_socket
-from backend.chat.hours import ChatHours
 from backend.chat.hub import ChatHub
 from backend.clock import utcnow
 from backend.content.controllers import LibraryController
@@ -62,6 +61,7 @@ from backend.security import SESSION_COOKIE, SessionBoundCSRF, WaymarkSessionBac
 from backend.settings import Settings, get_settings
 from backend.signposting.controllers import CouncilServiceController, CrisisLineController, ServiceController
 from backend.signposting.feed_controllers import OrukFeedController
+from backend.weekly_hours import WeeklyHours
 
 API_CONTROLLERS: list = [AuthController, MeController, CouncilController, LibraryController, ChatController,
                          PushController, ReportController]
@@ -161,7 +161,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app.state.secret_key = secret
     app.state.alchemy = alchemy
     app.state.sessionmaker = alchemy.create_session_maker()
-    app.state.chat_hours = ChatHours.parse(settings.chat_hours)  # a bad schedule stops start-up
+    app.state.chat_hours = WeeklyHours.parse(settings.chat_hours)  # a bad schedule stops start-up
     # Outside Litestar's router and exception handling: every answer, a 404 or a file included.
     app.asgi_handler = SecurityHeaders(app.asgi_handler, hsts=settings.is_production, allow=allowed_methods(app.routes))
     return app

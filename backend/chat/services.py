@@ -24,13 +24,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.accounts.auth import CurrentUser
 from backend.accounts.models import User
-from backend.chat.hours import ChatHours
 from backend.chat.models import ChatRequest, ChatSession, CounsellorAvailability
 from backend.chat.opening import closed_status
 from backend.clock import utcnow
 from backend.errors import Problem
 from backend.events import EVENTS_CHANNEL, announce, event_payload
 from backend.safeguarding.services import raise_safeguarding_alert
+from backend.weekly_hours import WeeklyHours
 
 MAX_MESSAGE_CHARS = 4000
 DEFAULT_HANDLE_SECONDS = 20 * 60
@@ -130,7 +130,7 @@ def queue_frame(request_id: uuid.UUID, position: int, created_at: dt.datetime, c
 # --- opening hours ----------------------------------------------------------------------------
 
 
-async def chat_status(db: AsyncSession, hours: ChatHours, user: CurrentUser | None) -> dict[str, Any]:
+async def chat_status(db: AsyncSession, hours: WeeklyHours, user: CurrentUser | None) -> dict[str, Any]:
     now = utcnow()
     lines = await crisis_lines_for(db, user)
     if (closed := await closed_status(db, now)) is not None:  # the weekly hours or a closure
@@ -165,7 +165,7 @@ async def describe_request(db: AsyncSession, req: ChatRequest) -> dict[str, Any]
     return answer
 
 
-async def request_chat(db: AsyncSession, hours: ChatHours, user: CurrentUser, *, topic: str | None,
+async def request_chat(db: AsyncSession, hours: WeeklyHours, user: CurrentUser, *, topic: str | None,
                        urgent: bool) -> dict[str, Any]:
     if (closed := await closed_status(db, utcnow())) is not None:
         raise Problem(409, closed["message"], code="closed", crisis_lines=await crisis_lines_for(db, user),

@@ -35,7 +35,6 @@ from backend.database import Base
 THRIVE = ("thriving", "getting_advice", "getting_help", "getting_more_help", "getting_risk_support")
 STATUSES = ("active", "inactive")
 MANAGED_BY = ("content", "council")
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 class DirectoryService(Base):
@@ -127,4 +126,4 @@ class DirectorySchedule(Base):
     service: Mapped[DirectoryService] = relationship(back_populates="schedules")
 
 
-__all__ = ["MANAGED_BY", "STATUSES", "THRIVE", "WEEKDAYS", "DirectorySchedule", "DirectoryService"]
+__all__ = ["MANAGED_BY", "STATUSES", "THRIVE", "DirectorySchedule", "DirectoryService"]
