@@ -18,7 +18,6 @@ from litestar.datastructures import Cookie, Headers, MutableScopeHeaders
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware.csrf import CSRFMiddleware, generate_csrf_hash
-from litestar.middleware.session.base import ONE_DAY_IN_SECONDS
 from litestar.types import Empty, Message, ScopeSession
 from litestar.utils.dataclass import extract_dataclass_items
 
@@ -62,10 +61,6 @@ def normalise_recovery_code(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch.isalnum())
 
 
-def constant_time_equals(a: str, b: str) -> bool:
-    return hmac.compare_digest(a.encode(), b.encode())
-
-
 # --- sessions -------------------------------------------------------------------------
 
 SESSION_USER_KEY = "uid"
@@ -102,8 +97,6 @@ def set_caching(enabled: bool) -> None:
         _SESSION_CACHE.clear()
 
 
-def caching_enabled() -> bool:
-    return _Caching.enabled
 RENEW_AFTER_SECONDS = 60 * 60  # a session's expiry moves forward at most once an hour
 _ROTATE_KEY = "waymark.rotate_session"
 _NEW_SESSION_ID = "waymark.new_session_id"
@@ -219,9 +212,6 @@ def session_user_id(connection: ASGIConnection) -> uuid.UUID | None:
         return uuid.UUID(value)
     except ValueError:
         return None
-
-
-SESSION_MAX_AGE_DEFAULT = ONE_DAY_IN_SECONDS * 7
 
 
 # --- CSRF -----------------------------------------------------------------------------

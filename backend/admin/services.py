@@ -11,7 +11,7 @@ import msgspec
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.accounts.auth import CurrentUser, forget_user
+from backend.accounts.auth import CurrentUser
 from backend.accounts.mfa import mfa_enabled_ids, remove_mfa
 from backend.accounts.models import User
 from backend.accounts.services import (
@@ -96,7 +96,6 @@ async def change_staff(db: AsyncSession, actor: CurrentUser, staff_id: uuid.UUID
         setattr(user, field, change["to"])
     if changes.get("disabled", {}).get("to"):
         await end_user_sessions(db, user.id)  # at once, on every device
-    forget_user(user.id)
     action = "staff.disable" if changes.get("disabled", {}).get("to") else (
         "staff.enable" if "disabled" in changes else "staff.update")
     write_audit(db, actor, action, "user", user.id, details=changes or None)

@@ -97,10 +97,6 @@ class Keyring:
         return [(kid, _b64encode(hmac.new(root, label, hashlib.sha256).digest()))
                 for kid, root in self._device_roots.items()]
 
-    @property
-    def key_ids(self) -> list[str]:
-        return list(self._keys)
-
     def encrypt(self, plaintext: str, *, kind: str, owner: uuid.UUID, record: uuid.UUID) -> str:
         nonce = os.urandom(NONCE_BYTES)
         sealed = self._keys[self.primary_id].encrypt(
@@ -124,10 +120,6 @@ class Keyring:
         except (InvalidTag, binascii.Error, ValueError) as exc:
             raise DecryptionError("the value does not belong here or was changed") from exc
         return plain.decode("utf-8")
-
-    def is_current(self, stored: str) -> bool:
-        """Whether a stored value is already under the newest key."""
-        return stored.startswith(f"{VERSION}:{self.primary_id}:")
 
     def current_prefix(self) -> str:
         return f"{VERSION}:{self.primary_id}:"
