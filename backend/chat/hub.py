@@ -206,8 +206,8 @@ class ChatHub:
     # --- the chat's hot path -------------------------------------------------------------------
 
     async def store_message(self, session_id: uuid.UUID, user: CurrentUser, *, body: str, client_id: uuid.UUID,
-                            attachment: dict[str, Any] | None) -> tuple[dict[str, Any], bool]:
-        body, verdict = await services.checked_message(user, body, attachment)  # before a connection is taken
+                            shared_service: dict[str, Any] | None) -> tuple[dict[str, Any], bool]:
+        body, verdict = await services.checked_message(user, body, shared_service)  # before a connection is taken
         # One store per chat at a time on this worker: a chat whose row is locked (a slow
         # database, a long report) then holds one pooled connection, not the whole pool, and
         # every other chat goes on at full speed. Its messages wait here, in order.
@@ -218,11 +218,11 @@ class ChatHub:
                 if services.needs_alert(verdict):  # rare: the message and its safeguarding alert in one transaction
                     async with self.sessionmaker() as db, db.begin():
                         return await services.store_and_alert(db, session_id, user, body=body, verdict=verdict,
-                                                              client_id=client_id, attachment=attachment)
+                                                              client_id=client_id, shared_service=shared_service)
                 async with self._acquire() as conn:
                     return await services.store_checked_message(conn, session_id, user, body=body,
                                                                 risk=services.risk_of(verdict), client_id=client_id,
-                                                                attachment=attachment)
+                                                                shared_service=shared_service)
         finally:
             waiting[1] -= 1
             if not waiting[1]:
@@ -398,21 +398,21 @@ class ChatHub:
         from backend.chat.toolkit import handover_for
 
         async with self.sessionmaker() as db:
-            session = await db.get(ChatSession, session_id)
+            chat = await db.get(ChatSession, session_id)
             counsellor = await db.get(User, to_id) if to_id else None
             handover = await handover_for(db, session_id, to_id) if to_id else None
-        if session is None:
+        if chat is None:
             return
-        self._participants[session_id] = (session.young_person_id, session.counsellor_id)
+        self._participants[session_id] = (chat.young_person_id, chat.counsellor_id)
         told = {"type": "transferred", "session_id": str(session_id), "counsellor": services.first_name(counsellor)}
-        for conn in self._local(session.young_person_id):
+        for conn in self._local(chat.young_person_id):
             await conn.send(told)
         for conn in self._local(from_id):
             if from_id != to_id:
                 conn.delivered.pop(session_id, None)
                 conn.rewind.pop(session_id, None)
                 await conn.send({**told, "handed_over": True})
-        frame = {"type": "assigned", "request_id": str(session.request_id), "session_id": str(session_id),
+        frame = {"type": "assigned", "request_id": str(chat.request_id), "session_id": str(session_id),
                  "counsellor": services.first_name(counsellor), "transferred": True, "handover": handover}
         for conn in self._local(to_id):
             conn.delivered.setdefault(session_id, 0)  # the next counsellor reads the chat from its start
@@ -433,14 +433,14 @@ class ChatHub:
 
     async def _assigned(self, request_id: uuid.UUID, session_id: uuid.UUID) -> None:
         async with self.sessionmaker() as db:
-            session = await db.get(ChatSession, session_id)
-            counsellor = await db.get(User, session.counsellor_id) if session and session.counsellor_id else None
-        if session is None:
+            chat = await db.get(ChatSession, session_id)
+            counsellor = await db.get(User, chat.counsellor_id) if chat and chat.counsellor_id else None
+        if chat is None:
             return
-        self._participants[session_id] = (session.young_person_id, session.counsellor_id)
+        self._participants[session_id] = (chat.young_person_id, chat.counsellor_id)
         frame = {"type": "assigned", "request_id": str(request_id), "session_id": str(session_id),
                  "counsellor": services.first_name(counsellor)}
-        for conn in self._local(session.young_person_id, session.counsellor_id):
+        for conn in self._local(chat.young_person_id, chat.counsellor_id):
             conn.delivered.setdefault(session_id, 0)  # this socket follows the chat from its start
             await conn.send(frame)
 
