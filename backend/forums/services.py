@@ -267,8 +267,10 @@ async def _recently_reported(db: AsyncSession, user_id: uuid.UUID, now: dt.datet
     return (await db.execute(stmt)).first() is not None
 
 
-async def decide_status(db: AsyncSession, user: CurrentUser, found: Findings, settings: Any, approved: int,
-                        now: dt.datetime) -> str:
+def status_by_rules(found: Findings, settings: Any, approved: int) -> str:
+    """A new post's status by what the engine found and the forum's policy (pure): ``held``,
+    ``rejected``, ``pending``, or ``published`` where auto-publish may apply (the caller
+    still asks whether the author was reported lately)."""
     if found.needs_support:
         return "held"  # a human must see risk, whatever else is true
     if found.action == "block":
@@ -276,10 +278,17 @@ async def decide_status(db: AsyncSession, user: CurrentUser, found: Findings, se
     if found.action == "hold" or review.level_rank(found.level) >= review.level_rank("medium"):
         return "pending"
     if (settings.auto_publish and found.level == "none" and not found.categories
-            and approved >= settings.auto_publish_min_approved
-            and not await _recently_reported(db, user.id, now)):
+            and approved >= settings.auto_publish_min_approved):
         return "published"
     return "pending"
+
+
+async def decide_status(db: AsyncSession, user: CurrentUser, found: Findings, settings: Any, approved: int,
+                        now: dt.datetime) -> str:
+    status = status_by_rules(found, settings, approved)
+    if status == "published" and await _recently_reported(db, user.id, now):
+        return "pending"
+    return status
 
 
 def support_message(categories: Any) -> str:
