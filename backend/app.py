@@ -27,10 +27,11 @@ from backend.accounts.controllers import AuthController, MeController
 from backend.accounts.models import WebSession
 from backend.admin.controllers import AdminController
 from backend.chat.controllers import ChatController, ToolkitController, chat_socket, moderation_socket
-from backend.chat.hours import ChatHours
 from backend.chat.hub import ChatHub
+from backend.clock import utcnow
 from backend.content.controllers import LibraryController
 from backend.councils.controllers import CouncilController
+from backend.data_secrets import secret_text_once
 from backend.database import make_alchemy_config
 from backend.errors import exception_handlers, problem_details_plugin
 from backend.forums.controllers import BoardController, MyPostsController, PostController, ThreadController
@@ -61,6 +62,7 @@ from backend.security import SESSION_COOKIE, SessionBoundCSRF, WaymarkSessionBac
 from backend.settings import Settings, get_settings
 from backend.signposting.controllers import CouncilServiceController, CrisisLineController, ServiceController
 from backend.signposting.feed_controllers import OrukFeedController
+from backend.weekly_hours import WeeklyHours
 
 API_CONTROLLERS: list = [AuthController, MeController, CouncilController, LibraryController, ChatController,
                          PushController, ReportController]
@@ -79,14 +81,7 @@ def secret_key(settings: Settings) -> str:
 
     if key := os.environ.get("WAYMARK_SECRET_KEY"):
         return key
-    path = settings.data_dir / "secret_key"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        tmp = path.with_suffix(f".{secrets.token_hex(4)}")
-        tmp.write_text(secrets.token_urlsafe(48))
-        tmp.chmod(0o600)
-        tmp.replace(path) if not path.exists() else tmp.unlink()
-    return path.read_text().strip()
+    return secret_text_once(settings.data_dir, "secret_key", lambda: secrets.token_urlsafe(48))
 
 
 async def is_unsafe_method(request: Request) -> bool:
@@ -168,7 +163,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app.state.secret_key = secret
     app.state.alchemy = alchemy
     app.state.sessionmaker = alchemy.create_session_maker()
-    app.state.chat_hours = ChatHours.parse(settings.chat_hours)  # a bad schedule stops start-up
+    app.state.chat_hours = WeeklyHours.parse(settings.chat_hours)  # a bad schedule stops start-up
     # Outside Litestar's router and exception handling: every answer, a 404 or a file included.
     app.asgi_handler = SecurityHeaders(app.asgi_handler, hsts=settings.is_production, allow=allowed_methods(app.routes))
     return app
@@ -226,7 +221,6 @@ async def start_housekeeping(app: Litestar) -> None:
     app.state.sign_out_listener = asyncio.create_task(listen_for_sign_outs(_plain_dsn(app), app.state.housekeeping_stop))
 
     async def loop() -> None:
-        import datetime as dt
         import logging
 
         from backend.accounts.throttle import purge_expired
@@ -235,7 +229,7 @@ async def start_housekeeping(app: Litestar) -> None:
             await asyncio.sleep(app.state.settings.housekeeping_seconds)
             try:
                 async with app.state.sessionmaker() as db:
-                    await purge_expired(db, dt.datetime.now(dt.UTC))
+                    await purge_expired(db, utcnow())
                     await db.commit()
             except Exception as exc:  # noqa: BLE001 - try again next time
                 logging.getLogger("waymark.housekeeping").warning("housekeeping failed: %s", type(exc).__name__)

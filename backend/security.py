@@ -6,21 +6,22 @@ import asyncio
 import datetime
 import hmac
 import secrets
-import time
 import uuid
 from typing import Any
 
 from advanced_alchemy.extensions.litestar.session import SQLAlchemyAsyncSessionBackend
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from cachetools import TTLCache
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie, Headers, MutableScopeHeaders
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware.csrf import CSRFMiddleware, generate_csrf_hash
-from litestar.middleware.session.base import ONE_DAY_IN_SECONDS
 from litestar.types import Empty, Message, ScopeSession
 from litestar.utils.dataclass import extract_dataclass_items
+
+from backend.clock import utcnow
 
 # --- passwords ------------------------------------------------------------------------
 
@@ -60,21 +61,16 @@ def normalise_recovery_code(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch.isalnum())
 
 
-def constant_time_equals(a: str, b: str) -> bool:
-    return hmac.compare_digest(a.encode(), b.encode())
-
-
 # --- sessions -------------------------------------------------------------------------
 
 SESSION_USER_KEY = "uid"
 SESSION_CACHE_SECONDS = 5.0
-_SESSION_CACHE: dict[str, tuple[float, bytes]] = {}
+# Remembered per worker for a few seconds, bounded (the oldest go first when it is full).
+_SESSION_CACHE: TTLCache[str, bytes] = TTLCache(maxsize=50_000, ttl=SESSION_CACHE_SECONDS)
 
 
 def remember_session(session_id: str, data: bytes) -> None:
-    if len(_SESSION_CACHE) > 50_000:  # bounded: drop everything rather than grow
-        _SESSION_CACHE.clear()
-    _SESSION_CACHE[session_id] = (time.monotonic() + SESSION_CACHE_SECONDS, data)
+    _SESSION_CACHE[session_id] = data
 
 
 def forget_session(session_id: str) -> None:
@@ -84,7 +80,7 @@ def forget_session(session_id: str) -> None:
 def forget_sessions_of(user_id: uuid.UUID) -> None:
     """Forget every remembered session of one person (they were signed out everywhere)."""
     needle = str(user_id).encode()
-    for session_id in [sid for sid, (_, data) in list(_SESSION_CACHE.items()) if needle in data]:
+    for session_id in [sid for sid, data in list(_SESSION_CACHE.items()) if needle in data]:
         _SESSION_CACHE.pop(session_id, None)
 
 
@@ -101,8 +97,6 @@ def set_caching(enabled: bool) -> None:
         _SESSION_CACHE.clear()
 
 
-def caching_enabled() -> bool:
-    return _Caching.enabled
 RENEW_AFTER_SECONDS = 60 * 60  # a session's expiry moves forward at most once an hour
 _ROTATE_KEY = "waymark.rotate_session"
 _NEW_SESSION_ID = "waymark.new_session_id"
@@ -151,13 +145,13 @@ class WaymarkSessionBackend(SQLAlchemyAsyncSessionBackend):
         (ending a person's sessions makes every worker forget them at once)."""
         session_id = session_id[:255]
         cached = _SESSION_CACHE.get(session_id) if _Caching.enabled else None
-        if cached is not None and cached[0] > time.monotonic():
-            return cached[1]
+        if cached is not None:
+            return cached
         async with self.alchemy.get_session() as db:
             row = await self._get_session_obj(db_session=db, session_id=session_id)
             if row is None:
                 return None
-            now = datetime.datetime.now(datetime.UTC)
+            now = utcnow()
             if row.expires_at <= now:
                 await db.delete(row)
                 await db.commit()
@@ -218,9 +212,6 @@ def session_user_id(connection: ASGIConnection) -> uuid.UUID | None:
         return uuid.UUID(value)
     except ValueError:
         return None
-
-
-SESSION_MAX_AGE_DEFAULT = ONE_DAY_IN_SECONDS * 7
 
 
 # --- CSRF -----------------------------------------------------------------------------

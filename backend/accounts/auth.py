@@ -39,38 +39,12 @@ class CurrentUser:
     def is_staff(self) -> bool:
         return self.role != "young_person"
 
-    @classmethod
-    def from_model(cls, user: User) -> CurrentUser:
-        return cls(
-            id=user.id,
-            username=user.username,
-            role=user.role,
-            council_code=user.council_code,
-            birth_month=user.birth_month,
-            birth_year=user.birth_year,
-            extended_eligibility=user.extended_eligibility,
-            display_name=user.display_name,
-            disabled=user.disabled,
-            password_change_required=user.password_change_required,
-        )
-
-    def as_public(self) -> dict[str, object]:
-        return {"id": str(self.id), "username": self.username, "role": self.role, "council_code": self.council_code}
-
 
 _COLUMNS = (
     User.id, User.username, User.role, User.council_code, User.birth_month,
     User.birth_year, User.extended_eligibility, User.display_name, User.disabled, User.password_change_required,
     StaffMfa.enabled_at.is_not(None),
 )
-
-
-def forget_user(user_id: uuid.UUID) -> None:
-    """Nothing to forget: the user is read on every request (kept for callers)."""
-
-
-def forget_all_users() -> None:
-    """Nothing to forget: the user is read on every request (kept for callers)."""
 
 
 async def load_current_user(sessionmaker: async_sessionmaker[AsyncSession], user_id: uuid.UUID) -> CurrentUser | None:

@@ -11,7 +11,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.accounts import mfa, services, throttle
-from backend.accounts.auth import CurrentUser, forget_user
+from backend.accounts.auth import CurrentUser
 from backend.accounts.models import User
 from backend.accounts.schemas import (
     LoginIn,
@@ -123,7 +123,6 @@ class AuthController(Controller):
                                                     address=request.client.host if request.client else None):
             raise Problem(400, "That code didn't work. Please type the 6-digit code your app shows now.",
                           code="wrong_code")
-        forget_user(user.id)
         return {"mfa_enabled": True}
 
 
@@ -156,5 +155,4 @@ class MeController(Controller):
     @delete("", guards=[requires_young_person], status_code=HTTP_204_NO_CONTENT, summary="Delete my account and data")
     async def delete_me(self, request: Request, db_session: DB) -> None:
         await services.delete_young_person(db_session, request.scope["user"].id, current_session=session_cookie(request))
-        forget_user(request.scope["user"].id)
         end_session(request)

@@ -18,7 +18,6 @@ from sqlalchemy import String, cast, delete, func, select
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.accounts.auth import forget_all_users, forget_user
 from backend.accounts.models import WebSession
 from backend.security import SESSION_USER_KEY, forget_sessions_of, set_caching
 
@@ -29,7 +28,6 @@ log = logging.getLogger("waymark.sessions")
 def forget_signed_out(user_id: uuid.UUID) -> None:
     """This worker forgets what it remembered about the person's sessions."""
     forget_sessions_of(user_id)
-    forget_user(user_id)
 
 
 async def end_sessions_of(db: AsyncSession, user_id: uuid.UUID, *, keep_session_id: str | None = None) -> int:
@@ -64,7 +62,6 @@ async def listen_for_sign_outs(dsn: str, stopping: asyncio.Event) -> None:
             lost = asyncio.get_running_loop().create_future()
             conn.add_termination_listener(lambda _c, lost=lost: lost.done() or lost.set_result(None))
             await conn.add_listener(SIGNED_OUT_CHANNEL, _on_notify)
-            forget_all_users()  # a notice may have been missed while not listening
             set_caching(True)
             delay = 0.5
             stop = asyncio.ensure_future(stopping.wait())
@@ -76,7 +73,6 @@ async def listen_for_sign_outs(dsn: str, stopping: asyncio.Event) -> None:
             log.warning("sign-out listener lost its connection (%s); reconnecting", type(exc).__name__)
         finally:
             set_caching(False)  # not hearing notices: remember nothing
-            forget_all_users()
             if conn is not None:
                 with contextlib.suppress(Exception):
                     await conn.close(timeout=2)

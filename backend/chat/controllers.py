@@ -51,15 +51,16 @@ MAX_FRAME_CHARS = 16_000
 CHAT_ROLES = frozenset({"young_person", *COUNSELLING_ROLES})
 
 
-async def attachment_for(db: AsyncSession, service_id: str | None) -> dict[str, Any] | None:
+async def shared_service_for(db: AsyncSession, service_id: str | None) -> dict[str, Any] | None:
+    """The shared service a counsellor's message carries (``service_id`` on the wire), or None."""
     if not service_id:
         return None
-    from backend.signposting.services import service_card
+    from backend.signposting.services import shared_service
 
-    card = await service_card(db, service_id)
-    if card is None:
+    found = await shared_service(db, service_id)
+    if found is None:
         raise Problem(404, "There is no such service.")
-    return card
+    return found
 
 
 def routing_after(request: Request) -> BackgroundTask | None:
@@ -141,10 +142,11 @@ class ChatController(Controller):
           summary="Send a message over HTTP (the WebSocket's fallback)")
     async def send(self, request: Request, db_session: DB, session_id: uuid.UUID, data: MessageIn) -> dict[str, Any]:
         user = request.scope["user"]
-        session = await services.session_for(db_session, session_id, user)
-        attachment = await attachment_for(db_session, data.service_id) if services.sender_role(session, user) == "counsellor" else None
+        chat = await services.session_for(db_session, session_id, user)
+        shared_service = (await shared_service_for(db_session, data.service_id)
+                          if services.sender_role(chat, user) == "counsellor" else None)
         message, _ = await services.send_message(db_session, session_id, user, body=data.body,
-                                                 client_id=data.client_id, attachment=attachment)
+                                                 client_id=data.client_id, shared_service=shared_service)
         return services.message_for(message, counsellor=user.role != "young_person")
 
     @post("/sessions/{session_id:uuid}/end", guards=[requires_counsellor], status_code=HTTP_200_OK)
@@ -328,8 +330,8 @@ async def _watch(hub: ChatHub, conn: Connection, session_id: uuid.UUID) -> None:
     if conn.user.role != "supervisor":
         raise Problem(403, "Only a supervisor can watch a chat.", code="forbidden")
     async with hub.sessionmaker() as db:
-        session = await db.get(ChatSession, session_id)
-    if session is None or session.ended_at is not None:
+        chat = await db.get(ChatSession, session_id)
+    if chat is None or chat.ended_at is not None:
         raise Problem(404, "There is no such live chat.")
     hub.watch(conn, session_id)
 
@@ -342,12 +344,13 @@ async def _on_message(hub: ChatHub, conn: Connection, session_id: uuid.UUID, fra
         client_id = uuid.UUID(str(frame.get("client_id")))
     except ValueError as exc:
         raise Problem(400, "client_id must be a UUID made on your device.", code="bad_frame") from exc
-    attachment = None
+    shared_service = None
     if frame.get("service_id") and conn.user.role == "counsellor":
         async with hub.sessionmaker() as db:
-            attachment = await attachment_for(db, str(frame["service_id"])[:120])
+            shared_service = await shared_service_for(db, str(frame["service_id"])[:120])
     # Stored and committed (one round trip) before it is acknowledged or delivered.
-    message, _ = await hub.store_message(session_id, conn.user, body=body, client_id=client_id, attachment=attachment)
+    message, _ = await hub.store_message(session_id, conn.user, body=body, client_id=client_id,
+                                         shared_service=shared_service)
     await conn.send({"type": "ack", "client_id": str(client_id), "seq": message["seq"], "session_id": str(session_id)})
     conn.delivered.setdefault(session_id, message["seq"] - 1)  # a socket that writes in a chat follows it
     try:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get
 from litestar.params import Dependency, Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.clock import age_today
 from backend.content import services
 from backend.content.schemas import TopicOut
 from backend.content.services import Reader
-from backend.reports.services import LONDON, age_on
 
 DB = Annotated[AsyncSession, Dependency(skip_validation=True)]
 
@@ -27,8 +26,7 @@ def reader_of(request: Request) -> Reader:
     user = request.scope.get("user")
     if user is None or user.role != "young_person" or user.birth_year is None:
         return Reader()
-    today = dt.datetime.now(LONDON).date()
-    return Reader(age=age_on(user.birth_year, user.birth_month, today))
+    return Reader(age=age_today(user.birth_year, user.birth_month))
 
 
 class LibraryController(Controller):

@@ -13,6 +13,7 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.chat.opening import chat_is_open
+from backend.clock import utcnow
 from backend.errors import Problem
 from backend.forums import services
 from backend.forums.schemas import FIELD_HELP, REACTION_KINDS, ReactionIn, ReplyIn, ReportIn, ThreadIn
@@ -47,7 +48,7 @@ def kind_validation_problem(help_: dict[str, str]):  # noqa: ANN201 - an excepti
 
 async def chat_open(db: AsyncSession) -> bool:
     """Whether the counsellors' chat is open now (the weekly hours and any closure)."""
-    return await chat_is_open(db, services.utcnow())
+    return await chat_is_open(db, utcnow())
 
 
 class _Forum(Controller):

@@ -17,15 +17,12 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, SmallInteger
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
+from backend.clock import utcnow
 from backend.database import Base
 
 POST_STATUSES = ("pending", "published", "rejected", "held")
 RISK_LEVELS = ("none", "low", "medium", "high", "urgent")
 REPORT_STATUSES = ("open", "dismissed", "upheld")
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class Board(Base):

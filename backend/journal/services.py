@@ -18,6 +18,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.accounts.services import register_exporter
+from backend.clock import utcnow
 from backend.errors import Problem
 from backend.journal.crypto import DecryptionError, Keyring, get_keyring
 from backend.journal.models import Goal, GoalRating, JournalEntry, MoodCheckin
@@ -48,10 +49,6 @@ ENCRYPTED_COLUMNS = (
     EncryptedColumn(JournalEntry, "body", JOURNAL_BODY, owner="user_id"),
     EncryptedColumn(Goal, "title", GOAL_TITLE, owner="user_id"),
 )
-
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _open(keyring: Keyring, stored: str, *, kind: str, owner: uuid.UUID, record: uuid.UUID) -> str:
@@ -158,7 +155,7 @@ async def record_mood(
     client_id: uuid.UUID | None,
 ) -> MoodOut:
     keyring = get_keyring()
-    now = _utcnow()
+    now = utcnow()
     slugs = check_feelings(feelings)
     when = check_moment(recorded_at, what="check-in", now=now)
     record_id = uuid.uuid4()
@@ -184,7 +181,7 @@ async def record_mood(
 
 async def list_moods(db: AsyncSession, user_id: uuid.UUID, *, days: int, limit: int) -> tuple[list[MoodOut], int]:
     keyring = get_keyring()
-    since = _utcnow() - dt.timedelta(days=days)
+    since = utcnow() - dt.timedelta(days=days)
     where = (MoodCheckin.user_id == user_id, MoodCheckin.recorded_at >= since)
     total = (await db.execute(select(func.count()).select_from(MoodCheckin).where(*where))).scalar_one()
     rows = (
@@ -240,7 +237,7 @@ async def write_journal_entry(
             "id": record_id,
             "user_id": user_id,
             "client_id": client_id,
-            "created_at": _utcnow(),
+            "created_at": utcnow(),
             "body": keyring.encrypt(body, kind=JOURNAL_BODY, owner=user_id, record=record_id),
         },
     )
@@ -292,7 +289,7 @@ async def rewrite_journal_entry(
     _check_body(body)
     row = await _own_entry(db, user_id, entry_id, lock=True)
     row.body = keyring.encrypt(body, kind=JOURNAL_BODY, owner=user_id, record=row.id)
-    row.updated_at = _utcnow()
+    row.updated_at = utcnow()
     await db.flush()
     return entry_out(row, keyring)
 
@@ -376,7 +373,7 @@ async def set_goal(db: AsyncSession, user_id: uuid.UUID, *, title: str, client_i
             "id": record_id,
             "user_id": user_id,
             "client_id": client_id,
-            "created_at": _utcnow(),
+            "created_at": utcnow(),
             "title": keyring.encrypt(title, kind=GOAL_TITLE, owner=user_id, record=record_id),
         },
     )
@@ -400,7 +397,7 @@ async def rate_goal(
     client_id: uuid.UUID | None,
 ) -> GoalRatingOut:
     goal = await _own_goal(db, user_id, goal_id)
-    now = _utcnow()
+    now = utcnow()
     when = check_moment(rated_at, what="rating", now=now)
     row = await _insert_once(
         db,

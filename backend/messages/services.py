@@ -26,6 +26,7 @@ from sqlalchemy.orm import aliased
 from backend.accounts.auth import CurrentUser
 from backend.accounts.models import User
 from backend.chat.services import crisis_lines_for
+from backend.clock import utcnow
 from backend.errors import Problem
 from backend.events import announce
 from backend.journal.crypto import DecryptionError, get_keyring
@@ -54,10 +55,6 @@ SUPPORT_MESSAGE = (
     "cope with this on your own. Someone from our team will read your message. If you need to talk now, "
     "you can call or text one of these lines, any time, or talk to a counsellor when the chat is open."
 )
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def reply_target() -> dt.timedelta:

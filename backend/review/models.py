@@ -26,13 +26,10 @@ from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.audit import AuditLog
+from backend.clock import utcnow
 from backend.database import Base
 
 WATCHED_ACTIONS = ("block", "hold", "flag")
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class ForumSettings(Base):
