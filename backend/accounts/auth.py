@@ -7,6 +7,7 @@ short query loads them; a deleted account simply reads as signed out.
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.accounts.models import StaffMfa, User
 from backend.errors import Problem
-from backend.security import session_user_id
+from backend.security import caching_enabled, session_user_id, single_flight
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,12 +69,33 @@ _COLUMNS = (
 )
 
 
+# Who is signed in, kept per worker only while the worker hears the notices that make it
+# forget (backend.accounts.sessions: ``waymark_user_changed`` from a trigger on every change
+# to what is kept, and the sign-out notices); USER_CACHE_SECONDS is only a backstop.
+USER_CACHE_SECONDS = 60.0
+_USERS: dict[uuid.UUID, tuple[float, CurrentUser | None]] = {}
+_READS: dict[uuid.UUID, asyncio.Future] = {}
+
+
+class _Forgets:
+    """Counts every forgetting: a read that was under way meanwhile may be stale, so it is
+    used for its own request but not kept."""
+
+    count = 0
+
+
 def forget_user(user_id: uuid.UUID) -> None:
-    """Nothing to forget: the user is read on every request (kept for callers)."""
+    """Forget one person at once in this worker (their account changed or was deleted)."""
+    _Forgets.count += 1
+    _USERS.pop(user_id, None)
+    _READS.pop(user_id, None)  # a read under way may be stale: later requests read anew
 
 
 def forget_all_users() -> None:
-    """Nothing to forget: the user is read on every request (kept for callers)."""
+    """Forget everyone (a notice may have been missed)."""
+    _Forgets.count += 1
+    _USERS.clear()
+    _READS.clear()
 
 
 # The one statement of "who is asking", compiled once (asyncpg's $1 style) and sent as a
@@ -90,9 +112,10 @@ async def _keep_as_is(_conn: Any) -> None:
 
 
 class UserReader:
-    """Reads the signed-in user on every request (a deleted, switched-off or changed account
-    takes effect at once on every worker: nothing is cached), with one prepared statement on
-    a small asyncpg pool of its own, opened on first use in the worker's event loop."""
+    """Reads the signed-in user with one prepared statement on a small asyncpg pool of its
+    own (opened on first use in the worker's event loop), and keeps them while the worker
+    hears change notices: a deleted, switched-off or changed account is forgotten by every
+    worker as soon as its change commits."""
 
     def __init__(self, dsn: str, pool_size: int = WHO_POOL_SIZE) -> None:
         self.dsn = dsn
@@ -113,6 +136,21 @@ class UserReader:
         return self._pool
 
     async def load(self, user_id: uuid.UUID) -> CurrentUser | None:
+        keep = caching_enabled()
+        if keep and (hit := _USERS.get(user_id)) is not None and hit[0] > time.monotonic():
+            return hit[1]
+        return await single_flight(_READS, user_id, lambda: self._read_and_keep(user_id, keep))
+
+    async def _read_and_keep(self, user_id: uuid.UUID, keep: bool) -> CurrentUser | None:
+        forgets = _Forgets.count
+        user = await self.read(user_id)
+        if keep and caching_enabled() and forgets == _Forgets.count:  # nothing forgotten meanwhile
+            if len(_USERS) > 50_000:  # bounded: drop everything rather than grow
+                _USERS.clear()
+            _USERS[user_id] = (time.monotonic() + USER_CACHE_SECONDS, user)
+        return user
+
+    async def read(self, user_id: uuid.UUID) -> CurrentUser | None:
         pool = await self._get_pool()
         async with pool.acquire(timeout=10) as conn:
             row = await conn.fetchrow(_WHO_SQL, user_id)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import yaml
 from sqlalchemy import case, delete, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
@@ -110,6 +111,7 @@ def forget_library_caches() -> None:
     global _topics_cache, _vocab_cache, _synonyms_cache
     _topics_cache = _vocab_cache = _synonyms_cache = None
     _results_cache.clear()
+    _answers_cache.clear()
     _corrections.clear()
 
 
@@ -118,10 +120,14 @@ _results_cache: dict[tuple[Any, ...], tuple[float, list[dict[str, Any]], Intent]
 _RESULTS_MAX = 5000
 
 
+def _results_key(reader: Reader, topic: str | None, q: str | None, sort: str, limit: int | None) -> tuple[Any, ...]:
+    return (reader.age, topic, " ".join((q or "").lower().split()), sort, limit)
+
+
 async def find_articles_cached(sessionmaker: Any, *, reader: Reader, topic: str | None, q: str | None,
                                sort: str, limit: int | None, content_dir: Path) -> tuple[list[dict[str, Any]], Intent]:
     """find_articles, remembered for _CACHE_SECONDS (no database session on a hit)."""
-    key = (reader.age, topic, " ".join((q or "").lower().split()), sort, limit)
+    key = _results_key(reader, topic, q, sort, limit)
     hit = _results_cache.get(key)
     if hit is not None and hit[0] > time.monotonic() and sort != "popular":
         return hit[1], hit[2]
@@ -132,6 +138,31 @@ async def find_articles_cached(sessionmaker: Any, *, reader: Reader, topic: str 
         _results_cache.clear()
     _results_cache[key] = (time.monotonic() + _CACHE_SECONDS, items, intent)
     return items, intent
+
+
+# The encoded answers of those lists and searches, kept as long as their results.
+_answers_cache: dict[tuple[Any, ...], tuple[float, bytes]] = {}
+
+
+async def articles_answer_json(sessionmaker: Any, *, reader: Reader, topic: str | None, q: str | None, sort: str,
+                               limit: int | None, content_dir: Path, support: dict[str, Any]) -> bytes:
+    """``{items, total}`` (and ``support`` when the search suggests risk), encoded once per
+    cached result (no database session and no encoding on a hit)."""
+    key = _results_key(reader, topic, q, sort, limit)
+    hit = _answers_cache.get(key)
+    if hit is not None and hit[0] > time.monotonic() and sort != "popular":
+        return hit[1]
+    items, intent = await find_articles_cached(sessionmaker, reader=reader, topic=topic, q=q, sort=sort,
+                                               limit=limit, content_dir=content_dir)
+    answer: dict[str, Any] = {"items": items, "total": len(items)}
+    if intent.risk:  # the search itself suggests the reader may not be safe: help comes first
+        answer["support"] = support
+    encoded = msgspec.json.encode(answer)
+    if (results := _results_cache.get(key)) is not None and sort != "popular":
+        if len(_answers_cache) >= _RESULTS_MAX:
+            _answers_cache.clear()
+        _answers_cache[key] = (results[0], encoded)
+    return encoded
 
 
 async def list_topics(db: AsyncSession) -> list[dict[str, str]]:
