@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import functools
 import hmac
 import json
 import secrets
@@ -19,7 +20,7 @@ from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie, Headers, MutableScopeHeaders
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
-from litestar.middleware.csrf import CSRFMiddleware, generate_csrf_hash
+from litestar.middleware.csrf import CSRF_SECRET_LENGTH, CSRFMiddleware, generate_csrf_hash
 from litestar.middleware.session.base import ONE_DAY_IN_SECONDS
 from litestar.types import Empty, Message, ScopeSession
 from litestar.utils.dataclass import extract_dataclass_items
@@ -169,6 +170,9 @@ class WaymarkSessionBackend(SQLAlchemyAsyncSessionBackend):
         had_cookie = bool(cookie_id) and cookie_id != "null"
         if not had_cookie and (scope_session is Empty or not scope_session):
             return  # anonymous, and still anonymous: nothing to store, no cookie to send
+        if (had_cookie and scope_session and not scope.get(_ROTATE_KEY)  # type: ignore[call-overload]
+                and scope.get("waymark.session_loaded") == scope_session):  # type: ignore[call-overload]
+            return  # unchanged (most signed-in requests): nothing to write, no cookie to send
         store = self.config.get_store_from_app(scope["app"])
         headers = MutableScopeHeaders.from_message(message)
         cookie_params = dict(extract_dataclass_items(self.config, exclude_none=True, include=Cookie.__dict__.keys()))
@@ -299,7 +303,10 @@ class SessionBoundCSRF(CSRFMiddleware):
     even one that does not load the session, hands out the right token."""
 
     def _seed(self, session_id: str) -> str:
-        return hmac.new(self.config.secret.encode(), f"csrf:{session_id}".encode(), "sha256").hexdigest()
+        return _csrf_seed(self.config.secret, session_id)
+
+    def _decode_csrf_token(self, token: str) -> str | None:
+        return _decoded_token(self.config.secret, token)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -334,6 +341,21 @@ class SessionBoundCSRF(CSRFMiddleware):
             await send(message)
 
         return send_bound
+
+
+# Both HMACs are the same for every request of a session: kept for the most recent ones.
+@functools.lru_cache(maxsize=4096)
+def _csrf_seed(secret: str, session_id: str) -> str:
+    return hmac.new(secret.encode(), f"csrf:{session_id}".encode(), "sha256").hexdigest()
+
+
+@functools.lru_cache(maxsize=4096)
+def _decoded_token(secret: str, token: str) -> str | None:
+    """Litestar's check of a token's HMAC (None when it fails)."""
+    if len(token) < CSRF_SECRET_LENGTH + 1:
+        return None
+    token_secret, given = token[:CSRF_SECRET_LENGTH], token[CSRF_SECRET_LENGTH:]
+    return token_secret if hmac.compare_digest(given, generate_csrf_hash(token=token_secret, secret=secret)) else None
 
 
 def _session_cleared(scope: Any) -> bool:
