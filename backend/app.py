@@ -20,7 +20,6 @@ from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.plugins.structlog import StructlogConfig, StructlogPlugin
-from litestar.static_files import create_static_files_router
 from prometheus_client import Gauge
 
 from backend.accounts.auth import CurrentUserMiddleware, UserReader
@@ -50,8 +49,10 @@ from backend.journal.controllers import (
     MoodController,
 )
 from backend.messages.controllers import ChatHistoryController, MessagesController
+from backend.meta.controllers import MetaController
 from backend.openapi import publish_truthful_schema
 from backend.push.controllers import PushController
+from backend.pwa_files import PwaFiles, pwa_router
 from backend.reports.controllers import ReportController
 from backend.restrictions.controllers import AccountModerationController, MyRestrictionsController
 from backend.review.controllers import ModerationController
@@ -68,7 +69,7 @@ API_CONTROLLERS += [ServiceController, CrisisLineController, CouncilServiceContr
 API_CONTROLLERS += [BoardController, ThreadController, PostController, ModerationController, SafeguardingController]
 API_CONTROLLERS += [MessagesController, ChatHistoryController, ToolkitController]
 API_CONTROLLERS += [AccountModerationController, MyRestrictionsController]
-API_CONTROLLERS += [MyPostsController, AdminController]
+API_CONTROLLERS += [MyPostsController, AdminController, MetaController]
 
 
 def secret_key(settings: Settings) -> str:
@@ -106,14 +107,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
     session_config = ServerSideSessionConfig(
         key=SESSION_COOKIE, max_age=settings.session_max_age, httponly=True, samesite="lax",
         secure=settings.secure_cookies, renew_on_access=True,
-        exclude=["^/health", "^/metrics", "^/schema", "^/oruk/"],  # the open ORUK feed needs no session
+        # The open ORUK feed needs no session, nor do the PWA's versioned files (no lookup per file).
+        exclude=["^/health", "^/metrics", "^/schema", "^/oruk/", "^/v/", "^/sw\\.js$"],
     )
     session_backend = WaymarkSessionBackend(config=session_config, alchemy_config=alchemy, model=WebSession)
     secret = secret_key(settings)
     csrf = CSRFConfig(
         secret=secret, cookie_name="csrftoken", header_name="x-csrftoken",
         cookie_secure=settings.secure_cookies, cookie_samesite="lax", cookie_httponly=False,
-        exclude=["^/oruk/"],  # the open ORUK feed: read-only, no cookie of any kind
+        # The open ORUK feed: read-only, no cookie of any kind; nor on the PWA's versioned files.
+        exclude=["^/oruk/", "^/v/", "^/sw\\.js$"],
     )
     rate_limit = RateLimitConfig(
         rate_limit=("minute", settings.rate_limit_per_minute),
@@ -125,9 +128,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     api = Router(path="/", route_handlers=API_CONTROLLERS,
                  cache_control=CacheControlHeader(no_store=True, private=True))
-    pwa = create_static_files_router(path="/", directories=[Path(settings.pwa_dir)], html_mode=True,
-                                     include_in_schema=False, name="pwa", opt={"skip_rate_limiting": True},
-                                     cache_control=CacheControlHeader(no_cache=True))
+    # The PWA from memory, compressed once, its files at content-versioned addresses (immutable).
+    pwa = pwa_router(PwaFiles.load(Path(settings.pwa_dir), settings.data_dir / "pwa-compressed"))
     structlog = StructlogPlugin(StructlogConfig(
         structlog_logging_config=structlog_logging_config(),
         # Privacy by default: no request log unless asked for, and then only method, path and status.
