@@ -22,7 +22,7 @@ from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.plugins.structlog import StructlogConfig, StructlogPlugin
 from prometheus_client import Gauge
 
-from backend.accounts.auth import CurrentUserMiddleware, requires_first_steps
+from backend.accounts.auth import CurrentUserMiddleware, UserReader
 from backend.accounts.controllers import AuthController, MeController
 from backend.accounts.models import WebSession
 from backend.admin.controllers import AdminController
@@ -135,20 +135,20 @@ def create_app(settings: Settings | None = None) -> Litestar:
     prometheus = PrometheusConfig(app_name="waymark", prefix="waymark", group_path=True,
                                   exclude=["^/metrics", "^/health"], middleware_class=CountedPrometheusMiddleware)
     alchemy_plugin = SQLAlchemyPlugin(config=alchemy)
+    user_reader = UserReader(alchemy.get_engine().url.render_as_string(hide_password=False).replace("+asyncpg", ""))
     app = Litestar(
         route_handlers=[HealthController, WaymarkMetrics, api, OrukFeedController, chat_socket, moderation_socket, pwa],
         on_startup=[warm_up_moderation, start_chat_hub, start_housekeeping, publish_truthful_schema],
-        on_shutdown=[stop_chat_hub, stop_housekeeping],
+        on_shutdown=[stop_chat_hub, stop_housekeeping, stop_user_reader],
         plugins=[alchemy_plugin, problem_details_plugin(), structlog],
         middleware=[
             prometheus.middleware,
             DefineMiddleware(RequestChecks, max_body_bytes=settings.max_body_bytes),
             rate_limit.middleware,
             DefineMiddleware(SessionMiddleware, backend=session_backend),
-            DefineMiddleware(CurrentUserMiddleware, sessionmaker=alchemy.create_session_maker()),
+            DefineMiddleware(CurrentUserMiddleware, reader=user_reader, mfa_required=settings.staff_mfa_required),
             DefineMiddleware(SessionBoundCSRF, config=csrf),
         ],
-        guards=[requires_first_steps],
         # Static files and JSON answers over 1 KB travel compressed (brotli, gzip for older
         # clients): a cheap phone on a bad connection downloads a third of the bytes.
         compression_config=CompressionConfig(backend="brotli", brotli_gzip_fallback=True, minimum_size=1024,
@@ -162,6 +162,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app.state.settings = settings
     app.state.secret_key = secret
     app.state.alchemy = alchemy
+    app.state.user_reader = user_reader
     app.state.sessionmaker = alchemy.create_session_maker()
     app.state.chat_hours = WeeklyHours.parse(settings.chat_hours)  # a bad schedule stops start-up
     # Outside Litestar's router and exception handling: every answer, a 404 or a file included.
@@ -235,6 +236,10 @@ async def start_housekeeping(app: Litestar) -> None:
                 logging.getLogger("waymark.housekeeping").warning("housekeeping failed: %s", type(exc).__name__)
 
     app.state.housekeeping = asyncio.create_task(loop())
+
+
+async def stop_user_reader(app: Litestar) -> None:
+    await app.state.user_reader.close()
 
 
 async def stop_housekeeping(app: Litestar) -> None:

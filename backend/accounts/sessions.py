@@ -1,10 +1,11 @@
 """Ending a person's sessions everywhere at once: after recovery, a password change or
 deletion, no other device stays signed in, on any worker.
 
-Each worker remembers a session and a user for a few seconds (backend.security,
+Each worker remembers a session for a few seconds and who is signed in (backend.security,
 backend.accounts.auth). Ending sessions deletes their rows and sends a PostgreSQL NOTIFY
-on commit; every worker listens and forgets that person at once (and everything, when
-its listening connection was lost and it may have missed a message).
+on commit, and any change to an account sends one from a trigger; every worker listens and
+forgets that person at once (and everything, and remembers nothing, while its listening
+connection is lost and it may miss a message).
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from sqlalchemy import String, cast, delete, func, select
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.accounts.auth import forget_all_users, forget_user
 from backend.accounts.models import WebSession
-from backend.security import SESSION_USER_KEY, forget_sessions_of, set_caching
+from backend.security import SESSION_USER_KEY, SIGNED_OUT_CHANNEL, forget_sessions_of, set_caching
 
-SIGNED_OUT_CHANNEL = "waymark_signed_out"
+USER_CHANGED_CHANNEL = "waymark_user_changed"  # sent by a trigger (migration c7d2e91f4a60)
 log = logging.getLogger("waymark.sessions")
 
 
@@ -43,11 +45,17 @@ async def end_sessions_of(db: AsyncSession, user_id: uuid.UUID, *, keep_session_
     return ended
 
 
-def _on_notify(_conn: object, _pid: int, _channel: str, payload: str) -> None:
+def _on_notify(_conn: object, _pid: int, channel: str, payload: str) -> None:
     try:
-        forget_signed_out(uuid.UUID(payload))
+        user_id = uuid.UUID(payload)
     except ValueError:
-        log.warning("a sign-out notice without a user id")
+        log.warning("a notice on %s without a user id", channel)
+        forget_all_users()
+        return
+    if channel == USER_CHANGED_CHANNEL:
+        forget_user(user_id)
+    else:
+        forget_signed_out(user_id)
 
 
 async def listen_for_sign_outs(dsn: str, stopping: asyncio.Event) -> None:
@@ -62,6 +70,8 @@ async def listen_for_sign_outs(dsn: str, stopping: asyncio.Event) -> None:
             lost = asyncio.get_running_loop().create_future()
             conn.add_termination_listener(lambda _c, lost=lost: lost.done() or lost.set_result(None))
             await conn.add_listener(SIGNED_OUT_CHANNEL, _on_notify)
+            await conn.add_listener(USER_CHANGED_CHANNEL, _on_notify)
+            forget_all_users()  # a notice may have been missed while not listening
             set_caching(True)
             delay = 0.5
             stop = asyncio.ensure_future(stopping.wait())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Response, get
 from litestar.params import Dependency, Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -44,14 +44,11 @@ class LibraryController(Controller):
         q: Annotated[str | None, Parameter(max_length=200)] = None,
         sort: Annotated[str, Parameter(pattern="^(title|popular)$")] = "title",
         limit: Annotated[int | None, Parameter(ge=1, le=100)] = None,
-    ) -> dict[str, Any]:
-        items, intent = await services.find_articles_cached(
+    ) -> Response[dict[str, Any]]:
+        encoded = await services.articles_answer_json(
             request.app.state.sessionmaker, reader=reader_of(request), topic=topic, q=q, sort=sort, limit=limit,
-            content_dir=request.app.state.settings.content_dir)
-        answer: dict[str, Any] = {"items": items, "total": len(items)}
-        if intent.risk:  # the search itself suggests the reader may not be safe: help comes first
-            answer["support"] = SEARCH_SUPPORT
-        return answer
+            content_dir=request.app.state.settings.content_dir, support=SEARCH_SUPPORT)
+        return Response(encoded, media_type="application/json")
 
     @get("/articles/{slug:str}", summary="One article")
     async def article(self, request: Request, db_session: DB,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import yaml
 from cachetools import LRUCache, TTLCache
 from sqlalchemy import case, delete, func, or_, select, text, update
@@ -113,14 +114,18 @@ _corrections: LRUCache[str, str] = LRUCache(maxsize=20_000)  # a search word -> 
 
 
 def forget_library_caches() -> None:
-    for cache in (_results_cache, _library_cache, _synonyms_cache, _corrections):
+    for cache in (_results_cache, _answers_cache, _library_cache, _synonyms_cache, _corrections):
         cache.clear()
+
+
+def _results_key(reader: Reader, topic: str | None, q: str | None, sort: str, limit: int | None) -> tuple[Any, ...]:
+    return (reader.age, topic, " ".join((q or "").lower().split()), sort, limit)
 
 
 async def find_articles_cached(sessionmaker: Any, *, reader: Reader, topic: str | None, q: str | None,
                                sort: str, limit: int | None, content_dir: Path) -> tuple[list[dict[str, Any]], Intent]:
     """find_articles, remembered for _CACHE_SECONDS (no database session on a hit)."""
-    key = (reader.age, topic, " ".join((q or "").lower().split()), sort, limit)
+    key = _results_key(reader, topic, q, sort, limit)
     hit = _results_cache.get(key)
     if hit is not None and sort != "popular":
         return hit
@@ -129,6 +134,29 @@ async def find_articles_cached(sessionmaker: Any, *, reader: Reader, topic: str 
                                             content_dir=content_dir)
     _results_cache[key] = (items, intent)
     return items, intent
+
+
+# The encoded answers of those lists and searches, kept as long as their results.
+_answers_cache: TTLCache[tuple[Any, ...], bytes] = TTLCache(maxsize=_RESULTS_MAX, ttl=_CACHE_SECONDS)
+
+
+async def articles_answer_json(sessionmaker: Any, *, reader: Reader, topic: str | None, q: str | None, sort: str,
+                               limit: int | None, content_dir: Path, support: dict[str, Any]) -> bytes:
+    """``{items, total}`` (and ``support`` when the search suggests risk), encoded once per
+    cached result (no database session and no encoding on a hit)."""
+    key = _results_key(reader, topic, q, sort, limit)
+    hit = _answers_cache.get(key)
+    if hit is not None and sort != "popular":
+        return hit
+    items, intent = await find_articles_cached(sessionmaker, reader=reader, topic=topic, q=q, sort=sort,
+                                               limit=limit, content_dir=content_dir)
+    answer: dict[str, Any] = {"items": items, "total": len(items)}
+    if intent.risk:  # the search itself suggests the reader may not be safe: help comes first
+        answer["support"] = support
+    encoded = msgspec.json.encode(answer)
+    if key in _results_cache and sort != "popular":  # kept no longer than the results it encodes
+        _answers_cache[key] = encoded
+    return encoded
 
 
 async def list_topics(db: AsyncSession) -> list[dict[str, str]]:
