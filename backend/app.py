@@ -50,7 +50,7 @@ from backend.journal.controllers import (
     MoodController,
 )
 from backend.messages.controllers import ChatHistoryController, MessagesController
-from backend.openapi import publish_truthful_schema
+from backend.openapi import publish_truthful_schema, render_plugins
 from backend.push.controllers import PushController
 from backend.reports.controllers import ReportController
 from backend.restrictions.controllers import AccountModerationController, MyRestrictionsController
@@ -159,7 +159,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exception_handlers=exception_handlers,
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(title="Waymark API", version="1.0.0", path="/schema",
-                                     description="The HTTP contract of Waymark (see shared/API.md)."),
+                                     description="The HTTP contract of Waymark (see shared/API.md).",
+                                     render_plugins=render_plugins()),
         debug=False,
     )
     app.state.settings = settings

@@ -7,13 +7,23 @@ added later included): a step that runs once over Litestar's generated document.
 - Text: a NUL character is refused everywhere (backend/http_safety.py), so every string
   says so (a pattern), every object's property names too, and properties an object does
   not name may be any JSON without one (``NulFreeJson``).
+
+The viewer at ``/schema`` is a plain page of our own (``OperationsPage``): every operation
+with its summary and answers, and links to the document as JSON and YAML. Litestar's
+viewers (Redoc, Swagger UI, Scalar, RapiDoc, Elements) load scripts and styles from a CDN
+and run inline scripts; the Content-Security-Policy every answer carries
+(backend/http_safety.py) blocks them, and loosening it for one path would let third-party
+code run on our origin. So they are not served; a full viewer can be pointed at
+``/schema/openapi.json`` from anywhere.
 """
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
-from litestar import Litestar
+from litestar import Litestar, Request
+from litestar.openapi.plugins import JsonRenderPlugin, OpenAPIRenderPlugin, YamlRenderPlugin
 from litestar.routes import HTTPRoute
 
 PROBLEM = "application/problem+json"
@@ -130,3 +140,39 @@ async def publish_truthful_schema(app: Litestar) -> None:
     from litestar._openapi.plugin import OpenAPIPlugin
 
     make_truthful(app.plugins.get(OpenAPIPlugin).provide_openapi_schema(), app)
+
+
+class OperationsPage(OpenAPIRenderPlugin):
+    """``/schema``: the operations as plain HTML, with no script, no inline style and
+    nothing from another origin, so it works under the strict Content-Security-Policy."""
+
+    def __init__(self) -> None:
+        super().__init__(path="/", favicon="", style="")
+
+    def render(self, request: Request, openapi_schema: dict[str, Any]) -> bytes:
+        esc = html.escape
+        rows = []
+        for path, item in openapi_schema.get("paths", {}).items():
+            for method, op in item.items():
+                if not isinstance(op, dict) or "responses" not in op:
+                    continue
+                statuses = ", ".join(sorted(op["responses"]))
+                rows.append(f"<tr><td>{esc(method.upper())}</td><td><code>{esc(path)}</code></td>"
+                            f"<td>{esc(op.get('summary', ''))}</td><td>{esc(statuses)}</td></tr>")
+        info = openapi_schema.get("info", {})
+        page = (
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>{esc(info.get('title', 'API'))}</title></head><body>"
+            f"<h1>{esc(info.get('title', 'API'))} {esc(info.get('version', ''))}</h1>"
+            f"<p>{esc(info.get('description', ''))}</p>"
+            "<p>The full document: <a href=\"openapi.json\">openapi.json</a> or "
+            "<a href=\"openapi.yaml\">openapi.yaml</a>.</p>"
+            "<table><thead><tr><th>Method</th><th>Path</th><th>What it does</th><th>Answers</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table></body></html>"
+        )
+        return page.encode()
+
+
+def render_plugins() -> list[OpenAPIRenderPlugin]:
+    """What ``/schema`` serves: the plain operations page and the document (see above)."""
+    return [OperationsPage(), JsonRenderPlugin(), YamlRenderPlugin()]
