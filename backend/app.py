@@ -51,6 +51,7 @@ from backend.journal.controllers import (
 )
 from backend.messages.controllers import ChatHistoryController, MessagesController
 from backend.openapi import publish_truthful_schema, render_plugins
+from backend.personal_data import PersonalDataController
 from backend.push.controllers import PushController
 from backend.reports.controllers import ReportController
 from backend.restrictions.controllers import AccountModerationController, MyRestrictionsController
@@ -68,7 +69,7 @@ API_CONTROLLERS += [ServiceController, CrisisLineController, CouncilServiceContr
 API_CONTROLLERS += [BoardController, ThreadController, PostController, ModerationController, SafeguardingController]
 API_CONTROLLERS += [MessagesController, ChatHistoryController, ToolkitController]
 API_CONTROLLERS += [AccountModerationController, MyRestrictionsController]
-API_CONTROLLERS += [MyPostsController, AdminController]
+API_CONTROLLERS += [MyPostsController, AdminController, PersonalDataController]
 
 
 def secret_key(settings: Settings) -> str:

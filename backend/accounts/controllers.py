@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, TypeVar
 
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.datastructures import Cookie
@@ -149,9 +149,7 @@ class MeController(Controller):
         await services.end_user_sessions(db_session, request.scope["user"].id, keep_session_id=session_cookie_id(request))
         end_session(request)
 
-    @get("/export", guards=[requires_young_person], summary="Everything Waymark holds about me")
-    async def export(self, request: Request, db_session: DB) -> dict[str, Any]:
-        return await services.export_personal_data(db_session, request.scope["user"].id)
+    # GET /export: backend/personal_data.py (its answer names every domain's section)
 
     @delete("", guards=[requires_young_person], status_code=HTTP_204_NO_CONTENT, summary="Delete my account and data")
     async def delete_me(self, request: Request, db_session: DB) -> None:

@@ -65,3 +65,17 @@ class LoginOut(msgspec.Struct):
     # without TOTP where WAYMARK_STAFF_MFA=required (POST /api/v1/auth/mfa/setup first).
     password_change_required: bool | msgspec.UnsetType = msgspec.UNSET
     mfa_setup_required: bool | msgspec.UnsetType = msgspec.UNSET
+
+
+class ExportedAccount(msgspec.Struct):
+    """The account itself, in the person's own export (GET /api/v1/me/export)."""
+
+    id: str
+    username: str
+    role: str
+    council_code: str | None
+    birth_month: int | None
+    birth_year: int | None
+    extended_eligibility: Literal["care_leaver", "ehcp"] | None
+    created_at: str
+    last_login_at: str | None

@@ -7,8 +7,12 @@ from typing import Annotated
 
 import msgspec
 
+from backend.schema_rules import NOT_BLANK, one_of
+
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
-Role = Annotated[str, msgspec.Meta(min_length=1, max_length=20)]
+# The staff roles (accounts.models.STAFF_ROLES; the service checks it and says which).
+Role = Annotated[str, msgspec.Meta(min_length=1, max_length=20),
+                 one_of(("counsellor", "supervisor", "moderator", "council_admin", "admin"))]
 CouncilCode = Annotated[str, msgspec.Meta(min_length=1, max_length=9)]
 Age = Annotated[int, msgspec.Meta(ge=5, le=30)]
 
@@ -53,18 +57,18 @@ class WeeklyIn(msgspec.Struct, forbid_unknown_fields=True):
 class ClosureIn(msgspec.Struct, forbid_unknown_fields=True):
     starts_at: dt.datetime
     ends_at: dt.datetime
-    message: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+    message: Annotated[str, msgspec.Meta(min_length=1, max_length=500), NOT_BLANK]
 
 
 class BoardIn(msgspec.Struct, forbid_unknown_fields=True):
     slug: Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9-]{1,59}$")]
-    name: Annotated[str, msgspec.Meta(min_length=1, max_length=80)]
-    description: Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=80), NOT_BLANK]
+    description: Annotated[str, msgspec.Meta(min_length=1, max_length=300), NOT_BLANK]
 
 
 class BoardChangeIn(msgspec.Struct, forbid_unknown_fields=True):
-    name: Annotated[str, msgspec.Meta(min_length=1, max_length=80)] | None = None
-    description: Annotated[str, msgspec.Meta(min_length=1, max_length=300)] | None = None
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=80), NOT_BLANK] | None = None
+    description: Annotated[str, msgspec.Meta(min_length=1, max_length=300), NOT_BLANK] | None = None
     retired: bool | None = None
 
 

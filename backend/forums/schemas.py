@@ -1,11 +1,15 @@
-"""Forums: what comes in. Every string has a length limit: oversize input is a 400."""
+"""Forums: what comes in (every string has a length limit: oversize input is a 400) and goes out."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
+from msgspec import UNSET, UnsetType
+
+from backend.schema_rules import NOT_BLANK, one_of
+from backend.signposting.schemas import CrisisLineCard
 
 TITLE_MAX = 120
 BODY_MAX = 5000
@@ -30,19 +34,170 @@ FIELD_HELP = {
 
 
 class ThreadIn(msgspec.Struct):
-    title: Annotated[str, msgspec.Meta(max_length=TITLE_MAX)]
-    body: Annotated[str, msgspec.Meta(max_length=BODY_MAX)]
+    title: Annotated[str, msgspec.Meta(max_length=TITLE_MAX), NOT_BLANK]
+    body: Annotated[str, msgspec.Meta(max_length=BODY_MAX), NOT_BLANK]
     client_id: uuid.UUID | None = None
 
 
 class ReplyIn(msgspec.Struct):
-    body: Annotated[str, msgspec.Meta(max_length=BODY_MAX)]
+    body: Annotated[str, msgspec.Meta(max_length=BODY_MAX), NOT_BLANK]
     client_id: uuid.UUID | None = None
 
 
 class ReactionIn(msgspec.Struct):
-    kind: Annotated[str, msgspec.Meta(max_length=40)]
+    kind: Annotated[str, msgspec.Meta(max_length=40), one_of(REACTION_KINDS)]
 
 
 class ReportIn(msgspec.Struct):
-    reason: Annotated[str, msgspec.Meta(max_length=REASON_MAX)]
+    reason: Annotated[str, msgspec.Meta(max_length=REASON_MAX), NOT_BLANK]
+
+
+# --- out ------------------------------------------------------------------------------------
+
+PostStatus = Literal["pending", "published", "rejected", "held"]
+
+
+class BoardOut(msgspec.Struct):
+    slug: str
+    name: str
+    description: str
+
+
+class ThreadSummary(msgspec.Struct):
+    id: str
+    title: str
+    author: str
+    created_at: str
+    reply_count: int
+    last_activity_at: str
+    status: PostStatus
+    waiting_for_moderator: bool  # the reader's own thread, not yet published
+
+
+class ThreadList(msgspec.Struct):
+    items: list[ThreadSummary]
+    total: int
+    retired: bool
+
+
+class ReactionUse(msgspec.Struct):
+    """A kind used on a post, and whether the reader used it (never a count)."""
+
+    kind: str
+    mine: bool
+
+
+class PostInThread(msgspec.Struct):
+    id: str
+    author: str
+    body: str
+    status: PostStatus
+    created_at: str
+    reactions: list[ReactionUse]
+    mine: bool
+    edited_by_moderator: bool
+    # the reader's own unpublished post: the moderator's kind words, and whether to show support again
+    moderator_message: str | None | UnsetType = UNSET
+    needs_support: bool | UnsetType = UNSET
+
+
+class ThreadOut(msgspec.Struct):
+    id: str
+    title: str
+    board: str
+    author: str
+    status: PostStatus
+    created_at: str
+    posts: list[PostInThread]
+
+
+class Support(msgspec.Struct):
+    """Shown when what someone wrote suggests risk to their life or safety."""
+
+    message: str
+    crisis_lines: list[CrisisLineCard]
+    can_talk_to_counsellor: bool
+    chat_open: bool | UnsetType = UNSET
+
+
+class PostAnswer(msgspec.Struct):
+    id: str
+    status: PostStatus
+    thread_id: str
+    message: str | None = None
+    support: Support | UnsetType = UNSET
+
+
+class ReactionsOut(msgspec.Struct):
+    post_id: str
+    kind: str
+    reactions: list[ReactionUse]
+
+
+class ReportOut(msgspec.Struct):
+    id: str
+    post_id: str
+    status: str
+    created_at: str
+    message: str
+
+
+class MyPost(msgspec.Struct):
+    id: str
+    thread_id: str
+    body: str
+    status: PostStatus
+    created_at: str
+    board: str
+    is_thread: bool
+    title: str | UnsetType = UNSET  # the first post of a thread
+    thread_title: str | UnsetType = UNSET  # a reply
+    reason: str | None | UnsetType = UNSET  # a rejected post: the moderator's kind words
+
+
+class MyPosts(msgspec.Struct):
+    items: list[MyPost]
+    total: int
+
+
+# --- the person's own export (GET /api/v1/me/export, "forums") ----------------------------
+
+
+class ExportedThread(msgspec.Struct):
+    id: str
+    board: str
+    title: str
+    status: PostStatus
+    created_at: str
+
+
+class ExportedPost(msgspec.Struct):
+    id: str
+    thread_id: str
+    body: str
+    status: PostStatus
+    created_at: str
+    moderator_message: str | None
+    edited_by_moderator: bool
+
+
+class ExportedReaction(msgspec.Struct):
+    post_id: str
+    kind: str
+    created_at: str
+
+
+class ExportedReport(msgspec.Struct):
+    id: str
+    post_id: str
+    reason: str
+    status: str
+    created_at: str
+
+
+class ForumExport(msgspec.Struct):
+    threads: list[ExportedThread]
+    posts: list[ExportedPost]
+    reactions: list[ExportedReaction]
+    reports: list[ExportedReport]
+    about: str

@@ -1,20 +1,43 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
+from backend.schema_rules import NOT_BLANK, stated
+
 # Generous outer limits; the kind rules (empty, too long) are in services.py.
-Text = Annotated[str, msgspec.Meta(max_length=100_000)]
+
+
+# The document states the services' rules: words in the body (4,000 characters at most)
+# and a subject of up to 140.
+Body = Annotated[str, msgspec.Meta(max_length=100_000), NOT_BLANK, stated(max_length=4000)]
 
 
 class ThreadIn(msgspec.Struct):
-    body: Text = ""
-    subject: Text | None = None
+    body: Body
+    subject: Annotated[str, msgspec.Meta(max_length=100_000), stated(max_length=140)] | None = None
     client_id: uuid.UUID | None = None
 
 
 class MessageIn(msgspec.Struct):
-    body: Text = ""
+    body: Body
     client_id: uuid.UUID | None = None
+
+
+# --- the person's own export (GET /api/v1/me/export, "message_threads") --------------------
+
+
+class ExportedTeamMessage(msgspec.Struct):
+    sender: Literal["young_person", "counsellor"]
+    body: str
+    sent_at: str
+
+
+class ExportedMessageThread(msgspec.Struct):
+    id: str
+    subject: str | None
+    status: Literal["awaiting_reply", "replied", "closed"]
+    created_at: str
+    messages: list[ExportedTeamMessage]

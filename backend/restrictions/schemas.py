@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from backend.review.reasons import ACCOUNT_REASONS_BY_CODE
+from backend.schema_rules import NOT_BLANK
 
 NOTE_MAX = 2000
 APPEAL_MAX = 2000
@@ -33,9 +34,30 @@ class RestrictionIn(msgspec.Struct):
 
 
 class AppealIn(msgspec.Struct):
-    text: Annotated[str, msgspec.Meta(min_length=1, max_length=APPEAL_MAX)]
+    text: Annotated[str, msgspec.Meta(min_length=1, max_length=APPEAL_MAX), NOT_BLANK]
 
 
 class AppealDecisionIn(msgspec.Struct):
     action: Literal["uphold", "lift"]
     note: Annotated[str, msgspec.Meta(max_length=NOTE_MAX)] | None = None
+
+
+# --- the person's own export (GET /api/v1/me/export, "restrictions") ------------------------
+
+
+class ExportedAppeal(msgspec.Struct):
+    text: str
+    status: Literal["open", "upheld", "lifted"]
+    created_at: str
+
+
+class ExportedRestriction(msgspec.Struct):
+    """In the words they read (never a staff note)."""
+
+    id: str
+    kind: Literal["warn", "hold_all", "suspend"]
+    message: str
+    until: str | None
+    created_at: str
+    status: str
+    appeal: ExportedAppeal | None

@@ -34,7 +34,7 @@ class SafeguardingController(Controller):
                      "created_at). One author's automatic alerts within an hour are one alert. An alert about a "
                      "post, and each post item, also has post_id, thread_id, thread_title, board, body, "
                      "post_created_at and post_status (read from the post: an item stores no text).")
-    async def alerts(self, db_session: DB, status: Annotated[str, Parameter(max_length=20)] = "open",
+    async def alerts(self, db_session: DB, status: Annotated[str, Parameter(max_length=20, schema_extra={"enum": ["open", "acknowledged", "all"]})] = "open",
                      limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
                      offset: Annotated[int, Parameter(ge=0, le=1_000_000)] = 0) -> dict[str, Any]:
         return await services.list_alerts(db_session, status, limit=limit, offset=offset)
