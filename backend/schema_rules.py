@@ -39,3 +39,8 @@ def typed(kind: type[T], value: Any) -> T:
     the wire, and an answer that does not fit its schema fails loudly (a 500 in tests)
     instead of going out undocumented."""
     return msgspec.convert(value, kind)
+
+
+class Out(msgspec.Struct, forbid_unknown_fields=True):
+    """An answer built from a service's plain values with ``typed``: a key the struct does
+    not name is an error, never silently left out of the answer."""

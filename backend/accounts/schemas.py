@@ -6,6 +6,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from backend.schema_rules import Out
+
 Username = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 Password = Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
 
@@ -67,7 +69,7 @@ class LoginOut(msgspec.Struct):
     mfa_setup_required: bool | msgspec.UnsetType = msgspec.UNSET
 
 
-class ExportedAccount(msgspec.Struct):
+class ExportedAccount(Out):
     """The account itself, in the person's own export (GET /api/v1/me/export)."""
 
     id: str

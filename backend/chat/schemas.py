@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from backend.schema_rules import NOT_BLANK, stated
+from backend.schema_rules import NOT_BLANK, Out, stated
 
 
 class ChatRequestIn(msgspec.Struct):
@@ -53,21 +53,21 @@ class WhisperIn(msgspec.Struct):
 # --- the person's own export (GET /api/v1/me/export, "chats" and "chat_requests") --------
 
 
-class ExportedChatMessage(msgspec.Struct):
+class ExportedChatMessage(Out):
     seq: int
     sender: Literal["young_person", "counsellor"]
     body: str
     sent_at: str
 
 
-class ExportedChat(msgspec.Struct):
+class ExportedChat(Out):
     session_id: str
     started_at: str
     ended_at: str | None
     messages: list[ExportedChatMessage]
 
 
-class ExportedChatRequest(msgspec.Struct):
+class ExportedChatRequest(Out):
     """A request to talk still waiting (a chat that started is under "chats")."""
 
     id: str

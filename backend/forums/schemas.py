@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from backend.schema_rules import NOT_BLANK, one_of
+from backend.schema_rules import NOT_BLANK, Out, one_of
 from backend.signposting.schemas import CrisisLineCard
 
 TITLE_MAX = 120
@@ -57,13 +57,13 @@ class ReportIn(msgspec.Struct):
 PostStatus = Literal["pending", "published", "rejected", "held"]
 
 
-class BoardOut(msgspec.Struct):
+class BoardOut(Out):
     slug: str
     name: str
     description: str
 
 
-class ThreadSummary(msgspec.Struct):
+class ThreadSummary(Out):
     id: str
     title: str
     author: str
@@ -74,20 +74,20 @@ class ThreadSummary(msgspec.Struct):
     waiting_for_moderator: bool  # the reader's own thread, not yet published
 
 
-class ThreadList(msgspec.Struct):
+class ThreadList(Out):
     items: list[ThreadSummary]
     total: int
     retired: bool
 
 
-class ReactionUse(msgspec.Struct):
+class ReactionUse(Out):
     """A kind used on a post, and whether the reader used it (never a count)."""
 
     kind: str
     mine: bool
 
 
-class PostInThread(msgspec.Struct):
+class PostInThread(Out):
     id: str
     author: str
     body: str
@@ -101,7 +101,7 @@ class PostInThread(msgspec.Struct):
     needs_support: bool | UnsetType = UNSET
 
 
-class ThreadOut(msgspec.Struct):
+class ThreadOut(Out):
     id: str
     title: str
     board: str
@@ -111,7 +111,7 @@ class ThreadOut(msgspec.Struct):
     posts: list[PostInThread]
 
 
-class Support(msgspec.Struct):
+class Support(Out):
     """Shown when what someone wrote suggests risk to their life or safety."""
 
     message: str
@@ -120,7 +120,7 @@ class Support(msgspec.Struct):
     chat_open: bool | UnsetType = UNSET
 
 
-class PostAnswer(msgspec.Struct):
+class PostAnswer(Out):
     id: str
     status: PostStatus
     thread_id: str
@@ -128,13 +128,13 @@ class PostAnswer(msgspec.Struct):
     support: Support | UnsetType = UNSET
 
 
-class ReactionsOut(msgspec.Struct):
+class ReactionsOut(Out):
     post_id: str
     kind: str
     reactions: list[ReactionUse]
 
 
-class ReportOut(msgspec.Struct):
+class ReportOut(Out):
     id: str
     post_id: str
     status: str
@@ -142,7 +142,7 @@ class ReportOut(msgspec.Struct):
     message: str
 
 
-class MyPost(msgspec.Struct):
+class MyPost(Out):
     id: str
     thread_id: str
     body: str
@@ -155,7 +155,7 @@ class MyPost(msgspec.Struct):
     reason: str | None | UnsetType = UNSET  # a rejected post: the moderator's kind words
 
 
-class MyPosts(msgspec.Struct):
+class MyPosts(Out):
     items: list[MyPost]
     total: int
 
@@ -163,7 +163,7 @@ class MyPosts(msgspec.Struct):
 # --- the person's own export (GET /api/v1/me/export, "forums") ----------------------------
 
 
-class ExportedThread(msgspec.Struct):
+class ExportedThread(Out):
     id: str
     board: str
     title: str
@@ -171,7 +171,7 @@ class ExportedThread(msgspec.Struct):
     created_at: str
 
 
-class ExportedPost(msgspec.Struct):
+class ExportedPost(Out):
     id: str
     thread_id: str
     body: str
@@ -181,13 +181,13 @@ class ExportedPost(msgspec.Struct):
     edited_by_moderator: bool
 
 
-class ExportedReaction(msgspec.Struct):
+class ExportedReaction(Out):
     post_id: str
     kind: str
     created_at: str
 
 
-class ExportedReport(msgspec.Struct):
+class ExportedReport(Out):
     id: str
     post_id: str
     reason: str
@@ -195,7 +195,7 @@ class ExportedReport(msgspec.Struct):
     created_at: str
 
 
-class ForumExport(msgspec.Struct):
+class ForumExport(Out):
     threads: list[ExportedThread]
     posts: list[ExportedPost]
     reactions: list[ExportedReaction]

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from backend.schema_rules import NOT_BLANK, stated
+from backend.schema_rules import NOT_BLANK, Out, stated
 
 # Generous outer limits; the kind rules (empty, too long) are in services.py.
 
@@ -29,13 +29,13 @@ class MessageIn(msgspec.Struct):
 # --- the person's own export (GET /api/v1/me/export, "message_threads") --------------------
 
 
-class ExportedTeamMessage(msgspec.Struct):
+class ExportedTeamMessage(Out):
     sender: Literal["young_person", "counsellor"]
     body: str
     sent_at: str
 
 
-class ExportedMessageThread(msgspec.Struct):
+class ExportedMessageThread(Out):
     id: str
     subject: str | None
     status: Literal["awaiting_reply", "replied", "closed"]

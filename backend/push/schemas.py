@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import msgspec
+from backend.schema_rules import Out
 
 
-class ExportedSubscription(msgspec.Struct):
+class ExportedSubscription(Out):
     """In the person's own export (GET /api/v1/me/export, "push_subscriptions")."""
 
     endpoint: str

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from backend.review.reasons import ACCOUNT_REASONS_BY_CODE
-from backend.schema_rules import NOT_BLANK
+from backend.schema_rules import NOT_BLANK, Out
 
 NOTE_MAX = 2000
 APPEAL_MAX = 2000
@@ -45,13 +45,13 @@ class AppealDecisionIn(msgspec.Struct):
 # --- the person's own export (GET /api/v1/me/export, "restrictions") ------------------------
 
 
-class ExportedAppeal(msgspec.Struct):
+class ExportedAppeal(Out):
     text: str
     status: Literal["open", "upheld", "lifted"]
     created_at: str
 
 
-class ExportedRestriction(msgspec.Struct):
+class ExportedRestriction(Out):
     """In the words they read (never a staff note)."""
 
     id: str

@@ -174,7 +174,7 @@ class CrisisLine(msgspec.Struct, omit_defaults=True):
     url: str | UnsetType = UNSET
 
 
-class CrisisLineCard(msgspec.Struct, omit_defaults=True):
+class CrisisLineCard(msgspec.Struct, omit_defaults=True, forbid_unknown_fields=True):
     """A crisis line inside another answer (the chat's status, a post's support): the
     built-in fallback lines do not say whether they are national."""
 
