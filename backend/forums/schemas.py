@@ -9,7 +9,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from backend.schema_rules import NOT_BLANK, Out, one_of
-from backend.signposting.schemas import CrisisLineCard
+from backend.signposting.schemas import Support
 
 TITLE_MAX = 120
 BODY_MAX = 5000
@@ -109,15 +109,6 @@ class ThreadOut(Out):
     status: PostStatus
     created_at: str
     posts: list[PostInThread]
-
-
-class Support(Out):
-    """Shown when what someone wrote suggests risk to their life or safety."""
-
-    message: str
-    crisis_lines: list[CrisisLineCard]
-    can_talk_to_counsellor: bool
-    chat_open: bool | UnsetType = UNSET
 
 
 class PostAnswer(Out):

@@ -187,6 +187,16 @@ class CrisisLineCard(msgspec.Struct, omit_defaults=True, forbid_unknown_fields=T
     url: str | UnsetType = UNSET
 
 
+class Support(msgspec.Struct, forbid_unknown_fields=True):
+    """Shown when what someone wrote (a post, a message to the team) suggests risk to their
+    life or safety: kind words, the crisis lines, and a counsellor to talk to."""
+
+    message: str
+    crisis_lines: list[CrisisLineCard]
+    can_talk_to_counsellor: bool
+    chat_open: bool | UnsetType = UNSET
+
+
 class ImportProblem(msgspec.Struct, omit_defaults=True):
     """One problem of one record: its index in the file, the path of the field
     (``services[3].phones[0].number``), what is wrong, and the record's id when it has one."""
