@@ -16,6 +16,7 @@ from backend.accounts.models import User
 from backend.accounts.schemas import (
     LoginIn,
     LoginOut,
+    MfaConfirmed,
     MfaConfirmIn,
     MfaSetupOut,
     PasswordChangeIn,
@@ -117,14 +118,14 @@ class AuthController(Controller):
 
     @post("/mfa/confirm", status_code=HTTP_200_OK, guards=[requires_staff],
           summary="Staff: turn two-step log-in on with the first code (400 for a wrong code)")
-    async def mfa_confirm(self, request: Request, db_session: DB, data: MfaConfirmIn) -> dict[str, bool]:
+    async def mfa_confirm(self, request: Request, db_session: DB, data: MfaConfirmIn) -> MfaConfirmed:
         user = request.scope["user"]
         if not await services.confirm_second_factor(db_session, user.id, data.code,
                                                     address=request.client.host if request.client else None):
             raise Problem(400, "That code didn't work. Please type the 6-digit code your app shows now.",
                           code="wrong_code")
         forget_user(user.id)
-        return {"mfa_enabled": True}
+        return MfaConfirmed(mfa_enabled=True)
 
 
 class MeController(Controller):

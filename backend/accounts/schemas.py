@@ -42,6 +42,10 @@ class MfaConfirmIn(msgspec.Struct):
     code: Annotated[str, msgspec.Meta(min_length=1, max_length=12)]
 
 
+class MfaConfirmed(msgspec.Struct):
+    mfa_enabled: bool
+
+
 class RecoverIn(msgspec.Struct):
     username: Username
     recovery_code: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]

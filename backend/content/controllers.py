@@ -10,9 +10,10 @@ from litestar.params import Dependency, Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.content import services
-from backend.content.schemas import TopicOut
+from backend.content.schemas import ArticleList, ArticleOut, TopicOut
 from backend.content.services import Reader
 from backend.reports.services import LONDON, age_on
+from backend.schema_rules import typed
 
 DB = Annotated[AsyncSession, Dependency(skip_validation=True)]
 
@@ -46,18 +47,18 @@ class LibraryController(Controller):
         q: Annotated[str | None, Parameter(max_length=200)] = None,
         sort: Annotated[str, Parameter(pattern="^(title|popular)$")] = "title",
         limit: Annotated[int | None, Parameter(ge=1, le=100)] = None,
-    ) -> dict[str, Any]:
+    ) -> ArticleList:
         items, intent = await services.find_articles_cached(
             request.app.state.sessionmaker, reader=reader_of(request), topic=topic, q=q, sort=sort, limit=limit,
             content_dir=request.app.state.settings.content_dir)
         answer: dict[str, Any] = {"items": items, "total": len(items)}
         if intent.risk:  # the search itself suggests the reader may not be safe: help comes first
             answer["support"] = SEARCH_SUPPORT
-        return answer
+        return typed(ArticleList, answer)
 
     @get("/articles/{slug:str}", summary="One article")
     async def article(self, request: Request, db_session: DB,
-                      slug: Annotated[str, Parameter(max_length=80)]) -> dict[str, Any]:
+                      slug: Annotated[str, Parameter(max_length=80)]) -> ArticleOut:
         # The PWA saving a copy for offline use (X-Waymark-Precache) is not a read.
         counted = request.headers.get("x-waymark-precache") != "1"
-        return await services.read_article_counting_view(db_session, slug, count=counted)
+        return typed(ArticleOut, await services.read_article_counting_view(db_session, slug, count=counted))
