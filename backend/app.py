@@ -160,7 +160,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exception_handlers=exception_handlers,
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(title="Waymark API", version="1.0.0", path="/schema",
-                                     description="The HTTP contract of Waymark (see shared/API.md).",
+                                     description="The HTTP contract of Waymark (a guide: docs/api-guide.md in the repository).",
                                      render_plugins=render_plugins()),
         debug=False,
     )
