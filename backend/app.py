@@ -50,6 +50,7 @@ from backend.journal.controllers import (
     MoodController,
 )
 from backend.messages.controllers import ChatHistoryController, MessagesController
+from backend.meta.controllers import MetaController
 from backend.openapi import publish_truthful_schema
 from backend.push.controllers import PushController
 from backend.reports.controllers import ReportController
@@ -68,7 +69,7 @@ API_CONTROLLERS += [ServiceController, CrisisLineController, CouncilServiceContr
 API_CONTROLLERS += [BoardController, ThreadController, PostController, ModerationController, SafeguardingController]
 API_CONTROLLERS += [MessagesController, ChatHistoryController, ToolkitController]
 API_CONTROLLERS += [AccountModerationController, MyRestrictionsController]
-API_CONTROLLERS += [MyPostsController, AdminController]
+API_CONTROLLERS += [MyPostsController, AdminController, MetaController]
 
 
 def secret_key(settings: Settings) -> str:

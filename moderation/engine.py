@@ -70,28 +70,36 @@ def _map(s: int, e: int, index: list[int] | None) -> tuple[int, int]:
 
 
 def _scan_words(windex, subject: str, index, wanted, out: set) -> None:
-    """Try the "words" patterns of ``windex`` (a WordIndex) at each word start: one
-    detector per start; the rule is named only when the detector matches."""
-    rules, detectors, detector = windex.rules, windex.detectors, windex.detector
-    for m in _WORD_START.finditer(subject):
-        p = m.start()
-        key = subject[p:p + KEY]
-        rx = detectors.get(key)
-        if rx is None:
-            rx = detector(key)
-        end = p + MAX_PHRASE  # bounds the work on long runs ("aaaa…") to O(length)
-        if not rx or not rx.match(subject, p, end):
-            continue
-        found = set()  # one finding per category at one start
-        for i in windex.index[key]:
-            pattern, info = rules[i]
-            if info.category not in found and wanted(info.category):
-                hit = pattern.match(subject, p, end)
-                if hit:
-                    found.add(info.category)
-                    out.add((*_map(p, hit.end(), index), info))
-    for rx, info in windex.unindexed:
-        if wanted(info.category):
+    """Try the "words" patterns of ``windex`` (a WordIndex) at each word start.
+
+    First the prefilter (every pattern at once, one pass in RE2) says which patterns can
+    match the text at all: usually none, and then nothing else is done. Otherwise only
+    those are tried, at the word starts they are indexed under; the result is the same as
+    trying every pattern (the prefilter never leaves out a pattern that matches)."""
+    maybe = windex.prefilter.candidates(subject)
+    if not maybe:
+        return
+    rules, n_rules = windex.rules, len(windex.rules)
+    keys = {k for i in maybe if i < n_rules for k in windex.keys_of.get(i, ())}
+    if keys:
+        for m in _WORD_START.finditer(subject):
+            p = m.start()
+            key = subject[p:p + KEY]
+            if key not in keys:
+                continue
+            end = p + MAX_PHRASE  # bounds the work on long runs ("aaaa…") to O(length)
+            found = set()  # one finding per category at one start
+            for i in windex.index[key]:
+                if i not in maybe:
+                    continue
+                pattern, info = rules[i]
+                if info.category not in found and wanted(info.category):
+                    hit = pattern.match(subject, p, end)
+                    if hit:
+                        found.add(info.category)
+                        out.add((*_map(p, hit.end(), index), info))
+    for j, (rx, info) in enumerate(windex.unindexed):
+        if n_rules + j in maybe and wanted(info.category):
             for hit in rx.finditer(subject):
                 out.add((*_map(*hit.span(), index), info))
 
@@ -133,9 +141,10 @@ def assess(text: str, context: dict | None = None, rules: Rules | None = None,
             _scan_words(windex, words, pmap, wanted, hits)
             if joined is not None:
                 _scan_words(windex, jtext, jmap, wanted, hits)
+    gates = rules.open_gates(views)
     for (view, gate), group in rules.gated.items():
         subject, index = views[view]
-        if gate is None or gate.search(subject):
+        if gate is None or gate in gates:
             for cat, rx, info in group:
                 if wanted(cat):
                     for hit in rx.finditer(subject):
@@ -232,12 +241,16 @@ def clause_of(rules: Rules, words: str, start: int, end: int) -> tuple[int, int]
     return a, b
 
 
-def dampened(rules: Rules, words: str, start: int, end: int) -> str | None:
+def dampened(rules: Rules, words: str, start: int, end: int, memo: dict | None = None) -> str | None:
     """Why the finding words[start:end] does not count (negated, a story, a game, a song,
-    the news, a lesson: see ``dampen`` in the rule files), or None."""
+    the news, a lesson: see ``dampen`` in the rule files), or None. ``memo`` (a dict kept
+    for one message) keeps each clause's "clause" search, as several findings share one.
+
+    A "before" pattern is looked for in the MAX_PHRASE characters before the finding (a
+    negation and its helper words are a few words long; a clause can be a whole long post)."""
     a, b = clause_of(rules, words, start, end)
     d = rules.dampen
-    before = words[a:start]
+    before = words[max(a, start - MAX_PHRASE):start]
     for rx in d["before"]:
         m = rx.search(before)
         if m:
@@ -247,12 +260,18 @@ def dampened(rules: Rules, words: str, start: int, end: int) -> str | None:
         m = rx.match(after)
         if m:
             return m.group().strip()
+    if memo is not None and (a, b) in memo:
+        return memo[(a, b)]
+    why = None
     clause = words[a:b]
     for rx in d["clause"]:
         m = rx.search(clause)
         if m:
-            return m.group().strip()
-    return None
+            why = m.group().strip()
+            break
+    if memo is not None:
+        memo[(a, b)] = why
+    return why
 
 
 def _drop_dampened(rules: Rules, hits: set, words: str, pmap, reasons: list[str]) -> set:
@@ -260,6 +279,7 @@ def _drop_dampened(rules: Rules, hits: set, words: str, pmap, reasons: list[str]
     layer still scores the text as a whole afterwards)."""
     inverse = None
     kept = set()
+    memo: dict = {}
     for h in hits:
         s, e, info = h
         if info.category not in rules.dampen_categories:
@@ -271,7 +291,7 @@ def _drop_dampened(rules: Rules, hits: set, words: str, pmap, reasons: list[str]
                 for i, o in enumerate(pmap):
                     inverse.setdefault(o, i)
             s, e = inverse.get(s, 0), inverse.get(e - 1, len(words) - 1) + 1
-        why = dampened(rules, words, s, e)
+        why = dampened(rules, words, s, e, memo)
         if why is None:
             kept.add(h)
         else:

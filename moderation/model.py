@@ -32,9 +32,11 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, repeat
-from operator import add, sub
+from itertools import accumulate, chain, compress, repeat
+from operator import add, ge, sub
 from pathlib import Path
+
+import re2
 
 __all__ = ["MODEL_PATH", "Model", "Scored", "tokens", "token_features", "WINDOW", "STRIDE", "CHAR_MIN", "RUN",
            "TOKEN_RE", "default_model", "token_strings"]
@@ -46,6 +48,8 @@ STRIDE = 3
 TOKEN_RE = re.compile(r"[a-z0-9']+")
 RUN = r"([a-z])\1\1+"   # three or more of one letter: one is kept
 _RUN = re.compile(RUN)
+_RUN_ANY = re2.compile("|".join(c * 3 for c in "abcdefghijklmnopqrstuvwxyz"))   # the same test as _RUN, in one RE2 pass
+_NOT_WORDS = re.compile(r"[^a-z0-9\n ]")   # (after apostrophes are dropped)
 
 
 def tokens(words: str, canon: dict[str, str]) -> list[tuple[str, int, int, bool]]:
@@ -75,31 +79,26 @@ def tokens(words: str, canon: dict[str, str]) -> list[tuple[str, int, int, bool]
 def token_strings(words: str, canon: dict[str, str]) -> tuple[list[str], list[int]]:
     """The tokens of ``tokens()`` without their offsets (the fast path for scoring), and
     the indices of the tokens that start a clause (0 first)."""
-    out: list[str] = []
-    starts: list[int] = []
-    runs = _RUN.search(words) is not None
-    apos = "'" in words
-    get = canon.get
-    for seg in (words.split("\n") if "\n" in words else (words,)):
-        raw = TOKEN_RE.findall(seg)
-        if not raw:
-            continue
-        if apos:
-            raw = [r for r in raw if r.strip("'")]
-            ts = [r.replace("'", "") for r in raw]
-        else:
-            ts = raw
-        if runs:
-            ts = [_RUN.sub(r"\1", t) if len(t) > 2 else t for t in ts]
-        ts = [get(t, t) for t in ts]
-        if "killmyself" in ts:   # "5 kms": kilometres (as tokens() does)
-            for i, t in enumerate(ts):
-                if t == "killmyself" and raw[i] == "kms":
-                    prev = ts[i - 1] if i else (out[-1] if out else "")
-                    if prev.isdigit():
-                        ts[i] = "km"
-        starts.append(len(out))
-        out.extend(ts)
+    runs = _RUN_ANY.search(words) is not None   # (looked for before apostrophes go, as tokens() does)
+    if "'" in words:   # dropping apostrophes first gives the same tokens (and no empty ones)
+        words = words.replace("'", "")
+    if runs:   # runs lie inside tokens: the same as token by token
+        words = _RUN.sub(r"\1", words)
+    # on the words view a token is what lies between spaces and newlines (str.split is
+    # several times faster than a regex); any other text is cut by the regex
+    split = str.split if _NOT_WORDS.search(words) is None else TOKEN_RE.findall
+    if "\n" in words:
+        parts = [p for p in map(split, words.split("\n")) if p]
+        raw = list(chain.from_iterable(parts))
+        starts = list(accumulate(map(len, parts[:-1]), initial=0)) if parts else []
+    else:
+        raw = split(words)
+        starts = [0] if raw else []
+    out = list(map(canon.get, raw, raw))
+    if "killmyself" in out:   # "5 kms": kilometres (as tokens() does)
+        for i, t in enumerate(out):
+            if t == "killmyself" and raw[i] == "kms" and i and out[i - 1].isdigit():
+                out[i] = "km"
     return out, starts
 
 
@@ -148,12 +147,31 @@ class Model:
         self.canon: dict[str, str] = data.get("canon", {})
         self.thresholds: dict[str, dict[str, float]] = data.get("thresholds", {})
         self._cache: dict[str, tuple[float, ...] | None] = {}
-        # per category: bigram/trigram weight by key (non-zero only), and each word's summed
-        # own features (filled as words are met): score() then works with C-level maps
+        # for score(): bigram and trigram weights keyed by their tokens (a tuple), and each
+        # word's summed own features and their positive parts (filled as words are met)
+        self._b2: dict[tuple[str, ...], tuple[float, ...]] = {}
+        self._t3: dict[tuple[str, ...], tuple[float, ...]] = {}
+        for f, v in self.weights.items():
+            if f[0] in "bt" and any(v):
+                (self._b2 if f[0] == "b" else self._t3)[tuple(f[2:].split(" "))] = tuple(v)
+        self._words: dict[str, tuple[float, ...]] = {}
+        self._words_pos: dict[str, tuple[float, ...]] = {}
+        # the most a word can add (its positive own weight plus the most positive bigram and
+        # trigram ending at it): a bound that needs no n-gram look-up
         k = len(self.categories)
-        self._ngram: list[dict[str, float]] = [
-            {f: v[j] for f, v in self.weights.items() if f[0] in "bt" and v[j]} for j in range(k)]
-        self._words: list[dict[str, float]] = [{} for _ in range(k)]
+        self._ends_max: dict[str, list[float]] = {}
+        for table in (self._b2, self._t3):
+            most: dict[str, list[float]] = {}
+            for key, v in table.items():
+                m = most.setdefault(key[-1], [0.0] * k)
+                for j in range(k):
+                    if v[j] > m[j]:
+                        m[j] = v[j]
+            for word, m in most.items():
+                e = self._ends_max.setdefault(word, [0.0] * k)
+                for j in range(k):
+                    e[j] += m[j]
+        self._words_most: dict[str, tuple[float, ...]] = {}
 
     @classmethod
     def from_file(cls, path: str | Path = MODEL_PATH) -> Model:
@@ -185,65 +203,104 @@ class Model:
         function (category, probability) -> bool that says so (e.g. "it is found").
 
         ``cutoff`` (category -> probability; for callers that only ask "does it reach
-        this?"): a category whose upper bound (the bias plus the best sum of the positive
-        weights of WINDOW + 2 neighbouring tokens: a stretch touches no more) stays
-        under its cutoff is not searched; its Scored carries that bound, which is at least
-        the true probability and under the cutoff."""
+        this?"): the probability is exact when it reaches the cutoff; under it, the Scored
+        carries some value under the cutoff. Only the stretches that could reach it are
+        searched: those whose WINDOW + 2 tokens (a stretch touches no more) have positive
+        weights that add up to enough; usually none."""
         toks, starts = token_strings(words, self.canon)
         k = len(self.categories)
         if not toks:
             return [Scored(c, _sigmoid(self.bias[j]), 0, 0, ()) for j, c in enumerate(self.categories)]
         n = len(toks)
-        known = self._words
-        new = set(toks).difference(known[0])
+        known, known_pos, known_most = self._words, self._words_pos, self._words_most
+        new = set(toks).difference(known)
         if new:
-            if len(known[0]) > 50_000:
-                for d in known:
-                    d.clear()
+            if len(known) > 50_000:
+                known.clear()
+                known_pos.clear()
+                known_most.clear()
                 new = set(toks)
+            zero = (0.0,) * k
             for t in new:
-                v = self._unigram(t)
-                for j in range(k):
-                    known[j][t] = v[j] if v else 0.0
-        bkeys = ["b:" + a + " " + b for a, b in zip(toks, toks[1:], strict=False)]
-        tkeys = ["t:" + a + " " + b + " " + c for a, b, c in zip(toks, toks[1:], toks[2:], strict=False)]
-        U, B, T = [], [], []
-        for j in range(k):
-            ng = self._ngram[j].get
-            U.append(list(map(known[j].__getitem__, toks)))
-            b = [0.0, *map(ng, bkeys, repeat(0.0))]
-            t = [0.0, 0.0, *map(ng, tkeys, repeat(0.0))][:n]
-            for i in starts[1:]:   # clause starts: no bigram ending at one, no trigram ending at it or the next
-                b[i] = t[i] = 0.0
-                if i + 1 < n:
-                    t[i + 1] = 0.0
-            B.append(b)
-            T.append(t)
+                v = self._unigram(t) or zero
+                known[t] = v
+                known_pos[t] = p = tuple(x if x > 0 else 0.0 for x in v)
+                known_most[t] = tuple(map(add, p, self._ends_max.get(t, zero)))
+        U = pos_u = most = ng = None
         out = []
         full = None
         for j, cat in enumerate(self.categories):
+            starts_at = None
             if cutoff is not None and cat in cutoff:
-                pos = list(map(add, map(add, map(max, U[j], repeat(0.0)), map(max, B[j], repeat(0.0))),
-                               map(max, T[j], repeat(0.0))))
-                if len(pos) > WINDOW + 2:   # the best sum of WINDOW + 2 neighbouring tokens' positive parts
-                    ps = list(accumulate(pos, initial=0.0))
-                    top = max(map(sub, ps[WINDOW + 2:], ps))
+                need = _logit(cutoff[cat]) - self.bias[j]   # the best stretch must reach this
+                if n > 4 * WINDOW:   # a long text always gets past the first bound
+                    top = need
                 else:
-                    top = sum(pos)
-                bound = _sigmoid(self.bias[j] + top)
-                if bound < cutoff[cat]:
-                    out.append(Scored(cat, bound, 0, 0, ()))
+                    if most is None:   # what each token may add at most: no n-gram looked up yet
+                        most = list(map(sum, zip(*map(known_most.__getitem__, toks), strict=False)))
+                    top = most[j]
+                if top >= need:
+                    if pos_u is None:
+                        pos_u = list(zip(*map(known_pos.__getitem__, toks), strict=False))
+                    if ng is None:
+                        ng = self._ngrams(toks, starts, n)
+                    starts_at, top = self._starts(pos_u[j], *ng, j, n, need)
+                else:
+                    starts_at = []
+                if not starts_at:
+                    out.append(Scored(cat, _sigmoid(self.bias[j] + top), 0, 0, ()))
                     continue
-            best, _ = best_stretch(U[j], B[j], T[j], False)
+            if U is None:
+                U = list(zip(*map(known.__getitem__, toks), strict=False))   # per category: each token's own weight
+            if ng is None:
+                ng = self._ngrams(toks, starts, n)
+            bvals, bidx, tvals, tidx = ng
+            b = [0.0] * n
+            for i in bidx:
+                b[i] = bvals[i - 1][j]
+            t = [0.0] * n
+            for i in tidx:
+                t[i] = tvals[i - 2][j]
+            u = U[j]
+            if starts_at is not None and len(starts_at) * 4 < n:   # only these starts can reach the cutoff
+                best = best_from(u, b, t, starts_at)
+            else:
+                best, _ = best_stretch(u, b, t, False)
             p = _sigmoid(self.bias[j] + best)
             start = end = 0
             reasons: tuple[str, ...] = ()
             if want_reasons is True or (want_reasons and want_reasons(cat, p)):
                 if full is None:
                     full = tokens(words, self.canon)
-                start, end, reasons = self._explain(full, best_stretch(U[j], B[j], T[j])[1], j)
+                start, end, reasons = self._explain(full, best_stretch(u, b, t)[1], j)
             out.append(Scored(cat, p, start, end, reasons))
         return out
+
+    @staticmethod
+    def _starts(pos_u, bvals, bidx, tvals, tidx, j: int, n: int, need: float) -> tuple[list[int], float]:
+        """Where a stretch whose sum reaches ``need`` may start, and an upper bound of the
+        best sum. A stretch [a, b] (b - a < WINDOW) touches the features of tokens a..b+2
+        only, so its sum is at most the positive weights of the WINDOW + 2 tokens from a."""
+        pos = list(pos_u)
+        for i in bidx:
+            x = bvals[i - 1][j]
+            if x > 0:
+                pos[i] += x
+        for i in tidx:
+            x = tvals[i - 2][j]
+            if x > 0:
+                pos[i] += x
+        return _window_starts(pos, n, need)
+
+    def _ngrams(self, toks: list[str], starts: list[int], n: int):
+        """The bigrams and trigrams found (a dict look-up each; none across a clause start):
+        (weights of the bigram ending at each i + 1, the i where one is, the same for trigrams)."""
+        cs = set(starts[1:])
+        bvals = list(map(self._b2.get, zip(toks, toks[1:], strict=False)))
+        tvals = list(map(self._t3.get, zip(toks, toks[1:], toks[2:], strict=False)))
+        bidx = [i for i in compress(range(1, n), bvals) if i not in cs]
+        tidx = [i for i in compress(range(2, n), tvals) if i not in cs and i - 1 not in cs]
+        return bvals, bidx, tvals, tidx
 
     def _explain(self, toks, ab, j) -> tuple[int, int, tuple[str, ...]]:
         """The strongest word n-grams touching the stretch, and the text they cover."""
@@ -283,12 +340,7 @@ def best_stretch(u: list[float], b: list[float], t: list[float], where: bool = T
     max(E[a:a+WINDOW]) - S[a]; the sliding maximum is taken block by block (prefix and
     suffix maxima of blocks of WINDOW), all in C loops: linear in the length."""
     n = len(u)
-    pu, pb, pt = list(accumulate(u, initial=0.0)), list(accumulate(b, initial=0.0)), list(accumulate(t, initial=0.0))
-    sb, st = pb[2:], pt[3:]
-    sb += [pb[n]] * (n - len(sb))
-    st += [pt[n]] * (n - len(st))
-    E = list(map(add, map(add, pu[1:], sb), st))
-    S = list(map(add, map(add, pu[:n], pb[:n]), pt[:n]))
+    E, S = _ends_starts(u, b, t)
     blocks = -(-n // WINDOW) * WINDOW + WINDOW
     padded = E + [-math.inf] * (blocks - n)
     pref: list[float] = []
@@ -304,6 +356,42 @@ def best_stretch(u: list[float], b: list[float], t: list[float], where: bool = T
         return best, (0, 0)
     a = D.index(best)
     return best, (a, a + E[a:a + WINDOW].index(M[a]))
+
+
+def _ends_starts(u, b, t) -> tuple[list[float], list[float]]:
+    """E[i] - S[a] is the sum of every feature touching the stretch a..i (prefix sums)."""
+    n = len(u)
+    pu, pb, pt = list(accumulate(u, initial=0.0)), list(accumulate(b, initial=0.0)), list(accumulate(t, initial=0.0))
+    sb, st = pb[2:], pt[3:]
+    sb += [pb[n]] * (n - len(sb))
+    st += [pt[n]] * (n - len(st))
+    return list(map(add, map(add, pu[1:], sb), st)), list(map(add, map(add, pu[:n], pb[:n]), pt[:n]))
+
+
+def _window_starts(pos, n: int, need: float) -> tuple[list[int], float]:
+    """Given what each token may add at most (``pos``, none negative): the starts a from
+    which WINDOW + 2 tokens may add up to ``need``, and the most any of them may add."""
+    top = sum(pos)
+    if top < need:
+        return [], top
+    if n <= WINDOW + 2:
+        return list(range(n)), top
+    ps = list(accumulate(pos, initial=0.0))
+    win = list(map(sub, (ps[WINDOW + 2:] + [ps[n]] * (WINDOW + 2))[:n], ps[:n]))
+    top = max(win)
+    if top < need:
+        return [], top
+    return list(compress(range(n), map(ge, win, repeat(need)))), top
+
+
+def best_from(u, b, t, starts: list[int]) -> float:
+    """best_stretch's sum over the stretches that start at ``starts`` only."""
+    E, S = _ends_starts(u, b, t)
+    return max(max(E[a:a + WINDOW]) - S[a] for a in starts)
+
+
+def _logit(p: float) -> float:
+    return math.inf if p >= 1 else -math.inf if p <= 0 else math.log(p / (1 - p))
 
 
 def _sigmoid(x: float) -> float:

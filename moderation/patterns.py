@@ -5,22 +5,20 @@
   also expands macros and adds word boundaries. The result is in the subset of regex
   syntax shared by Python and JavaScript.
 * :func:`prefixes` reads a regex and tells the first KEY characters a match can start
-  with; :class:`WordIndex` indexes patterns by them and builds one "detector" regex per
-  key, from which :func:`specialise` removes the alternatives that cannot start so.
+  with; :class:`WordIndex` indexes patterns by them.
+* :class:`Prefilter` holds every pattern (lookaheads left out: :func:`prefilter_source`)
+  in one RE2 set: one linear pass over a text says which patterns can match it at all.
 """
 from __future__ import annotations
 
 import re
 from functools import cache
+from re import _constants as _C  # Python 3.11+
+from re import _parser as _P
 
-try:  # Python 3.11+
-    from re import _constants as _C
-    from re import _parser as _P
-except ImportError:  # pragma: no cover - Python < 3.11
-    import sre_constants as _C
-    import sre_parse as _P
+import re2
 
-__all__ = ["KEY", "WordIndex", "expand_macros", "prefixes", "specialise", "stretch",
+__all__ = ["KEY", "WordIndex", "expand_macros", "prefilter_source", "prefixes", "stretch",
            "watched_word_source", "words_regex_source"]
 
 KEY = 2            # patterns are indexed by their first KEY characters
@@ -191,28 +189,7 @@ def _pref_op(op, av, k: int) -> set | None:
     return None
 
 
-# -- detectors -------------------------------------------------------------------------------
-def _split_top(src: str) -> list[str]:
-    """Split a regex source at its top-level ``|``."""
-    parts, depth, start, i = [], 0, 0, 0
-    while i < len(src):
-        c = src[i]
-        if c == "\\":
-            i += 1
-        elif c == "[":
-            i = src.index("]", i + 2)
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            parts.append(src[start:i])
-            start = i + 1
-        i += 1
-    parts.append(src[start:])
-    return parts
-
-
+# -- helpers -------------------------------------------------------------------------------
 def _group_end(src: str, i: int) -> int:
     """Index of the ``)`` closing the group opened at ``src[i]``."""
     depth = 0
@@ -231,70 +208,103 @@ def _group_end(src: str, i: int) -> int:
         i += 1
 
 
-def specialise(src: str, key: str, depth: int = 3) -> str:
-    """``src`` without the alternatives that cannot match text starting with ``key``.
+# -- the prefilter: every pattern at once, in one pass (RE2) ------------------------------------
+_UNSAFE = re.compile(r"[$^]|\\[1-9AZzG]|\(\?[<P]")  # not read the same by RE2 (or unsupported)
 
-    Only used to build the per-key detectors (the full patterns still name the rule), so
-    it may keep too much but never drops an alternative that could match: anything it
-    cannot analyse is kept."""
-    def can_start(head: str, rest: str = "") -> bool:
-        p = prefixes(head)  # cached; the short head alone usually decides
-        if p is not None and rest and any(len(x) < KEY for x in p):
-            p = prefixes(head + rest)
-        return p is None or any(key.startswith(x) or x.startswith(key) for x in p)
 
-    alts = _split_top(src)
-    if len(alts) > 1:
-        kept = [a for a in alts if can_start(a)] or alts[:1]
-        return "|".join(specialise(a, key, depth) if depth else a for a in kept)
-    if depth and src.startswith("(?:"):
-        end = _group_end(src, 0)
-        rest = src[end + 1:]
-        if rest[:1] not in ("?", "*", "+", "{"):
-            inner = _split_top(src[3:end])
-            heads = [prefixes(a) for a in inner]
-            if all(p is not None and all(len(x) >= KEY for x in p) for p in heads):
-                # each alternative decides alone: keep the group, drop alternatives
-                kept = [a for a in inner if can_start(a)]
-                if kept:
-                    return "(?:" + "|".join(specialise(a, key, depth - 1) for a in kept) + ")" + rest
-            else:  # some alternative is shorter than KEY: decide with what follows
-                kept = [a for a in inner if can_start(a, rest)]
-                if kept:
-                    return "(?:" + "|".join(specialise(a + rest, key, depth - 1) for a in kept) + ")"
-    return src
+def prefilter_source(src: str) -> str | None:
+    """``src`` with its lookaheads removed, for RE2: it matches wherever ``src`` can (a
+    looser pattern), on the ASCII "words" view. None when RE2 could read it differently
+    (``$``, ``^``, back-references, lookbehind): such a pattern is always tried.
+    (``\\b``, ``\\d``, ``\\s``, ``\\w`` read the same as Python's on the ASCII words view.)"""
+    out: list[str] = []
+    i = 0
+    while i < len(src):
+        c = src[i]
+        if c == "\\":
+            out.append(src[i:i + 2])
+            i += 2
+        elif c == "[":
+            j = src.index("]", i + 2)
+            out.append(src[i:j + 1])
+            i = j + 1
+        elif src.startswith("(?!", i) or src.startswith("(?=", i):
+            i = _group_end(src, i) + 1
+            if i < len(src) and src[i] in _QUANT:
+                return None
+        else:
+            out.append(c)
+            i += 1
+    loose = "".join(out)
+    return None if _UNSAFE.search(re.sub(r"\[(?:\\.|[^]])*\]", "", loose)) else loose
+
+
+class Prefilter:
+    """All of a WordIndex's patterns in one RE2 set: one linear pass over the text tells
+    which patterns can match anywhere in it (a superset: lookaheads are left out). Almost
+    every message matches none, and then no pattern is tried at all."""
+
+    def __init__(self, sources: list[str | None]):
+        opts = re2.Options()
+        opts.max_mem = 64 << 20   # the DFA's cache; a Set has no slower fallback, so be generous
+        self._set = re2.Set.SearchSet(opts)
+        self._ids: list[int] = []   # set index -> pattern index
+        always = set()
+        for i, s in enumerate(sources):
+            try:
+                if s is None:
+                    raise re2.error("not for RE2")
+                self._set.Add(s)
+            except re2.error:
+                always.add(i)
+            else:
+                self._ids.append(i)
+        self.always = frozenset(always)
+        self.empty = not self._ids
+        if not self.empty:
+            self._set.Compile()
+
+    def candidates(self, text: str) -> frozenset[int]:
+        """Indices of the patterns that may match ``text`` (an ASCII "words" view)."""
+        if self.empty:
+            return self.always
+        got = self._set.Match(text)
+        if not got:
+            return self.always
+        ids = self._ids
+        return self.always.union(ids[i] for i in got)
 
 
 class WordIndex:
     """"words" patterns indexed by the first KEY characters they can match.
 
-    A pattern is compiled without its leading ``\\b``: it is only tried at word starts.
-    ``detector(key)`` is one regex of the patterns indexed under ``key``, specialised to
-    text starting with ``key``, compiled on first use."""
+    A pattern is compiled without its leading ``\\b``: it is only tried at word starts
+    (``keys_of``: the starts it is indexed under). ``prefilter`` (RE2, every pattern at
+    once) says which patterns can match a text at all: ``rules`` indices, then
+    ``unindexed`` ones after them."""
 
     def __init__(self, entries: list[tuple[str, object]]):
         self.rules: list[tuple[re.Pattern, object]] = []       # (regex, RuleInfo)
         self.unindexed: list[tuple[re.Pattern, object]] = []   # tried everywhere (slow)
         index: dict[str, list[int]] = {}
+        loose: list[str | None] = []
+        loose_unindexed: list[str | None] = []
         for src, info in entries:
             body = src[2:]
             keys = prefixes(body)
             if keys is None or any(len(k) < KEY for k in keys):  # could match < KEY chars
                 self.unindexed.append((re.compile(src), info))
+                loose_unindexed.append(prefilter_source(src))
                 continue
             self.rules.append((re.compile(body), info))
+            loose.append(prefilter_source(src))
             for key in keys:
                 if key[0] in WORD_CHARS:
                     index.setdefault(key, []).append(len(self.rules) - 1)
         self.index: dict[str, tuple[int, ...]] = {k: tuple(v) for k, v in index.items()}
-        self.detectors: dict[str, re.Pattern | bool] = {}
-
-    def detector(self, key: str) -> re.Pattern | bool:
-        """The detector for ``key``; False when no pattern can start so."""
-        rx = self.detectors.get(key)
-        if rx is None:
-            idx = self.index.get(key)
-            rx = idx is not None and re.compile(
-                "|".join(specialise(self.rules[i][0].pattern, key) for i in idx))
-            self.detectors[key] = rx
-        return rx
+        self.prefilter = Prefilter(loose + loose_unindexed)
+        # for each pattern (rules index), the keys it is indexed under
+        self.keys_of: dict[int, tuple[str, ...]] = {}
+        for key, idx in self.index.items():
+            for i in idx:
+                self.keys_of[i] = (*self.keys_of.get(i, ()), key)

@@ -12,12 +12,13 @@
 //   replaces an older one; no vibration pattern, no image); `notificationclick` opens the
 //   payload's url in Waymark (an open window is asked to go there, else a new one opens).
 
-const VERSION = '2026-12-01.10-restrictions';
+const VERSION = '2026-12-01.11-pwa-modules';
 const SHELL_CACHE = `waymark-shell-${VERSION}`;
 const API_CACHE = 'waymark-api-v1'; // the app deletes every "waymark-api*" cache on log-out
 const NETWORK_TIMEOUT_MS = 6000; // on a slow connection, fall back to a saved copy after this
 const PRECACHE_ARTICLES = 10;
 
+// Every file a young person's phone needs; never js/staff/ (staff screens load only for staff).
 const SHELL_FILES = [
   'index.html',
   'manifest.webmanifest',
@@ -25,45 +26,52 @@ const SHELL_FILES = [
   'icons/icon.svg',
   'icons/maskable.svg',
   'js/app.js',
+  'js/account-words.js',
   'js/api.js',
+  'js/article-list.js',
   'js/chat-connection.js',
+  'js/chat-join.js',
   'js/chat-ui.js',
   'js/crisis.js',
   'js/details-check.js',
   'js/device-key.js',
+  'js/forum-posting.js',
   'js/journal-saved.js',
+  'js/meta.js',
+  'js/navigation.js',
   'js/outbox.js',
+  'js/password-form.js',
   'js/push.js',
   'js/quick-exit.js',
-  'js/risk-check.js',
+  'js/recovery-code.js',
   'js/restriction-notice.js',
+  'js/risk-check.js',
   'js/session.js',
   'js/suggestions.js',
   'js/ui.js',
-  'js/screens/appeals.js',
+  'js/journal/chart.js',
+  'js/journal/check-in.js',
+  'js/journal/entries.js',
+  'js/journal/frame.js',
+  'js/journal/goals.js',
+  'js/journal/words.js',
+  'js/screens/account.js',
   'js/screens/article.js',
-  'js/screens/author.js',
   'js/screens/chat.js',
-  'js/screens/council.js',
   'js/screens/forums.js',
   'js/screens/home.js',
   'js/screens/journal.js',
   'js/screens/library.js',
   'js/screens/login.js',
   'js/screens/messages.js',
-  'js/screens/moderation.js',
+  'js/screens/password.js',
   'js/screens/recover.js',
-  'js/screens/recovery-code.js',
   'js/screens/restrictions.js',
   'js/screens/services.js',
   'js/screens/signup.js',
-  'js/screens/staff.js',
   'js/screens/talk.js',
   'js/screens/thread.js',
   'js/screens/welcome.js',
-  'js/panels/council-import.js',
-  'js/panels/council-schedules.js',
-  'js/panels/council-service-form.js',
 ];
 
 const SCOPE = new URL('./', self.location).href;

@@ -11,8 +11,12 @@ import {
   loadUser, saveUser, logOut, isStaff, finishQuickExit, clearQuickExitMark, COUNCIL_ROLES, MODERATION_ROLES,
   COUNSELLING_ROLES,
 } from './session.js';
+import { parseHash, ScreenTurns } from './navigation.js';
 
-/** path (first segment) → screen module and who may see it. */
+/**
+ * path (first segment) → screen module and who may see it. `staff: true` screens live in
+ * js/staff/ (never precached): they are imported only when a staff member opens one.
+ */
 const ROUTES = {
   welcome: { module: 'welcome', access: 'signed-out' },
   signup: { module: 'signup', access: 'signed-out' },
@@ -29,19 +33,19 @@ const ROUTES = {
   search: { module: 'library', access: 'anyone', nav: 'library' },
   articles: { module: 'article', access: 'anyone', nav: 'library' },
   services: { module: 'services', access: 'anyone', nav: 'services' },
-  council: { module: 'council', access: 'council' },
-  counsellor: { module: 'counsellor', access: 'counsellor' },
-  live: { module: 'supervisor', access: 'supervisor' },
-  moderation: { module: 'moderation', access: 'moderation' },
-  authors: { module: 'author', access: 'moderation', nav: 'moderation' }, // #/authors/<user id>
-  appeals: { module: 'appeals', access: 'moderation', nav: 'moderation' },
+  council: { module: 'council', access: 'council', staff: true },
+  counsellor: { module: 'counsellor', access: 'counsellor', staff: true },
+  live: { module: 'supervisor', access: 'supervisor', staff: true },
+  moderation: { module: 'moderation', access: 'moderation', staff: true },
+  authors: { module: 'author', access: 'moderation', staff: true, nav: 'moderation' }, // #/authors/<user id>
+  appeals: { module: 'appeals', access: 'moderation', staff: true, nav: 'moderation' },
   restrictions: { module: 'restrictions', access: 'young-person', nav: 'home' },
-  staff: { module: 'staff', access: 'staff' },
-  admin: { module: 'admin', access: 'admin' },
-  figures: { module: 'figures', access: 'council' },
+  staff: { module: 'staff', access: 'staff', staff: true },
+  admin: { module: 'admin', access: 'admin', staff: true },
+  figures: { module: 'figures', access: 'council', staff: true },
   account: { module: 'account', access: 'young-person', nav: 'home' },
   password: { module: 'password', access: 'signed-in' },
-  mfa: { module: 'mfa', access: 'staff' },
+  mfa: { module: 'mfa', access: 'staff', staff: true },
 };
 /** The screen each "do this first" code sends a person to. */
 const FIRST_STEP_SCREENS = { password_change_required: '#/password', mfa_setup_required: '#/mfa' };
@@ -50,7 +54,8 @@ const state = {
   user: null,
   current: null, // the hash being shown
   previous: null, // the hash shown before it, for back links
-  renderToken: 0,
+  screens: new ScreenTurns(), // each screen's AbortSignal, aborted when it is left
+  navKey: null, // the nav item marked current
   firstRender: true,
 };
 
@@ -58,15 +63,6 @@ const state = {
 export function landingFor(user) {
   if (!user) return '#/welcome';
   return isStaff(user) ? '#/staff' : '#/home';
-}
-
-function parseHash(hash) {
-  const raw = (hash || '').replace(/^#/, '');
-  const [pathPart, queryPart = ''] = raw.split('?');
-  const segments = pathPart.split('/').filter(Boolean).map((s) => {
-    try { return decodeURIComponent(s); } catch { return s; }
-  });
-  return { segments, query: new URLSearchParams(queryPart) };
 }
 
 /** Go to another screen, replacing the current history entry. */
@@ -110,29 +106,14 @@ function updateShell() {
   const staffNav = document.getElementById('staff-nav');
   if (staffNav) {
     staffNav.hidden = !staff;
-    staffNav.replaceChildren();
-    if (staff) {
-      const links = [h('li', {}, h('a', { href: '#/staff', 'data-nav': 'staff' }, 'Staff home'))];
-      if (COUNSELLING_ROLES.has(user.role)) {
-        links.push(h('li', {}, h('a', { href: '#/counsellor', 'data-nav': 'counsellor' }, 'Chats')));
-      }
-      if (user.role === 'supervisor') {
-        links.push(h('li', {}, h('a', { href: '#/live', 'data-nav': 'live' }, 'Live board')));
-      }
-      if (COUNCIL_ROLES.has(user.role)) {
-        links.push(h('li', {}, h('a', { href: '#/council', 'data-nav': 'council' }, 'Council services')));
-      }
-      if (MODERATION_ROLES.has(user.role)) {
-        links.push(h('li', {}, h('a', { href: '#/moderation', 'data-nav': 'moderation' }, 'Moderation')));
-      }
-      if (COUNCIL_ROLES.has(user.role)) {
-        links.push(h('li', {}, h('a', { href: '#/figures', 'data-nav': 'figures' }, 'Figures')));
-      }
-      if (user.role === 'admin') {
-        links.push(h('li', {}, h('a', { href: '#/admin', 'data-nav': 'admin' }, 'Admin')));
-      }
-      links.push(h('li', {}, h('button', { type: 'button', class: 'btn btn-quiet btn-small', onclick: doLogOut }, 'Log out')));
-      staffNav.append(h('ul', {}, links));
+    if (!staff) staffNav.replaceChildren();
+    // The staff links are staff-only code: loaded from js/staff/ only for staff.
+    else {
+      import('./staff/nav.js').then((m) => {
+        if (state.user !== user) return; // signed out (or someone else) meanwhile
+        m.drawStaffNav(staffNav, user, doLogOut);
+        markCurrentNav(state.navKey);
+      }).catch(() => {});
     }
   }
 }
@@ -242,19 +223,20 @@ async function render() {
     state.previous = state.current;
     state.current = hash;
   }
-  const token = ++state.renderToken;
+  const { signal, isCurrent } = state.screens.next(); // the screen shown until now is left
   const main = document.getElementById('main');
   const view = h('div', { class: `screen screen-${route ? route.module : 'not-found'}` });
-  markCurrentNav(route ? (route.nav || segments[0]) : null);
+  state.navKey = route ? (route.nav || segments[0]) : null;
+  markCurrentNav(state.navKey);
 
   let mod = null;
   if (route) {
     try {
-      mod = await import(`./screens/${route.module}.js`);
+      mod = await import(route.staff ? `./staff/screens/${route.module}.js` : `./screens/${route.module}.js`);
     } catch {
       mod = null;
     }
-    if (token !== state.renderToken) return;
+    if (!isCurrent()) return;
   }
 
   main.replaceChildren(view);
@@ -275,7 +257,9 @@ async function render() {
     landing: () => landingFor(state.user),
     /** The previous in-app screen, or `fallback` when there is none. */
     back: (fallback) => (state.previous && state.previous !== hash ? state.previous : fallback),
-    isCurrent: () => token === state.renderToken,
+    /** Aborts when this screen is left: hand it to listeners, timers and sockets. */
+    signal,
+    isCurrent,
   };
 
   let pending = null;
@@ -370,6 +354,8 @@ async function start() {
   state.user = (await finishQuickExit()) ? null : await loadUser();
   updateShell();
   await render();
+  // The server's risk labels and writing limits (kept for offline starts too).
+  import('./meta.js').then((m) => m.loadMeta()).catch(() => {});
   if (state.user && state.user.role === 'young_person') {
     // Check-ins and journal entries saved offline are sent now and when the connection returns.
     import('./outbox.js').then((m) => m.startOutboxSync()).catch(() => {});

@@ -119,7 +119,12 @@ export class ChatConnection {
 
   // --- lifecycle ----------------------------------------------------------------------------
 
-  start() {
+  /** Open and keep open; `signal` (the screen's, from the router) stops it for good when it aborts. */
+  start({ signal } = {}) {
+    if (signal) {
+      if (signal.aborted) return;
+      signal.addEventListener('abort', () => this.stop(), { once: true });
+    }
     if (!this.stopped) return;
     this.stopped = false;
     window.addEventListener('online', this.onOnline);
@@ -500,20 +505,4 @@ export class ChatConnection {
       /* storage may be full or off: the outbox still lives in memory */
     }
   }
-}
-
-/**
- * Start `conn` for a staff screen and call `refresh` every `everyMs` while the screen is
- * shown; stop both when the person leaves the screen.
- */
-export function runWhileShown(ctx, conn, refresh, everyMs) {
-  conn.start();
-  const timer = window.setInterval(() => { if (ctx.isCurrent()) refresh(); }, everyMs);
-  const stopWhenLeft = () => {
-    if (ctx.isCurrent()) return;
-    conn.stop();
-    window.clearInterval(timer);
-    window.removeEventListener('hashchange', stopWhenLeft);
-  };
-  window.addEventListener('hashchange', stopWhenLeft);
 }

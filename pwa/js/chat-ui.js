@@ -3,8 +3,8 @@
 // "Sent" states, and a shared service card. Every message is put in as text.
 
 import { h, srOnly, dialable, linkButton, londonTime } from './ui.js';
+import { riskLabel } from './meta.js';
 
-const RISK_WORDS = { low: 'low', medium: 'medium', high: 'high', urgent: 'urgent' };
 
 /** A service shared in a chat: name, description and tap-to-call / text / email / website. */
 export function chatServiceCard(service) {
@@ -123,7 +123,8 @@ export class MessageLog {
     const own = sender === this.ownSender;
     const time = h('span', { class: 'msg-time' }, sentAt ? londonTime(sentAt) : '');
     const status = h('span', { class: 'msg-status' });
-    const riskLevel = this.showRisk && risk && RISK_WORDS[risk] ? RISK_WORDS[risk] : null;
+    // Staff see a message's risk in the server's words (../meta.js), never for `none`.
+    const riskLevel = this.showRisk && risk && risk !== 'none' ? riskLabel(risk).toLowerCase() : null;
     const li = h('li', { class: `msg ${own ? 'msg-own' : 'msg-other'}${riskLevel ? ' msg-risk' : ''}`, 'data-seq': seq },
       h('p', { class: 'msg-sender' }, h('span', {}, this.labelFor(sender)), srOnly(' said:')),
       riskLevel ? h('p', { class: 'badge badge-risk' }, h('span', { 'aria-hidden': 'true' }, '⚠ '), `At risk: ${riskLevel}`) : null,
@@ -169,4 +170,26 @@ export class MessageLog {
     // The log sits just above the composer, so the newest message is at the page's end.
     if (force || nearEnd) window.scrollTo(0, doc.scrollHeight);
   }
+}
+
+/**
+ * Send what is written in `textbox` into the chat: over `conn`, shown at once in `log` as
+ * sending, the box emptied. A text over the box's maxlength (the server's limit, from
+ * ./meta.js) is not sent: `errorEl` says `tooLong(limit)`. Both chat screens use this.
+ */
+export function sendFromBox({ conn, sessionId, textbox, log, errorEl, tooLong }) {
+  const text = textbox.value.trim();
+  errorEl.hidden = true;
+  if (!text) return null;
+  const max = Number(textbox.getAttribute('maxlength')) || 0;
+  if (max && text.length > max) {
+    errorEl.textContent = tooLong(max);
+    errorEl.hidden = false;
+    return null;
+  }
+  const item = conn.send(sessionId, text);
+  log.addPending(item);
+  textbox.value = '';
+  textbox.focus();
+  return item;
 }

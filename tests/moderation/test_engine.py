@@ -328,25 +328,59 @@ def test_words_patterns_are_written_with_apostrophes():
                 assert full in pat, f"{rid}: write {full!r}, not only {bare!r}: {pat}"
 
 
-def test_word_index_matches_every_pattern():
-    """The per-key detectors find exactly the word starts where some pattern matches."""
+def test_prefilter_never_leaves_out_a_pattern_that_matches():
+    """The RE2 prefilter names every pattern that matches at some word start (of the words
+    view and of the spaced-letters view), so trying only its candidates finds what trying
+    every pattern would: the verdicts are the same."""
     rules = Rules.default()
     windex = rules.words_index
     assert windex.unindexed == []  # every pattern is indexed (fast path)
-    for item in load(LABELLED)[::3] + [{"text": t} for t in RISK + IDIOMS]:
+    assert windex.prefilter.always == frozenset()  # and every one is in the RE2 set
+    items = load(LABELLED)[::2] + load(DEV)[::25] + [{"text": t} for t in RISK + IDIOMS + ["k i l l my self"]]
+    matched = 0
+    for item in items:
         plain, _ = rules.normaliser.plain(item["text"])
         words = rules.normaliser.words(plain)
-        for m in _WORD_START.finditer(words):
-            p = m.start()
-            key = words[p:p + 2]
-            any_pattern = any(rx.match(words, p) for rx, _ in windex.rules)
-            detector = windex.detector(key)
-            assert bool(detector and detector.match(words, p)) == any_pattern, (key, words[p:])
+        joined = rules.normaliser.joined(words)
+        for subject in (words, *([joined[0]] if joined else [])):
+            maybe = windex.prefilter.candidates(subject)
+            for m in _WORD_START.finditer(subject):
+                for i, (rx, info) in enumerate(windex.rules):
+                    if rx.match(subject, m.start()):
+                        matched += 1
+                        assert i in maybe, (info.id, subject)
+    assert matched > 200
 
 
-def test_warm_up_compiles_every_detector():
+def test_prefilter_is_looser_never_stricter():
+    from moderation.patterns import Prefilter, prefilter_source
+
+    # lookaheads are left out (the full pattern still decides), quantified ones make it unusable
+    assert prefilter_source(r"\b(?:die\b(?! *of))\b") == r"\b(?:die\b)\b"
+    assert prefilter_source(r"\bgo(?=od)") == r"\bgo"
+    assert prefilter_source(r"\b(?:a(?!b)*)") is None
+    # what RE2 reads differently or not at all: always a candidate
+    for src in (r"\b(\w+) \1\b", r"end$", r"^start", r"(?<=x)y", r"a\Z"):
+        assert prefilter_source(src) is None, src
+    pf = Prefilter([r"\bkill\b", None, r"\bdie\b"])
+    assert pf.candidates("i want to die") == {1, 2}
+    assert pf.candidates("a quiet day") == {1}
+    assert Prefilter([r"\bkill\b"]).candidates("nothing here") == frozenset()
+    ordinary = rules_words("what's everyone doing at the weekend? bowling with my cousins")
+    assert Rules.default().words_index.prefilter.candidates(ordinary) == frozenset()
+    assert Rules.default().words_index.prefilter.candidates(rules_words("i want to die")) != frozenset()
+
+
+def rules_words(text: str) -> str:
+    n = Rules.default().normaliser
+    return n.words(n.plain(text)[0])
+
+
+def test_warm_up_loads_the_learned_layer():
+    from moderation.model import default_model
+
     rules = Rules.default().warm_up()
-    assert all(rules.words_index.detectors.get(k) for k in rules.words_index.index)
+    assert rules.compiled and default_model.cache_info().currsize == 1
 
 
 @pytest.mark.parametrize("text", [

@@ -56,14 +56,14 @@ def test_model_was_trained_on_the_current_dev_split():
 
 
 # -- the held-out split: floors just under what was measured (moderation/README.md) ------------
-FLOORS = {  # group: share at high+ and share shown support, at least (measured: 0.892, 0.922, 0.947, 0.969)
-    "risk_to_life (explicit, first person)": 0.88,
-    "risk_to_life (all)": 0.90,
-    "self_harm (all)": 0.93,
+FLOORS = {  # group: share at high+ and share shown support, at least (measured: 0.905, 0.929, 0.974, 0.969)
+    "risk_to_life (explicit, first person)": 0.90,
+    "risk_to_life (all)": 0.92,
+    "self_harm (all)": 0.97,
     "danger_from_others (all)": 0.96,
 }
-MAX_FALSE_ALARMS_HIGH = 0.05   # ordinary lines raised to high (measured 0.037)
-MAX_FALSE_ALARMS_MEDIUM = 0.05  # ... to medium or above (measured 0.037)
+MAX_FALSE_ALARMS_HIGH = 0.04   # ordinary lines raised to high (measured 0.031)
+MAX_FALSE_ALARMS_MEDIUM = 0.04  # ... to medium or above (measured 0.031)
 
 
 def test_heldout_figures_stay_above_their_floors():

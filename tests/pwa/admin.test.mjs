@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 
 const { api, ApiError } = await import('../../pwa/js/api.js');
-const { shown } = await import('../../pwa/js/screens/figures.js');
+const { shown } = await import('../../pwa/js/staff/screens/figures.js');
 
 let server;
 afterEach(async () => {

@@ -2,7 +2,7 @@ import './setup.mjs';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-const { MessageLog } = await import('../../pwa/js/chat-ui.js');
+const { MessageLog, sendFromBox } = await import('../../pwa/js/chat-ui.js');
 
 function newLog() {
   return new MessageLog({ ownSender: 'young_person', labelFor: (s) => (s === 'young_person' ? 'You' : 'Jo') });
@@ -54,4 +54,33 @@ test('text from the other person is text, not HTML', () => {
   log.addMessage({ seq: 1, sender: 'counsellor', body: '<img src=x onerror=alert(1)>', sent_at: '2026-12-01T18:00:00Z' });
   assert.equal(log.el.querySelector('img'), null);
   assert.deepEqual(bodies(log), ['<img src=x onerror=alert(1)>']);
+});
+
+test("a message over the box's limit (the server's, as maxlength) is not sent; one within it is, once", () => {
+  const log = newLog();
+  const sent = [];
+  const conn = { send: (sessionId, body) => { const item = { client_id: `c-${sent.length}`, session_id: sessionId, body }; sent.push(item); return item; } };
+  const textbox = document.createElement('textarea');
+  textbox.setAttribute('maxlength', '5');
+  const errorEl = document.createElement('p');
+  const send = () => sendFromBox({ conn, sessionId: 's1', textbox, log, errorEl, tooLong: (max) => `Up to ${max}` });
+  textbox.value = '   ';
+  assert.equal(send(), null); // nothing written: nothing sent, no error
+  assert.equal(errorEl.hidden, true);
+  textbox.value = 'too long';
+  assert.equal(send(), null);
+  assert.equal(errorEl.textContent, 'Up to 5');
+  assert.equal(errorEl.hidden, false);
+  assert.equal(textbox.value, 'too long'); // kept, to shorten
+  textbox.value = ' hi! ';
+  const item = send();
+  assert.deepEqual(sent, [{ client_id: 'c-0', session_id: 's1', body: 'hi!' }]);
+  assert.equal(item, sent[0]);
+  assert.equal(errorEl.hidden, true);
+  assert.equal(textbox.value, '');
+  assert.deepEqual(bodies(log), ['hi!']);
+  textbox.removeAttribute('maxlength'); // limits never loaded: the server decides
+  textbox.value = 'a longer message';
+  assert.ok(send());
+  assert.equal(sent.length, 2);
 });

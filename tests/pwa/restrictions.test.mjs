@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 const { ApiError, errorMessage } = await import('../../pwa/js/api.js');
-const { endOfLondonDay } = await import('../../pwa/js/screens/author.js');
+const { endOfLondonDay } = await import('../../pwa/js/staff/moderation/restrictions.js');
 const { endWords } = await import('../../pwa/js/screens/restrictions.js');
 
 test('a suspension explains itself with its kind words; any other 403 stays generic', () => {

@@ -8,7 +8,8 @@ import { JSDOM } from 'jsdom';
 
 const dom = new JSDOM('<!doctype html><html><body></body></html>', { url: 'http://waymark.test/' });
 const { window } = dom;
-for (const name of ['window', 'document', 'navigator', 'Node', 'HTMLElement', 'CustomEvent', 'Event', 'getComputedStyle']) {
+for (const name of ['window', 'document', 'navigator', 'Node', 'HTMLElement', 'CustomEvent', 'Event', 'getComputedStyle',
+  'AbortController', 'AbortSignal', 'localStorage', 'sessionStorage']) {
   Object.defineProperty(globalThis, name, { value: name === 'window' ? window : window[name], configurable: true, writable: true });
 }
 window.indexedDB = globalThis.indexedDB;

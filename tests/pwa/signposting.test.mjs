@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 const { openBadge } = await import('../../pwa/js/screens/services.js');
-const { todayInLondon } = await import('../../pwa/js/panels/council-service-form.js');
+const { todayInLondon } = await import('../../pwa/js/staff/council/service-form.js');
 
 test('a service card never says "Closed now" when its hours are unknown', () => {
   assert.equal(openBadge({ open_now: true }).textContent.trim(), '● Open now');

@@ -9,80 +9,15 @@
 
 import { api, ApiError, errorMessage } from '../api.js';
 import {
-  h, screenHeading, setTitle, backLink, button, field, errorSummary, uid, londonWhen, fill, confirmDialog,
+  h, screenHeading, setTitle, backLink, button, uid, londonWhen, fill, confirmDialog,
 } from '../ui.js';
 import { loadCrisisLines, crisisList, crisisBlock, dangerNow } from '../crisis.js';
 import { ChatConnection } from '../chat-connection.js';
-import { MessageLog } from '../chat-ui.js';
+import { MessageLog, sendFromBox } from '../chat-ui.js';
+import { applyLimits } from '../meta.js';
+import { joinForm, waitWords } from '../chat-join.js';
 
-const MAX_MESSAGE = 4000;
 const TYPING_SHOWN_MS = 4000;
-
-/** "Less than a minute", "About a minute", "About 5 minutes", "About 2 hours". */
-export function waitWords(seconds) {
-  if (seconds === null || seconds === undefined) return null; // no estimate: nobody is available
-  const s = Number(seconds);
-  if (!Number.isFinite(s) || s < 0) return null;
-  if (s < 60) return 'Less than a minute';
-  if (s < 90) return 'About a minute';
-  const minutes = Math.round(s / 60);
-  if (minutes < 60) return `About ${minutes} minutes`;
-  const hours = Math.round(minutes / 60);
-  return hours === 1 ? 'About an hour' : `About ${hours} hours`;
-}
-
-/**
- * The join form, also used on the Talk screen. Calls onJoined(request) after 201 (or
- * when a request is already open), onClosed(problem) when chat has just closed.
- */
-export function joinForm({ onJoined, onClosed }) {
-  const summary = errorSummary();
-  const topic = field({
-    label: 'What would you like to talk about? (optional)',
-    name: 'topic',
-    hint: "A few words is fine. You don't have to say.",
-    attrs: { maxlength: '140', autocomplete: 'off', enterkeyhint: 'go' },
-  });
-  const urgentId = uid('urgent');
-  const urgentHintId = `${urgentId}-hint`;
-  const urgent = h('input', { type: 'checkbox', id: urgentId, name: 'urgent', 'aria-describedby': urgentHintId });
-  const submit = button('Join the queue', { type: 'submit', class: 'btn btn-primary btn-block' });
-  const form = h('form', { class: 'form join-form', novalidate: true },
-    summary.el,
-    topic.row,
-    h('div', { class: 'choice choice-urgent' }, urgent,
-      h('div', {},
-        h('label', { for: urgentId }, "I'm not safe right now"),
-        h('p', { class: 'hint', id: urgentHintId },
-          "Tick this and we'll put you near the front of the queue. If you're in danger now, call 999."))),
-    submit);
-
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    summary.hide();
-    topic.setError(null);
-    submit.disabled = true;
-    try {
-      const request = await api('/chat/requests', {
-        method: 'POST', body: { topic: topic.control.value.trim() || null, urgent: urgent.checked },
-      });
-      onJoined(request);
-    } catch (err) {
-      submit.disabled = false;
-      if (err instanceof ApiError && err.status === 409 && err.code === 'closed') {
-        onClosed(err.data || {});
-      } else if (err instanceof ApiError && err.status === 409) {
-        onJoined(null); // already waiting or chatting: go back to it
-      } else if (err instanceof ApiError && err.status === 400) {
-        topic.setError('Please keep the topic short: up to 140 letters.');
-        summary.show([{ text: 'Please keep the topic short: up to 140 letters.', target: topic.id }]);
-      } else {
-        summary.show([{ text: `We couldn't add you to the queue. ${errorMessage(err)}` }]);
-      }
-    }
-  });
-  return form;
-}
 
 export async function render(root, ctx) {
   setTitle('Chat with a counsellor');
@@ -181,14 +116,7 @@ class YoungPersonChat {
     conn.on('closed', ({ reason }) => {
       if (reason === 'unauthorised') this.setLine('Please log in again to carry on chatting.');
     });
-    const stopWhenLeft = () => {
-      if (!this.ctx.isCurrent()) {
-        conn.stop();
-        window.removeEventListener('hashchange', stopWhenLeft);
-      }
-    };
-    window.addEventListener('hashchange', stopWhenLeft);
-    conn.start();
+    conn.start({ signal: this.ctx.signal }); // closed when the screen is left
     return conn;
   }
 
@@ -381,8 +309,9 @@ class YoungPersonChat {
     const messageId = uid('message');
     const messageError = h('p', { class: 'field-error', id: `${messageId}-error`, hidden: true });
     this.textbox = h('textarea', {
-      id: messageId, name: 'message', rows: '2', maxlength: String(MAX_MESSAGE), enterkeyhint: 'send', autocomplete: 'off',
+      id: messageId, name: 'message', rows: '2', enterkeyhint: 'send', autocomplete: 'off',
     });
+    applyLimits([[this.textbox, 'chat_message']]); // the server's limit, as maxlength
     const send = button('Send', { type: 'submit', class: 'btn btn-primary' });
     this.composer = h('form', { class: 'composer', novalidate: true },
       h('label', { for: messageId, class: 'label' }, `Message ${this.counsellor || 'your counsellor'}`),
@@ -421,18 +350,10 @@ class YoungPersonChat {
   }
 
   sendMessage(errorEl) {
-    const text = this.textbox.value.trim();
-    errorEl.hidden = true;
-    if (!text) return;
-    if (text.length > MAX_MESSAGE) {
-      errorEl.textContent = `A message can be up to ${MAX_MESSAGE} letters. Please split it up.`;
-      errorEl.hidden = false;
-      return;
-    }
-    const item = this.conn.send(this.sessionId, text);
-    this.log.addPending(item);
-    this.textbox.value = '';
-    this.textbox.focus();
+    sendFromBox({
+      conn: this.conn, sessionId: this.sessionId, textbox: this.textbox, log: this.log, errorEl,
+      tooLong: (max) => `A message can be up to ${max} letters. Please split it up.`,
+    });
   }
 
   onMessage(m) {

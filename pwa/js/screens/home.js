@@ -5,7 +5,7 @@ import { api } from '../api.js';
 import { h, screenHeading, setTitle, button, uid } from '../ui.js';
 import { pushSupport, isPushOn, turnOnPush, turnOffPush, PushProblem } from '../push.js';
 import { topicWeights, suggestArticles } from '../suggestions.js';
-import { articleList } from './library.js';
+import { articleList } from '../article-list.js';
 
 function tile(title, href, description) {
   // The description sits outside the link so the link's name is just its title.

@@ -6,15 +6,9 @@
 // their first results (../suggestions.js), for "Suggested for you" on the home screen.
 
 import { api, errorMessage } from '../api.js';
-import { h, screenHeading, setTitle, backLink, button, uid, plural } from '../ui.js';
+import { h, screenHeading, setTitle, backLink, button, uid } from '../ui.js';
 import { noteSearchResults } from '../suggestions.js';
-
-export function articleList(items, headingLevel = 3) {
-  return h('ul', { class: 'article-list' }, items.map((a) => h('li', { class: 'article-card' },
-    h(`h${headingLevel}`, { class: 'article-card-title' }, h('a', { href: `#/articles/${encodeURIComponent(a.slug)}` }, a.title)),
-    a.summary ? h('p', {}, a.summary) : null,
-    a.reading_minutes ? h('p', { class: 'meta' }, `${plural(a.reading_minutes, 'minute', 'minutes')} to read`) : null)));
-}
+import { articleList } from '../article-list.js';
 
 function searchForm(ctx, value = '') {
   const id = uid('search');

@@ -12,9 +12,8 @@ import { api, ApiError, newClientId, errorMessage } from '../api.js';
 import { h, screenHeading, setTitle, backLink, loading, fill, uid, londonWhen, londonTime, formatDate, linkButton } from '../ui.js';
 import { sendOrQueue, listOutbox, OUTBOX_EVENT, flushOutbox } from '../outbox.js';
 import { crisisList, FALLBACK_CRISIS_LINES } from '../crisis.js';
+import { applyLimits } from '../meta.js';
 
-const BODY_MAX = 4000;
-const SUBJECT_MAX = 140;
 const THREADS = '/messages/threads';
 
 /** "within 2 days" / "within 8 hours": how long the team usually takes, from a fresh answer. */
@@ -65,8 +64,8 @@ function waitingList(items) {
 /** A textarea with its label, hint and a live character count. */
 function bodyField(label, hint) {
   const id = uid('msg');
-  const area = h('textarea', { id, name: 'body', rows: 6, maxlength: BODY_MAX, required: true,
-    'aria-describedby': `${id}-hint` });
+  const area = h('textarea', { id, name: 'body', rows: 6, required: true, 'aria-describedby': `${id}-hint` });
+  applyLimits([[area, 'message_body']]); // the server's limit
   return { area, node: h('div', { class: 'field' },
     h('label', { for: id }, label),
     h('p', { class: 'hint', id: `${id}-hint` }, hint),
@@ -132,14 +131,10 @@ async function renderList(root, ctx) {
     }[t.status] || '', t.updated_at ? ` · ${formatDate(t.updated_at)}` : '')))));
   };
   const onOutbox = () => {
-    if (!ctx.isCurrent()) {
-      window.removeEventListener(OUTBOX_EVENT, onOutbox);
-      return;
-    }
     drawWaiting();
     drawThreads();
   };
-  window.addEventListener(OUTBOX_EVENT, onOutbox);
+  window.addEventListener(OUTBOX_EVENT, onOutbox, { signal: ctx.signal }); // until the screen is left
   await Promise.all([drawWaiting(), drawThreads()]);
 }
 
@@ -148,7 +143,8 @@ async function renderList(root, ctx) {
 function renderNew(root, ctx) {
   setTitle('Write to the team');
   const subjectId = uid('subject');
-  const subject = h('input', { id: subjectId, name: 'subject', type: 'text', maxlength: SUBJECT_MAX });
+  const subject = h('input', { id: subjectId, name: 'subject', type: 'text' });
+  applyLimits([[subject, 'message_subject']]);
   const { area, node } = bodyField('Your message',
     "Write as much or as little as you like. Only our counselling team can read it.");
   const status = h('div', { 'aria-live': 'polite' });
@@ -266,14 +262,8 @@ async function renderThread(root, ctx, id) {
     }
     fill(body, ...parts);
   };
-  const onOutbox = () => {
-    if (!ctx.isCurrent()) {
-      window.removeEventListener(OUTBOX_EVENT, onOutbox);
-      return;
-    }
-    draw();
-  };
-  window.addEventListener(OUTBOX_EVENT, onOutbox);
+  const onOutbox = () => draw();
+  window.addEventListener(OUTBOX_EVENT, onOutbox, { signal: ctx.signal }); // until the screen is left
   await draw();
 }
 

@@ -2,8 +2,8 @@
 
 import { api, ApiError, errorMessage, tooManyTries, fieldErrors } from '../api.js';
 import { h, screenHeading, setTitle, backLink, button, field, errorSummary, addPasswordToggle } from '../ui.js';
-import { passwordHint } from './signup.js';
-import { showRecoveryCode } from './recovery-code.js';
+import { passwordHint } from '../account-words.js';
+import { showRecoveryCode } from '../recovery-code.js';
 
 export function render(root, ctx) {
   setTitle('Forgotten your password');

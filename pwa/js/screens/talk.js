@@ -5,7 +5,7 @@
 import { api, ApiError } from '../api.js';
 import { h, screenHeading, setTitle, backLink, formatWait, londonWhen, fill } from '../ui.js';
 import { loadCrisisLines, crisisList, dangerNow } from '../crisis.js';
-import { joinForm } from './chat.js';
+import { joinForm } from '../chat-join.js';
 
 /** The young person's open request or chat, null when there is none, undefined when unknown. */
 async function currentChat() {

@@ -11,9 +11,10 @@ import {
   h, screenHeading, setTitle, backLink, button, field, errorSummary, uid, fill, srOnly, timeAgo,
 } from '../ui.js';
 import {
-  BODY_MAX, WAITING_LABEL, boardName, takeAnswer, safetyNote, supportBox, answerMessage, notPostedBox, sendPost, detailsGuard,
+  WAITING_LABEL, boardName, takeAnswer, safetyNote, supportBox, answerMessage, notPostedBox, sendPost, detailsGuard,
   talkHint,
-} from './forums.js';
+} from '../forum-posting.js';
+import { applyLimits, loadLimits } from '../meta.js';
 
 /** The supportive reactions the backend knows (backend/forums/schemas.py REACTION_KINDS). */
 export const REACTIONS = [
@@ -23,7 +24,6 @@ export const REACTIONS = [
   { kind: 'thank_you', label: 'Thank you for sharing' },
 ];
 const REACTION_LABEL = Object.fromEntries(REACTIONS.map((r) => [r.kind, r.label]));
-const REPORT_MAX = 500;
 
 export async function render(root, ctx) {
   setTitle('Thread');
@@ -170,8 +170,9 @@ class ThreadScreen {
       const reason = field({
         label: "What's wrong with this post?", name: 'reason', type: 'textarea',
         hint: "A moderator will look at it. The person who wrote it won't know it was you.",
-        attrs: { maxlength: String(REPORT_MAX), rows: '3' },
+        attrs: { rows: '3' },
       });
+      applyLimits([[reason.control, 'report_reason']]);
       const send = button('Send report', { type: 'submit', class: 'btn btn-primary btn-small' });
       const cancel = button('Cancel', { class: 'btn btn-quiet btn-small' });
       const form = h('form', { class: 'form report-form', novalidate: true }, reason.row,
@@ -224,8 +225,9 @@ class ThreadScreen {
     const summary = errorSummary();
     const hint = talkHint();
     const body = field({
-      label: 'Write a reply', name: 'body', type: 'textarea', attrs: { maxlength: String(BODY_MAX), rows: '4' },
+      label: 'Write a reply', name: 'body', type: 'textarea', attrs: { rows: '4' },
     });
+    applyLimits([[body.control, 'post_body']]); // the server's limit
     const submit = button('Post reply', { type: 'submit', class: 'btn btn-primary btn-block' });
     const form = h('form', { class: 'form reply-form', novalidate: true, 'aria-labelledby': 'reply-title' },
       h('h2', { id: 'reply-title' }, 'Reply'),
@@ -241,8 +243,9 @@ class ThreadScreen {
       body.setError(null);
       this.replyResult.replaceChildren();
       const text = body.control.value.trim();
-      if (!text || text.length > BODY_MAX) {
-        const message = text ? `A post can be up to ${BODY_MAX.toLocaleString('en-GB')} characters` : 'Write your reply';
+      const bodyMax = (await loadLimits()).post_body;
+      if (!text || (bodyMax && text.length > bodyMax)) {
+        const message = text ? `A post can be up to ${bodyMax.toLocaleString('en-GB')} characters` : 'Write your reply';
         body.setError(message);
         summary.show([{ text: message, target: body.id }]);
         return;

@@ -8,7 +8,7 @@
 
 import { api } from '../api.js';
 import { h, screenHeading, setTitle, button, field } from '../ui.js';
-import { ageText } from './signup.js';
+import { ageText } from '../account-words.js';
 
 export function render(root, ctx) {
   setTitle('Welcome');
