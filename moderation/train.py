@@ -42,8 +42,8 @@ L2 = float(__import__("os").environ.get("WAYMARK_L2", "1e-3"))
 PRUNE = 0.04
 CHAR_RATE = float(__import__("os").environ.get("WAYMARK_CHAR_RATE", "0.15"))   # character pieces learn more slowly: a word has many, and they should only tip the balance
 FOLDS = 3
-MISS_COST = 2.0
-MAX_FALSE_ALARMS = 0.02
+MISS_COST = 3.0
+MAX_FALSE_ALARMS = 0.03
 MIN_RAISE = 0.15   # no threshold lower than this: at 0.05 a stray "he ... me" tips an ordinary post over
 
 # Words worth recognising when misspelt: each gets its one-edit variants (a letter left
