@@ -51,7 +51,8 @@ from backend.journal.controllers import (
 )
 from backend.messages.controllers import ChatHistoryController, MessagesController
 from backend.meta.controllers import MetaController
-from backend.openapi import publish_truthful_schema
+from backend.openapi import publish_truthful_schema, render_plugins
+from backend.personal_data import PersonalDataController
 from backend.push.controllers import PushController
 from backend.pwa_files import PwaFiles, pwa_router
 from backend.reports.controllers import ReportController
@@ -71,7 +72,7 @@ API_CONTROLLERS += [ServiceController, CrisisLineController, CouncilServiceContr
 API_CONTROLLERS += [BoardController, ThreadController, PostController, ModerationController, SafeguardingController]
 API_CONTROLLERS += [MessagesController, ChatHistoryController, ToolkitController]
 API_CONTROLLERS += [AccountModerationController, MyRestrictionsController]
-API_CONTROLLERS += [MyPostsController, AdminController, MetaController]
+API_CONTROLLERS += [MyPostsController, AdminController, MetaController, PersonalDataController]
 
 
 def secret_key(settings: Settings) -> str:
@@ -156,7 +157,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exception_handlers=exception_handlers,
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(title="Waymark API", version="1.0.0", path="/schema",
-                                     description="The HTTP contract of Waymark (a guide: docs/api-guide.md in the repository)."),
+                                     description="The HTTP contract of Waymark (a guide: docs/api-guide.md in the repository).",
+                                     render_plugins=render_plugins()),
         debug=False,
     )
     app.state.settings = settings

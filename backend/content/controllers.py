@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from litestar import Controller, Request, Response, get
 from litestar.params import Dependency, Parameter
@@ -10,8 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.clock import age_today
 from backend.content import services
-from backend.content.schemas import TopicOut
+from backend.content.schemas import ArticleList, ArticleOut, TopicOut
 from backend.content.services import Reader
+from backend.schema_rules import typed
 
 DB = Annotated[AsyncSession, Dependency(skip_validation=True)]
 
@@ -44,7 +45,7 @@ class LibraryController(Controller):
         q: Annotated[str | None, Parameter(max_length=200)] = None,
         sort: Annotated[str, Parameter(pattern="^(title|popular)$")] = "title",
         limit: Annotated[int | None, Parameter(ge=1, le=100)] = None,
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[ArticleList]:
         encoded = await services.articles_answer_json(
             request.app.state.sessionmaker, reader=reader_of(request), topic=topic, q=q, sort=sort, limit=limit,
             content_dir=request.app.state.settings.content_dir, support=SEARCH_SUPPORT)
@@ -52,7 +53,7 @@ class LibraryController(Controller):
 
     @get("/articles/{slug:str}", summary="One article")
     async def article(self, request: Request, db_session: DB,
-                      slug: Annotated[str, Parameter(max_length=80)]) -> dict[str, Any]:
+                      slug: Annotated[str, Parameter(max_length=80)]) -> ArticleOut:
         # The PWA saving a copy for offline use (X-Waymark-Precache) is not a read.
         counted = request.headers.get("x-waymark-precache") != "1"
-        return await services.read_article_counting_view(db_session, slug, count=counted)
+        return typed(ArticleOut, await services.read_article_counting_view(db_session, slug, count=counted))
