@@ -20,18 +20,18 @@ from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.plugins.structlog import StructlogConfig, StructlogPlugin
-from litestar.static_files import create_static_files_router
 from prometheus_client import Gauge
 
-from backend.accounts.auth import CurrentUserMiddleware, requires_first_steps
+from backend.accounts.auth import CurrentUserMiddleware, UserReader
 from backend.accounts.controllers import AuthController, MeController
 from backend.accounts.models import WebSession
 from backend.admin.controllers import AdminController
 from backend.chat.controllers import ChatController, ToolkitController, chat_socket, moderation_socket
-from backend.chat.hours import ChatHours
 from backend.chat.hub import ChatHub
+from backend.clock import utcnow
 from backend.content.controllers import LibraryController
 from backend.councils.controllers import CouncilController
+from backend.data_secrets import secret_text_once
 from backend.database import make_alchemy_config
 from backend.errors import exception_handlers, problem_details_plugin
 from backend.forums.controllers import BoardController, MyPostsController, PostController, ThreadController
@@ -51,8 +51,10 @@ from backend.journal.controllers import (
 )
 from backend.messages.controllers import ChatHistoryController, MessagesController
 from backend.meta.controllers import MetaController
-from backend.openapi import publish_truthful_schema
+from backend.openapi import publish_truthful_schema, render_plugins
+from backend.personal_data import PersonalDataController
 from backend.push.controllers import PushController
+from backend.pwa_files import PwaFiles, pwa_router
 from backend.reports.controllers import ReportController
 from backend.restrictions.controllers import AccountModerationController, MyRestrictionsController
 from backend.review.controllers import ModerationController
@@ -61,6 +63,7 @@ from backend.security import SESSION_COOKIE, SessionBoundCSRF, WaymarkSessionBac
 from backend.settings import Settings, get_settings
 from backend.signposting.controllers import CouncilServiceController, CrisisLineController, ServiceController
 from backend.signposting.feed_controllers import OrukFeedController
+from backend.weekly_hours import WeeklyHours
 
 API_CONTROLLERS: list = [AuthController, MeController, CouncilController, LibraryController, ChatController,
                          PushController, ReportController]
@@ -69,7 +72,7 @@ API_CONTROLLERS += [ServiceController, CrisisLineController, CouncilServiceContr
 API_CONTROLLERS += [BoardController, ThreadController, PostController, ModerationController, SafeguardingController]
 API_CONTROLLERS += [MessagesController, ChatHistoryController, ToolkitController]
 API_CONTROLLERS += [AccountModerationController, MyRestrictionsController]
-API_CONTROLLERS += [MyPostsController, AdminController, MetaController]
+API_CONTROLLERS += [MyPostsController, AdminController, MetaController, PersonalDataController]
 
 
 def secret_key(settings: Settings) -> str:
@@ -79,14 +82,7 @@ def secret_key(settings: Settings) -> str:
 
     if key := os.environ.get("WAYMARK_SECRET_KEY"):
         return key
-    path = settings.data_dir / "secret_key"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        tmp = path.with_suffix(f".{secrets.token_hex(4)}")
-        tmp.write_text(secrets.token_urlsafe(48))
-        tmp.chmod(0o600)
-        tmp.replace(path) if not path.exists() else tmp.unlink()
-    return path.read_text().strip()
+    return secret_text_once(settings.data_dir, "secret_key", lambda: secrets.token_urlsafe(48))
 
 
 async def is_unsafe_method(request: Request) -> bool:
@@ -107,14 +103,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
     session_config = ServerSideSessionConfig(
         key=SESSION_COOKIE, max_age=settings.session_max_age, httponly=True, samesite="lax",
         secure=settings.secure_cookies, renew_on_access=True,
-        exclude=["^/health", "^/metrics", "^/schema", "^/oruk/"],  # the open ORUK feed needs no session
+        # The open ORUK feed needs no session, nor do the PWA's versioned files (no lookup per file).
+        exclude=["^/health", "^/metrics", "^/schema", "^/oruk/", "^/v/", "^/sw\\.js$"],
     )
     session_backend = WaymarkSessionBackend(config=session_config, alchemy_config=alchemy, model=WebSession)
     secret = secret_key(settings)
     csrf = CSRFConfig(
         secret=secret, cookie_name="csrftoken", header_name="x-csrftoken",
         cookie_secure=settings.secure_cookies, cookie_samesite="lax", cookie_httponly=False,
-        exclude=["^/oruk/"],  # the open ORUK feed: read-only, no cookie of any kind
+        # The open ORUK feed: read-only, no cookie of any kind; nor on the PWA's versioned files.
+        exclude=["^/oruk/", "^/v/", "^/sw\\.js$"],
     )
     rate_limit = RateLimitConfig(
         rate_limit=("minute", settings.rate_limit_per_minute),
@@ -126,9 +124,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     api = Router(path="/", route_handlers=API_CONTROLLERS,
                  cache_control=CacheControlHeader(no_store=True, private=True))
-    pwa = create_static_files_router(path="/", directories=[Path(settings.pwa_dir)], html_mode=True,
-                                     include_in_schema=False, name="pwa", opt={"skip_rate_limiting": True},
-                                     cache_control=CacheControlHeader(no_cache=True))
+    # The PWA from memory, compressed once, its files at content-versioned addresses (immutable).
+    pwa = pwa_router(PwaFiles.load(Path(settings.pwa_dir), settings.data_dir / "pwa-compressed"))
     structlog = StructlogPlugin(StructlogConfig(
         structlog_logging_config=structlog_logging_config(),
         # Privacy by default: no request log unless asked for, and then only method, path and status.
@@ -139,20 +136,20 @@ def create_app(settings: Settings | None = None) -> Litestar:
     prometheus = PrometheusConfig(app_name="waymark", prefix="waymark", group_path=True,
                                   exclude=["^/metrics", "^/health"], middleware_class=CountedPrometheusMiddleware)
     alchemy_plugin = SQLAlchemyPlugin(config=alchemy)
+    user_reader = UserReader(alchemy.get_engine().url.render_as_string(hide_password=False).replace("+asyncpg", ""))
     app = Litestar(
         route_handlers=[HealthController, WaymarkMetrics, api, OrukFeedController, chat_socket, moderation_socket, pwa],
         on_startup=[warm_up_moderation, start_chat_hub, start_housekeeping, publish_truthful_schema],
-        on_shutdown=[stop_chat_hub, stop_housekeeping],
+        on_shutdown=[stop_chat_hub, stop_housekeeping, stop_user_reader],
         plugins=[alchemy_plugin, problem_details_plugin(), structlog],
         middleware=[
             prometheus.middleware,
             DefineMiddleware(RequestChecks, max_body_bytes=settings.max_body_bytes),
             rate_limit.middleware,
             DefineMiddleware(SessionMiddleware, backend=session_backend),
-            DefineMiddleware(CurrentUserMiddleware, sessionmaker=alchemy.create_session_maker()),
+            DefineMiddleware(CurrentUserMiddleware, reader=user_reader, mfa_required=settings.staff_mfa_required),
             DefineMiddleware(SessionBoundCSRF, config=csrf),
         ],
-        guards=[requires_first_steps],
         # Static files and JSON answers over 1 KB travel compressed (brotli, gzip for older
         # clients): a cheap phone on a bad connection downloads a third of the bytes.
         compression_config=CompressionConfig(backend="brotli", brotli_gzip_fallback=True, minimum_size=1024,
@@ -160,14 +157,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exception_handlers=exception_handlers,
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(title="Waymark API", version="1.0.0", path="/schema",
-                                     description="The HTTP contract of Waymark (a guide: docs/api-guide.md in the repository)."),
+                                     description="The HTTP contract of Waymark (a guide: docs/api-guide.md in the repository).",
+                                     render_plugins=render_plugins()),
         debug=False,
     )
     app.state.settings = settings
     app.state.secret_key = secret
     app.state.alchemy = alchemy
+    app.state.user_reader = user_reader
     app.state.sessionmaker = alchemy.create_session_maker()
-    app.state.chat_hours = ChatHours.parse(settings.chat_hours)  # a bad schedule stops start-up
+    app.state.chat_hours = WeeklyHours.parse(settings.chat_hours)  # a bad schedule stops start-up
     # Outside Litestar's router and exception handling: every answer, a 404 or a file included.
     app.asgi_handler = SecurityHeaders(app.asgi_handler, hsts=settings.is_production, allow=allowed_methods(app.routes))
     return app
@@ -225,7 +224,6 @@ async def start_housekeeping(app: Litestar) -> None:
     app.state.sign_out_listener = asyncio.create_task(listen_for_sign_outs(_plain_dsn(app), app.state.housekeeping_stop))
 
     async def loop() -> None:
-        import datetime as dt
         import logging
 
         from backend.accounts.throttle import purge_expired
@@ -234,12 +232,16 @@ async def start_housekeeping(app: Litestar) -> None:
             await asyncio.sleep(app.state.settings.housekeeping_seconds)
             try:
                 async with app.state.sessionmaker() as db:
-                    await purge_expired(db, dt.datetime.now(dt.UTC))
+                    await purge_expired(db, utcnow())
                     await db.commit()
             except Exception as exc:  # noqa: BLE001 - try again next time
                 logging.getLogger("waymark.housekeeping").warning("housekeeping failed: %s", type(exc).__name__)
 
     app.state.housekeeping = asyncio.create_task(loop())
+
+
+async def stop_user_reader(app: Litestar) -> None:
+    await app.state.user_reader.close()
 
 
 async def stop_housekeeping(app: Litestar) -> None:

@@ -6,14 +6,27 @@ added later included): a step that runs once over Litestar's generated document.
   403 (CSRF), 409, 413 and 429 on unsafe methods; 404 where something is looked up.
 - Text: a NUL character is refused everywhere (backend/http_safety.py), so every string
   says so (a pattern), every object's property names too, and properties an object does
-  not name may be any JSON without one (``NulFreeJson``).
+  not name may be any JSON without one (``NulFreeJson``) -- except in a body whose struct
+  refuses unknown fields (``forbid_unknown_fields``), which says so (``additionalProperties:
+  false``).
+
+The viewer at ``/schema`` is a plain page of our own (``OperationsPage``): every operation
+with its summary and answers, and links to the document as JSON and YAML. Litestar's
+viewers (Redoc, Swagger UI, Scalar, RapiDoc, Elements) load scripts and styles from a CDN
+and run inline scripts; the Content-Security-Policy every answer carries
+(backend/http_safety.py) blocks them, and loosening it for one path would let third-party
+code run on our origin. So they are not served; a full viewer can be pointed at
+``/schema/openapi.json`` from anywhere.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import html
+from typing import Any, get_args
 
-from litestar import Litestar
+import msgspec
+from litestar import Litestar, Request
+from litestar.openapi.plugins import JsonRenderPlugin, OpenAPIRenderPlugin, YamlRenderPlugin
 from litestar.routes import HTTPRoute
 
 PROBLEM = "application/problem+json"
@@ -82,6 +95,33 @@ def _operations(app: Litestar) -> dict[tuple[str, str], bool]:
     return found
 
 
+def _closed_bodies(app: Litestar) -> set[tuple[str, str]]:
+    """(path, method) of operations whose body struct refuses fields it does not name."""
+    found: set[tuple[str, str]] = set()
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        for handler in route.route_handlers:
+            data = handler.parsed_fn_signature.parameters.get("data")
+            if data is None:
+                continue
+            kinds = get_args(data.annotation) or (data.annotation,)
+            if any(isinstance(k, type) and issubclass(k, msgspec.Struct) and k.__struct_config__.forbid_unknown_fields
+                   for k in kinds):
+                found |= {(route.path_format, method.lower()) for method in handler.http_methods}
+    return found
+
+
+def close_bodies(schema: dict[str, Any], app: Litestar) -> None:
+    components = schema.get("components", {}).get("schemas", {})
+    for path, method in _closed_bodies(app):
+        body = schema.get("paths", {}).get(path, {}).get(method, {}).get("requestBody", {})
+        node = body.get("content", {}).get("application/json", {}).get("schema", {})
+        for ref in [node, *node.get("oneOf", []), *node.get("anyOf", [])]:
+            if "$ref" in ref:
+                components[ref["$ref"].rsplit("/", 1)[-1]]["additionalProperties"] = False
+
+
 def document_errors(schema: dict[str, Any], app: Litestar) -> None:
     guards = _operations(app)
     for path, item in schema.get("paths", {}).items():
@@ -121,6 +161,7 @@ def make_truthful(schema: dict[str, Any], app: Litestar) -> dict[str, Any]:
     _no_nul(components)
     components["ProblemDetails"] = _PROBLEM_SCHEMA
     components["NulFreeJson"] = _NUL_FREE_JSON
+    close_bodies(schema, app)
     document_errors(schema, app)
     return schema
 
@@ -130,3 +171,39 @@ async def publish_truthful_schema(app: Litestar) -> None:
     from litestar._openapi.plugin import OpenAPIPlugin
 
     make_truthful(app.plugins.get(OpenAPIPlugin).provide_openapi_schema(), app)
+
+
+class OperationsPage(OpenAPIRenderPlugin):
+    """``/schema``: the operations as plain HTML, with no script, no inline style and
+    nothing from another origin, so it works under the strict Content-Security-Policy."""
+
+    def __init__(self) -> None:
+        super().__init__(path="/", favicon="", style="")
+
+    def render(self, request: Request, openapi_schema: dict[str, Any]) -> bytes:
+        esc = html.escape
+        rows = []
+        for path, item in openapi_schema.get("paths", {}).items():
+            for method, op in item.items():
+                if not isinstance(op, dict) or "responses" not in op:
+                    continue
+                statuses = ", ".join(sorted(op["responses"]))
+                rows.append(f"<tr><td>{esc(method.upper())}</td><td><code>{esc(path)}</code></td>"
+                            f"<td>{esc(op.get('summary', ''))}</td><td>{esc(statuses)}</td></tr>")
+        info = openapi_schema.get("info", {})
+        page = (
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>{esc(info.get('title', 'API'))}</title></head><body>"
+            f"<h1>{esc(info.get('title', 'API'))} {esc(info.get('version', ''))}</h1>"
+            f"<p>{esc(info.get('description', ''))}</p>"
+            "<p>The full document: <a href=\"openapi.json\">openapi.json</a> or "
+            "<a href=\"openapi.yaml\">openapi.yaml</a>.</p>"
+            "<table><thead><tr><th>Method</th><th>Path</th><th>What it does</th><th>Answers</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table></body></html>"
+        )
+        return page.encode()
+
+
+def render_plugins() -> list[OpenAPIRenderPlugin]:
+    """What ``/schema`` serves: the plain operations page and the document (see above)."""
+    return [OperationsPage(), JsonRenderPlugin(), YamlRenderPlugin()]

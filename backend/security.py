@@ -4,24 +4,29 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import functools
 import hmac
+import json
 import secrets
-import time
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from advanced_alchemy.extensions.litestar.session import SQLAlchemyAsyncSessionBackend
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from cachetools import TTLCache
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie, Headers, MutableScopeHeaders
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
-from litestar.middleware.csrf import CSRFMiddleware, generate_csrf_hash
-from litestar.middleware.session.base import ONE_DAY_IN_SECONDS
+from litestar.middleware.csrf import CSRF_SECRET_LENGTH, CSRFMiddleware, generate_csrf_hash
 from litestar.types import Empty, Message, ScopeSession
 from litestar.utils.dataclass import extract_dataclass_items
+from litestar.utils.scope.state import ScopeState
+from sqlalchemy import String, cast, delete, func, select
 
+from backend.clock import utcnow
 from backend.errors import Forbidden
 
 # --- passwords ------------------------------------------------------------------------
@@ -62,31 +67,42 @@ def normalise_recovery_code(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch.isalnum())
 
 
-def constant_time_equals(a: str, b: str) -> bool:
-    return hmac.compare_digest(a.encode(), b.encode())
-
-
 # --- sessions -------------------------------------------------------------------------
 
 SESSION_USER_KEY = "uid"
+SIGNED_OUT_CHANNEL = "waymark_signed_out"  # every worker forgets what it kept of that person
+
+
+def _user_id_in(data: bytes | None) -> str | None:
+    """The user id a stored session names, if any."""
+    try:
+        value = json.loads(data).get(SESSION_USER_KEY) if data else None
+        return str(uuid.UUID(value)) if value else None
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
 SESSION_CACHE_SECONDS = 5.0
-_SESSION_CACHE: dict[str, tuple[float, bytes]] = {}
+# Remembered per worker for a few seconds, bounded (the oldest go first when it is full).
+_SESSION_CACHE: TTLCache[str, bytes] = TTLCache(maxsize=50_000, ttl=SESSION_CACHE_SECONDS)
 
 
 def remember_session(session_id: str, data: bytes) -> None:
-    if len(_SESSION_CACHE) > 50_000:  # bounded: drop everything rather than grow
-        _SESSION_CACHE.clear()
-    _SESSION_CACHE[session_id] = (time.monotonic() + SESSION_CACHE_SECONDS, data)
+    _SESSION_CACHE[session_id] = data
 
 
 def forget_session(session_id: str) -> None:
+    _Caching.forgets += 1
     _SESSION_CACHE.pop(session_id[:255], None)
+    _SESSION_READS.pop(session_id[:255], None)  # a read under way may be stale: later requests read anew
 
 
 def forget_sessions_of(user_id: uuid.UUID) -> None:
     """Forget every remembered session of one person (they were signed out everywhere)."""
+    _Caching.forgets += 1
+    _SESSION_READS.clear()
     needle = str(user_id).encode()
-    for session_id in [sid for sid, (_, data) in list(_SESSION_CACHE.items()) if needle in data]:
+    for session_id in [sid for sid, data in list(_SESSION_CACHE.items()) if needle in data]:
         _SESSION_CACHE.pop(session_id, None)
 
 
@@ -95,16 +111,45 @@ class _Caching:
     it hears sign-out notices (backend.accounts.sessions), so none can be missed."""
 
     enabled = False
+    forgets = 0  # how often something was forgotten: a read under way meanwhile is not kept
 
 
 def set_caching(enabled: bool) -> None:
     _Caching.enabled = enabled
     if not enabled:
+        _Caching.forgets += 1
         _SESSION_CACHE.clear()
+        _SESSION_READS.clear()
+
+
+_SESSION_READS: dict[str, asyncio.Future] = {}
+
+
+async def single_flight(inflight: dict[Any, asyncio.Future], key: Any, read: Callable[[], Awaitable[Any]]) -> Any:
+    """One read of ``key`` at a time in this worker: requests that miss the cache together
+    (32 at once when a session's few seconds run out under load) share the first one's
+    answer instead of each taking a database connection."""
+    if (pending := inflight.get(key)) is not None:
+        return await asyncio.shield(pending)
+    pending = inflight[key] = asyncio.get_running_loop().create_future()
+    try:
+        value = await read()
+    except BaseException as exc:
+        pending.set_exception(exc if isinstance(exc, Exception) else RuntimeError("the shared read was cancelled"))
+        pending.exception()  # retrieved: nobody else may be waiting
+        raise
+    else:
+        pending.set_result(value)
+        return value
+    finally:
+        if inflight.get(key) is pending:  # a forgetting may have dropped it (and a new read begun)
+            del inflight[key]
 
 
 def caching_enabled() -> bool:
     return _Caching.enabled
+
+
 RENEW_AFTER_SECONDS = 60 * 60  # a session's expiry moves forward at most once an hour
 _ROTATE_KEY = "waymark.rotate_session"
 _NEW_SESSION_ID = "waymark.new_session_id"
@@ -124,6 +169,11 @@ class WaymarkSessionBackend(SQLAlchemyAsyncSessionBackend):
         scope = connection.scope
         cookie_id = connection.cookies.get(self.config.key)
         had_cookie = bool(cookie_id) and cookie_id != "null"
+        if not had_cookie and (scope_session is Empty or not scope_session):
+            return  # anonymous, and still anonymous: nothing to store, no cookie to send
+        if (had_cookie and scope_session and not scope.get(_ROTATE_KEY)  # type: ignore[call-overload]
+                and scope.get("waymark.session_loaded") == scope_session):  # type: ignore[call-overload]
+            return  # unchanged (most signed-in requests): nothing to write, no cookie to send
         store = self.config.get_store_from_app(scope["app"])
         headers = MutableScopeHeaders.from_message(message)
         cookie_params = dict(extract_dataclass_items(self.config, exclude_none=True, include=Cookie.__dict__.keys()))
@@ -153,13 +203,17 @@ class WaymarkSessionBackend(SQLAlchemyAsyncSessionBackend):
         (ending a person's sessions makes every worker forget them at once)."""
         session_id = session_id[:255]
         cached = _SESSION_CACHE.get(session_id) if _Caching.enabled else None
-        if cached is not None and cached[0] > time.monotonic():
-            return cached[1]
+        if cached is not None:
+            return cached
+        return await single_flight(_SESSION_READS, session_id, lambda: self._read(session_id))
+
+    async def _read(self, session_id: str) -> bytes | None:
+        keep, forgets = _Caching.enabled, _Caching.forgets
         async with self.alchemy.get_session() as db:
             row = await self._get_session_obj(db_session=db, session_id=session_id)
             if row is None:
                 return None
-            now = datetime.datetime.now(datetime.UTC)
+            now = utcnow()
             if row.expires_at <= now:
                 await db.delete(row)
                 await db.commit()
@@ -168,13 +222,22 @@ class WaymarkSessionBackend(SQLAlchemyAsyncSessionBackend):
                 row.expires_at = now + datetime.timedelta(seconds=self.config.max_age)
                 await db.commit()
             data = row.data
-        if _Caching.enabled:
+        if keep and _Caching.enabled and forgets == _Caching.forgets:  # nothing forgotten meanwhile
             remember_session(session_id, data)
         return data
 
     async def delete(self, /, session_id: str, store: Any) -> None:
+        """Delete a session (a log-out) and, when it was someone's, tell every worker on
+        commit, so none honours it from its few seconds' memory (backend.accounts.sessions)."""
+        session_id = session_id[:255]
         forget_session(session_id)
-        await super().delete(session_id, store)
+        async with self.alchemy.get_session() as db:
+            data = (await db.execute(delete(self._model).where(self._model.session_id == session_id)
+                                     .returning(self._model.data))).scalar()
+            user_id = _user_id_in(data)
+            if user_id is not None:
+                await db.execute(select(func.pg_notify(SIGNED_OUT_CHANNEL, cast(user_id, String))))
+            await db.commit()
 
     async def set(self, /, session_id: str, data: bytes, store: Any) -> None:
         forget_session(session_id)
@@ -222,9 +285,6 @@ def session_user_id(connection: ASGIConnection) -> uuid.UUID | None:
         return None
 
 
-SESSION_MAX_AGE_DEFAULT = ONE_DAY_IN_SECONDS * 7
-
-
 # --- CSRF -----------------------------------------------------------------------------
 
 def _session_id_of(scope: Any) -> str | None:
@@ -241,7 +301,10 @@ class SessionBoundCSRF(CSRFMiddleware):
     even one that does not load the session, hands out the right token."""
 
     def _seed(self, session_id: str) -> str:
-        return hmac.new(self.config.secret.encode(), f"csrf:{session_id}".encode(), "sha256").hexdigest()
+        return _csrf_seed(self.config.secret, session_id)
+
+    def _decode_csrf_token(self, token: str) -> str | None:
+        return _decoded_token(self.config.secret, token)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -254,6 +317,13 @@ class SessionBoundCSRF(CSRFMiddleware):
             if self._decode_csrf_token(given) != self._seed(session_id):
                 raise PermissionDeniedException("CSRF token verification failed")
         cookie = ASGIConnection(scope).cookies.get(self.config.cookie_name)
+        if cookie and scope["method"] in self.config.safe_methods and (
+                not session_id or self._decode_csrf_token(cookie) == self._seed(session_id)):
+            # A read that already has the right token (most requests): nothing to check and no
+            # cookie to set, so none of the two send wrappers below is needed.
+            ScopeState.from_scope(scope).csrf_token = cookie
+            await self.app(scope, receive, send)
+            return
         await super().__call__(scope, receive, self._bind_cookie(scope, send, cookie, session_id))
 
     def _bind_cookie(self, scope: Any, send: Any, cookie: str | None, session_id: str | None) -> Any:
@@ -269,6 +339,21 @@ class SessionBoundCSRF(CSRFMiddleware):
             await send(message)
 
         return send_bound
+
+
+# Both HMACs are the same for every request of a session: kept for the most recent ones.
+@functools.lru_cache(maxsize=4096)
+def _csrf_seed(secret: str, session_id: str) -> str:
+    return hmac.new(secret.encode(), f"csrf:{session_id}".encode(), "sha256").hexdigest()
+
+
+@functools.lru_cache(maxsize=4096)
+def _decoded_token(secret: str, token: str) -> str | None:
+    """Litestar's check of a token's HMAC (None when it fails)."""
+    if len(token) < CSRF_SECRET_LENGTH + 1:
+        return None
+    token_secret, given = token[:CSRF_SECRET_LENGTH], token[CSRF_SECRET_LENGTH:]
+    return token_secret if hmac.compare_digest(given, generate_csrf_hash(token=token_secret, secret=secret)) else None
 
 
 def _session_cleared(scope: Any) -> bool:

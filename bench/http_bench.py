@@ -134,7 +134,7 @@ class UvicornServer:
 
 def sign_up(base_url: str) -> tuple[str, str, str]:
     """Sign up one young person the way the PWA does; returns (username, session id,
-    csrf token). Cookies are read from the responses by hand (with WAYMARK_ENV=production
+    csrf token bound to that session). Cookies are read from the responses by hand (with WAYMARK_ENV=production
     they would be Secure, and an HTTP client does not send those back over plain http)."""
     import httpx
 
@@ -155,6 +155,10 @@ def sign_up(base_url: str) -> tuple[str, str, str]:
         session = r.cookies.get("waymark_session")
         if not session:
             raise RuntimeError("signup set no waymark_session cookie")
+        # The token bound to the new session (backend/security.py SessionBoundCSRF), which the
+        # browser keeps from the sign-up answer: with the one from before, every signed-in
+        # answer would set the cookie again.
+        csrf = r.cookies.get("csrftoken") or csrf
     return body["username"], session, csrf
 
 

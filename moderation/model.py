@@ -32,7 +32,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, chain, compress, repeat
+from itertools import accumulate, chain, compress, islice, repeat
 from operator import add, ge, sub
 from pathlib import Path
 
@@ -192,8 +192,9 @@ class Model:
                     for j in range(k):
                         acc[j] += x[j]
             v = tuple(acc) if found else None
-            if len(self._cache) > 50_000:
-                self._cache.clear()
+            if len(self._cache) > 50_000:  # bounded: the oldest half go (dicts keep their order)
+                for old in list(islice(self._cache, 25_000)):
+                    del self._cache[old]
             self._cache[t] = v
         return v
 
@@ -215,11 +216,10 @@ class Model:
         known, known_pos, known_most = self._words, self._words_pos, self._words_most
         new = set(toks).difference(known)
         if new:
-            if len(known) > 50_000:
-                known.clear()
-                known_pos.clear()
-                known_most.clear()
-                new = set(toks)
+            if len(known) > 50_000:  # bounded: the oldest half go (dicts keep their order)
+                for old in list(islice(known, 25_000)):
+                    del known[old], known_pos[old], known_most[old]
+                new = set(toks).difference(known)
             zero = (0.0,) * k
             for t in new:
                 v = self._unigram(t) or zero

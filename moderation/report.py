@@ -26,7 +26,7 @@ SPLITS = {"dev": DATA / "dev.jsonl", "heldout": DATA / "heldout.jsonl"}
 RISKY = ("risk_to_life", "self_harm", "danger_from_others")
 # The groups the goals are stated for: explicit first-person risk to life, all risk to life,
 # self-harm, danger from others, and ordinary posts (every line labelled ordinary).
-EXPLICIT_FAMILIES = ("explicit", "plan", "farewell")
+EXPLICIT_FAMILIES = ("explicit", "plan", "farewell", "post_risk_explicit", "post_risk_plan", "post_risk_farewell")
 
 
 def load(path: str | Path) -> list[dict]:

@@ -24,14 +24,17 @@ import json
 import math
 import random
 import sys
+import zlib
 from pathlib import Path
 
+from .engine import assess
 from .model import MODEL_PATH, NGRAM_LEN, Model, best_stretch, token_features, tokens, windows
 from .rules import Rules
 
 DATA = Path(__file__).with_name("data")
 DEV = DATA / "dev.jsonl"
 CATEGORIES = ("risk_to_life", "self_harm", "danger_from_others")
+HIGH_LEVELS = ("high", "urgent")
 SEED = 7
 EPOCHS = 12
 RATE = 0.5
@@ -39,8 +42,8 @@ L2 = float(__import__("os").environ.get("WAYMARK_L2", "1e-3"))
 PRUNE = 0.04
 CHAR_RATE = float(__import__("os").environ.get("WAYMARK_CHAR_RATE", "0.15"))   # character pieces learn more slowly: a word has many, and they should only tip the balance
 FOLDS = 3
-MISS_COST = 2.0
-MAX_FALSE_ALARMS = 0.02
+MISS_COST = 3.0
+MAX_FALSE_ALARMS = 0.03
 MIN_RAISE = 0.15   # no threshold lower than this: at 0.05 a stray "he ... me" tips an ordinary post over
 
 # Words worth recognising when misspelt: each gets its one-edit variants (a letter left
@@ -199,28 +202,41 @@ def to_model(W, bias, index: dict[str, int], canon: dict[str, str], thresholds: 
             "weights": weights, "canon": canon, "thresholds": thresholds or {}}
 
 
-def pick_thresholds(items: list[dict], probs: list[list[float]]) -> dict:
-    """Per category, the threshold with the least cost (MISS_COST per missed risky line,
-    1 per false alarm on an ordinary line) among those whose false alarms on ordinary dev
-    lines (averaged over their families) stay at or under MAX_FALSE_ALARMS."""
+def pick_thresholds(items: list[dict], probs: list[list[float]], caught: list[list[bool]] | None = None) -> dict:
+    """Per category, the threshold with the least cost for the engine as a whole (MISS_COST per
+    risky line that neither the rules nor the model raise, 1 per ordinary line the model
+    alone raises) among those whose false alarms added by the model on ordinary dev lines
+    (averaged over their families) stay at or under MAX_FALSE_ALARMS. ``caught[n][j]``: the
+    rules alone raise line n to category j at high or above (None: the model alone)."""
+    caught = caught or [[False] * len(CATEGORIES) for _ in items]
     out = {}
-    families: dict[str, list[list[float]]] = {}
-    for it, p in zip(items, probs, strict=True):
+    families: dict[str, list[tuple[list[float], list[bool]]]] = {}
+    for it, p, c in zip(items, probs, caught, strict=True):
         if it["label"] == "ordinary":
-            families.setdefault(it["family"], []).append(p)
-    for j, c in enumerate(CATEGORIES):
-        pos = [p[j] for it, p in zip(items, probs, strict=True) if labels_of(it)[j]]
+            families.setdefault(it["family"], []).append((p, c))
+    for j, cat in enumerate(CATEGORIES):
+        pos = [(p[j], c[j]) for it, p, c in zip(items, probs, caught, strict=True) if labels_of(it)[j]]
         best = None
         for t in [x / 100 for x in range(round(MIN_RAISE * 100), 99)]:
-            miss = sum(p < t for p in pos) / len(pos)
+            miss = sum(not c and p < t for p, c in pos) / len(pos)
             # false alarms: the mean over ordinary families, so the many easy generated
             # lines cannot hide the hard hand-written ones
-            fa = sum(sum(p[j] >= t for p in fam) / len(fam) for fam in families.values()) / len(families)
+            fa = sum(sum(not c[j] and p[j] >= t for p, c in fam) / len(fam) for fam in families.values()) / len(families)
             cost = MISS_COST * miss + fa + (100 if fa > MAX_FALSE_ALARMS else 0)
             if best is None or cost < best[0] - 1e-9:
                 best = (cost, t, miss, fa)
         _, t, miss, fa = best
-        out[c] = {"raise": t, "dev_recall": round(1 - miss, 4), "dev_false_alarms": round(fa, 4)}
+        out[cat] = {"raise": t, "dev_recall": round(1 - miss, 4), "dev_false_alarms": round(fa, 4)}
+    return out
+
+
+def rules_catch(items: list[dict], rules: Rules) -> list[list[bool]]:
+    """Per line and category: do the rules alone (no learned layer) raise it at high or above?"""
+    out = []
+    for it in items:
+        v = assess(it["text"], rules=rules, model=False)
+        high = getattr(v.level, "value", str(v.level)) in HIGH_LEVELS
+        out.append([high and c in v.categories for c in CATEGORIES])
     return out
 
 
@@ -235,8 +251,9 @@ def main(argv: list[str] | None = None) -> int:
     canon = build_canon(known)
     fz = Featuriser(rules, canon)
     feats = [fz.token_feats(it["text"]) for it in items]
-    rng = random.Random(SEED)
-    fold_of = [rng.randrange(FOLDS) for _ in items]
+    # a hand-written line, its noisy copies and the long posts made from it share a fold, so the
+    # out-of-fold probabilities (and the thresholds picked from them) are not flattered by copies
+    fold_of = [zlib.crc32((it.get("origin") or it["text"].lower()).encode("utf-8")) % FOLDS for it in items]
     probs: list[list[float] | None] = [None] * len(items)
     for f in range(0 if "--quick" in argv else FOLDS):
         tr = [n for n in range(len(items)) if fold_of[n] != f]
@@ -249,10 +266,11 @@ def main(argv: list[str] | None = None) -> int:
                 plain, _ = rules.normaliser.plain(items[n]["text"])
                 probs[n] = [s.probability for s in m.score(rules.normaliser.words(plain), False)]
         print(f"fold {f + 1}/{FOLDS} done", file=sys.stderr)
+    caught = rules_catch(items, rules) if "--quick" not in argv else None
     if "--cv-only" in argv:
-        print(json.dumps(pick_thresholds(items, probs)))
+        print(json.dumps(pick_thresholds(items, probs, caught)))
         return 0
-    thresholds = pick_thresholds(items, probs) if "--quick" not in argv else json.loads(
+    thresholds = pick_thresholds(items, probs, caught) if "--quick" not in argv else json.loads(
         MODEL_PATH.read_text(encoding="utf-8"))["thresholds"]
     oof = [a for a in argv if a.startswith("--oof=")]
     if oof and "--quick" not in argv:  # the out-of-fold probabilities, to study the dev split's errors

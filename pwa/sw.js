@@ -1,7 +1,12 @@
 // Waymark service worker.
 //
-// - The shell (HTML, CSS, every JS module, icons, manifest) is precached in a versioned
-//   cache and served cache-first. Change VERSION whenever a shell file changes.
+// - The shell: the server (backend/pwa_files.py) fills in VERSION (a hash of every file in
+//   pwa/) and PRECACHE (index.html, what it links, and the modules of the screens that must
+//   open offline: pwa/precache.json, with everything they import; never js/staff/). Those
+//   are saved at install; any other file of this version (/v/<VERSION>/…) is saved the first
+//   time it is used. Both are served cache-first. A file's versioned address never changes
+//   its content, so nothing needs bumping by hand. (Served without the server, as by
+//   `python3 -m http.server`, VERSION stays 'dev' and nothing is saved ahead.)
 // - Public API reads — /api/v1/articles*, /api/v1/topics, /api/v1/crisis-lines,
 //   /api/v1/councils — are network-first with a cache fallback, so the library and the
 //   crisis lines work offline. After install, the article list and the 10 most-read articles
@@ -12,72 +17,21 @@
 //   replaces an older one; no vibration pattern, no image); `notificationclick` opens the
 //   payload's url in Waymark (an open window is asked to go there, else a new one opens).
 
-const VERSION = '2026-12-01.11-pwa-modules';
+// Filled in by the server (backend/pwa_files.py); keep these two lines exactly as they are.
+const VERSION = 'dev';
+const PRECACHE = [];
+
 const SHELL_CACHE = `waymark-shell-${VERSION}`;
 const API_CACHE = 'waymark-api-v1'; // the app deletes every "waymark-api*" cache on log-out
 const NETWORK_TIMEOUT_MS = 6000; // on a slow connection, fall back to a saved copy after this
 const PRECACHE_ARTICLES = 10;
 
-// Every file a young person's phone needs; never js/staff/ (staff screens load only for staff).
-const SHELL_FILES = [
-  'index.html',
-  'manifest.webmanifest',
-  'css/app.css',
-  'icons/icon.svg',
-  'icons/maskable.svg',
-  'js/app.js',
-  'js/account-words.js',
-  'js/api.js',
-  'js/article-list.js',
-  'js/chat-connection.js',
-  'js/chat-join.js',
-  'js/chat-ui.js',
-  'js/crisis.js',
-  'js/details-check.js',
-  'js/device-key.js',
-  'js/forum-posting.js',
-  'js/journal-saved.js',
-  'js/meta.js',
-  'js/navigation.js',
-  'js/outbox.js',
-  'js/password-form.js',
-  'js/push.js',
-  'js/quick-exit.js',
-  'js/recovery-code.js',
-  'js/restriction-notice.js',
-  'js/risk-check.js',
-  'js/session.js',
-  'js/suggestions.js',
-  'js/ui.js',
-  'js/journal/chart.js',
-  'js/journal/check-in.js',
-  'js/journal/entries.js',
-  'js/journal/frame.js',
-  'js/journal/goals.js',
-  'js/journal/words.js',
-  'js/screens/account.js',
-  'js/screens/article.js',
-  'js/screens/chat.js',
-  'js/screens/forums.js',
-  'js/screens/home.js',
-  'js/screens/journal.js',
-  'js/screens/library.js',
-  'js/screens/login.js',
-  'js/screens/messages.js',
-  'js/screens/password.js',
-  'js/screens/recover.js',
-  'js/screens/restrictions.js',
-  'js/screens/services.js',
-  'js/screens/signup.js',
-  'js/screens/talk.js',
-  'js/screens/thread.js',
-  'js/screens/welcome.js',
-];
-
 const SCOPE = new URL('./', self.location).href;
 const shellUrl = (path) => new URL(path, SCOPE).href;
-const INDEX_URL = shellUrl('index.html');
+const INDEX_URL = SCOPE; // the page, as the server sends it at / (and /index.html)
 const ROOT_PATH = new URL(SCOPE).pathname; // "/"
+const THIS_VERSION = `${ROOT_PATH}v/${VERSION}/`; // this version's files, immutable
+const PRECACHED = new Set(PRECACHE.map(shellUrl));
 
 /** Public API paths that may be cached. */
 function isCacheableApi(url) {
@@ -89,8 +43,10 @@ function isCacheableApi(url) {
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(SHELL_CACHE);
-    // cache: 'reload' skips the HTTP cache so a new version gets new files.
-    await cache.addAll(SHELL_FILES.map((p) => new Request(shellUrl(p), { cache: 'reload' })));
+    // A versioned file never changes: the copy the page just loaded (HTTP cache) is the right
+    // one, so it is not downloaded twice. index.html and the manifest are checked with the server.
+    await cache.addAll(PRECACHE.map((p) => new Request(shellUrl(p),
+      { cache: p.startsWith(THIS_VERSION) ? 'default' : 'no-cache' })));
   })());
 });
 
@@ -158,15 +114,33 @@ self.addEventListener('fetch', (event) => {
     return;
   }
 
-  if (SHELL_FILES.some((p) => shellUrl(p) === url.origin + url.pathname)) {
-    event.respondWith(shellFirst(url.origin + url.pathname, request));
+  const key = url.origin + url.pathname;
+  if (url.pathname.startsWith(THIS_VERSION)) {
+    event.respondWith(versionedFirst(key, request));
+  } else if (PRECACHED.has(key)) {
+    event.respondWith(shellFirst(key, request));
   }
+  // Anything else (another version's file: the server sends this version's) goes to the network.
 });
 
 async function shellFirst(key, request) {
   const cached = await caches.match(key, { cacheName: SHELL_CACHE });
   if (cached) return cached;
   return fetch(request);
+}
+
+/** A file of this version: from the shell cache, or fetched once and kept there. */
+async function versionedFirst(key, request) {
+  const cache = await caches.open(SHELL_CACHE);
+  const cached = await cache.match(key);
+  if (cached) return cached;
+  const res = await fetch(request);
+  if (res.status === 200 && res.type === 'basic' && !res.redirected) {
+    try {
+      await cache.put(key, res.clone());
+    } catch { /* not stored this time: it still answers */ }
+  }
+  return res;
 }
 
 function offlineProblem() {

@@ -6,19 +6,23 @@ short query loads them; a deleted account simply reads as signed out.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
+from cachetools import TTLCache
 from litestar.connection import ASGIConnection
 from litestar.enums import ScopeType
 from litestar.middleware import AbstractMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Scopes, Send
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.accounts.models import StaffMfa, User
 from backend.errors import Forbidden
-from backend.security import session_user_id
+from backend.security import caching_enabled, session_user_id, single_flight
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,24 +43,6 @@ class CurrentUser:
     def is_staff(self) -> bool:
         return self.role != "young_person"
 
-    @classmethod
-    def from_model(cls, user: User) -> CurrentUser:
-        return cls(
-            id=user.id,
-            username=user.username,
-            role=user.role,
-            council_code=user.council_code,
-            birth_month=user.birth_month,
-            birth_year=user.birth_year,
-            extended_eligibility=user.extended_eligibility,
-            display_name=user.display_name,
-            disabled=user.disabled,
-            password_change_required=user.password_change_required,
-        )
-
-    def as_public(self) -> dict[str, object]:
-        return {"id": str(self.id), "username": self.username, "role": self.role, "council_code": self.council_code}
-
 
 _COLUMNS = (
     User.id, User.username, User.role, User.council_code, User.birth_month,
@@ -65,17 +51,102 @@ _COLUMNS = (
 )
 
 
+# Who is signed in, kept per worker only while the worker hears the notices that make it
+# forget (backend.accounts.sessions: ``waymark_user_changed`` from a trigger on every change
+# to what is kept, and the sign-out notices); USER_CACHE_SECONDS is only a backstop.
+USER_CACHE_SECONDS = 60.0
+_USERS: TTLCache[uuid.UUID, CurrentUser | None] = TTLCache(maxsize=50_000, ttl=USER_CACHE_SECONDS)
+_MISSING = object()
+_READS: dict[uuid.UUID, asyncio.Future] = {}
+
+
+class _Forgets:
+    """Counts every forgetting: a read that was under way meanwhile may be stale, so it is
+    used for its own request but not kept."""
+
+    count = 0
+
+
 def forget_user(user_id: uuid.UUID) -> None:
-    """Nothing to forget: the user is read on every request (kept for callers)."""
+    """Forget one person at once in this worker (their account changed or was deleted)."""
+    _Forgets.count += 1
+    _USERS.pop(user_id, None)
+    _READS.pop(user_id, None)  # a read under way may be stale: later requests read anew
 
 
 def forget_all_users() -> None:
-    """Nothing to forget: the user is read on every request (kept for callers)."""
+    """Forget everyone (a notice may have been missed)."""
+    _Forgets.count += 1
+    _USERS.clear()
+    _READS.clear()
+
+
+# The one statement of "who is asking", compiled once (asyncpg's $1 style) and sent as a
+# prepared statement on a connection of the reader's own pool: no ORM session, no
+# BEGIN/ROLLBACK around it. It was the largest part of a signed-in request (bench/README.md).
+_WHO_SQL = str(select(*_COLUMNS).outerjoin(StaffMfa, StaffMfa.user_id == User.id)
+               .where(User.id == bindparam("uid")).compile(dialect=asyncpg_dialect()))
+WHO_POOL_SIZE = 4  # connections per worker; one short query each per signed-in request
+
+
+async def _keep_as_is(_conn: Any) -> None:
+    """Give a connection back without asyncpg's reset query (UNLISTEN *, RESET ALL, ...): it
+    only ever runs one read-only statement, outside any transaction."""
+
+
+class UserReader:
+    """Reads the signed-in user with one prepared statement on a small asyncpg pool of its
+    own (opened on first use in the worker's event loop), and keeps them while the worker
+    hears change notices: a deleted, switched-off or changed account is forgotten by every
+    worker as soon as its change commits."""
+
+    def __init__(self, dsn: str, pool_size: int = WHO_POOL_SIZE) -> None:
+        self.dsn = dsn
+        self.pool_size = pool_size
+        self._pool: Any = None
+        self._opening: asyncio.Lock | None = None
+
+    async def _get_pool(self) -> Any:
+        if self._pool is None:
+            self._opening = self._opening or asyncio.Lock()
+            async with self._opening:
+                if self._pool is None:
+                    import asyncpg
+
+                    self._pool = await asyncpg.create_pool(self.dsn, min_size=0, max_size=self.pool_size,
+                                                           reset=_keep_as_is, command_timeout=10,
+                                                           max_inactive_connection_lifetime=300)
+        return self._pool
+
+    async def load(self, user_id: uuid.UUID) -> CurrentUser | None:
+        keep = caching_enabled()
+        if keep and (hit := _USERS.get(user_id, _MISSING)) is not _MISSING:
+            return hit  # type: ignore[return-value]
+        return await single_flight(_READS, user_id, lambda: self._read_and_keep(user_id, keep))
+
+    async def _read_and_keep(self, user_id: uuid.UUID, keep: bool) -> CurrentUser | None:
+        forgets = _Forgets.count
+        user = await self.read(user_id)
+        if keep and caching_enabled() and forgets == _Forgets.count:  # nothing forgotten meanwhile
+            _USERS[user_id] = user  # bounded: the oldest go first when it is full
+        return user
+
+    async def read(self, user_id: uuid.UUID) -> CurrentUser | None:
+        pool = await self._get_pool()
+        async with pool.acquire(timeout=10) as conn:
+            row = await conn.fetchrow(_WHO_SQL, user_id)
+        if row is None or row["disabled"]:  # gone, or switched off: reads as signed out
+            return None
+        return CurrentUser(user_id, *row[1:-1], mfa_enabled=bool(row[-1]))
+
+    async def close(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            await pool.close()
 
 
 async def load_current_user(sessionmaker: async_sessionmaker[AsyncSession], user_id: uuid.UUID) -> CurrentUser | None:
-    """The user, read on every request (one short Core query): a deleted account or a
-    changed role takes effect at once on every worker, with no cache to outlive it."""
+    """The user through the ORM (for code that has a sessionmaker but no UserReader)."""
     async with sessionmaker() as db:
         row = (await db.execute(select(*_COLUMNS).outerjoin(StaffMfa, StaffMfa.user_id == User.id)
                                 .where(User.id == user_id))).first()
@@ -86,21 +157,28 @@ async def load_current_user(sessionmaker: async_sessionmaker[AsyncSession], user
 
 
 class CurrentUserMiddleware(AbstractMiddleware):
+    """Sets ``scope["user"]`` (None when anonymous), and refuses every call but the first
+    steps while a temporary password or missing staff MFA is in the way (this check was an
+    app-wide guard: Litestar copies the route handler for each guard on every request)."""
+
     scopes: Scopes = {ScopeType.HTTP, ScopeType.WEBSOCKET}
     exclude = ["^/health", "^/metrics", "^/schema"]
 
-    def __init__(self, app: ASGIApp, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, app: ASGIApp, reader: UserReader, mfa_required: bool = False) -> None:
         super().__init__(app)
-        self.sessionmaker = sessionmaker
+        self.reader = reader
+        self.mfa_required = mfa_required
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         user = None
         if "session" in scope:
             uid = session_user_id(ASGIConnection(scope))
             if uid is not None:
-                user = await load_current_user(self.sessionmaker, uid)
+                user = await self.reader.load(uid)
                 if user is None:  # the account is gone: forget the session
                     ASGIConnection(scope).clear_session()
+                elif step := first_step_required(user, scope["path"], self.mfa_required):
+                    raise Forbidden(_FIRST_STEP_DETAIL[step], code=step)
         scope["user"] = user
         await self.app(scope, receive, send)
 
@@ -128,11 +206,3 @@ _FIRST_STEP_DETAIL = {
     "password_change_required": "Please choose a new password first: you logged in with a temporary one.",
     "mfa_setup_required": "Please set up two-step log-in first (an authenticator app on your phone).",
 }
-
-
-async def requires_first_steps(connection: ASGIConnection, _: object) -> None:
-    """An app-wide guard: a temporary password, or missing staff MFA, blocks everything else."""
-    settings = connection.app.state.settings
-    step = first_step_required(connection.scope.get("user"), connection.scope["path"], settings.staff_mfa_required)
-    if step is not None:
-        raise Forbidden(_FIRST_STEP_DETAIL[step], code=step)

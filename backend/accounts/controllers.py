@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, TypeVar
 
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.datastructures import Cookie
@@ -11,11 +11,12 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.accounts import mfa, services, throttle
-from backend.accounts.auth import CurrentUser, forget_user
+from backend.accounts.auth import CurrentUser
 from backend.accounts.models import User
 from backend.accounts.schemas import (
     LoginIn,
     LoginOut,
+    MfaConfirmed,
     MfaConfirmIn,
     MfaSetupOut,
     PasswordChangeIn,
@@ -117,14 +118,13 @@ class AuthController(Controller):
 
     @post("/mfa/confirm", status_code=HTTP_200_OK, guards=[requires_staff],
           summary="Staff: turn two-step log-in on with the first code (400 for a wrong code)")
-    async def mfa_confirm(self, request: Request, db_session: DB, data: MfaConfirmIn) -> dict[str, bool]:
+    async def mfa_confirm(self, request: Request, db_session: DB, data: MfaConfirmIn) -> MfaConfirmed:
         user = request.scope["user"]
         if not await services.confirm_second_factor(db_session, user.id, data.code,
                                                     address=request.client.host if request.client else None):
             raise Invalid("That code didn't work. Please type the 6-digit code your app shows now.",
                           code="wrong_code")
-        forget_user(user.id)
-        return {"mfa_enabled": True}
+        return MfaConfirmed(mfa_enabled=True)
 
 
 class MeController(Controller):
@@ -149,12 +149,9 @@ class MeController(Controller):
         await services.end_user_sessions(db_session, request.scope["user"].id, keep_session_id=session_cookie_id(request))
         end_session(request)
 
-    @get("/export", guards=[requires_young_person], summary="Everything Waymark holds about me")
-    async def export(self, request: Request, db_session: DB) -> dict[str, Any]:
-        return await services.export_personal_data(db_session, request.scope["user"].id)
+    # GET /export: backend/personal_data.py (its answer names every domain's section)
 
     @delete("", guards=[requires_young_person], status_code=HTTP_204_NO_CONTENT, summary="Delete my account and data")
     async def delete_me(self, request: Request, db_session: DB) -> None:
         await services.delete_young_person(db_session, request.scope["user"].id, current_session=session_cookie(request))
-        forget_user(request.scope["user"].id)
         end_session(request)

@@ -22,15 +22,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from backend.clock import utcnow
 from backend.database import Base
 
 ROLES = ("young_person", "counsellor", "supervisor", "moderator", "council_admin", "admin")
 STAFF_ROLES = ("counsellor", "supervisor", "moderator", "council_admin", "admin")
 EXTENDED_ELIGIBILITY = ("care_leaver", "ehcp")
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class User(UUIDPrimaryKey, Base):

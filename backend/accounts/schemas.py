@@ -6,6 +6,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from backend.schema_rules import Out
+
 Username = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 Password = Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
 
@@ -40,6 +42,10 @@ class MfaConfirmIn(msgspec.Struct):
     code: Annotated[str, msgspec.Meta(min_length=1, max_length=12)]
 
 
+class MfaConfirmed(msgspec.Struct):
+    mfa_enabled: bool
+
+
 class RecoverIn(msgspec.Struct):
     username: Username
     recovery_code: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
@@ -65,3 +71,17 @@ class LoginOut(msgspec.Struct):
     # without TOTP where WAYMARK_STAFF_MFA=required (POST /api/v1/auth/mfa/setup first).
     password_change_required: bool | msgspec.UnsetType = msgspec.UNSET
     mfa_setup_required: bool | msgspec.UnsetType = msgspec.UNSET
+
+
+class ExportedAccount(Out):
+    """The account itself, in the person's own export (GET /api/v1/me/export)."""
+
+    id: str
+    username: str
+    role: str
+    council_code: str | None
+    birth_month: int | None
+    birth_year: int | None
+    extended_eligibility: Literal["care_leaver", "ehcp"] | None
+    created_at: str
+    last_login_at: str | None

@@ -23,10 +23,11 @@ from backend.accounts.mfa import check_login_code, confirm_mfa
 from backend.accounts.models import STAFF_ROLES, User
 from backend.accounts.rules import password_problem, username_problem, username_skeleton
 from backend.accounts.sessions import end_sessions_of
+from backend.clock import age_today, london_today, utcnow
 from backend.councils.models import Council
 from backend.database import EVENTS_CHANNEL
 from backend.errors import Conflict, Forbidden, Invalid, NotFound, NotLoggedIn
-from backend.reports.services import LONDON, age_on, record_usage_event
+from backend.reports.services import record_usage_event
 from backend.security import hash_secret, new_recovery_code, normalise_recovery_code, verify_secret
 
 TEMPORARY_PASSWORD_LIFETIME = dt.timedelta(days=3)  # an admin's temporary password for a staff member
@@ -45,12 +46,8 @@ class UserService(SQLAlchemyAsyncRepositoryService[User]):
         return (await self.repository.session.execute(stmt)).scalars().first()
 
 
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def check_eligibility(council: Council, birth_year: int, birth_month: int, extended: str | None, today: dt.date) -> None:
-    age = age_on(birth_year, birth_month, today)
+def check_eligibility(council: Council, birth_year: int, birth_month: int, extended: str | None, at: dt.datetime) -> None:
+    age = age_today(birth_year, birth_month, at)
     upper = council.extended_max_age if extended else council.max_age
     if council.min_age <= age <= upper:
         return
@@ -83,10 +80,11 @@ async def sign_up_young_person(
     council = await db.get(Council, council_code)
     if council is None:
         raise Invalid("We don't know that council. Please choose yours from the list.", code="unknown_council")
-    today = _utcnow().astimezone(LONDON).date()
+    now = utcnow()
+    today = london_today(now)
     if (birth_year, birth_month) > (today.year, today.month):
         raise Invalid("That birth date is in the future. Please check the month and year.", code="bad_birth_date")
-    check_eligibility(council, birth_year, birth_month, extended_eligibility, today)
+    check_eligibility(council, birth_year, birth_month, extended_eligibility, now)
 
     users = UserService(session=db)
     if await users.find_by_login_name(username) is not None:
@@ -101,7 +99,7 @@ async def sign_up_young_person(
         birth_month=birth_month, birth_year=birth_year, extended_eligibility=extended_eligibility,
         password_hash=await hash_secret(password),
         recovery_code_hash=await hash_secret(normalise_recovery_code(recovery_code)),
-        last_login_at=_utcnow(),
+        last_login_at=utcnow(),
     )
     db.add(user)
     try:
@@ -125,7 +123,7 @@ async def log_in(db: AsyncSession, *, login_name: str, password: str, address: s
     verification); wrong codes count towards the same throttle as wrong passwords.
     ``device`` is this device's token for the account when it signed in to it before (see
     backend.accounts.throttle)."""
-    now = _utcnow()
+    now = utcnow()
     account_key, address_key, device_key = _throttle_keys(login_name, address, device, "login")
     await throttle.check(db, [device_key] if device_key else [k for k in (account_key, address_key) if k], now)
 
@@ -159,7 +157,7 @@ async def recover_account(db: AsyncSession, *, username: str, recovery_code: str
     account ends (``current_session``, this device's, is replaced by the caller)."""
     if problem := password_problem(new_password, username):
         raise Invalid(problem, code="weak_password")
-    now = _utcnow()
+    now = utcnow()
     account_key, address_key, _ = _throttle_keys(username, address, None, "recover")
     await throttle.check(db, [k for k in (account_key, address_key) if k], now)
     user = await UserService(session=db).find_by_login_name(username)
@@ -209,7 +207,7 @@ async def create_staff_account(
     user = User(id=uuid.uuid4(), username=email, email=email, display_name=(name or "").strip() or None, role=role,
                 council_code=council_code, password_hash=await hash_secret(password),
                 password_change_required=temporary,
-                temporary_password_expires_at=_utcnow() + TEMPORARY_PASSWORD_LIFETIME if temporary else None)
+                temporary_password_expires_at=utcnow() + TEMPORARY_PASSWORD_LIFETIME if temporary else None)
     db.add(user)
     try:
         await db.flush()
@@ -221,7 +219,7 @@ async def create_staff_account(
 
 async def confirm_second_factor(db: AsyncSession, user_id: uuid.UUID, code: str, *, address: str | None) -> bool:
     """Confirm TOTP set-up with its first code; wrong codes are throttled like passwords."""
-    now = _utcnow()
+    now = utcnow()
     account_key, address_key = throttle.account_key(str(user_id), "mfa"), throttle.address_key(address)
     await throttle.check(db, [k for k in (account_key, address_key) if k], now)
     if await confirm_mfa(db, user_id, code, now):
@@ -286,7 +284,7 @@ async def export_personal_data(db: AsyncSession, user_id: uuid.UUID) -> dict[str
             "extended_eligibility": user.extended_eligibility,
             "created_at": user.created_at.isoformat(), "last_login_at": user.last_login_at and user.last_login_at.isoformat(),
         },
-        "exported_at": _utcnow().isoformat(),
+        "exported_at": utcnow().isoformat(),
         "about": "Everything Waymark keeps that is linked to your account. Anonymous counts (with no link to you) are not included.",
     }
     for name, exporter in _EXPORTERS.items():

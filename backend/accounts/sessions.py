@@ -1,10 +1,11 @@
 """Ending a person's sessions everywhere at once: after recovery, a password change or
 deletion, no other device stays signed in, on any worker.
 
-Each worker remembers a session and a user for a few seconds (backend.security,
+Each worker remembers a session for a few seconds and who is signed in (backend.security,
 backend.accounts.auth). Ending sessions deletes their rows and sends a PostgreSQL NOTIFY
-on commit; every worker listens and forgets that person at once (and everything, when
-its listening connection was lost and it may have missed a message).
+on commit, and any change to an account sends one from a trigger; every worker listens and
+forgets that person at once (and everything, and remembers nothing, while its listening
+connection is lost and it may miss a message).
 """
 
 from __future__ import annotations
@@ -21,16 +22,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.accounts.auth import forget_all_users, forget_user
 from backend.accounts.models import WebSession
 from backend.after_commit import on_commit
-from backend.security import SESSION_USER_KEY, forget_sessions_of, set_caching
+from backend.security import SESSION_USER_KEY, SIGNED_OUT_CHANNEL, forget_sessions_of, set_caching
 
-SIGNED_OUT_CHANNEL = "waymark_signed_out"
+USER_CHANGED_CHANNEL = "waymark_user_changed"  # sent by a trigger (migration c7d2e91f4a60)
 log = logging.getLogger("waymark.sessions")
 
 
 def forget_signed_out(user_id: uuid.UUID) -> None:
     """This worker forgets what it remembered about the person's sessions."""
     forget_sessions_of(user_id)
-    forget_user(user_id)
 
 
 async def end_sessions_of(db: AsyncSession, user_id: uuid.UUID, *, keep_session_id: str | None = None) -> int:
@@ -46,11 +46,17 @@ async def end_sessions_of(db: AsyncSession, user_id: uuid.UUID, *, keep_session_
     return ended
 
 
-def _on_notify(_conn: object, _pid: int, _channel: str, payload: str) -> None:
+def _on_notify(_conn: object, _pid: int, channel: str, payload: str) -> None:
     try:
-        forget_signed_out(uuid.UUID(payload))
+        user_id = uuid.UUID(payload)
     except ValueError:
-        log.warning("a sign-out notice without a user id")
+        log.warning("a notice on %s without a user id", channel)
+        forget_all_users()
+        return
+    if channel == USER_CHANGED_CHANNEL:
+        forget_user(user_id)
+    else:
+        forget_signed_out(user_id)
 
 
 async def listen_for_sign_outs(dsn: str, stopping: asyncio.Event) -> None:
@@ -65,6 +71,7 @@ async def listen_for_sign_outs(dsn: str, stopping: asyncio.Event) -> None:
             lost = asyncio.get_running_loop().create_future()
             conn.add_termination_listener(lambda _c, lost=lost: lost.done() or lost.set_result(None))
             await conn.add_listener(SIGNED_OUT_CHANNEL, _on_notify)
+            await conn.add_listener(USER_CHANGED_CHANNEL, _on_notify)
             forget_all_users()  # a notice may have been missed while not listening
             set_caching(True)
             delay = 0.5
@@ -77,7 +84,6 @@ async def listen_for_sign_outs(dsn: str, stopping: asyncio.Event) -> None:
             log.warning("sign-out listener lost its connection (%s); reconnecting", type(exc).__name__)
         finally:
             set_caching(False)  # not hearing notices: remember nothing
-            forget_all_users()
             if conn is not None:
                 with contextlib.suppress(Exception):
                     await conn.close(timeout=2)

@@ -142,7 +142,8 @@ def account_delay(failures: int) -> dt.timedelta | None:
     """How long the account waits after ``failures`` failures in a window."""
     if failures <= ACCOUNT_FREE_FAILURES:
         return None
-    return min(dt.timedelta(seconds=2 ** (failures - ACCOUNT_FREE_FAILURES + 1)), ACCOUNT_MAX_DELAY)
+    doublings = min(failures - ACCOUNT_FREE_FAILURES + 1, 16)  # past the cap anyway: no huge numbers
+    return min(dt.timedelta(seconds=2 ** doublings), ACCOUNT_MAX_DELAY)
 
 
 async def count_failure(db: AsyncSession, *, account: str, address: str | None, device: str | None,

@@ -1,14 +1,18 @@
-"""The admin console: what comes in."""
+"""The admin console: what comes in and goes out."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
+from backend.schema_rules import NOT_BLANK, Out, one_of
+
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
-Role = Annotated[str, msgspec.Meta(min_length=1, max_length=20)]
+# The staff roles (accounts.models.STAFF_ROLES; the service checks it and says which).
+Role = Annotated[str, msgspec.Meta(min_length=1, max_length=20),
+                 one_of(("counsellor", "supervisor", "moderator", "council_admin", "admin"))]
 CouncilCode = Annotated[str, msgspec.Meta(min_length=1, max_length=9)]
 Age = Annotated[int, msgspec.Meta(ge=5, le=30)]
 
@@ -53,18 +57,18 @@ class WeeklyIn(msgspec.Struct, forbid_unknown_fields=True):
 class ClosureIn(msgspec.Struct, forbid_unknown_fields=True):
     starts_at: dt.datetime
     ends_at: dt.datetime
-    message: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+    message: Annotated[str, msgspec.Meta(min_length=1, max_length=500), NOT_BLANK]
 
 
 class BoardIn(msgspec.Struct, forbid_unknown_fields=True):
     slug: Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9-]{1,59}$")]
-    name: Annotated[str, msgspec.Meta(min_length=1, max_length=80)]
-    description: Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=80), NOT_BLANK]
+    description: Annotated[str, msgspec.Meta(min_length=1, max_length=300), NOT_BLANK]
 
 
 class BoardChangeIn(msgspec.Struct, forbid_unknown_fields=True):
-    name: Annotated[str, msgspec.Meta(min_length=1, max_length=80)] | None = None
-    description: Annotated[str, msgspec.Meta(min_length=1, max_length=300)] | None = None
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=80), NOT_BLANK] | None = None
+    description: Annotated[str, msgspec.Meta(min_length=1, max_length=300), NOT_BLANK] | None = None
     retired: bool | None = None
 
 
@@ -84,3 +88,69 @@ class CouncilChangeIn(msgspec.Struct, forbid_unknown_fields=True):
     max_age: Age | None = None
     extended_max_age: Age | None = None
     short_name: Annotated[str, msgspec.Meta(min_length=1, max_length=60)] | None = None
+
+
+# --- out ------------------------------------------------------------------------------------
+
+
+class StaffOut(Out):
+    id: str
+    email: str
+    name: str | None
+    role: str
+    council_code: str | None
+    disabled: bool
+    mfa_enabled: bool
+    password_change_required: bool
+    last_login_at: str | None
+
+
+class StaffList(Out):
+    items: list[StaffOut]
+    total: int
+
+
+class StaffAdded(Out):
+    id: str
+    temporary_password: str  # shown once; changed at first log-in
+
+
+class StaffReset(Out):
+    temporary_password: str
+
+
+class ClosureOut(Out):
+    id: str
+    starts_at: str
+    ends_at: str
+    message: str
+
+
+class ChatHoursOut(Out):
+    weekly: str
+    source: Literal["admin", "environment"]
+    open_now: bool
+    closures: list[ClosureOut]
+    next_open: str | None
+    next_close: str | None
+
+
+class AdminBoard(Out):
+    slug: str
+    name: str
+    description: str
+    retired: bool
+
+
+class AdminBoards(Out):
+    items: list[AdminBoard]
+    total: int
+
+
+class CouncilOut(Out):
+    code: str
+    name: str
+    short_name: str | None
+    min_age: int
+    max_age: int
+    extended_max_age: int

@@ -11,7 +11,7 @@ import msgspec
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.accounts.auth import CurrentUser, forget_user
+from backend.accounts.auth import CurrentUser
 from backend.accounts.mfa import mfa_enabled_ids, remove_mfa
 from backend.accounts.models import User
 from backend.accounts.services import (
@@ -24,6 +24,7 @@ from backend.admin.schemas import BoardChangeIn, BoardIn, ClosureIn, CouncilChan
 from backend.after_commit import on_commit
 from backend.chat.models import ChatClosure, ChatSchedule
 from backend.chat.opening import is_open, load_opening, next_closing, next_opening, parse_weekly
+from backend.clock import utcnow
 from backend.councils.models import Council
 from backend.councils.services import forget_cached_councils
 from backend.errors import Conflict, Invalid, NotFound
@@ -32,10 +33,6 @@ from backend.review.services import write_audit
 from backend.security import hash_secret, new_recovery_code
 
 MAX_CLOSURE_AHEAD = dt.timedelta(days=366)
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def temporary_password() -> str:
@@ -100,7 +97,6 @@ async def change_staff(db: AsyncSession, actor: CurrentUser, staff_id: uuid.UUID
         setattr(user, field, change["to"])
     if changes.get("disabled", {}).get("to"):
         await end_user_sessions(db, user.id)  # at once, on every device
-    forget_user(user.id)
     action = "staff.disable" if changes.get("disabled", {}).get("to") else (
         "staff.enable" if "disabled" in changes else "staff.update")
     write_audit(db, actor, action, "user", user.id, details=changes or None)

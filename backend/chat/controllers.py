@@ -20,16 +20,32 @@ from backend.chat.hub import ChatHub, Connection
 from backend.chat.models import ChatSession
 from backend.chat.schemas import (
     AvailabilityIn,
+    AvailabilityOut,
+    ChatMessageOut,
+    ChatMessages,
     ChatRequestIn,
+    ChatRequestOut,
+    ChatStatus,
+    Counsellors,
+    CounsellorSessions,
     EndIn,
+    EndOut,
+    LiveChats,
     MessageIn,
+    QueueEntries,
+    SavedReplies,
     SavedReplyIn,
+    SavedReplyOut,
     TakeIn,
+    TakeOut,
     TransferIn,
+    TransferOut,
     WhisperIn,
+    WhisperOut,
 )
 from backend.errors import DomainError, Failed, Forbidden, Invalid, NotFound, TooLarge, error_frame
 from backend.http_safety import json_problem
+from backend.schema_rules import typed
 from backend.security import (
     COUNSELLING_ROLES,
     requires_counsellor,
@@ -49,15 +65,16 @@ MAX_FRAME_CHARS = 16_000
 CHAT_ROLES = frozenset({"young_person", *COUNSELLING_ROLES})
 
 
-async def attachment_for(db: AsyncSession, service_id: str | None) -> dict[str, Any] | None:
+async def shared_service_for(db: AsyncSession, service_id: str | None) -> dict[str, Any] | None:
+    """The shared service a counsellor's message carries (``service_id`` on the wire), or None."""
     if not service_id:
         return None
-    from backend.signposting.services import service_card
+    from backend.signposting.services import shared_service
 
-    card = await service_card(db, service_id)
-    if card is None:
+    found = await shared_service(db, service_id)
+    if found is None:
         raise NotFound("There is no such service.")
-    return card
+    return found
 
 
 class ChatController(Controller):
@@ -65,18 +82,19 @@ class ChatController(Controller):
     tags = ["chat"]
 
     @get("/status", summary="Is the chat open, how long is the wait, and the crisis lines")
-    async def status(self, request: Request, db_session: DB) -> dict[str, Any]:
-        return await services.chat_status(db_session, request.app.state.chat_hours, request.scope.get("user"))
+    async def status(self, request: Request, db_session: DB) -> ChatStatus:
+        return typed(ChatStatus, await services.chat_status(db_session, request.app.state.chat_hours,
+                                                            request.scope.get("user")))
 
     @post("/requests", guards=[requires_young_person], status_code=HTTP_201_CREATED, summary="Join the queue")
-    async def request_chat(self, request: Request, db_session: DB, data: ChatRequestIn) -> Response[dict[str, Any]]:
+    async def request_chat(self, request: Request, db_session: DB, data: ChatRequestIn) -> Response[ChatRequestOut]:
         answer = await services.request_chat(db_session, request.app.state.chat_hours, request.scope["user"],
                                              topic=(data.topic or "").strip() or None, urgent=data.urgent)
-        return Response(answer, status_code=HTTP_201_CREATED)
+        return Response(typed(ChatRequestOut, answer), status_code=HTTP_201_CREATED)
 
     @get("/requests/current", guards=[requires_young_person], summary="My place in the queue, or my chat")
-    async def current(self, request: Request, db_session: DB) -> dict[str, Any]:
-        return await services.current_request(db_session, request.scope["user"])
+    async def current(self, request: Request, db_session: DB) -> ChatRequestOut:
+        return typed(ChatRequestOut, await services.current_request(db_session, request.scope["user"]))
 
     @delete("/requests/current", guards=[requires_young_person], status_code=HTTP_204_NO_CONTENT,
             summary="Leave the queue (or the chat)")
@@ -85,31 +103,32 @@ class ChatController(Controller):
         return Response(None, status_code=HTTP_204_NO_CONTENT)
 
     @get("/availability", guards=[requires_counsellor], summary="My availability and open chats")
-    async def my_availability(self, request: Request, db_session: DB) -> dict[str, Any]:
-        return await services.availability_of(db_session, request.scope["user"])
+    async def my_availability(self, request: Request, db_session: DB) -> AvailabilityOut:
+        return typed(AvailabilityOut, await services.availability_of(db_session, request.scope["user"]))
 
     @put("/availability", guards=[requires_counsellor], status_code=HTTP_200_OK)
-    async def availability(self, request: Request, db_session: DB, data: AvailabilityIn) -> Response[dict[str, Any]]:
+    async def availability(self, request: Request, db_session: DB, data: AvailabilityIn) -> Response[AvailabilityOut]:
         answer = await services.set_availability(db_session, request.scope["user"], data.status, data.max_concurrent)
-        return Response(answer)
+        return Response(typed(AvailabilityOut, answer))
 
     @get("/queue", guards=[requires_counsellor], summary="Waiting young people: urgent first, then longest waiting")
-    async def queue(self, db_session: DB) -> dict[str, Any]:
+    async def queue(self, db_session: DB) -> QueueEntries:
         items = await services.list_queue(db_session)
-        return {"items": items, "total": len(items)}
+        return typed(QueueEntries, {"items": items, "total": len(items)})
 
     @post("/queue/take", guards=[requires_counsellor], status_code=HTTP_200_OK, summary="Take a chat")
-    async def take(self, request: Request, db_session: DB, data: TakeIn | None = None) -> dict[str, str]:
-        return await services.take_request(db_session, request.scope["user"], data.request_id if data else None)
+    async def take(self, request: Request, db_session: DB, data: TakeIn | None = None) -> TakeOut:
+        return typed(TakeOut, await services.take_request(db_session, request.scope["user"],
+                                                          data.request_id if data else None))
 
     @get("/sessions", guards=[requires_counsellor], summary="My open chats")
-    async def my_sessions(self, request: Request, db_session: DB) -> dict[str, Any]:
+    async def my_sessions(self, request: Request, db_session: DB) -> CounsellorSessions:
         items = await services.counsellor_sessions(db_session, request.scope["user"])
-        return {"items": items, "total": len(items)}
+        return typed(CounsellorSessions, {"items": items, "total": len(items)})
 
     @get("/sessions/{session_id:uuid}/messages", guards=[requires_login])
     async def messages(self, request: Request, db_session: DB, session_id: uuid.UUID,
-                       after_seq: Annotated[int, Parameter(ge=0)] = 0) -> dict[str, Any]:
+                       after_seq: Annotated[int, Parameter(ge=0)] = 0) -> ChatMessages:
         user = request.scope["user"]
         if user.role == "supervisor":  # may read any chat (watching it)
             await toolkit.session_for_staff(db_session, session_id, user)
@@ -121,25 +140,26 @@ class ChatController(Controller):
                  for m in await services.messages_after(conn, session_id, after_seq)]
         for item in items:
             item.pop("session_id")
-        return {"items": items, "total": len(items)}
+        return typed(ChatMessages, {"items": items, "total": len(items)})
 
     @post("/sessions/{session_id:uuid}/messages", guards=[requires_login], status_code=HTTP_201_CREATED,
           summary="Send a message over HTTP (the WebSocket's fallback)")
-    async def send(self, request: Request, db_session: DB, session_id: uuid.UUID, data: MessageIn) -> dict[str, Any]:
+    async def send(self, request: Request, db_session: DB, session_id: uuid.UUID, data: MessageIn) -> ChatMessageOut:
         user = request.scope["user"]
-        session = await services.session_for(db_session, session_id, user)
-        attachment = await attachment_for(db_session, data.service_id) if services.sender_role(session, user) == "counsellor" else None
+        chat = await services.session_for(db_session, session_id, user)
+        shared_service = (await shared_service_for(db_session, data.service_id)
+                          if services.sender_role(chat, user) == "counsellor" else None)
         message, _ = await services.send_message(db_session, session_id, user, body=data.body,
-                                                 client_id=data.client_id, attachment=attachment)
-        return services.message_for(message, counsellor=user.role != "young_person")
+                                                 client_id=data.client_id, shared_service=shared_service)
+        return typed(ChatMessageOut, services.message_for(message, counsellor=user.role != "young_person"))
 
     @post("/sessions/{session_id:uuid}/end", guards=[requires_counsellor], status_code=HTTP_200_OK)
     async def end(self, request: Request, db_session: DB, session_id: uuid.UUID,
-                  data: EndIn | None = None) -> Response[dict[str, Any]]:
+                  data: EndIn | None = None) -> Response[EndOut]:
         answer = await services.end_session(db_session, session_id, request.scope["user"],
                                             notes=data.notes if data else None,
                                             risk_level=data.risk_level if data else None)
-        return Response(answer)
+        return Response(typed(EndOut, answer))
 
 
 requires_reply_keeper = requires_role(*COUNSELLING_ROLES, "admin")
@@ -152,46 +172,46 @@ class ToolkitController(Controller):
     tags = ["chat"]
 
     @get("/counsellors", guards=[requires_counsellor], summary="Counsellors and supervisors: status and load")
-    async def counsellors(self, db_session: DB) -> dict[str, Any]:
+    async def counsellors(self, db_session: DB) -> Counsellors:
         items = await toolkit.list_counsellors(db_session)
-        return {"items": items, "total": len(items)}
+        return typed(Counsellors, {"items": items, "total": len(items)})
 
     @post("/sessions/{session_id:uuid}/transfer", guards=[requires_counsellor], status_code=HTTP_200_OK,
           summary="Hand a chat to a named counsellor, or back to the front of the queue")
     async def transfer(self, request: Request, db_session: DB, session_id: uuid.UUID,
-                       data: TransferIn) -> Response[dict[str, Any]]:
+                       data: TransferIn) -> Response[TransferOut]:
         answer = await toolkit.transfer_chat(db_session, request.scope["user"], session_id,
                                              to_counsellor_id=data.to_counsellor_id, note=data.note)
-        return Response(answer)
+        return Response(typed(TransferOut, answer))
 
     @get("/responses", guards=[requires_reply_keeper], summary="Saved replies: my own and the shared ones")
-    async def saved_replies(self, request: Request, db_session: DB) -> dict[str, Any]:
+    async def saved_replies(self, request: Request, db_session: DB) -> SavedReplies:
         items = await responses.list_replies(db_session, request.scope["user"])
-        return {"items": items, "total": len(items)}
+        return typed(SavedReplies, {"items": items, "total": len(items)})
 
     @post("/responses", guards=[requires_reply_keeper], status_code=HTTP_201_CREATED, summary="Save a reply")
-    async def save_reply(self, request: Request, db_session: DB, data: SavedReplyIn) -> dict[str, Any]:
-        return await responses.save_reply(db_session, request.scope["user"], title=data.title, body=data.body,
-                                          shared=bool(data.shared))
+    async def save_reply(self, request: Request, db_session: DB, data: SavedReplyIn) -> SavedReplyOut:
+        return typed(SavedReplyOut, await responses.save_reply(db_session, request.scope["user"], title=data.title,
+                                                               body=data.body, shared=bool(data.shared)))
 
     @put("/responses/{reply_id:uuid}", guards=[requires_reply_keeper], status_code=HTTP_200_OK)
-    async def update_reply(self, request: Request, db_session: DB, reply_id: uuid.UUID, data: SavedReplyIn) -> dict[str, Any]:
-        return await responses.update_reply(db_session, request.scope["user"], reply_id, title=data.title,
-                                            body=data.body, shared=data.shared)
+    async def update_reply(self, request: Request, db_session: DB, reply_id: uuid.UUID, data: SavedReplyIn) -> SavedReplyOut:
+        return typed(SavedReplyOut, await responses.update_reply(db_session, request.scope["user"], reply_id,
+                                                                 title=data.title, body=data.body, shared=data.shared))
 
     @delete("/responses/{reply_id:uuid}", guards=[requires_reply_keeper], status_code=HTTP_204_NO_CONTENT)
     async def delete_reply(self, request: Request, db_session: DB, reply_id: uuid.UUID) -> None:
         await responses.delete_reply(db_session, request.scope["user"], reply_id)
 
     @get("/live", guards=[requires_supervisor], summary="Every open chat (supervisors)")
-    async def live(self, db_session: DB) -> dict[str, Any]:
+    async def live(self, db_session: DB) -> LiveChats:
         items = await toolkit.live_board(db_session)
-        return {"items": items, "total": len(items)}
+        return typed(LiveChats, {"items": items, "total": len(items)})
 
     @post("/sessions/{session_id:uuid}/whisper", guards=[requires_supervisor], status_code=HTTP_201_CREATED,
           summary="A word to the chat's counsellor only (never shown to the young person)")
-    async def whisper(self, request: Request, db_session: DB, session_id: uuid.UUID, data: WhisperIn) -> dict[str, Any]:
-        return await toolkit.whisper(db_session, request.scope["user"], session_id, data.body)
+    async def whisper(self, request: Request, db_session: DB, session_id: uuid.UUID, data: WhisperIn) -> WhisperOut:
+        return typed(WhisperOut, await toolkit.whisper(db_session, request.scope["user"], session_id, data.body))
 
 
 def origin_allowed(socket: WebSocket) -> bool:
@@ -309,8 +329,8 @@ async def _watch(hub: ChatHub, conn: Connection, session_id: uuid.UUID) -> None:
     if conn.user.role != "supervisor":
         raise Forbidden("Only a supervisor can watch a chat.", code="forbidden")
     async with hub.sessionmaker() as db:
-        session = await db.get(ChatSession, session_id)
-    if session is None or session.ended_at is not None:
+        chat = await db.get(ChatSession, session_id)
+    if chat is None or chat.ended_at is not None:
         raise NotFound("There is no such live chat.")
     hub.watch(conn, session_id)
 
@@ -323,12 +343,13 @@ async def _on_message(hub: ChatHub, conn: Connection, session_id: uuid.UUID, fra
         client_id = uuid.UUID(str(frame.get("client_id")))
     except ValueError as exc:
         raise Invalid("client_id must be a UUID made on your device.", code="bad_frame") from exc
-    attachment = None
+    shared_service = None
     if frame.get("service_id") and conn.user.role == "counsellor":
         async with hub.sessionmaker() as db:
-            attachment = await attachment_for(db, str(frame["service_id"])[:120])
+            shared_service = await shared_service_for(db, str(frame["service_id"])[:120])
     # Stored and committed (one round trip) before it is acknowledged or delivered.
-    message, _ = await hub.store_message(session_id, conn.user, body=body, client_id=client_id, attachment=attachment)
+    message, _ = await hub.store_message(session_id, conn.user, body=body, client_id=client_id,
+                                         shared_service=shared_service)
     await conn.send({"type": "ack", "client_id": str(client_id), "seq": message["seq"], "session_id": str(session_id)})
     conn.delivered.setdefault(session_id, message["seq"] - 1)  # a socket that writes in a chat follows it
     try:

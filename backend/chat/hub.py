@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import json
 import logging
 import uuid
@@ -27,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
+from cachetools import LRUCache
 from litestar import WebSocket
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -36,6 +38,7 @@ from backend.accounts.models import User
 from backend.chat import routing, services
 from backend.chat.models import ChatRequest, ChatSession
 from backend.chat.opening import closing_notice_now
+from backend.clock import utcnow
 from backend.security import COUNSELLING_ROLES
 
 log = logging.getLogger("waymark.chat")
@@ -100,7 +103,7 @@ class ChatHub:
         self.pool_size = pool_size
         self.pool: asyncpg.Pool | None = None
         self.by_user: dict[uuid.UUID, set[Connection]] = defaultdict(set)
-        self._participants: dict[uuid.UUID, tuple[uuid.UUID | None, uuid.UUID | None]] = {}
+        self._participants: LRUCache[uuid.UUID, tuple[uuid.UUID | None, uuid.UUID | None]] = LRUCache(10_000)
         # Per chat, only while a delivery for it runs on this worker (bounded by chats in flight):
         self._delivering: set[uuid.UUID] = set()
         self._storing: dict[uuid.UUID, list[Any]] = {}  # chat -> [its store lock, stores waiting or running]
@@ -203,8 +206,8 @@ class ChatHub:
     # --- the chat's hot path -------------------------------------------------------------------
 
     async def store_message(self, session_id: uuid.UUID, user: CurrentUser, *, body: str, client_id: uuid.UUID,
-                            attachment: dict[str, Any] | None) -> tuple[dict[str, Any], bool]:
-        body, verdict = await services.checked_message(user, body, attachment)  # before a connection is taken
+                            shared_service: dict[str, Any] | None) -> tuple[dict[str, Any], bool]:
+        body, verdict = await services.checked_message(user, body, shared_service)  # before a connection is taken
         # One store per chat at a time on this worker: a chat whose row is locked (a slow
         # database, a long report) then holds one pooled connection, not the whole pool, and
         # every other chat goes on at full speed. Its messages wait here, in order.
@@ -215,11 +218,11 @@ class ChatHub:
                 if services.needs_alert(verdict):  # rare: the message and its safeguarding alert in one transaction
                     async with self.sessionmaker() as db, db.begin():
                         return await services.store_and_alert(db, session_id, user, body=body, verdict=verdict,
-                                                              client_id=client_id, attachment=attachment)
+                                                              client_id=client_id, shared_service=shared_service)
                 async with self._acquire() as conn:
                     return await services.store_checked_message(conn, session_id, user, body=body,
                                                                 risk=services.risk_of(verdict), client_id=client_id,
-                                                                attachment=attachment)
+                                                                shared_service=shared_service)
         finally:
             waiting[1] -= 1
             if not waiting[1]:
@@ -231,16 +234,14 @@ class ChatHub:
 
     async def participants_of(self, session_id: uuid.UUID) -> tuple[uuid.UUID | None, uuid.UUID | None]:
         """The chat's young person and counsellor (cached: they never change)."""
-        if session_id not in self._participants:
+        if (known := self._participants.get(session_id)) is None:
             async with self._acquire() as conn:
                 row = await conn.fetchrow("SELECT young_person_id, counsellor_id FROM chat_session WHERE id = $1",
                                           session_id)
             if row is None:
                 return (None, None)
-            if len(self._participants) > 10_000:
-                self._participants.clear()  # bounded
-            self._participants[session_id] = (row[0], row[1])
-        return self._participants[session_id]
+            known = self._participants[session_id] = (row[0], row[1])
+        return known
 
     # --- events ------------------------------------------------------------------------------
 
@@ -397,21 +398,21 @@ class ChatHub:
         from backend.chat.toolkit import handover_for
 
         async with self.sessionmaker() as db:
-            session = await db.get(ChatSession, session_id)
+            chat = await db.get(ChatSession, session_id)
             counsellor = await db.get(User, to_id) if to_id else None
             handover = await handover_for(db, session_id, to_id) if to_id else None
-        if session is None:
+        if chat is None:
             return
-        self._participants[session_id] = (session.young_person_id, session.counsellor_id)
+        self._participants[session_id] = (chat.young_person_id, chat.counsellor_id)
         told = {"type": "transferred", "session_id": str(session_id), "counsellor": services.first_name(counsellor)}
-        for conn in self._local(session.young_person_id):
+        for conn in self._local(chat.young_person_id):
             await conn.send(told)
         for conn in self._local(from_id):
             if from_id != to_id:
                 conn.delivered.pop(session_id, None)
                 conn.rewind.pop(session_id, None)
                 await conn.send({**told, "handed_over": True})
-        frame = {"type": "assigned", "request_id": str(session.request_id), "session_id": str(session_id),
+        frame = {"type": "assigned", "request_id": str(chat.request_id), "session_id": str(session_id),
                  "counsellor": services.first_name(counsellor), "transferred": True, "handover": handover}
         for conn in self._local(to_id):
             conn.delivered.setdefault(session_id, 0)  # the next counsellor reads the chat from its start
@@ -432,14 +433,14 @@ class ChatHub:
 
     async def _assigned(self, request_id: uuid.UUID, session_id: uuid.UUID) -> None:
         async with self.sessionmaker() as db:
-            session = await db.get(ChatSession, session_id)
-            counsellor = await db.get(User, session.counsellor_id) if session and session.counsellor_id else None
-        if session is None:
+            chat = await db.get(ChatSession, session_id)
+            counsellor = await db.get(User, chat.counsellor_id) if chat and chat.counsellor_id else None
+        if chat is None:
             return
-        self._participants[session_id] = (session.young_person_id, session.counsellor_id)
+        self._participants[session_id] = (chat.young_person_id, chat.counsellor_id)
         frame = {"type": "assigned", "request_id": str(request_id), "session_id": str(session_id),
                  "counsellor": services.first_name(counsellor)}
-        for conn in self._local(session.young_person_id, session.counsellor_id):
+        for conn in self._local(chat.young_person_id, chat.counsellor_id):
             conn.delivered.setdefault(session_id, 0)  # this socket follows the chat from its start
             await conn.send(frame)
 
@@ -456,10 +457,10 @@ class ChatHub:
             positions = await services.queue_positions(db) if waiting else {}
             capacity = await services.current_capacity(db) if waiting else None
             lines = None
-            closing = await closing_notice_now(db, services.utcnow()) if waiting else None
+            closing = await closing_notice_now(db, utcnow()) if waiting else None
             if waiting and (closing is not None or any(
-                    positions.get(rid, (0, services.utcnow()))[1] <
-                    services.utcnow() - services.dt.timedelta(seconds=services.long_wait_seconds())
+                    positions.get(rid, (0, utcnow()))[1] <
+                    utcnow() - dt.timedelta(seconds=services.long_wait_seconds())
                     for rid, _ in waiting)):
                 lines = await services.crisis_lines_for(db, None)
         for request_id, user_id in waiting:

@@ -26,14 +26,11 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
+from backend.clock import utcnow
 from backend.database import Base
 
 REQUEST_STATUSES = ("waiting", "active", "ended", "left")
 RISK_LEVELS = ("none", "low", "medium", "high", "urgent")
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class ChatRequest(UUIDPrimaryKey, Base):
@@ -99,7 +96,8 @@ class ChatMessage(Base):
     client_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     sent_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=utcnow, server_default=func.now())
     risk_level: Mapped[str] = mapped_column(String(10), default="none")
-    attachment: Mapped[dict[str, Any] | None] = mapped_column(JsonB)  # e.g. a shared service card
+    # a shared service (the column keeps its first name, ``attachment``; the wire calls it ``service``)
+    shared_service: Mapped[dict[str, Any] | None] = mapped_column("attachment", JsonB)
 
 
 class CounsellorAvailability(Base):

@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.chat.hours import LONDON, ChatHours
 from backend.chat.models import ChatClosure, ChatSchedule
 from backend.settings import get_settings
+from backend.weekly_hours import WeeklyHours
 
 MAX_STEPS = 64  # hops through closures and weekly windows when looking ahead
 CLOSED_MESSAGE = "Our counsellors aren't online right now. These lines are open now, any time."
@@ -38,16 +38,16 @@ class Closure:
 
 @dataclass(frozen=True)
 class Opening:
-    hours: ChatHours
+    hours: WeeklyHours
     weekly: str
     closures: tuple[Closure, ...] = ()
     from_admin: bool = False
 
 
 @lru_cache(maxsize=64)
-def parse_weekly(spec: str) -> ChatHours:
-    """ChatHours.parse, remembered (raises ValueError with a readable reason)."""
-    return ChatHours.parse(spec)
+def parse_weekly(spec: str) -> WeeklyHours:
+    """WeeklyHours.parse, remembered (raises ValueError with a readable reason)."""
+    return WeeklyHours.parse(spec)
 
 
 def closure_at(closures: tuple[Closure, ...], at: dt.datetime) -> Closure | None:
@@ -77,18 +77,6 @@ def next_opening(opening: Opening, at: dt.datetime) -> dt.datetime | None:
     return None
 
 
-def _window_end(hours: ChatHours, at: dt.datetime) -> dt.datetime | None:
-    """The end of the weekly window open at ``at`` (None when closed then)."""
-    local = at.astimezone(LONDON)
-    minute = local.hour * 60 + local.minute
-    for start, end in hours.windows[local.weekday()]:
-        if start <= minute < end:
-            day = local.date() + dt.timedelta(days=end // (24 * 60))
-            end_minute = end % (24 * 60)
-            return dt.datetime.combine(day, dt.time(end_minute // 60, end_minute % 60), tzinfo=LONDON).astimezone(dt.UTC)
-    return None
-
-
 def next_closing(opening: Opening, at: dt.datetime) -> dt.datetime | None:
     """When the open chat next closes, by the clock or by a closure (None when closed now,
     or when it stays open for the week ahead, as with ``always``)."""
@@ -96,7 +84,7 @@ def next_closing(opening: Opening, at: dt.datetime) -> dt.datetime | None:
         return None
     moment, horizon = at, at + dt.timedelta(days=8)
     for _ in range(MAX_STEPS):
-        end = _window_end(opening.hours, moment)
+        end = opening.hours.window_end(moment)
         if end is None or closure_at(opening.closures, moment) is not None:
             return moment
         starts = [c.starts_at for c in opening.closures if moment < c.starts_at < end]

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.accounts.auth import CurrentUser
 from backend.chat.models import ChatSavedReply
-from backend.chat.services import utcnow
+from backend.clock import utcnow
 from backend.errors import Forbidden, Invalid, NotFound
 
 SHARING_ROLES = ("supervisor", "admin")

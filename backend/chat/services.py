@@ -25,13 +25,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.accounts.auth import CurrentUser
 from backend.accounts.models import User
 from backend.after_commit import on_commit, sessionmaker_of
-from backend.chat.hours import ChatHours
 from backend.chat.models import ChatRequest, ChatSession, CounsellorAvailability
 from backend.chat.opening import closed_status
+from backend.clock import utcnow
 from backend.errors import Conflict, Forbidden, Invalid, NotFound
 from backend.events import EVENTS_CHANNEL, announce, event_payload
 from backend.push.services import push_after_commit
 from backend.safeguarding.services import raise_safeguarding_alert
+from backend.weekly_hours import WeeklyHours
 
 MAX_MESSAGE_CHARS = 4000
 DEFAULT_HANDLE_SECONDS = 20 * 60
@@ -53,10 +54,6 @@ FALLBACK_CRISIS_LINES = [
     {"name": "Emergency services", "phone": "999", "hours": "24 hours, every day",
      "description": "If you or someone else is in danger now."},
 ]
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 async def crisis_lines_for(db: AsyncSession, user: CurrentUser | None) -> list[dict[str, Any]]:
@@ -135,7 +132,7 @@ def queue_frame(request_id: uuid.UUID, position: int, created_at: dt.datetime, c
 # --- opening hours ----------------------------------------------------------------------------
 
 
-async def chat_status(db: AsyncSession, hours: ChatHours, user: CurrentUser | None) -> dict[str, Any]:
+async def chat_status(db: AsyncSession, hours: WeeklyHours, user: CurrentUser | None) -> dict[str, Any]:
     now = utcnow()
     lines = await crisis_lines_for(db, user)
     if (closed := await closed_status(db, now)) is not None:  # the weekly hours or a closure
@@ -163,14 +160,14 @@ async def describe_request(db: AsyncSession, req: ChatRequest) -> dict[str, Any]
         if req.session_id:  # handed back to the queue: the chat (and its messages) carry on
             answer.update(session_id=str(req.session_id), counsellor=None)
     elif req.session_id:
-        session = await db.get(ChatSession, req.session_id)
-        counsellor = await db.get(User, session.counsellor_id) if session and session.counsellor_id else None
+        chat = await db.get(ChatSession, req.session_id)
+        counsellor = await db.get(User, chat.counsellor_id) if chat and chat.counsellor_id else None
         answer.update(session_id=str(req.session_id), counsellor=first_name(counsellor),
-                      last_seq=session.last_seq if session else 0)
+                      last_seq=chat.last_seq if chat else 0)
     return answer
 
 
-async def request_chat(db: AsyncSession, hours: ChatHours, user: CurrentUser, *, topic: str | None,
+async def request_chat(db: AsyncSession, hours: WeeklyHours, user: CurrentUser, *, topic: str | None,
                        urgent: bool) -> dict[str, Any]:
     if (closed := await closed_status(db, utcnow())) is not None:
         raise Conflict(closed["message"], code="closed", crisis_lines=await crisis_lines_for(db, user),
@@ -322,40 +319,40 @@ async def assign_request(db: AsyncSession, req: ChatRequest, counsellor_id: uuid
     push_after_commit(db, req.young_person_id, "counsellor_ready")
     availability.routed_at = now
     if req.session_id is not None:  # handed back by a counsellor: the same chat continues
-        session = await db.get(ChatSession, req.session_id, with_for_update=True)
-        session.counsellor_id = counsellor_id
+        chat = await db.get(ChatSession, req.session_id, with_for_update=True)
+        chat.counsellor_id = counsellor_id
         req.status = "active"
         from backend.chat.toolkit import claim_handover
 
-        await claim_handover(db, session.id, counsellor_id)
+        await claim_handover(db, chat.id, counsellor_id)
         await db.flush()
-        await announce(db, k="transferred", s=session.id, c=counsellor_id)
+        await announce(db, k="transferred", s=chat.id, c=counsellor_id)
         await announce(db, k="queue")
-        return {"session_id": str(session.id), "request_id": str(req.id)}
-    session = ChatSession(id=uuid.uuid4(), request_id=req.id, young_person_id=req.young_person_id,
+        return {"session_id": str(chat.id), "request_id": str(req.id)}
+    chat = ChatSession(id=uuid.uuid4(), request_id=req.id, young_person_id=req.young_person_id,
                           counsellor_id=counsellor_id, council_code=req.council_code, started_at=now,
                           at_risk=req.urgent)
-    db.add(session)
-    req.status, req.taken_at, req.session_id = "active", now, session.id
+    db.add(chat)
+    req.status, req.taken_at, req.session_id = "active", now, chat.id
     await db.flush()
     from backend.reports.services import record_usage_event
 
     record_usage_event(db, "chat_started", council_code=req.council_code)
-    await announce(db, k="assigned", r=req.id, s=session.id)
+    await announce(db, k="assigned", r=req.id, s=chat.id)
     await announce(db, k="queue")
-    return {"session_id": str(session.id), "request_id": str(req.id)}
+    return {"session_id": str(chat.id), "request_id": str(req.id)}
 
 
 async def session_for(db: AsyncSession, session_id: uuid.UUID, user: CurrentUser) -> ChatSession:
     """The chat, if ``user`` is one of its two people; otherwise 404 (its existence is private)."""
-    session = await db.get(ChatSession, session_id)
-    if session is None or user.id not in (session.young_person_id, session.counsellor_id):
+    chat = await db.get(ChatSession, session_id)
+    if chat is None or user.id not in (chat.young_person_id, chat.counsellor_id):
         raise NotFound("There is no such chat.")
-    return session
+    return chat
 
 
-def sender_role(session: ChatSession, user: CurrentUser) -> str:
-    return "counsellor" if user.id == session.counsellor_id else "young_person"
+def sender_role(chat: ChatSession, user: CurrentUser) -> str:
+    return "counsellor" if user.id == chat.counsellor_id else "young_person"
 
 
 def message_for(message: dict[str, Any], *, counsellor: bool) -> dict[str, Any]:
@@ -433,11 +430,11 @@ def needs_alert(verdict: Any) -> bool:
     return verdict is not None and verdict.needs_alert
 
 
-async def checked_message(user: CurrentUser, body: str, attachment: dict[str, Any] | None) -> tuple[str, Any]:
+async def checked_message(user: CurrentUser, body: str, shared_service: dict[str, Any] | None) -> tuple[str, Any]:
     """The body as it will be stored, and the engine's verdict on it (None: not assessed,
     as for a counsellor's message); 400 when it can't be sent."""
     body = body.strip()
-    if not body and not attachment:
+    if not body and not shared_service:
         raise Invalid("A message can't be empty.", code="empty")
     if len(body) > MAX_MESSAGE_CHARS:
         raise Invalid(f"A message can be up to {MAX_MESSAGE_CHARS} characters.", code="too_long")
@@ -453,20 +450,20 @@ async def checked_message(user: CurrentUser, body: str, attachment: dict[str, An
 
 
 async def send_message(db: AsyncSession, session_id: uuid.UUID, user: CurrentUser, *, body: str,
-                       client_id: uuid.UUID | None, attachment: dict[str, Any] | None = None
+                       client_id: uuid.UUID | None, shared_service: dict[str, Any] | None = None
                        ) -> tuple[dict[str, Any], bool]:
     """Check, assess and store one message in ``db``'s transaction (raising a safeguarding
     alert when it needs one); see ``store_checked_message``."""
-    body, verdict = await checked_message(user, body, attachment)
+    body, verdict = await checked_message(user, body, shared_service)
     if needs_alert(verdict):
         return await store_and_alert(db, session_id, user, body=body, verdict=verdict, client_id=client_id,
-                                     attachment=attachment)
+                                     shared_service=shared_service)
     return await store_checked_message(await driver_connection(db), session_id, user, body=body,
-                                       risk=risk_of(verdict), client_id=client_id, attachment=attachment)
+                                       risk=risk_of(verdict), client_id=client_id, shared_service=shared_service)
 
 
 async def store_and_alert(db: AsyncSession, session_id: uuid.UUID, user: CurrentUser, *, body: str, verdict: Any,
-                          client_id: uuid.UUID | None, attachment: dict[str, Any] | None
+                          client_id: uuid.UUID | None, shared_service: dict[str, Any] | None
                           ) -> tuple[dict[str, Any], bool]:
     """A young person's message that suggests risk to life or danger from others: stored,
     its chat marked at risk for the counsellor and a safeguarding alert raised (or added
@@ -474,7 +471,7 @@ async def store_and_alert(db: AsyncSession, session_id: uuid.UUID, user: Current
     ``client_id`` raises nothing again."""
     conn = await driver_connection(db)
     message, new = await store_checked_message(conn, session_id, user, body=body, risk=risk_of(verdict),
-                                               client_id=client_id, attachment=attachment)
+                                               client_id=client_id, shared_service=shared_service)
     if new:
         await conn.execute("UPDATE chat_session SET at_risk = true WHERE id = $1", session_id)
         await raise_safeguarding_alert(db, kind="chat", source_id=session_id, author_id=user.id, verdict=verdict,
@@ -483,7 +480,7 @@ async def store_and_alert(db: AsyncSession, session_id: uuid.UUID, user: Current
 
 
 async def store_checked_message(conn: asyncpg.Connection, session_id: uuid.UUID, user: CurrentUser, *, body: str,
-                                risk: str, client_id: uuid.UUID | None, attachment: dict[str, Any] | None
+                                risk: str, client_id: uuid.UUID | None, shared_service: dict[str, Any] | None
                                 ) -> tuple[dict[str, Any], bool]:
     """Store one message (as ``checked_message`` answered it) with the chat's next ``seq``
     and announce it; answer the message as both people see it and whether it is new. The
@@ -491,7 +488,7 @@ async def store_checked_message(conn: asyncpg.Connection, session_id: uuid.UUID,
     connection in autocommit the message is committed when this returns; inside a
     transaction, at its commit (and the announcement goes out then)."""
     row = await conn.fetchrow(STORE_MESSAGE_SQL, session_id, user.id, client_id, body, risk,
-                              json.dumps(attachment) if attachment else None, utcnow())
+                              json.dumps(shared_service) if shared_service else None, utcnow())
     if row["outcome"] == "not_found":
         raise NotFound("There is no such chat.")
     if row["outcome"] == "ended":
@@ -508,22 +505,22 @@ async def announce_typing(conn: asyncpg.Connection, session_id: uuid.UUID, user:
 
 async def end_session(db: AsyncSession, session_id: uuid.UUID, counsellor: CurrentUser, *, notes: str | None,
                       risk_level: str | None) -> dict[str, Any]:
-    session = await session_for(db, session_id, counsellor)
-    if session.counsellor_id != counsellor.id:
+    chat = await session_for(db, session_id, counsellor)
+    if chat.counsellor_id != counsellor.id:
         raise Forbidden("Only the counsellor can end a chat this way.")
     now = utcnow()
-    if session.ended_at is None:
-        session.ended_at, session.ended_by = now, "counsellor"
-        await db.execute(update(ChatRequest).where(ChatRequest.id == session.request_id)
+    if chat.ended_at is None:
+        chat.ended_at, chat.ended_by = now, "counsellor"
+        await db.execute(update(ChatRequest).where(ChatRequest.id == chat.request_id)
                          .values(status="ended", closed_at=now))
-        await announce(db, k="ended", s=session.id, by="counsellor")
+        await announce(db, k="ended", s=chat.id, by="counsellor")
     route_after_commit(db)
     if notes is not None:
-        session.notes = notes
+        chat.notes = notes
     if risk_level is not None:
-        session.risk_level = risk_level
-    return {"session_id": str(session.id), "ended_at": session.ended_at.isoformat(), "risk_level": session.risk_level,
-            "at_risk": session.at_risk}
+        chat.risk_level = risk_level
+    return {"session_id": str(chat.id), "ended_at": chat.ended_at.isoformat(), "risk_level": chat.risk_level,
+            "at_risk": chat.at_risk}
 
 
 async def counsellor_sessions(db: AsyncSession, counsellor: CurrentUser) -> list[dict[str, Any]]:
@@ -568,7 +565,7 @@ async def leave_queue_for_deleted_account(db: AsyncSession, user_id: uuid.UUID) 
     """When an account is deleted its waiting request leaves the queue at once (as if
     they left); the row stays for the figures, without identity."""
     await db.execute(update(ChatRequest).where(ChatRequest.young_person_id == user_id, ChatRequest.status == "waiting")
-                     .values(status="left", closed_at=dt.datetime.now(dt.UTC)))
+                     .values(status="left", closed_at=utcnow()))
 
 
 def _register() -> None:

@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.accounts.auth import CurrentUser
 from backend.accounts.models import User
 from backend.chat.models import ChatRequest, ChatSession, ChatTransfer, ChatWhisper, CounsellorAvailability
-from backend.chat.services import active_count, first_name, route_after_commit, utcnow
+from backend.chat.services import active_count, first_name, route_after_commit
+from backend.clock import utcnow
 from backend.errors import Conflict, Invalid, NotFound
 from backend.events import announce
 from backend.security import COUNSELLING_ROLES
@@ -51,10 +52,10 @@ async def session_for_staff(db: AsyncSession, session_id: uuid.UUID, user: Curre
                             lock: bool = False) -> ChatSession:
     """The chat, for its counsellor or any supervisor; 404 for anyone else."""
     stmt = select(ChatSession).where(ChatSession.id == session_id)
-    session = (await db.execute(stmt.with_for_update() if lock else stmt)).scalars().first()
-    if session is None or (session.counsellor_id != user.id and user.role != "supervisor"):
+    chat = (await db.execute(stmt.with_for_update() if lock else stmt)).scalars().first()
+    if chat is None or (chat.counsellor_id != user.id and user.role != "supervisor"):
         raise NotFound("There is no such chat.")
-    return session
+    return chat
 
 
 def _checked_text(text: str, limit: int, what: str) -> str:
@@ -69,30 +70,30 @@ def _checked_text(text: str, limit: int, what: str) -> str:
 async def transfer_chat(db: AsyncSession, user: CurrentUser, session_id: uuid.UUID, *,
                         to_counsellor_id: uuid.UUID | None, note: str) -> dict[str, Any]:
     note = _checked_text(note, MAX_NOTE_CHARS, "handover note for the next counsellor")
-    session = await session_for_staff(db, session_id, user, lock=True)
-    if session.ended_at is not None:
+    chat = await session_for_staff(db, session_id, user, lock=True)
+    if chat.ended_at is not None:
         raise Conflict("This chat has ended.", code="ended")
-    if session.counsellor_id is None:
+    if chat.counsellor_id is None:
         raise Conflict("This chat is waiting in the queue for the next counsellor.", code="queued")
-    now, previous = utcnow(), session.counsellor_id
+    now, previous = utcnow(), chat.counsellor_id
     if to_counsellor_id is not None:
         if to_counsellor_id == previous:
             raise Conflict("This chat is already theirs.", code="same_counsellor")
         await _check_can_take(db, to_counsellor_id)
-        session.counsellor_id = to_counsellor_id
+        chat.counsellor_id = to_counsellor_id
         await db.execute(update(CounsellorAvailability).where(CounsellorAvailability.counsellor_id == to_counsellor_id)
                          .values(routed_at=now))
     else:  # back to the front of the queue, the same chat
-        session.counsellor_id = None
-        await db.execute(update(ChatRequest).where(ChatRequest.id == session.request_id)
+        chat.counsellor_id = None
+        await db.execute(update(ChatRequest).where(ChatRequest.id == chat.request_id)
                          .values(status="waiting", requeued_at=now))
         await announce(db, k="queue")
-    db.add(ChatTransfer(id=uuid.uuid4(), session_id=session.id, from_counsellor_id=user.id,
+    db.add(ChatTransfer(id=uuid.uuid4(), session_id=chat.id, from_counsellor_id=user.id,
                         to_counsellor_id=to_counsellor_id, note=note, created_at=now))
     await db.flush()
-    await announce(db, k="transferred", s=session.id, c=to_counsellor_id, f=previous)
+    await announce(db, k="transferred", s=chat.id, c=to_counsellor_id, f=previous)
     route_after_commit(db)
-    return {"session_id": str(session.id), "to_counsellor_id": str(to_counsellor_id) if to_counsellor_id else None,
+    return {"session_id": str(chat.id), "to_counsellor_id": str(to_counsellor_id) if to_counsellor_id else None,
             "status": "active" if to_counsellor_id else "waiting"}
 
 
@@ -146,17 +147,17 @@ async def live_board(db: AsyncSession) -> list[dict[str, Any]]:
 
 async def whisper(db: AsyncSession, supervisor: CurrentUser, session_id: uuid.UUID, body: str) -> dict[str, Any]:
     body = _checked_text(body, MAX_WHISPER_CHARS, "whisper")
-    session = await session_for_staff(db, session_id, supervisor)
-    if session.ended_at is not None:
+    chat = await session_for_staff(db, session_id, supervisor)
+    if chat.ended_at is not None:
         raise Conflict("This chat has ended.", code="ended")
-    if session.counsellor_id is None:
+    if chat.counsellor_id is None:
         raise Conflict("This chat is waiting for a counsellor: there is nobody to whisper to yet.", code="queued")
-    row = ChatWhisper(id=uuid.uuid4(), session_id=session.id, supervisor_id=supervisor.id, body=body,
+    row = ChatWhisper(id=uuid.uuid4(), session_id=chat.id, supervisor_id=supervisor.id, body=body,
                       created_at=utcnow())
     db.add(row)
     await db.flush()
-    await announce(db, k="whisper", s=session.id, w=row.id)
-    return {"id": str(row.id), "session_id": str(session.id), "created_at": row.created_at.isoformat()}
+    await announce(db, k="whisper", s=chat.id, w=row.id)
+    return {"id": str(row.id), "session_id": str(chat.id), "created_at": row.created_at.isoformat()}
 
 
 async def whisper_frame(db: AsyncSession, whisper_id: uuid.UUID) -> tuple[uuid.UUID | None, dict[str, Any]] | None:

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Response, get
 from litestar.params import Dependency, Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.clock import age_today
 from backend.content import services
-from backend.content.schemas import TopicOut
+from backend.content.schemas import ArticleList, ArticleOut, TopicOut
 from backend.content.services import Reader
-from backend.reports.services import LONDON, age_on
+from backend.schema_rules import typed
 
 DB = Annotated[AsyncSession, Dependency(skip_validation=True)]
 
@@ -27,8 +27,7 @@ def reader_of(request: Request) -> Reader:
     user = request.scope.get("user")
     if user is None or user.role != "young_person" or user.birth_year is None:
         return Reader()
-    today = dt.datetime.now(LONDON).date()
-    return Reader(age=age_on(user.birth_year, user.birth_month, today))
+    return Reader(age=age_today(user.birth_year, user.birth_month))
 
 
 class LibraryController(Controller):
@@ -46,18 +45,15 @@ class LibraryController(Controller):
         q: Annotated[str | None, Parameter(max_length=200)] = None,
         sort: Annotated[str, Parameter(pattern="^(title|popular)$")] = "title",
         limit: Annotated[int | None, Parameter(ge=1, le=100)] = None,
-    ) -> dict[str, Any]:
-        items, intent = await services.find_articles_cached(
+    ) -> Response[ArticleList]:
+        encoded = await services.articles_answer_json(
             request.app.state.sessionmaker, reader=reader_of(request), topic=topic, q=q, sort=sort, limit=limit,
-            content_dir=request.app.state.settings.content_dir)
-        answer: dict[str, Any] = {"items": items, "total": len(items)}
-        if intent.risk:  # the search itself suggests the reader may not be safe: help comes first
-            answer["support"] = SEARCH_SUPPORT
-        return answer
+            content_dir=request.app.state.settings.content_dir, support=SEARCH_SUPPORT)
+        return Response(encoded, media_type="application/json")
 
     @get("/articles/{slug:str}", summary="One article")
     async def article(self, request: Request, db_session: DB,
-                      slug: Annotated[str, Parameter(max_length=80)]) -> dict[str, Any]:
+                      slug: Annotated[str, Parameter(max_length=80)]) -> ArticleOut:
         # The PWA saving a copy for offline use (X-Waymark-Precache) is not a read.
         counted = request.headers.get("x-waymark-precache") != "1"
-        return await services.read_article_counting_view(db_session, slug, count=counted)
+        return typed(ArticleOut, await services.read_article_counting_view(db_session, slug, count=counted))

@@ -6,12 +6,13 @@ import datetime as dt
 import difflib
 import hashlib
 import re
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import yaml
+from cachetools import LRUCache, TTLCache
 from sqlalchemy import case, delete, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -102,59 +103,81 @@ async def import_library(db: AsyncSession, content_dir: Path) -> dict[str, int]:
 
 # --- reading -----------------------------------------------------------------------------
 
+# Library lists and searches, remembered per worker for a few minutes (bounded; the oldest
+# go first): the library changes only on import, which forgets them all.
 _CACHE_SECONDS = 300.0
-_topics_cache: tuple[float, list[dict[str, str]]] | None = None
-_vocab_cache: tuple[float, frozenset[str], tuple[str, ...]] | None = None
+_RESULTS_MAX = 5000
+_results_cache: TTLCache[tuple[Any, ...], tuple[list[dict[str, Any]], Intent]] = TTLCache(
+    maxsize=_RESULTS_MAX, ttl=_CACHE_SECONDS)
+_library_cache: TTLCache[str, Any] = TTLCache(maxsize=4, ttl=_CACHE_SECONDS)  # "topics", "vocabulary"
+_synonyms_cache: LRUCache[Path, list[tuple[tuple[str, ...], frozenset[str], frozenset[str], bool]]] = LRUCache(4)
+_corrections: LRUCache[str, str] = LRUCache(maxsize=20_000)  # a search word -> the library word it meant
 
 
 def forget_library_caches() -> None:
-    global _topics_cache, _vocab_cache, _synonyms_cache
-    _topics_cache = _vocab_cache = _synonyms_cache = None
-    _results_cache.clear()
-    _corrections.clear()
+    for cache in (_results_cache, _answers_cache, _library_cache, _synonyms_cache, _corrections):
+        cache.clear()
 
 
-# Library lists and searches, remembered per worker: the library changes only on import.
-_results_cache: dict[tuple[Any, ...], tuple[float, list[dict[str, Any]], Intent]] = {}
-_RESULTS_MAX = 5000
+def _results_key(reader: Reader, topic: str | None, q: str | None, sort: str, limit: int | None) -> tuple[Any, ...]:
+    return (reader.age, topic, " ".join((q or "").lower().split()), sort, limit)
 
 
 async def find_articles_cached(sessionmaker: Any, *, reader: Reader, topic: str | None, q: str | None,
                                sort: str, limit: int | None, content_dir: Path) -> tuple[list[dict[str, Any]], Intent]:
     """find_articles, remembered for _CACHE_SECONDS (no database session on a hit)."""
-    key = (reader.age, topic, " ".join((q or "").lower().split()), sort, limit)
+    key = _results_key(reader, topic, q, sort, limit)
     hit = _results_cache.get(key)
-    if hit is not None and hit[0] > time.monotonic() and sort != "popular":
-        return hit[1], hit[2]
+    if hit is not None and sort != "popular":
+        return hit
     async with sessionmaker() as db:
         items, intent = await find_articles(db, reader=reader, topic=topic, q=q, sort=sort, limit=limit,
                                             content_dir=content_dir)
-    if len(_results_cache) >= _RESULTS_MAX:
-        _results_cache.clear()
-    _results_cache[key] = (time.monotonic() + _CACHE_SECONDS, items, intent)
+    _results_cache[key] = (items, intent)
     return items, intent
 
 
+# The encoded answers of those lists and searches, kept as long as their results.
+_answers_cache: TTLCache[tuple[Any, ...], bytes] = TTLCache(maxsize=_RESULTS_MAX, ttl=_CACHE_SECONDS)
+
+
+async def articles_answer_json(sessionmaker: Any, *, reader: Reader, topic: str | None, q: str | None, sort: str,
+                               limit: int | None, content_dir: Path, support: dict[str, Any]) -> bytes:
+    """``{items, total}`` (and ``support`` when the search suggests risk), encoded once per
+    cached result (no database session and no encoding on a hit)."""
+    key = _results_key(reader, topic, q, sort, limit)
+    hit = _answers_cache.get(key)
+    if hit is not None and sort != "popular":
+        return hit
+    items, intent = await find_articles_cached(sessionmaker, reader=reader, topic=topic, q=q, sort=sort,
+                                               limit=limit, content_dir=content_dir)
+    answer: dict[str, Any] = {"items": items, "total": len(items)}
+    if intent.risk:  # the search itself suggests the reader may not be safe: help comes first
+        answer["support"] = support
+    encoded = msgspec.json.encode(answer)
+    if key in _results_cache and sort != "popular":  # kept no longer than the results it encodes
+        _answers_cache[key] = encoded
+    return encoded
+
+
 async def list_topics(db: AsyncSession) -> list[dict[str, str]]:
-    global _topics_cache
-    if _topics_cache and time.monotonic() - _topics_cache[0] < _CACHE_SECONDS:
-        return _topics_cache[1]
+    if (topics := _library_cache.get("topics")) is not None:
+        return topics
     rows = (await db.execute(select(Topic.slug, Topic.name).order_by(Topic.position))).all()
-    _topics_cache = (time.monotonic(), [{"slug": s, "name": n} for s, n in rows])
-    return _topics_cache[1]
+    topics = _library_cache["topics"] = [{"slug": s, "name": n} for s, n in rows]
+    return topics
 
 
 async def _vocabulary(db: AsyncSession) -> tuple[frozenset[str], tuple[str, ...]]:
     """Every word in the library (lower case, unstemmed), to correct typos in searches."""
-    global _vocab_cache
-    if _vocab_cache and time.monotonic() - _vocab_cache[0] < _CACHE_SECONDS:
-        return _vocab_cache[1], _vocab_cache[2]
+    if (vocabulary := _library_cache.get("vocabulary")) is not None:
+        return vocabulary
     rows = await db.execute(text(
         "SELECT word FROM ts_stat($$SELECT to_tsvector('simple', title || ' ' || summary || ' ' || body_md) "
         "FROM article$$) WHERE length(word) >= 3 AND word ~ '^[a-z]+$'"))
     words = tuple(sorted(r[0] for r in rows))
-    _vocab_cache = (time.monotonic(), frozenset(words), words)
-    return _vocab_cache[1], _vocab_cache[2]
+    vocabulary = _library_cache["vocabulary"] = (frozenset(words), words)
+    return vocabulary
 
 
 _WORD = re.compile(r"[a-z]+")
@@ -169,18 +192,14 @@ class Intent:
     risk: bool = False
 
 
-_synonyms_cache: tuple[Path, list[tuple[tuple[str, ...], frozenset[str], frozenset[str], bool]]] | None = None
-
-
 def _synonyms(content_dir: Path) -> list[tuple[tuple[str, ...], frozenset[str], frozenset[str], bool]]:
-    global _synonyms_cache
-    if _synonyms_cache is None or _synonyms_cache[0] != content_dir:
+    if (parsed := _synonyms_cache.get(content_dir)) is None:
         path = content_dir / "search-synonyms.yaml"
         groups = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else []
-        parsed = [(tuple(_normalise(str(t)) for t in g["terms"]), frozenset(g.get("articles") or ()),
-                   frozenset(g.get("topics") or ()), bool(g.get("risk"))) for g in groups or []]
-        _synonyms_cache = (content_dir, parsed)
-    return _synonyms_cache[1]
+        parsed = _synonyms_cache[content_dir] = [
+            (tuple(_normalise(str(t)) for t in g["terms"]), frozenset(g.get("articles") or ()),
+             frozenset(g.get("topics") or ()), bool(g.get("risk"))) for g in groups or []]
+    return parsed
 
 
 def _normalise(text_: str) -> str:
@@ -200,9 +219,6 @@ def query_intent(query: str, content_dir: Path) -> Intent:
     return Intent(frozenset(articles), frozenset(topics), risk)
 
 
-_corrections: dict[str, str] = {}
-
-
 async def correct_query(db: AsyncSession, query: str) -> list[str]:
     """The words of a query, each misspelt one replaced by the nearest library word
     (each correction is worked out once per worker)."""
@@ -212,12 +228,10 @@ async def correct_query(db: AsyncSession, query: str) -> list[str]:
         if len(word) < 4 or word in known:
             words.append(word)
             continue
-        if word not in _corrections:
+        if (corrected := _corrections.get(word)) is None:
             close = difflib.get_close_matches(word, ordered, n=1, cutoff=0.72)
-            if len(_corrections) > 20_000:
-                _corrections.clear()
-            _corrections[word] = close[0] if close else word
-        words.append(_corrections[word])
+            corrected = _corrections[word] = close[0] if close else word
+        words.append(corrected)
     return words
 
 

@@ -3,12 +3,12 @@ them from content/councils/*.yaml."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
 import msgspec
 import yaml
+from cachetools import TTLCache
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -18,38 +18,31 @@ from backend.councils.models import Council
 from backend.councils.schemas import CouncilOut
 
 _CACHE_SECONDS = 60.0
-_cache: tuple[float, list[CouncilOut]] | None = None
-_json_cache: tuple[float, bytes] | None = None
+_cache: TTLCache[str, Any] = TTLCache(maxsize=2, ttl=_CACHE_SECONDS)  # "list", "json"
 
 
 async def list_councils(sessionmaker: async_sessionmaker[AsyncSession]) -> list[CouncilOut]:
     """Every council (cached per process for a minute: a cache hit opens no database session)."""
-    global _cache
-    now = time.monotonic()
-    if _cache and now - _cache[0] < _CACHE_SECONDS:
-        return _cache[1]
+    if (cached := _cache.get("list")) is not None:
+        return cached
     async with sessionmaker() as db:
         rows = (await db.execute(select(Council).order_by(Council.name))).scalars().all()
     result = [CouncilOut(code=c.code, name=c.name, min_age=c.min_age, max_age=c.max_age,
                          extended_max_age=c.extended_max_age) for c in rows]
-    _cache = (now, result)
+    _cache["list"] = result
     return result
 
 
 async def councils_json(sessionmaker: async_sessionmaker[AsyncSession]) -> bytes:
     """The council list encoded once per cache period."""
-    global _json_cache
-    now = time.monotonic()
-    if _json_cache and now - _json_cache[0] < _CACHE_SECONDS:
-        return _json_cache[1]
-    encoded = msgspec.json.encode(await list_councils(sessionmaker))
-    _json_cache = (now, encoded)
+    if (cached := _cache.get("json")) is not None:
+        return cached
+    encoded = _cache["json"] = msgspec.json.encode(await list_councils(sessionmaker))
     return encoded
 
 
 def forget_cached_councils() -> None:
-    global _cache, _json_cache
-    _cache = _json_cache = None
+    _cache.clear()
 
 
 CRISIS_LINE_FIELDS = ("name", "phone", "sms", "url", "hours", "description", "min_age", "max_age")

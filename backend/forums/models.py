@@ -20,6 +20,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, Sma
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
+from backend.clock import utcnow
 from backend.database import Base
 
 POST_STATUSES = ("pending", "published", "rejected", "held")
@@ -31,10 +32,6 @@ FORMER_MEMBER = "Former member"  # the author of a post whose account is gone
 
 def level_rank(level: str | None) -> int:
     return RISK_LEVELS.index(level) if level in RISK_LEVELS else 0
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class Board(Base):

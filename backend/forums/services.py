@@ -37,12 +37,13 @@ from sqlalchemy.orm import aliased
 from backend.accounts.auth import CurrentUser
 from backend.accounts.models import User
 from backend.chat.services import crisis_lines_for
+from backend.clock import age_today, utcnow
 from backend.errors import Conflict, Invalid, NotFound, Throttled
 from backend.events import announce
 from backend.forums.models import FORMER_MEMBER, RISK_LEVELS, Board, Post, Reaction, Report, Thread, level_rank
 from backend.forums.policy import BLOCKED_MESSAGE, Findings, assess_post, rules_and_settings
 from backend.forums.schemas import BODY_MAX, REACTION_KINDS, TITLE_MAX
-from backend.reports.services import LONDON, age_on, record_usage_event
+from backend.reports.services import record_usage_event
 from backend.safeguarding.services import raise_safeguarding_alert, register_source
 
 # Like Discourse's trust level 0: new authors may start a few threads, everyone else more.
@@ -71,10 +72,6 @@ DANGER_MESSAGE = (
 PENDING_MESSAGE = ("Thanks for posting. A moderator will read it soon, and it will show up on the board "
                    "once it's approved.")
 PUBLISHED_MESSAGE = "Your post is up. Thank you for sharing."
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 # --- boards -----------------------------------------------------------------------------------
@@ -148,10 +145,6 @@ async def stored_needs_support(post: Post) -> bool:
     return bool(rules.support_categories & set(post.risk_categories or []))
 
 
-def author_age(user: CurrentUser, now: dt.datetime) -> int | None:
-    if user.birth_year is None or user.birth_month is None:
-        return None
-    return age_on(user.birth_year, user.birth_month, now.astimezone(LONDON).date())
 
 
 # --- the account rule ---------------------------------------------------------------------
@@ -228,8 +221,10 @@ async def _recently_reported(db: AsyncSession, user_id: uuid.UUID, now: dt.datet
     return (await db.execute(stmt)).first() is not None
 
 
-async def decide_status(db: AsyncSession, user: CurrentUser, found: Findings, settings: Any, approved: int,
-                        now: dt.datetime) -> str:
+def status_by_rules(found: Findings, settings: Any, approved: int) -> str:
+    """A new post's status by what the engine found and the forum's policy (pure): ``held``,
+    ``rejected``, ``pending``, or ``published`` where auto-publish may apply (the caller
+    still asks whether the author was reported lately)."""
     if found.needs_support:
         return "held"  # a human must see risk, whatever else is true
     if found.action == "block":
@@ -237,10 +232,17 @@ async def decide_status(db: AsyncSession, user: CurrentUser, found: Findings, se
     if found.action == "hold" or level_rank(found.level) >= level_rank("medium"):
         return "pending"
     if (settings.auto_publish and found.level == "none" and not found.categories
-            and approved >= settings.auto_publish_min_approved
-            and not await _recently_reported(db, user.id, now)):
+            and approved >= settings.auto_publish_min_approved):
         return "published"
     return "pending"
+
+
+async def decide_status(db: AsyncSession, user: CurrentUser, found: Findings, settings: Any, approved: int,
+                        now: dt.datetime) -> str:
+    status = status_by_rules(found, settings, approved)
+    if status == "published" and await _recently_reported(db, user.id, now):
+        return "pending"
+    return status
 
 
 def support_message(categories: Any) -> str:
@@ -319,7 +321,7 @@ async def submit_post(db: AsyncSession, user: CurrentUser, *, board_slug: str | 
 
     now = utcnow()
     rules, settings = await rules_and_settings(db)
-    found = await assess_post(rules, title, body, author_age(user, now))
+    found = await assess_post(rules, title, body, age_today(user.birth_year, user.birth_month, now))
     standing = await account_standing(db, user, "post", categories=found.categories,
                                       needs_support=found.needs_support)
     approved = await approved_count(db, user.id)

@@ -28,6 +28,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from backend.data_secrets import secret_text_once
 from backend.settings import Settings, get_settings
 
 VERSION = "wm1"
@@ -96,10 +97,6 @@ class Keyring:
         return [(kid, _b64encode(hmac.new(root, label, hashlib.sha256).digest()))
                 for kid, root in self._device_roots.items()]
 
-    @property
-    def key_ids(self) -> list[str]:
-        return list(self._keys)
-
     def encrypt(self, plaintext: str, *, kind: str, owner: uuid.UUID, record: uuid.UUID) -> str:
         nonce = os.urandom(NONCE_BYTES)
         sealed = self._keys[self.primary_id].encrypt(
@@ -124,10 +121,6 @@ class Keyring:
             raise DecryptionError("the value does not belong here or was changed") from exc
         return plain.decode("utf-8")
 
-    def is_current(self, stored: str) -> bool:
-        """Whether a stored value is already under the newest key."""
-        return stored.startswith(f"{VERSION}:{self.primary_id}:")
-
     def current_prefix(self) -> str:
         return f"{VERSION}:{self.primary_id}:"
 
@@ -135,20 +128,7 @@ class Keyring:
 def _development_key(data_dir: Path) -> str:
     """The key kept in data_dir/encryption_key (0600), made once; every worker and every
     restart share it. Created with a hard link so two workers starting at once agree."""
-    path = data_dir / KEY_FILE
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{KEY_FILE}.{secrets.token_hex(4)}")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(new_key() + "\n")
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            pass
-        finally:
-            tmp.unlink()
-    return path.read_text().strip()
+    return secret_text_once(data_dir, KEY_FILE, new_key)
 
 
 def load_keyring(settings: Settings) -> Keyring:

@@ -8,6 +8,8 @@ from typing import Annotated
 
 import msgspec
 
+from backend.schema_rules import stated
+
 # --- limits (documented in the OpenAPI schema and in docs/journal-encryption.md) ------
 
 MOOD_SCORE_MIN, MOOD_SCORE_MAX = 1, 5
@@ -59,7 +61,10 @@ class MoodIn(msgspec.Struct, forbid_unknown_fields=False):
     score: Annotated[
         int, msgspec.Meta(ge=MOOD_SCORE_MIN, le=MOOD_SCORE_MAX, description="1 (very low) to 5 (very good)")
     ]
-    feelings: Annotated[list[FeelingSlug], msgspec.Meta(max_length=MAX_FEELINGS)] = msgspec.field(default_factory=list)
+    feelings: Annotated[
+        list[FeelingSlug], msgspec.Meta(max_length=MAX_FEELINGS),
+        stated(items={"type": "string", "enum": sorted(FEELING_SLUGS)}),  # checked by the service, which says which
+    ] = msgspec.field(default_factory=list)
     note: (
         Annotated[str, msgspec.Meta(max_length=NOTE_MAX_CHARS, description=f"up to {NOTE_MAX_CHARS:,} characters")]
         | None

@@ -25,9 +25,11 @@ from sqlalchemy.orm import aliased
 from backend.accounts.auth import CurrentUser
 from backend.accounts.models import User
 from backend.chat.services import crisis_lines_for
+from backend.clock import utcnow
 from backend.errors import Conflict, Failed, Invalid, NotFound
 from backend.events import announce
 from backend.journal.crypto import DecryptionError, get_keyring
+from backend.journal.rotation import EncryptedColumn
 from backend.messages.models import MessageThread, TeamMessage
 from backend.push.services import push_after_commit
 from backend.safeguarding.services import raise_safeguarding_alert, register_source
@@ -42,16 +44,17 @@ LEVELS = ("none", "low", "medium", "high", "urgent")
 # What each encrypted column is called in the associated data (binds a ciphertext to it).
 SUBJECT = "message_thread.subject"
 BODY = "message_thread_message.body"
+# Both encrypted columns, bound to their thread (``waymark rotate-encryption`` re-encrypts them).
+ENCRYPTED_COLUMNS = (
+    EncryptedColumn(MessageThread, "subject", SUBJECT, owner="id", record="id"),
+    EncryptedColumn(TeamMessage, "body", BODY, owner="thread_id"),
+)
 
 SUPPORT_MESSAGE = (
     "Thank you for telling us. It sounds like things are really hard right now, and you don't have to "
     "cope with this on your own. Someone from our team will read your message. If you need to talk now, "
     "you can call or text one of these lines, any time, or talk to a counsellor when the chat is open."
 )
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def reply_target() -> dt.timedelta:

@@ -10,11 +10,8 @@ from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from backend.clock import utcnow
 from backend.database import Base
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class PushSubscription(UUIDPrimaryKey, Base):

@@ -23,6 +23,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.after_commit import on_commit, sessionmaker_of
+from backend.data_secrets import secret_once
 from backend.errors import Invalid
 from backend.push.models import PushSubscription
 from backend.settings import get_settings
@@ -47,19 +48,13 @@ def vapid() -> Vapid02:
     """WAYMARK_VAPID_PRIVATE_KEY (PEM), or a key generated once into the data directory."""
     if pem := os.environ.get("WAYMARK_VAPID_PRIVATE_KEY"):
         return Vapid02.from_pem(pem.encode())
-    path = get_settings().data_dir / "vapid_private.pem"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        key = Vapid02()
-        key.generate_keys()
-        tmp = path.with_suffix(f".{uuid.uuid4().hex[:8]}")
-        tmp.write_bytes(key.private_pem())
-        tmp.chmod(0o600)
-        if not path.exists():
-            tmp.replace(path)
-        else:
-            tmp.unlink()
-    return Vapid02.from_file(str(path))
+    return Vapid02.from_pem(secret_once(get_settings().data_dir, "vapid_private.pem", _new_vapid_pem))
+
+
+def _new_vapid_pem() -> bytes:
+    key = Vapid02()
+    key.generate_keys()
+    return key.private_pem()
 
 
 def public_key() -> str:

@@ -9,9 +9,10 @@ from litestar import Controller, Request, Response, get
 from litestar.params import Dependency, Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.clock import london_today
 from backend.councils.models import Council
 from backend.errors import Invalid, NotFound
-from backend.reports.services import LONDON, figures_as_csv, usage_figures
+from backend.reports.services import figures_as_csv, usage_figures
 from backend.security import refuse_other_council, requires_role
 
 DB = Annotated[AsyncSession, Dependency(skip_validation=True)]
@@ -39,7 +40,7 @@ class ReportController(Controller):
         format: Annotated[str, Parameter(pattern="^(json|csv)$")] = "json",  # noqa: A002 - the contract's name
     ) -> Response[Any]:
         await council_for_officer(db_session, request, code)
-        end = to or dt.datetime.now(LONDON).date()
+        end = to or london_today()
         start = from_ or end - dt.timedelta(days=29)
         if start > end:
             raise Invalid("'from' must be on or before 'to'.")

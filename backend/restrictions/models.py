@@ -15,14 +15,11 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, func, t
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
+from backend.clock import utcnow
 from backend.database import Base
 
 KINDS = ("warn", "hold_all", "suspend")
 APPEAL_STATUSES = ("open", "upheld", "lifted")
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class AccountRestriction(Base):

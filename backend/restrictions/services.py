@@ -21,11 +21,12 @@ from sqlalchemy.orm import aliased
 from backend.accounts.auth import CurrentUser
 from backend.accounts.models import User
 from backend.audit import write_audit
+from backend.clock import utcnow
 from backend.errors import Conflict, Forbidden, Invalid, NotFound
 from backend.forums.models import Post, Report, Thread
 from backend.push.services import push_after_commit
 from backend.reports.services import record_usage_event
-from backend.restrictions.models import KINDS, AccountRestriction, RestrictionAppeal, utcnow
+from backend.restrictions.models import KINDS, AccountRestriction, RestrictionAppeal
 from backend.restrictions.standing import in_force, kind_message, status_of
 from backend.review.reasons import ACCOUNT_REASONS_BY_CODE
 

@@ -24,11 +24,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.accounts.auth import CurrentUser
 from backend.chat.services import crisis_lines_for, register_restriction_lookup
+from backend.clock import LONDON, utcnow
 from backend.errors import Forbidden
 from backend.forums.models import Post
 from backend.forums.services import AccountStanding, register_account_rule
-from backend.reports.services import LONDON
-from backend.restrictions.models import AccountRestriction, utcnow
+from backend.restrictions.models import AccountRestriction
 from backend.review.reasons import ACCOUNT_REASONS_BY_CODE, KIND_WORDS, STILL_HERE, WARN_CLOSING
 
 STRENGTH = {"warn": 0, "hold_all": 1, "suspend": 2}

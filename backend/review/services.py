@@ -25,6 +25,7 @@ from sqlalchemy.orm import aliased
 from backend.accounts.auth import CurrentUser
 from backend.accounts.models import User
 from backend.audit import AuditLog, write_audit
+from backend.clock import utcnow
 from backend.errors import Conflict, Invalid, NotFound
 from backend.events import announce
 from backend.forums.models import (
@@ -43,10 +44,6 @@ from backend.safeguarding.services import open_alert_for, raise_safeguarding_ale
 
 CLAIM_MINUTES = 10
 QUEUE_STATUSES = ("pending", "held")
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def author_name(username: str | None) -> str:

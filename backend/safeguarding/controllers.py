@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from litestar import Controller, Request, get, post
 from litestar.params import Dependency, Parameter
@@ -11,7 +11,8 @@ from litestar.status_codes import HTTP_200_OK
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.safeguarding import services
-from backend.safeguarding.schemas import AcknowledgeIn
+from backend.safeguarding.schemas import AcknowledgeIn, Alert, Alerts
+from backend.schema_rules import typed
 from backend.security import requires_role
 
 DB = Annotated[AsyncSession, Dependency(skip_validation=True)]
@@ -34,14 +35,14 @@ class SafeguardingController(Controller):
                      "created_at). One author's automatic alerts within an hour are one alert. An alert about a "
                      "post, and each post item, also has post_id, thread_id, thread_title, board, body, "
                      "post_created_at and post_status (read from the post: an item stores no text).")
-    async def alerts(self, db_session: DB, status: Annotated[str, Parameter(max_length=20)] = "open",
+    async def alerts(self, db_session: DB, status: Annotated[str, Parameter(max_length=20, schema_extra={"enum": ["open", "acknowledged", "all"]})] = "open",
                      limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
-                     offset: Annotated[int, Parameter(ge=0, le=1_000_000)] = 0) -> dict[str, Any]:
-        return await services.list_alerts(db_session, status, limit=limit, offset=offset)
+                     offset: Annotated[int, Parameter(ge=0, le=1_000_000)] = 0) -> Alerts:
+        return typed(Alerts, await services.list_alerts(db_session, status, limit=limit, offset=offset))
 
     @post("/alerts/{alert_id:uuid}/acknowledge", guards=[requires_alert_handler], status_code=HTTP_200_OK,
           summary="Acknowledge an alert (409 when someone already has)")
     async def acknowledge(self, request: Request, db_session: DB, alert_id: uuid.UUID,
-                          data: AcknowledgeIn | None = None) -> dict[str, Any]:
+                          data: AcknowledgeIn | None = None) -> Alert:
         note = ((data.note or "").strip() or None) if data else None
-        return await services.acknowledge_alert(db_session, request.scope["user"], alert_id, note)
+        return typed(Alert, await services.acknowledge_alert(db_session, request.scope["user"], alert_id, note))

@@ -17,16 +17,13 @@ from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Identity, Index,
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
+from backend.clock import utcnow
 from backend.database import Base
 from moderation import LEVELS
 
 ALERT_KINDS = ("post", "message_thread", "chat")
 ALERT_STATUSES = ("open", "acknowledged")
 ALERT_LEVELS = LEVELS  # the moderation engine's levels, lowest first
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class SafeguardingAlert(Base):

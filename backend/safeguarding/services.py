@@ -29,6 +29,7 @@ from sqlalchemy.orm import aliased
 
 from backend.accounts.models import User
 from backend.audit import write_audit
+from backend.clock import utcnow
 from backend.errors import Conflict, Invalid, NotFound
 from backend.events import announce
 from backend.safeguarding.models import (
@@ -51,10 +52,6 @@ ALERT_REASONS = {"risk_to_life": "risk to life", "danger_from_others": "danger f
 
 Describer = Callable[[AsyncSession, list[uuid.UUID]], Awaitable[dict[uuid.UUID, dict[str, Any]]]]
 _describers: dict[str, Describer] = {}
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def register_source(kind: str, describe: Describer) -> None:

@@ -10,11 +10,11 @@ from litestar.params import Dependency, Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.clock import london_now
 from backend.errors import Invalid
 from backend.security import refuse_other_council, requires_role, requires_young_person
 from backend.signposting import directory, services
 from backend.signposting.crisis import crisis_lines_for
-from backend.signposting.hours import london_now
 from backend.signposting.oruk_schemas import Export
 from backend.signposting.schemas import (
     AdminService,

@@ -13,11 +13,12 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.clock import london_now, utcnow
 from backend.councils.models import Council
 from backend.errors import Conflict, Invalid, NotFound
 from backend.signposting.cache import forget_after_commit
-from backend.signposting.hours import hours_note, london_now, open_state
-from backend.signposting.models import DirectoryService, utcnow
+from backend.signposting.hours import hours_note, open_state
+from backend.signposting.models import DirectoryService
 from backend.signposting.oruk import published_id, service_in, service_record, shape_problems, without_nulls
 from backend.signposting.oruk_schemas import HSDS_VERSION, Export, Service
 from backend.signposting.rows import apply, new_row, values_of

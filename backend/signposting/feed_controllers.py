@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get
 from litestar.datastructures import CacheControlHeader, ResponseHeader
+from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
 from litestar.params import Parameter
 
 from backend.signposting import feed
@@ -24,6 +25,19 @@ from backend.signposting.oruk_schemas import (
 )
 
 Text = Annotated[str | None, Parameter(required=False)]
+
+
+def _stated(**rules: Any) -> Any:
+    """Read as text (and checked in ``feed``, with the CORS header on a 400), but stated in
+    the schema as what it must be."""
+    return Annotated[str | None, Parameter(required=False, schema_extra={"one_of": None, **rules})]
+
+
+PageNumber = _stated(type=OpenAPIType.INTEGER, minimum=1, maximum=feed.MAX_PAGE, description="from 1")
+PerPage = _stated(type=OpenAPIType.INTEGER, minimum=1, maximum=feed.MAX_PER_PAGE,
+                  description=f"1 to {feed.MAX_PER_PAGE} ({feed.PER_PAGE} when not given)")
+Age = _stated(type=OpenAPIType.INTEGER, minimum=0, maximum=150)
+AnId = _stated(type=OpenAPIType.STRING, format=OpenAPIFormat.UUID)
 
 
 def _json(request: Request, body: bytes) -> Response[Any]:
@@ -63,11 +77,11 @@ class OrukFeedController(Controller):
         request: Request,
         council_code: str,
         search: Text = None,
-        page: Text = None,
-        per_page: Text = None,
-        taxonomy_term_id: Text = None,
-        minimum_age: Text = None,
-        maximum_age: Text = None,
+        page: PageNumber = None,
+        per_page: PerPage = None,
+        taxonomy_term_id: AnId = None,
+        minimum_age: Age = None,
+        maximum_age: Age = None,
     ) -> Response[ServicePage]:
         params = {
             "search": search,
@@ -85,7 +99,7 @@ class OrukFeedController(Controller):
 
     @get("/taxonomies", summary="The taxonomies services are classified by")
     async def taxonomies(
-        self, request: Request, council_code: str, page: Text = None, per_page: Text = None
+        self, request: Request, council_code: str, page: PageNumber = None, per_page: PerPage = None
     ) -> Response[TaxonomyPage]:
         params = {"page": page, "per_page": per_page}
         return _json(request, await feed.taxonomies_page(request.app.state.sessionmaker, council_code, params))
@@ -99,9 +113,9 @@ class OrukFeedController(Controller):
         self,
         request: Request,
         council_code: str,
-        page: Text = None,
-        per_page: Text = None,
-        taxonomy_id: Text = None,
+        page: PageNumber = None,
+        per_page: PerPage = None,
+        taxonomy_id: AnId = None,
         search: Text = None,
     ) -> Response[TaxonomyTermPage]:
         params = {"page": page, "per_page": per_page, "taxonomy_id": taxonomy_id, "search": search}

@@ -1,4 +1,5 @@
-"""Opening hours: whether a service is open at a moment, read in Europe/London time (so the
+"""Opening hours of a service: whether it is open at a moment, by the weekly hours every
+opening time in Waymark shares (``backend.weekly_hours``: read in Europe/London time, so the
 British summer-time changes are the zone database's business, not ours). Pure rules: the
 moment is always passed in.
 
@@ -12,26 +13,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from backend.reports.services import LONDON
-from backend.signposting.models import WEEKDAYS, DirectoryService
-from backend.signposting.validation import minutes
+from backend.signposting.models import DirectoryService
+from backend.weekly_hours import WeeklyHours
 
 UNKNOWN_HOURS_WITH_SITE = "Check their website for times."
 UNKNOWN_HOURS = "Contact them to check their times."
-
-
-def london_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).astimezone(LONDON)
 
 
 def open_state(row: DirectoryService, now: dt.datetime) -> bool | None:
     """Open at ``now`` (an aware time, read in Europe/London), or None when the hours are unknown."""
     if not row.schedules:
         return None
-    local = now.astimezone(LONDON)
-    day = WEEKDAYS[local.weekday()]
-    minute = local.hour * 60 + local.minute
-    return any(day in s.days and minutes(s.opens_at) <= minute < minutes(s.closes_at) for s in row.schedules)
+    return weekly_hours(row).is_open(now)
+
+
+def weekly_hours(row: DirectoryService) -> WeeklyHours:
+    return WeeklyHours.of_openings((s.days, s.opens_at, s.closes_at) for s in row.schedules)
 
 
 def hours_note(row: DirectoryService, state: bool | None) -> str | None:

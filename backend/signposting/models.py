@@ -29,16 +29,12 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from backend.clock import utcnow
 from backend.database import Base
 
 THRIVE = ("thriving", "getting_advice", "getting_help", "getting_more_help", "getting_risk_support")
 STATUSES = ("active", "inactive")
 MANAGED_BY = ("content", "council")
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class DirectoryService(Base):
@@ -130,4 +126,4 @@ class DirectorySchedule(Base):
     service: Mapped[DirectoryService] = relationship(back_populates="schedules")
 
 
-__all__ = ["MANAGED_BY", "STATUSES", "THRIVE", "WEEKDAYS", "DirectorySchedule", "DirectoryService"]
+__all__ = ["MANAGED_BY", "STATUSES", "THRIVE", "DirectorySchedule", "DirectoryService"]

@@ -8,7 +8,8 @@ from typing import Any
 
 import msgspec
 
-from backend.signposting.models import DirectorySchedule, DirectoryService, utcnow
+from backend.clock import utcnow
+from backend.signposting.models import DirectorySchedule, DirectoryService
 
 EDITABLE = (
     "name",

@@ -174,6 +174,29 @@ class CrisisLine(msgspec.Struct, omit_defaults=True):
     url: str | UnsetType = UNSET
 
 
+class CrisisLineCard(msgspec.Struct, omit_defaults=True, forbid_unknown_fields=True):
+    """A crisis line inside another answer (the chat's status, a post's support): the
+    built-in fallback lines do not say whether they are national."""
+
+    name: str
+    hours: str | None
+    description: str | None
+    national: bool | UnsetType = UNSET
+    phone: str | UnsetType = UNSET
+    sms: str | UnsetType = UNSET
+    url: str | UnsetType = UNSET
+
+
+class Support(msgspec.Struct, forbid_unknown_fields=True):
+    """Shown when what someone wrote (a post, a message to the team) suggests risk to their
+    life or safety: kind words, the crisis lines, and a counsellor to talk to."""
+
+    message: str
+    crisis_lines: list[CrisisLineCard]
+    can_talk_to_counsellor: bool
+    chat_open: bool | UnsetType = UNSET
+
+
 class ImportProblem(msgspec.Struct, omit_defaults=True):
     """One problem of one record: its index in the file, the path of the field
     (``services[3].phones[0].number``), what is wrong, and the record's id when it has one."""

@@ -16,12 +16,12 @@ from typing import Any
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.clock import london_now
 from backend.councils.models import Council
 from backend.errors import NotFound
 from backend.reports.services import record_usage_event
 from backend.signposting.cache import active_rows, cached_answer
 from backend.signposting.crisis import crisis_lines_for_user, order_crisis_lines
-from backend.signposting.hours import london_now
 from backend.signposting.models import DirectoryService
 from backend.signposting.visibility import Audience, has_contact, items_for, service_item, topic_and_thrive
 
@@ -31,7 +31,7 @@ __all__ = [
     "crisis_lines_for_user",
     "order_crisis_lines",
     "record_signpost_click",
-    "service_card",
+    "shared_service",
     "services_answer_json",
     "visible_service",
 ]
@@ -91,14 +91,14 @@ async def record_signpost_click(db: AsyncSession, *, service_id: str, council_co
     record_usage_event(db, "signpost_click", council_code=council_code, topic=(row.topics or [None])[0])
 
 
-async def service_card(db: AsyncSession, service_id: str) -> dict[str, Any] | None:
-    """An active service someone can contact, as a card a counsellor shares into a chat (plain
-    JSON, kept with the message), or None. No ``open_now``: the card outlives the moment it
+async def shared_service(db: AsyncSession, service_id: str) -> dict[str, Any] | None:
+    """A shared service: an active service someone can contact, as a counsellor shares it into
+    a chat (plain JSON, kept with the message), or None. No ``open_now``: it outlives the moment it
     was shared."""
     row = await _active(db, service_id)
     if row is None:
         return None
-    card = msgspec.to_builtins(service_item(row, london_now()))
-    card.pop("open_now", None)
-    card.pop("hours_note", None)
-    return card
+    shared = msgspec.to_builtins(service_item(row, london_now()))
+    shared.pop("open_now", None)
+    shared.pop("hours_note", None)
+    return shared

@@ -1,5 +1,6 @@
 """What a service must be, beyond its types: known topic slugs, ordered ages, opening times
-that open before they close, contact details of the right shape. Pure rules, no database.
+that open before they close (the rule all weekly hours share: ``backend.weekly_hours``),
+contact details of the right shape. Pure rules, no database.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import yaml
 from backend.errors import Invalid
 from backend.settings import get_settings
 from backend.signposting.schemas import Location, ServiceIn
+from backend.weekly_hours import opening_time_problems
 
 
 @lru_cache(maxsize=4)
@@ -28,16 +30,10 @@ def known_topics(content_dir: Path | None = None) -> frozenset[str]:
     return _topics_in((content_dir or get_settings().content_dir) / "topics.yaml")
 
 
-TIME = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$")
 PHONE = re.compile(r"^\+?[0-9](?:[0-9 ()-]{0,22}[0-9])?$")
 EMAIL = re.compile(r"^[^@\s<>\"',;]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
 RESERVED_IDS = {"import", "export"}  # .../services/import and .../services/export are paths
 OPTIONAL_TEXT = ("organisation", "eligibility", "phone", "sms", "email", "url", "hours", "note")
-
-
-def minutes(hhmm: str) -> int:
-    hours, mins = hhmm.split(":")
-    return int(hours) * 60 + int(mins)
 
 
 def phone_problem(label: str, value: str) -> str | None:
@@ -55,27 +51,6 @@ def url_problem(value: str, label: str = "website") -> str | None:
     if parts.scheme in {"http", "https"} and parts.netloc and not any(ch.isspace() for ch in value):
         return None
     return f"The {label} must be a full address starting with https:// (or http://)."
-
-
-def schedule_problems(opens_at: str, closes_at: str) -> list[tuple[str, str]]:
-    """(field, problem) for one weekly opening time written as HH:MM."""
-    out = []
-    for field, label, value in (("opens_at", "opening", opens_at), ("closes_at", "closing", closes_at)):
-        if not TIME.match(value):
-            out.append((field, f"the {label} time {value!r} must be HH:MM, from 00:00 to 24:00."))
-    if out:
-        return out
-    if opens_at == "24:00":
-        return [("opens_at", "a service cannot open at 24:00.")]
-    if minutes(opens_at) >= minutes(closes_at):
-        return [
-            (
-                "closes_at",
-                f"it must open before it closes ({opens_at} to {closes_at}). "
-                "For hours past midnight, add a second opening time for the next day.",
-            )
-        ]
-    return []
 
 
 def service_problems(data: ServiceIn, topics: frozenset[str]) -> list[tuple[str, str]]:
@@ -99,7 +74,7 @@ def service_problems(data: ServiceIn, topics: frozenset[str]) -> list[tuple[str,
     for i, schedule in enumerate(data.schedules):
         if len(set(schedule.days)) != len(schedule.days):
             out.append((f"schedules[{i}].days", f"Opening time {i + 1} lists a day twice."))
-        for field, problem in schedule_problems(schedule.opens_at, schedule.closes_at):
+        for field, problem in opening_time_problems(schedule.opens_at, schedule.closes_at):
             out.append((f"schedules[{i}].{field}", f"Opening time {i + 1}: {problem}"))
     for field, label in (("phone", "phone number"), ("sms", "text (SMS) number")):
         value = getattr(data, field)

@@ -14,9 +14,9 @@ from typing import Any
 
 import msgspec
 
+from backend.clock import age_today
 from backend.errors import Invalid
-from backend.reports.services import age_on
-from backend.signposting.hours import hours_note, london_now, open_state
+from backend.signposting.hours import hours_note, open_state
 from backend.signposting.models import THRIVE, DirectoryService
 from backend.signposting.schemas import ServiceItem
 from backend.signposting.validation import known_topics
@@ -33,11 +33,9 @@ class Audience:
     extended: bool = False
 
 
-def audience_of_young_person(user: Any, today: dt.date | None = None) -> Audience:
-    age = None
-    if user.birth_year is not None and user.birth_month is not None:
-        age = age_on(user.birth_year, user.birth_month, today or london_now().date())
-    return Audience(council_code=user.council_code, age=age, extended=user.extended_eligibility is not None)
+def audience_of_young_person(user: Any, at: dt.datetime | None = None) -> Audience:
+    return Audience(council_code=user.council_code, age=age_today(user.birth_year, user.birth_month, at),
+                    extended=user.extended_eligibility is not None)
 
 
 def topic_and_thrive(topic: str | None, thrive: str | None) -> tuple[str | None, str | None]:

@@ -2,8 +2,10 @@
 
     python -m moderation.data.build_dataset        # writes dev.jsonl and heldout.jsonl
 
-* ``heldout.txt`` (hand-written, never tuned on) -> ``heldout.jsonl``, split "heldout".
-* ``dev.txt`` (hand-written), ``tests/moderation/labelled.jsonl`` (the older set, family
+* ``heldout.txt`` and ``heldout_posts.txt`` (hand-written, never tuned on) -> ``heldout.jsonl``,
+  split "heldout". The ``post_*`` families are realistic forum posts in young people's own
+  voice, mostly sad, worried or angry without a risk to life.
+* ``dev.txt`` and ``dev_posts.txt`` (hand-written), ``tests/moderation/labelled.jsonl`` (the older set, family
   "legacy"), ``article_sentences.txt`` (risk-free sentences of the project's library
   articles, frozen), seeded templates and long composed posts -> ``dev.jsonl``, split "dev".
 
@@ -41,10 +43,15 @@ def read_source(path: Path, split: str) -> list[dict]:
     return out
 
 
-def item(text: str, label: str, family: str, split: str) -> dict:
+def item(text: str, label: str, family: str, split: str, origin: str | None = None) -> dict:
+    """One labelled line; ``origin`` names the hand-written line a copy or a long post was made
+    from, so that training keeps a line and its copies in the same cross-validation fold."""
     cats = [] if label == "ordinary" else [label]
-    return {"text": text, "label": label, "family": family, "split": split, "categories": cats,
-            "level": LEVEL.get(label, "high")}
+    out = {"text": text, "label": label, "family": family, "split": split, "categories": cats,
+           "level": LEVEL.get(label, "high")}
+    if origin:
+        out["origin"] = origin
+    return out
 
 
 # -- noise: how young people actually type ---------------------------------------------------------
@@ -430,7 +437,8 @@ def composed(rng: random.Random, base: list[dict], n: int) -> list[dict]:
         src = rng.choice(base)
         label = src["label"]
         family = "long_" + ("ordinary" if label == "ordinary" else label)
-        out.append(item(compose(rng, src["text"].rstrip(".!? ")), label, family, "dev"))
+        out.append(item(compose(rng, src["text"].rstrip(".!? ")), label, family, "dev",
+                        origin=src.get("origin") or key(src["text"])))
     for _ in range(n // 2):  # ordinary rambling posts made only of everyday clauses
         parts = rng.sample(FILLER, rng.randint(2, 5))
         parts += [fill(rng.choice(EVERYDAY), E, rng) for _ in range(rng.randint(1, 3))]
@@ -458,10 +466,11 @@ def key(text: str) -> str:
 
 def build() -> tuple[list[dict], list[dict]]:
     rng = random.Random(SEED)
-    held = read_source(HERE / "heldout.txt", "heldout")
-    hand = read_source(HERE / "dev.txt", "dev")
+    held = read_source(HERE / "heldout.txt", "heldout") + read_source(HERE / "heldout_posts.txt", "heldout")
+    hand = read_source(HERE / "dev.txt", "dev") + read_source(HERE / "dev_posts.txt", "dev")
     # noisy copies of the hand-written lines (the way they are typed), then templates, then long posts
-    copies = [item(noisy(it["text"], rng, 0.8), it["label"], it["family"], "dev") for it in hand for _ in range(2)]
+    copies = [item(noisy(it["text"], rng, 0.8), it["label"], it["family"], "dev", origin=key(it["text"]))
+              for it in hand for _ in range(2)]
     days = everyday(rng, 1500)
     dev = hand + legacy() + copies + templated(rng, 45) + days + article_sentences()
     dev += composed(rng, [it for it in hand + copies + days if it["label"] != "abuse_bullying"], 900)

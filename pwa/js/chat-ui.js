@@ -7,7 +7,7 @@ import { riskLabel } from './meta.js';
 
 
 /** A service shared in a chat: name, description and tap-to-call / text / email / website. */
-export function chatServiceCard(service) {
+export function sharedServiceCard(service) {
   if (!service || typeof service !== 'object') return null;
   const name = String(service.name || 'A service');
   const contacts = [];
@@ -129,7 +129,7 @@ export class MessageLog {
       h('p', { class: 'msg-sender' }, h('span', {}, this.labelFor(sender)), srOnly(' said:')),
       riskLevel ? h('p', { class: 'badge badge-risk' }, h('span', { 'aria-hidden': 'true' }, '⚠ '), `At risk: ${riskLevel}`) : null,
       body ? h('p', { class: 'msg-body' }, String(body)) : null,
-      service ? chatServiceCard(service) : null,
+      service ? sharedServiceCard(service) : null,
       h('p', { class: 'msg-meta' }, time, status));
     return { li, status, time, seq };
   }

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 
-@pytest.mark.parametrize("path", ["/js/app.js", "/css/app.css", "/index.html"])
+@pytest.mark.parametrize("path", ["/js/app.js", "/css/app.css", "/index.html", "/", "/sw.js",
+                                  "/v/{version}/js/app.js", "/v/{version}/css/app.css"])
 def test_static_files_travel_compressed(client, path) -> None:
+    path = path.format(version=re.search(r'"/v/([0-9a-f]+)/', client.get("/").text).group(1))
     plain = client.get(path, headers={"Accept-Encoding": "identity"})
     assert plain.status_code == 200 and "content-encoding" not in plain.headers
     for encoding in ("br", "gzip"):
@@ -15,6 +19,7 @@ def test_static_files_travel_compressed(client, path) -> None:
         assert r.headers["content-encoding"] == encoding
         assert r.content == plain.content  # httpx decodes: the same file arrives
         assert int(r.headers.get("content-length", len(r.content))) < len(plain.content)
+        assert "accept-encoding" in r.headers["vary"].lower()
 
 
 def test_large_json_is_compressed_and_small_json_is_not(client) -> None:

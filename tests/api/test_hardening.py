@@ -360,6 +360,52 @@ def test_deletion_signs_out_on_every_worker_at_once(young_person, make_client, s
     elsewhere.close()
 
 
+def seen_within(check, seconds: float = 1.0) -> bool:
+    """Whether ``check()`` holds within ``seconds``: a worker forgets what it kept as soon as
+    PostgreSQL delivers the notice, which on a loaded machine can trail the answer that
+    made the change by a few milliseconds (a worker's cache lasts 5 s for a session and
+    60 s for an account, so a missed notice fails these checks)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def test_a_log_out_ends_the_session_on_every_worker_at_once(young_person, server: Server,
+                                                           second_worker: Server) -> None:
+    yp = young_person()
+    elsewhere = same_session_on(yp, second_worker)
+    for _ in range(3):  # both workers now remember this session and who it is
+        assert yp.get("/api/v1/me").status_code == 200
+        assert elsewhere.get("/api/v1/me").status_code == 200
+    assert yp.post("/api/v1/auth/logout").status_code == 204
+    # an old copy of the cookie, on the other worker
+    assert seen_within(lambda: elsewhere.get("/api/v1/me").status_code == 401)
+    assert_problem(elsewhere.get("/api/v1/me"), 401)
+    elsewhere.close()
+
+
+def test_an_account_changed_by_hand_is_seen_at_once_by_every_worker(young_person, server: Server,
+                                                                    second_worker: Server, database) -> None:
+    yp = young_person()
+    elsewhere = same_session_on(yp, second_worker)
+    for _ in range(3):  # both workers now remember who this is
+        assert yp.get("/api/v1/me").json()["council_code"] == "E06000044"
+        assert elsewhere.get("/api/v1/me").json()["council_code"] == "E06000044"
+    # any change, by any code path or in SQL, is announced by a trigger when it commits
+    database.query("UPDATE user_account SET council_code = 'E10000016' WHERE id = $1::uuid", yp.user["id"])
+    for client in (yp, elsewhere):
+        assert seen_within(lambda c=client: c.get("/api/v1/me").json()["council_code"] == "E10000016")
+    database.query("UPDATE user_account SET disabled = true WHERE id = $1::uuid", yp.user["id"])
+    assert seen_within(lambda: elsewhere.get("/api/v1/me").status_code == 401)  # switched off: signed out
+    assert seen_within(lambda: yp.get("/api/v1/me").status_code == 401)
+    elsewhere.close()
+
+
 def test_deletion_removes_throttle_rows_unpublished_posts_and_the_place_in_the_queue(
         young_person, make_client, database) -> None:
     from backend.accounts.throttle import account_key

@@ -68,6 +68,7 @@ def signed_in_client(server: Server, who: str) -> Client:
     return client
 
 
+@pytest.mark.timeout(900)  # each run has its own 600 s limit (see fuzz); the suite's 120 s is for ordinary tests
 @pytest.mark.parametrize("who", ["young_person", "admin", "anonymous"])
 def test_the_schema_tells_the_truth(who: str, fuzz_server: Server, tmp_path: Path) -> None:
     if who == "anonymous":

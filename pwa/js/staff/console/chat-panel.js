@@ -156,7 +156,7 @@ export class ChatPanel {
   onFailed(f) {
     if (f.item.service_id && f.code !== 'ended') {
       // The card couldn't be attached: send its details as plain text instead.
-      const service = this.sharedServices && this.sharedServices.get(f.item.service_id);
+      const service = this.shareable && this.shareable.get(f.item.service_id);
       this.log.markFailed(f.client_id, service ? 'The card could not be attached, so the details were sent as text.' : f.detail);
       if (service) {
         const lines = [shareBody(service), service.description,
@@ -203,7 +203,7 @@ export class ChatPanel {
       this.shareButton.hidden = true;
       return;
     }
-    this.sharedServices = new Map(items.map((s) => [String(s.id), s]));
+    this.shareable = new Map(items.map((s) => [String(s.id), s]));
     const choice = field({
       label: 'Service to share', name: 'service', type: 'select',
       options: items.map((s) => ({ value: s.id, label: `${s.name}${s.national ? ' (national)' : ''}${s.open_now ? ' – open now' : ''}` })),
@@ -212,7 +212,7 @@ export class ChatPanel {
     const cancel = button('Cancel', { class: 'btn btn-quiet btn-small' });
     const details = h('p', { class: 'meta share-details' });
     const describe = () => {
-      const s = this.sharedServices.get(choice.control.value);
+      const s = this.shareable.get(choice.control.value);
       details.textContent = s ? s.description || '' : '';
     };
     choice.control.addEventListener('change', describe);
@@ -220,7 +220,7 @@ export class ChatPanel {
     share.addEventListener('click', () => {
       const id = choice.control.value;
       if (!id) return;
-      this.log.addPending(this.conn.send(this.sessionId, shareBody(this.sharedServices.get(id)), { serviceId: id }));
+      this.log.addPending(this.conn.send(this.sessionId, shareBody(this.shareable.get(id)), { serviceId: id }));
       this.sharePanel.hidden = true;
       this.shareButton.focus();
     });
