@@ -31,6 +31,7 @@ from backend.journal.schemas import (
     MOOD_DAYS_DEFAULT,
     MOOD_DAYS_MAX,
     RATING_HELP,
+    DetailsVocabulary,
     DeviceKeyOut,
     DeviceKeysOut,
     FeelingOut,
@@ -46,6 +47,7 @@ from backend.journal.schemas import (
     MoodIn,
     MoodList,
     MoodOut,
+    RiskVocabulary,
 )
 from backend.security import requires_young_person
 
@@ -301,7 +303,7 @@ class JournalVocabularyController(Controller):
         "without the text leaving the phone.",
         cache_control=CacheControlHeader(public=True, max_age=3_600),
     )
-    async def risk_vocabulary(self, request: Request) -> Response[dict[str, Any]]:  # sent as ready-made JSON bytes
+    async def risk_vocabulary(self, request: Request) -> Response[RiskVocabulary]:  # sent as ready-made JSON bytes
         return _cacheable(request, *_risk_vocabulary_json())
 
     @get(
@@ -315,5 +317,5 @@ class JournalVocabularyController(Controller):
         "leaving the phone.",
         cache_control=CacheControlHeader(public=True, max_age=3_600),
     )
-    async def details_vocabulary(self, request: Request) -> Response[dict[str, Any]]:  # ready-made JSON bytes
+    async def details_vocabulary(self, request: Request) -> Response[DetailsVocabulary]:  # ready-made JSON bytes
         return _cacheable(request, *_details_vocabulary_json())
