@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from litestar import Controller, Request, Response, get
 from litestar.params import Dependency, Parameter

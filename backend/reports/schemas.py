@@ -5,6 +5,7 @@ can be singled out; a median or share is null where too few events stand behind 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 import msgspec
@@ -54,8 +55,8 @@ class TopicFigure(Out):
 
 class UsageFigures(Out):
     council_code: str
-    from_: str = msgspec.field(name="from")
-    to: str
+    from_: dt.date = msgspec.field(name="from")  # the first and last local day counted
+    to: dt.date
     registrations: Count
     active_users: Count
     logins: Count
