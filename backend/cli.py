@@ -73,19 +73,37 @@ def create_staff(args: argparse.Namespace) -> None:
     print(user.id)
 
 
-def rotate_encryption() -> None:
-    """Re-encrypt journal text under the newest key (the first of WAYMARK_ENCRYPTION_KEYS)."""
+def encrypted_columns() -> list:
+    """Every column encrypted with the keyring of backend/journal/crypto.py (the journal's,
+    then the messages to the team's). A new encrypted column belongs here too."""
+    from backend.journal.services import ENCRYPTED_COLUMNS as JOURNAL
+    from backend.messages.services import ENCRYPTED_COLUMNS as MESSAGES
+
+    return [*JOURNAL, *MESSAGES]
+
+
+def rotate_encryption(batch_size: int) -> None:
+    """Re-encrypt journal text and messages to the team under the newest key (the first of
+    WAYMARK_ENCRYPTION_KEYS), a batch per transaction: safe to stop and run again."""
     from backend.journal.crypto import load_keyring
-    from backend.journal.services import rotate_encryption as rotate
+    from backend.journal.rotation import rotate_columns
 
     keyring = load_keyring(get_settings())
-    report = asyncio.run(_with_db(lambda db: rotate(db, keyring)))
+    columns = encrypted_columns()
+    report = asyncio.run(_with_db(lambda db: rotate_columns(db, keyring, columns, batch_size=batch_size)))
     for kind in report.rotated:
         print(f"{kind}: {report.rotated[kind]} re-encrypted, {report.current[kind]} already current, "
               f"{report.failed[kind]} unreadable")
     if not report.ok:
         print("error: some values could not be decrypted with any configured key", file=sys.stderr)
         raise SystemExit(1)
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
 
 
 def serve(args: argparse.Namespace) -> None:
@@ -149,7 +167,9 @@ def main(argv: list[str] | None = None) -> None:
     staff.add_argument("--council")
     staff.add_argument("--name")
 
-    sub.add_parser("rotate-encryption", help="re-encrypt journal text with the newest WAYMARK_ENCRYPTION_KEYS key")
+    rotate = sub.add_parser("rotate-encryption", help="re-encrypt journal text and messages to the team with the "
+                            "newest WAYMARK_ENCRYPTION_KEYS key (safe to stop and run again)")
+    rotate.add_argument("--batch-size", type=_positive, default=500, help="rows per transaction (default 500)")
     sub.add_parser("stop-database", help="stop the embedded PostgreSQL that `make run` left running (make stop)")
 
     args = parser.parse_args(argv)
@@ -165,7 +185,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "create-staff":
         create_staff(args)
     elif args.command == "rotate-encryption":
-        rotate_encryption()
+        rotate_encryption(args.batch_size)
     elif args.command == "stop-database":
         stop_database()
 

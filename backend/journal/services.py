@@ -11,10 +11,9 @@ import datetime as dt
 import logging
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,6 +22,7 @@ from backend.clock import utcnow
 from backend.errors import Problem
 from backend.journal.crypto import DecryptionError, Keyring, get_keyring
 from backend.journal.models import Goal, GoalRating, JournalEntry, MoodCheckin
+from backend.journal.rotation import EncryptedColumn
 from backend.journal.schemas import (
     BODY_MAX_CHARS,
     FEELING_SLUGS,
@@ -43,11 +43,11 @@ MOOD_NOTE = "mood_checkin.note"
 JOURNAL_BODY = "journal_entry.body"
 GOAL_TITLE = "goal.title"
 
-# Every encrypted column: (model, column name, kind). Used by rotation.
+# Every encrypted column of the journal (``waymark rotate-encryption`` re-encrypts them).
 ENCRYPTED_COLUMNS = (
-    (MoodCheckin, "note", MOOD_NOTE),
-    (JournalEntry, "body", JOURNAL_BODY),
-    (Goal, "title", GOAL_TITLE),
+    EncryptedColumn(MoodCheckin, "note", MOOD_NOTE, owner="user_id"),
+    EncryptedColumn(JournalEntry, "body", JOURNAL_BODY, owner="user_id"),
+    EncryptedColumn(Goal, "title", GOAL_TITLE, owner="user_id"),
 )
 
 
@@ -489,62 +489,3 @@ def _plain(struct: Any) -> dict[str, Any]:
 register_exporter("moods", export_moods)
 register_exporter("journal_entries", export_journal_entries)
 register_exporter("goals", export_goals)
-
-
-# --- key rotation -------------------------------------------------------------------------
-
-
-@dataclass
-class RotationReport:
-    rotated: dict[str, int]
-    current: dict[str, int]
-    failed: dict[str, int]
-
-    @property
-    def ok(self) -> bool:
-        return not any(self.failed.values())
-
-
-async def rotate_encryption(db: AsyncSession, keyring: Keyring, *, batch_size: int = 500) -> RotationReport:
-    """Re-encrypt every stored value that is not under the newest key with the newest
-    key, a batch per transaction (commits as it goes, so it can be stopped and run again).
-    A row written meanwhile by the app is never overwritten: each UPDATE names the old
-    value it replaces."""
-    report = RotationReport(rotated={}, current={}, failed={})
-    for model, column_name, kind in ENCRYPTED_COLUMNS:
-        column = getattr(model, column_name)
-        prefix = keyring.current_prefix()
-        current = column.startswith(prefix, autoescape=True)
-        report.current[kind] = (
-            await db.execute(select(func.count()).select_from(model).where(column.is_not(None), current))
-        ).scalar_one()
-        rotated = failed = 0
-        after: uuid.UUID | None = None
-        while True:
-            stmt = (
-                select(model.id, model.user_id, column)
-                .where(column.is_not(None), ~column.startswith(prefix, autoescape=True))
-                .order_by(model.id)
-                .limit(batch_size)
-            )
-            if after is not None:
-                stmt = stmt.where(model.id > after)
-            rows = (await db.execute(stmt)).all()
-            if not rows:
-                break
-            for record_id, owner, stored in rows:
-                try:
-                    plain = keyring.decrypt(stored, kind=kind, owner=owner, record=record_id)
-                except DecryptionError:
-                    failed += 1
-                    continue
-                fresh = keyring.encrypt(plain, kind=kind, owner=owner, record=record_id)
-                result = await db.execute(
-                    update(model).where(model.id == record_id, column == stored).values({column_name: fresh})
-                )
-                rotated += result.rowcount
-            after = rows[-1][0]
-            await db.commit()
-        report.rotated[kind] = rotated
-        report.failed[kind] = failed
-    return report

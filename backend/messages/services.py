@@ -30,6 +30,7 @@ from backend.clock import utcnow
 from backend.errors import Problem
 from backend.events import announce
 from backend.journal.crypto import DecryptionError, get_keyring
+from backend.journal.rotation import EncryptedColumn
 from backend.messages.models import MessageThread, TeamMessage
 from backend.safeguarding.services import raise_safeguarding_alert, register_source
 from backend.security import COUNSELLING_ROLES
@@ -43,6 +44,11 @@ LEVELS = ("none", "low", "medium", "high", "urgent")
 # What each encrypted column is called in the associated data (binds a ciphertext to it).
 SUBJECT = "message_thread.subject"
 BODY = "message_thread_message.body"
+# Both encrypted columns, bound to their thread (``waymark rotate-encryption`` re-encrypts them).
+ENCRYPTED_COLUMNS = (
+    EncryptedColumn(MessageThread, "subject", SUBJECT, owner="id", record="id"),
+    EncryptedColumn(TeamMessage, "body", BODY, owner="thread_id"),
+)
 
 SUPPORT_MESSAGE = (
     "Thank you for telling us. It sounds like things are really hard right now, and you don't have to "

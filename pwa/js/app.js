@@ -80,9 +80,13 @@ function setUser(user) {
   saveUser(state.user);
   if (state.user) clearQuickExitMark();
   updateShell();
-  if (state.user && state.user.role === 'young_person') {
-    import('./outbox.js').then((m) => m.startOutboxSync()).catch(() => {});
-  }
+  if (state.user && state.user.role === 'young_person') sendWhatWaits();
+}
+
+/** The journal's and messages' outbox, and chat messages a closed chat screen left unsent. */
+function sendWhatWaits() {
+  import('./outbox.js').then((m) => m.startOutboxSync()).catch(() => {});
+  import('./chat-connection.js').then((m) => m.sendLeftBehind()).catch(() => {});
 }
 
 // --- the shell -------------------------------------------------------------------------
@@ -357,8 +361,8 @@ async function start() {
   // The server's risk labels and writing limits (kept for offline starts too).
   import('./meta.js').then((m) => m.loadMeta()).catch(() => {});
   if (state.user && state.user.role === 'young_person') {
-    // Check-ins and journal entries saved offline are sent now and when the connection returns.
-    import('./outbox.js').then((m) => m.startOutboxSync()).catch(() => {});
+    // What was saved offline is sent now and when the connection returns.
+    sendWhatWaits();
   }
 }
 

@@ -13,7 +13,11 @@
 // - incoming messages are de-duplicated by seq (the server echoes our own messages too);
 // - if the socket can't open, messages go by POST /chat/sessions/{id}/messages with the
 //   same client_id, and new messages are fetched with GET …/messages?after_seq= every
-//   few seconds, until the socket works again.
+//   few seconds, until the socket works again;
+// - messages still waiting when the chat screen is left (the young person goes to their
+//   journal while the server is down, say), or found in sessionStorage when the app starts,
+//   are sent by sendLeftBehind(): the same POST with the same client_id, tried again with
+//   backoff (2 s doubling to 60 s) until stored, while no chat screen is open to do it.
 //
 // Events (on(type, fn)): state ({state}), open, queue, assigned, message, ack, failed
 // ({client_id, detail, code, item}), typing, ended, queue_changed, error, poll, closed,
@@ -50,6 +54,71 @@ function loadOutbox() {
 }
 
 const CHAT_SOCKET_PATH = '/api/v1/chat/ws';
+
+/** Is this a refusal for good (the chat has ended, say) rather than no connection or server trouble? */
+function refused(err) {
+  return err instanceof ApiError && !err.offline && err.status >= 400 && err.status < 500
+    && err.status !== 401 && err.status !== 429;
+}
+
+// --- messages left behind by a closed chat screen ------------------------------------------
+
+const LEFT_FIRST_MS = 2000;
+const LEFT_MAX_MS = 60000;
+const left = { running: 0, busy: false, timer: null, delay: LEFT_FIRST_MS, stored: new Set() };
+
+function storeOutbox(list) {
+  try {
+    if (list.length) sessionStorage.setItem(OUTBOX_KEY, JSON.stringify(list));
+    else sessionStorage.removeItem(OUTBOX_KEY);
+  } catch {
+    /* storage off: nothing was kept to send */
+  }
+}
+
+/**
+ * Send the chat messages that wait in sessionStorage while no chat connection runs, in order,
+ * each with its client_id (the server stores a client_id once, so a message also sent by a
+ * chat screen opened meanwhile is still stored once). A refused one (the chat ended) is kept,
+ * marked, for the chat screen to show as not sent. Resolves to how many were stored.
+ */
+export async function sendLeftBehind() {
+  if (left.busy || left.running) return 0;
+  window.clearTimeout(left.timer);
+  left.timer = null;
+  left.busy = true;
+  let sent = 0;
+  let again = false;
+  try {
+    for (const item of loadOutbox()) {
+      if (left.running) break; // a chat screen has taken over
+      if (item.refused) continue;
+      const body = { body: item.body, client_id: item.client_id };
+      if (item.service_id) body.service_id = item.service_id;
+      try {
+        await api(`/chat/sessions/${encodeURIComponent(item.session_id)}/messages`, { method: 'POST', body });
+        storeOutbox(loadOutbox().filter((i) => i.client_id !== item.client_id));
+        left.stored.add(item.client_id);
+        sent += 1;
+      } catch (err) {
+        if (!refused(err)) {
+          again = true;
+          break; // no connection or server trouble: keep the rest in order, try later
+        }
+        storeOutbox(loadOutbox().map((i) => (i.client_id === item.client_id ? { ...i, refused: true } : i)));
+      }
+    }
+  } finally {
+    left.busy = false;
+  }
+  if (again && !left.running) {
+    left.timer = window.setTimeout(() => { sendLeftBehind(); }, left.delay);
+    left.delay = Math.min(left.delay * 2, LEFT_MAX_MS);
+  } else {
+    left.delay = LEFT_FIRST_MS;
+  }
+  return sent;
+}
 
 function socketUrl(path = CHAT_SOCKET_PATH) {
   const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -131,10 +200,20 @@ export class ChatConnection {
     window.addEventListener('offline', this.onOffline);
     document.addEventListener('visibilitychange', this.onVisible);
     this.watchdog = window.setInterval(() => this.checkAcks(), ACK_TIMEOUT_MS / 2);
+    if (!this.listenOnly && !this.counted) {
+      this.counted = true;
+      left.running += 1; // this connection sends its own outbox now
+      window.clearTimeout(left.timer);
+      left.timer = null;
+      // sendLeftBehind may have sent some meanwhile, or a closed screen left some behind
+      const known = new Set(this.outbox.map((i) => i.client_id));
+      this.outbox = [...this.outbox.filter((i) => !left.stored.has(i.client_id)),
+        ...loadOutbox().filter((i) => !known.has(i.client_id))];
+    }
     this.open();
   }
 
-  /** Close for good (leaving the screen). The outbox stays in sessionStorage. */
+  /** Close for good (leaving the screen). The outbox stays in sessionStorage and is sent by sendLeftBehind(). */
   stop() {
     this.stopped = true;
     window.removeEventListener('online', this.onOnline);
@@ -150,6 +229,11 @@ export class ChatConnection {
       try { ws.close(1000, 'leaving'); } catch { /* ignore */ }
     }
     this.setState('closed');
+    if (this.counted) {
+      this.counted = false;
+      left.running -= 1;
+      if (this.outbox.length) sendLeftBehind();
+    }
   }
 
   reconnectNow() {
@@ -386,7 +470,7 @@ export class ChatConnection {
           this.acked(item.client_id, message && message.seq, item.session_id);
           if (message) this.receive({ type: 'message', session_id: item.session_id, ...message });
         } catch (err) {
-          if (err instanceof ApiError && !err.offline && err.status >= 400 && err.status < 500 && err.status !== 401 && err.status !== 429) {
+          if (refused(err)) {
             this.fail(item.client_id, err.detail || "This message couldn't be sent.", err.code);
           } else {
             break; // offline or server trouble: keep it, try again later

@@ -9,7 +9,9 @@
 //   phone can't open (locked, or someone else's) are not listed and never sent.
 // - Each item is sent with its own client_id, so a retry after a lost answer never makes a
 //   second copy (the server stores a client_id once and answers with the first record).
-// - Sent on app start, on the `online` event, and whenever the journal is opened.
+// - Sent on app start, on the `online` event, when the app comes back into view, whenever the
+//   journal or messages are opened, and, while anything waits, again and again on its own
+//   (3 s doubling to 60 s): a server that was down and is back fires no `online` event.
 // - A rating of a goal that was itself made offline names the goal by its client_id; the
 //   goal is sent first and the rating then finds the goal's real id.
 // - An item the server refuses for good (a 4xx other than 401/429) is kept, marked
@@ -103,10 +105,35 @@ export async function sendOrQueue(item) {
   } catch {
     throw new ApiError({ status: 0, offline: true, detail: "You're offline and this phone can't save it for later." });
   }
+  retryLater();
   return { queued: true };
 }
 
 let flushing = null;
+const RETRY_FIRST_MS = 3000;
+const RETRY_MAX_MS = 60000;
+let retryTimer = null;
+let retryDelay = RETRY_FIRST_MS;
+
+/**
+ * Try again later: something waits that couldn't be sent (no connection, or the server is
+ * down, which the phone can't tell from `navigator.onLine`). Backs off to once a minute.
+ */
+function retryLater() {
+  if (retryTimer) return;
+  retryTimer = setTimeout(() => {
+    retryTimer = null;
+    flushOutbox().catch(() => {});
+  }, retryDelay);
+  if (retryTimer && typeof retryTimer.unref === 'function') retryTimer.unref(); // never holds a test run open
+  retryDelay = Math.min(retryDelay * 2, RETRY_MAX_MS);
+}
+
+function retrySoon() {
+  clearTimeout(retryTimer);
+  retryTimer = null;
+  retryDelay = RETRY_FIRST_MS;
+}
 
 /** Send everything waiting, oldest first. Resolves to how many were sent. */
 export function flushOutbox() {
@@ -124,8 +151,11 @@ async function goalIdFor(goalClientId, madeNow) {
 }
 
 async function doFlush() {
-  if (navigator.onLine === false) return 0;
   const items = await listOutbox();
+  if (navigator.onLine === false) {
+    if (items.some((i) => !i.failed)) retryLater(); // `online` may come; onLine is not always right
+    return 0;
+  }
   const madeGoals = new Map(); // goal client_id → id, for ratings of goals made offline
   let sent = 0;
   for (const item of items) {
@@ -147,10 +177,14 @@ async function doFlush() {
       await removeFromOutbox(item.client_id);
       sent += 1;
     } catch (err) {
-      if (isNetworkError(err)) break; // the connection went again: keep the rest in order
+      if (isNetworkError(err)) { // the connection went again: keep the rest in order, try later
+        retryLater();
+        return sent;
+      }
       await putItem({ ...item, failed: err.detail || "This couldn't be sent." });
     }
   }
+  retrySoon(); // all sent (or refused): the next wait starts short again
   return sent;
 }
 
@@ -165,7 +199,11 @@ export async function startOutboxSync() {
   if (!started) {
     started = true;
     window.addEventListener('online', () => {
+      retrySoon();
       refreshDeviceKeys().finally(() => flushOutbox().catch(() => {}));
+    });
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible') flushOutbox().catch(() => {});
     });
   }
   if (navigator.onLine !== false) await refreshDeviceKeys();

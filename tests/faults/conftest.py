@@ -92,6 +92,7 @@ class Phone:
         self.outbox: dict[str, str] = {}  # client_id -> body, until acknowledged
         self.acked: dict[str, int] = {}  # client_id -> seq
         self.received: list[int] = []  # seqs of message frames, in arrival order
+        self.messages: list[dict[str, Any]] = []  # the message frames themselves, in arrival order
         self.other: list[dict[str, Any]] = []  # every other frame
         self.ws: Any = None
 
@@ -144,6 +145,7 @@ class Phone:
                 continue
             if frame.get("type") == "message" and frame.get("session_id") == self.session_id:
                 self.received.append(frame["seq"])
+                self.messages.append(frame)
             elif frame.get("type") == "ack":
                 self.acked[frame["client_id"]] = frame["seq"]
                 self.outbox.pop(frame["client_id"], None)

@@ -131,3 +131,29 @@ test("with no key on the phone, an offline write says it can't be kept (never st
   await assert.rejects(sendOrQueue(entry('e1')), /can't save it for later/);
   assert.equal(await countSealed(), 0);
 });
+
+/** Wait until `check()` is true (polling), or fail after `ms`. */
+async function until(check, ms = 15000) {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    assert.ok(Date.now() < end, 'timed out');
+    await new Promise((r) => { setTimeout(r, 100); });
+  }
+}
+
+test('the server was down and is back (no `online` event): what waits is sent by itself, once', async () => {
+  await useKey(KEY_A);
+  goOffline(); // connections refused, as by a server that is down; the phone still says it is online
+  assert.notEqual(navigator.onLine, false);
+  assert.deepEqual(await sendOrQueue(entry('r1')), { queued: true });
+  assert.deepEqual((await listOutbox()).map((i) => i.client_id), ['r1']);
+
+  server = await startApi(({ url }) => (url === '/api/v1/councils'
+    ? { headers: { 'set-cookie': 'csrftoken=t; Path=/', 'content-type': 'application/json' }, body: [] }
+    : { status: 201, body: { id: 'x' } }));
+  // nobody calls flushOutbox and no `online` event fires: the outbox tries again on its own
+  await until(async () => (await listOutbox()).length === 0);
+  await new Promise((r) => { setTimeout(r, 3500); }); // and does not send it again later
+  const posts = server.requests.filter((r) => r.method === 'POST');
+  assert.deepEqual(posts.map((r) => r.body.client_id), ['r1']);
+});

@@ -78,6 +78,7 @@ async function send({ path, body, label, kind, threadId, status, onSent }) {
     const outcome = await sendOrQueue({ kind, path, body, label, thread_id: threadId });
     if (outcome.queued) {
       fill(status, h('p', { class: 'notice' }, "Saved on this phone. It will send when you're back online."));
+      status.dataset.waiting = 'true';
       return true;
     }
     onSent(outcome.result);
@@ -206,23 +207,78 @@ function messageItem(m) {
     h('p', { class: 'message-body' }, m.body));
 }
 
+/** The reply box of a thread: sent now, or kept on the phone and sent when the connection returns. */
+function replyForm(threadId, onSent) {
+  const status = h('div', { 'aria-live': 'polite' });
+  const { area, node } = bodyField('Write a reply', 'Only our counselling team can read it.');
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block' }, 'Send reply');
+  const form = h('form', { class: 'message-form', novalidate: true }, node, status, submit);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const text = area.value.trim();
+    if (!text) {
+      fill(status, h('p', { class: 'error-text', role: 'alert' }, 'Please write your reply first.'));
+      area.focus();
+      return;
+    }
+    submit.disabled = true;
+    const ok = await send({
+      path: `${THREADS}/${encodeURIComponent(threadId)}/messages`,
+      body: { body: text, client_id: newClientId() },
+      kind: 'message_reply', threadId, status,
+      label: text.length > 60 ? `${text.slice(0, 60)}…` : text,
+      onSent,
+    });
+    if (ok) area.value = '';
+    submit.disabled = false;
+  });
+  return form;
+}
+
+/** Can't reach Waymark (no signal, or the server is down): the reply box still works. */
+function unreachable(err) {
+  return err instanceof ApiError && (err.offline || err.status === 0 || err.status >= 500);
+}
+
 async function renderThread(root, ctx, id) {
   setTitle('Your message');
   const body = h('div', { 'aria-live': 'polite' }, loading('Loading your message…'));
   root.append(backLink('#/messages', 'Back to your messages'), screenHeading('Your message'), body);
 
+  let form = null; // made once and kept across redraws, so a reply being written is never wiped
+  const replyBox = () => {
+    form = form || replyForm(id, async (answer) => {
+      await draw(); // eslint-disable-line no-use-before-define
+      if (answer && answer.support) body.append(supportBox(answer.support));
+    });
+    return form;
+  };
   const draw = async () => {
     let thread;
     try {
       thread = await api(`${THREADS}/${encodeURIComponent(id)}`);
     } catch (err) {
-      fill(body, h('p', {}, err instanceof ApiError && err.status === 404
-        ? "We can't find this message. It may have been removed." : errorMessage(err)));
+      if (!ctx.isCurrent()) return;
+      if (!unreachable(err)) {
+        fill(body, h('p', {}, err instanceof ApiError && err.status === 404
+          ? "We can't find this message. It may have been removed." : errorMessage(err)));
+        return;
+      }
+      // Offline: the conversation can't show, but a reply can be written and kept for later.
+      fill(body,
+        h('p', { class: 'notice' }, "We can't show this conversation right now. You can still write a reply: "
+          + "it will be kept on this phone and sent when you're back online."),
+        waitingList(outboxMessages(await listOutbox(), id)),
+        replyBox());
       return;
     }
     if (!ctx.isCurrent()) return;
     const waiting = outboxMessages(await listOutbox(), thread.id);
-    const status = h('div', { 'aria-live': 'polite' });
+    const status = form && form.querySelector('[data-waiting]');
+    if (status && !waiting.length) { // what was kept for later has been sent
+      status.replaceChildren();
+      delete status.dataset.waiting;
+    }
     const parts = [
       thread.subject ? h('h2', {}, thread.subject) : null,
       h('ol', { class: 'plain-list message-list' }, (thread.messages || []).map(messageItem)),
@@ -232,33 +288,8 @@ async function renderThread(root, ctx, id) {
       parts.push(h('p', { class: 'notice' }, 'This conversation is closed. You can ',
         h('a', { href: '#/messages/new' }, 'write a new message'), ' at any time.'));
     } else {
-      const { area, node } = bodyField('Write a reply', 'Only our counselling team can read it.');
-      const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block' }, 'Send reply');
-      const form = h('form', { class: 'message-form', novalidate: true }, node, status, submit);
-      form.addEventListener('submit', async (event) => {
-        event.preventDefault();
-        const text = area.value.trim();
-        if (!text) {
-          fill(status, h('p', { class: 'error-text', role: 'alert' }, 'Please write your reply first.'));
-          area.focus();
-          return;
-        }
-        submit.disabled = true;
-        const ok = await send({
-          path: `${THREADS}/${encodeURIComponent(thread.id)}/messages`,
-          body: { body: text, client_id: newClientId() },
-          kind: 'message_reply', threadId: thread.id, status,
-          label: text.length > 60 ? `${text.slice(0, 60)}…` : text,
-          onSent: async (answer) => {
-            await draw();
-            if (answer && answer.support) body.append(supportBox(answer.support));
-          },
-        });
-        if (ok) area.value = '';
-        submit.disabled = false;
-      });
       parts.push(thread.status === 'awaiting_reply'
-        ? h('p', { class: 'meta' }, 'Waiting for the team to reply.') : null, form);
+        ? h('p', { class: 'meta' }, 'Waiting for the team to reply.') : null, replyBox());
     }
     fill(body, ...parts);
   };
