@@ -137,6 +137,20 @@ def document_errors(schema: dict[str, Any], app: Litestar) -> None:
                 }
 
 
+def document_alternatives(schema: dict[str, Any], app: Litestar) -> None:
+    """Add the other media types a handler names in ``opt["also_answers"]`` to its success answer."""
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        for handler in route.route_handlers:
+            for method in handler.http_methods:
+                operation = schema.get("paths", {}).get(route.path_format, {}).get(method.lower(), {})
+                answer = operation.get("responses", {}).get(str(handler.status_code))
+                if answer is not None:
+                    for media_type, media_schema in handler.opt.get("also_answers", {}).items():
+                        answer.setdefault("content", {})[media_type] = {"schema": media_schema}
+
+
 def _no_nul(node: Any) -> None:
     if isinstance(node, list):
         for item in node:
@@ -163,6 +177,7 @@ def make_truthful(schema: dict[str, Any], app: Litestar) -> dict[str, Any]:
     components["NulFreeJson"] = _NUL_FREE_JSON
     close_bodies(schema, app)
     document_errors(schema, app)
+    document_alternatives(schema, app)
     return schema
 
 

@@ -17,6 +17,7 @@ import msgspec
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.datastructures import CacheControlHeader
 from litestar.exceptions import ValidationException
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Dependency, Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,6 +32,7 @@ from backend.journal.schemas import (
     MOOD_DAYS_DEFAULT,
     MOOD_DAYS_MAX,
     RATING_HELP,
+    DetailsVocabulary,
     DeviceKeyOut,
     DeviceKeysOut,
     FeelingOut,
@@ -46,6 +48,7 @@ from backend.journal.schemas import (
     MoodIn,
     MoodList,
     MoodOut,
+    RiskVocabulary,
 )
 from backend.security import requires_young_person
 
@@ -278,6 +281,10 @@ def _cacheable(request: Request, body: bytes, etag: str) -> Response[bytes]:
     return Response(body, media_type="application/json", headers={"ETag": etag})
 
 
+# The phone sends the ETag it has in If-None-Match; an unchanged vocabulary is not sent again.
+NOT_CHANGED = {304: ResponseSpec(None, description="Not changed since the ETag in If-None-Match (no body).")}
+
+
 class JournalVocabularyController(Controller):
     """Public, cacheable word lists for the PWA (nothing personal)."""
 
@@ -299,8 +306,9 @@ class JournalVocabularyController(Controller):
         "JavaScript-compatible form, so the PWA can offer support while a young person writes "
         "without the text leaving the phone.",
         cache_control=CacheControlHeader(public=True, max_age=3_600),
+        responses=NOT_CHANGED,
     )
-    async def risk_vocabulary(self, request: Request) -> Response[dict[str, Any]]:  # sent as ready-made JSON bytes
+    async def risk_vocabulary(self, request: Request) -> Response[RiskVocabulary]:  # sent as ready-made JSON bytes
         return _cacheable(request, *_risk_vocabulary_json())
 
     @get(
@@ -313,6 +321,7 @@ class JournalVocabularyController(Controller):
         "a young person before sending that a post will wait for a moderator, without the text "
         "leaving the phone.",
         cache_control=CacheControlHeader(public=True, max_age=3_600),
+        responses=NOT_CHANGED,
     )
-    async def details_vocabulary(self, request: Request) -> Response[dict[str, Any]]:  # ready-made JSON bytes
+    async def details_vocabulary(self, request: Request) -> Response[DetailsVocabulary]:  # ready-made JSON bytes
         return _cacheable(request, *_details_vocabulary_json())

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
 
-from backend.schema_rules import stated
+from backend.schema_rules import Out, stated
 
 # --- limits (documented in the OpenAPI schema and in docs/journal-encryption.md) ------
 
@@ -189,3 +189,34 @@ class GoalOut(msgspec.Struct):
 class GoalList(msgspec.Struct):
     items: list[GoalOut]
     total: int
+
+
+# --- on-device vocabularies: sent as ready-made JSON bytes; these structs document their shape
+# (moderation/engine.py risk_vocabulary and moderation/details_vocabulary.py say what each part means)
+
+
+class RiskVocabulary(Out):
+    """Risk patterns for the private journal check on the phone (pwa/js/risk-check.js)."""
+
+    version: int
+    usage: str
+    flags: str
+    normalise: dict[str, Any]
+    categories: dict[str, Any]
+    dampen: dict[str, Any]
+    # Left out only when the learned model has not been made (make train-moderation).
+    model: dict[str, Any] | msgspec.UnsetType = msgspec.UNSET
+
+
+class DetailsVocabulary(Out):
+    """Personal-details patterns for the check before posting on the phone."""
+
+    version: int
+    usage: str
+    flags: str
+    category: str
+    level: str
+    normalise: dict[str, Any]
+    views: dict[str, Any]
+    patterns: list[dict[str, Any]]
+    allow: list[dict[str, Any]]

@@ -32,7 +32,8 @@ def whole(name: str, value: str | None, low: int, high: int) -> int | None:
     if value is None or value.strip() == "":
         return None
     text = value.strip()
-    if not text.isdigit() or not low <= int(text) <= high:
+    # ASCII digits only: str.isdigit() also accepts "²" or "٣", which int() then refuses.
+    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
         raise Invalid(f"{name} must be a whole number from {low} to {high}.", code="bad_parameter")
     return int(text)
 

@@ -14,6 +14,10 @@ import subprocess
 import uuid
 from pathlib import Path
 
+import msgspec
+import pytest
+
+from backend.journal.schemas import DetailsVocabulary
 from moderation import assess
 from moderation.details_vocabulary import details_vocabulary
 from tests.harness import Client
@@ -100,6 +104,20 @@ def test_the_vocabulary_is_public_cacheable_and_the_engines(client: Client) -> N
     assert again.status_code == 304 and again.content == b""
     # Only GET.
     assert client.post("/api/v1/forums/details-vocabulary", json={}).status_code in (403, 405)
+
+
+def test_the_vocabulary_decodes_strictly_into_its_documented_struct(client: Client) -> None:
+    r = client.get("/api/v1/forums/details-vocabulary")
+    vocab = msgspec.json.decode(r.content, type=DetailsVocabulary, strict=True)
+    assert vocab.version == 1 and vocab.category == "personal_details" and vocab.level == "medium"
+    assert vocab.patterns and vocab.allow and set(vocab.views) == {"original", "plain", "words"}
+    operation = client.get("/schema/openapi.json").json()["paths"]["/api/v1/forums/details-vocabulary"]["get"]
+    assert operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/DetailsVocabulary")
+    assert "304" in operation["responses"]
+    # A key the struct does not name is refused, so the check above can fail.
+    extra = msgspec.json.encode({**msgspec.json.decode(r.content), "surprise": 1})
+    with pytest.raises(msgspec.ValidationError):
+        msgspec.json.decode(extra, type=DetailsVocabulary, strict=True)
 
 
 def test_the_phone_and_the_server_agree(tmp_path: Path) -> None:

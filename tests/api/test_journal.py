@@ -12,9 +12,11 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from backend.journal.crypto import key_id, new_key, parse_key
+from backend.journal.schemas import RiskVocabulary
 from tests.harness import PYTHON, ROOT, Client, Server, new_id, waymark_cli
 
 PROBLEM = "application/problem+json"
@@ -805,6 +807,22 @@ def test_risk_vocabulary_is_public_and_cacheable(client: Client) -> None:
     assert "waymark_session" not in r.headers.get("set-cookie", "")
     again = client.get("/api/v1/journal/risk-vocabulary", headers={"if-none-match": r.headers["etag"]})
     assert again.status_code == 304
+
+
+def test_risk_vocabulary_decodes_strictly_into_its_documented_struct(client: Client) -> None:
+    r = client.get("/api/v1/journal/risk-vocabulary")
+    vocab = msgspec.json.decode(r.content, type=RiskVocabulary, strict=True)
+    assert vocab.version == 2 and vocab.flags == "g" and vocab.usage
+    assert {"risk_to_life", "self_harm"} <= set(vocab.categories) and vocab.normalise["steps"]
+    assert vocab.model is not msgspec.UNSET and vocab.model["categories"]  # the shipped model is sent
+    # The document names the struct (and the 304 for an unchanged ETag), not a bare object.
+    operation = client.get("/schema/openapi.json").json()["paths"]["/api/v1/journal/risk-vocabulary"]["get"]
+    assert operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/RiskVocabulary")
+    assert "304" in operation["responses"]
+    # A shape that is not the vocabulary's is refused by the same struct, so the check above can fail.
+    with pytest.raises(msgspec.ValidationError):
+        msgspec.json.decode(b'{"version":"2","usage":"","flags":"g","normalise":{},"categories":{},"dampen":{}}',
+                            type=RiskVocabulary, strict=True)
 
 
 def test_risk_vocabulary_matches_what_the_moderation_engine_exports(client: Client) -> None:

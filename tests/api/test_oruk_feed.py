@@ -161,6 +161,16 @@ def test_filters_search_taxonomy_term_and_overlapping_ages(client: Client, staff
         assert r.headers["content-type"].startswith(PROBLEM) and r.json()["detail"]
 
 
+def test_digits_that_are_not_ascii_answer_400_not_500(client: Client) -> None:
+    """str.isdigit() says yes to "²" and "٣", but int() refuses the first: only 0-9 count."""
+    for params in ({"page": "²"}, {"per_page": "٣"}, {"page": "1²"}, {"minimum_age": "１３"}):
+        r = client.get(feed(KENT, "/services"), params=params)
+        assert r.status_code == 400, (params, r.status_code, r.text)
+        assert r.headers["content-type"].startswith(PROBLEM) and r.headers["access-control-allow-origin"] == "*"
+        problem = r.json()
+        assert problem["status"] == 400 and problem["code"] == "bad_parameter" and "whole number" in problem["detail"]
+
+
 def test_taxonomies_and_terms(client: Client) -> None:
     taxonomies = strict(client.get(feed(PORTSMOUTH, "/taxonomies")), Page[Taxonomy])
     assert taxonomies.total_items == 3 and {t.name for t in taxonomies.contents} >= {"THRIVE Framework"}

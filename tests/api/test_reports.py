@@ -6,8 +6,10 @@ import csv
 import datetime as dt
 import io
 
+import msgspec
 import pytest
 
+from backend.reports.schemas import TopicFigure, UsageFigures
 from tests.harness import Client
 
 # A day no other test touches: events for it are written here directly, so the expected
@@ -45,6 +47,37 @@ def test_a_council_admin_sees_their_figures(staff, seeded_day) -> None:
                          "topics", "signposting_clicks"}
     assert set(body["chats"]) >= {"requested", "started", "median_wait_seconds", "p90_wait_seconds"}
     assert set(body["posts"]) >= {"submitted", "published", "median_review_seconds"}
+
+
+KEYS = {"council_code", "from", "to", "registrations", "active_users", "logins", "logins_out_of_hours_pct", "chats",
+        "posts", "messages", "restrictions", "appeals", "topics", "signposting_clicks", "suppressed_below"}
+
+
+def test_the_figures_decode_strictly_into_their_documented_struct(staff, seeded_day) -> None:
+    r = staff("council_admin", council="E10000016").get("/api/v1/councils/E10000016/reports/usage",
+                                                        params={"from": DAY, "to": DAY})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/json"), r.text
+    figures = msgspec.json.decode(r.content, type=UsageFigures, strict=True)
+    assert figures.from_ == figures.to == dt.date.fromisoformat(DAY) and figures.council_code == "E10000016"
+    assert figures.registrations == 7 and figures.chats.requested == "<5" and figures.suppressed_below == 5
+    assert TopicFigure(slug="sleep", count="<5") in figures.topics
+    body = r.json()  # the same keys on the wire as before the struct: "from", not "from_"
+    assert set(body) == KEYS and body["from"] == body["to"] == DAY
+    assert set(body["restrictions"]) == {"total", "warn", "hold_all", "suspend"}
+    assert set(body["appeals"]) == {"made", "upheld", "lifted"}
+    assert set(body["messages"]) == {"threads", "median_first_reply_seconds", "answered_within_target_pct",
+                                     "answered_within_target"}
+    # A count that is neither a whole number nor "<5" is refused by the struct, so the check can fail.
+    with pytest.raises(msgspec.ValidationError):
+        msgspec.json.decode(msgspec.json.encode({**body, "logins": "3"}), type=UsageFigures, strict=True)
+
+
+def test_the_document_shows_json_and_csv(client: Client) -> None:
+    operation = client.get("/schema/openapi.json").json()["paths"]["/api/v1/councils/{code}/reports/usage"]["get"]
+    content = operation["responses"]["200"]["content"]
+    assert content["application/json"]["schema"]["$ref"].endswith("/UsageFigures")
+    assert content["text/csv"]["schema"]["type"] == "string"
+    assert {"401", "403", "404"} <= set(operation["responses"])
 
 
 def test_every_small_count_is_suppressed(staff) -> None:
