@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.clock import london_today
 from backend.councils.models import Council
-from backend.errors import Invalid, NotFound
+from backend.errors import NotFound
 from backend.reports.schemas import UsageFigures
-from backend.reports.services import figures_as_csv, usage_figures
+from backend.reports.services import figures_as_csv, report_period, usage_figures
 from backend.schema_rules import typed
 from backend.security import refuse_other_council, requires_role
 
@@ -50,12 +50,7 @@ class ReportController(Controller):
         format: Annotated[str, Parameter(pattern="^(json|csv)$")] = "json",  # noqa: A002 - the contract's name
     ) -> Response[UsageFigures]:  # or Response[str] as CSV (documented by also_answers)
         await council_for_officer(db_session, request, code)
-        end = to or london_today()
-        start = from_ or end - dt.timedelta(days=29)
-        if start > end:
-            raise Invalid("'from' must be on or before 'to'.")
-        if (end - start).days > 731:
-            raise Invalid("Please choose a period of two years or less.")
+        start, end = report_period(from_, to, today=london_today())
         figures = await usage_figures(db_session, code, start, end)
         if format == "csv":
             return Response(figures_as_csv(figures), media_type="text/csv",

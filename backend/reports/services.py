@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.clock import LONDON, age_today, london_now
+from backend.errors import Invalid
 from backend.reports.models import UsageEvent
 
 AGE_BANDS = ((11, 13), (14, 15), (16, 17), (18, 21), (22, 25))
@@ -55,6 +56,23 @@ OFFICE_HOURS = range(9, 17)  # 09:00-16:59, Monday to Friday, Europe/London
 def suppress(count: int) -> int | str:
     """Any count under 5 is shown as "<5" so no young person can be singled out."""
     return "<5" if count < SUPPRESS_BELOW else count
+
+
+DEFAULT_PERIOD_DAYS = 30
+MAX_PERIOD_DAYS = 731  # two years, a leap day included
+
+
+def report_period(start: dt.date | None, end: dt.date | None, *, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The days a usage report covers: up to ``end`` (today in London when not given), from
+    ``start`` (the 30 days up to ``end`` when not given); refused when it runs backwards or
+    is longer than two years."""
+    end = end or today
+    start = start or end - dt.timedelta(days=DEFAULT_PERIOD_DAYS - 1)
+    if start > end:
+        raise Invalid("'from' must be on or before 'to'.")
+    if (end - start).days > MAX_PERIOD_DAYS:
+        raise Invalid("Please choose a period of two years or less.")
+    return start, end
 
 
 async def usage_figures(db: AsyncSession, council_code: str, start: dt.date, end: dt.date) -> dict:
