@@ -83,6 +83,8 @@ function buildUrl(path, query) {
   return url;
 }
 
+export const READ_TIMEOUT_MS = 15000;
+
 /**
  * Call the API. Returns the parsed JSON (or null for 204), or the Response when `raw`.
  * `headers` adds request headers (e.g. If-None-Match). Throws ApiError (a 304 too).
@@ -90,7 +92,11 @@ function buildUrl(path, query) {
 export async function api(path, { method = 'GET', body, query, raw = false, keepalive = false, signal, headers: extraHeaders } = {}) {
   const verb = method.toUpperCase();
   const headers = { Accept: 'application/json, application/problem+json', ...(extraHeaders || {}) };
-  const init = { method: verb, credentials: 'same-origin', headers, keepalive, signal };
+  // A read that hangs (a connection dropped without a word) gives up after READ_TIMEOUT_MS and
+  // is told like being offline, so screens show it and try again instead of "Loading…" forever.
+  const readSignal = !signal && SAFE_METHODS.has(verb) && typeof AbortSignal.timeout === 'function'
+    ? AbortSignal.timeout(READ_TIMEOUT_MS) : undefined;
+  const init = { method: verb, credentials: 'same-origin', headers, keepalive, signal: signal || readSignal };
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = typeof body === 'string' ? body : JSON.stringify(body);
