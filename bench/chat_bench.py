@@ -72,7 +72,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make backend/ and tests/ importable
     sys.path.insert(0, str(ROOT))
 
-from bench.common import app_database, clean_up, free_port, raise_nofile  # noqa: E402
+from bench.common import app_database, clean_up, free_port, raise_nofile, session_headers  # noqa: E402
 
 PYTHON = sys.executable
 RESULTS = ROOT / "bench" / "results" / "chat.json"
@@ -461,8 +461,7 @@ async def take_chats(base_url: str, csrf: str, assignments: list[tuple[Person, s
         async def take(i: int, counsellor: Person, request_id: str) -> None:
             async with sem:
                 r = await http.post("/api/v1/chat/queue/take", json={"request_id": request_id},
-                                    headers={"x-csrftoken": csrf,
-                                             "cookie": f"waymark_session={counsellor.cookie}; csrftoken={csrf}"})
+                                    headers=session_headers(base_url, counsellor.cookie))
             if r.status_code != 200:
                 raise RuntimeError(f"take {request_id} by {counsellor.username}: {r.status_code} {r.text[:300]}")
             out[i] = r.json()["session_id"]

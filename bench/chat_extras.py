@@ -16,6 +16,8 @@ import time
 import uuid
 from typing import Any
 
+from bench.common import session_headers
+
 ROUNDS_NOTE = "Handing over: exam worries, calm now. Please carry on gently."
 
 
@@ -43,7 +45,7 @@ class Extras:
         return self.result or {"error": "the extras did not finish in time"}
 
     def _headers(self, cookie: str) -> dict[str, str]:
-        return {"x-csrftoken": self.csrf, "cookie": f"waymark_session={cookie}; csrftoken={self.csrf}"}
+        return session_headers(self.base_url, cookie)
 
     async def _run(self) -> None:
         import httpx
@@ -162,7 +164,7 @@ async def start_threads(base_url: str, csrf: str, young: list[Any], n: int) -> l
             yp = young[k % len(young)]
             r = await http.post("/api/v1/messages/threads", json={"body": "I've been feeling low about school lately.",
                                                                   "client_id": str(uuid.uuid4())},
-                                headers={"x-csrftoken": csrf, "cookie": f"waymark_session={yp.cookie}; csrftoken={csrf}"})
+                                headers=session_headers(base_url, yp.cookie))
             if r.status_code != 201:
                 raise RuntimeError(f"writing to the team: {r.status_code} {r.text[:300]}")
             out.append(r.json()["id"])

@@ -3,6 +3,7 @@ end of a run (servers stopped, the database dropped, the logs kept on failure)."
 
 from __future__ import annotations
 
+import functools
 import resource
 import shutil
 import signal
@@ -83,3 +84,22 @@ def app_database(tmp: Path, extra_env: dict[str, str]) -> tuple[Any, dict[str, s
         db.drop()
         raise
     return db, env
+
+
+@functools.cache
+def session_csrf(base_url: str, session_cookie: str) -> str:
+    """The CSRF token bound to one session (the app derives it from the session id and hands
+    it out on any answer), fetched once per session with a plain GET."""
+    import httpx
+
+    r = httpx.get(base_url + "/api/v1/councils", headers={"cookie": f"waymark_session={session_cookie}"}, timeout=60)
+    token = r.cookies.get("csrftoken")
+    if not token:
+        raise RuntimeError(f"no csrftoken for a session: {r.status_code}")
+    return token
+
+
+def session_headers(base_url: str, session_cookie: str) -> dict[str, str]:
+    """Headers for an unsafe request as the person signed in by ``session_cookie``."""
+    token = session_csrf(base_url, session_cookie)
+    return {"x-csrftoken": token, "cookie": f"waymark_session={session_cookie}; csrftoken={token}"}
