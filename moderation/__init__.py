@@ -7,7 +7,7 @@
 Rules are data in ``moderation/rules/``; see README.md.
 """
 from .engine import Span, Verdict, assess, risk_vocabulary
-from .rules import CATEGORIES, LEVELS, Rules, WatchedWord, default_rules_compiled
+from .rules import CATEGORIES, LEVELS, Rules, WatchedWord, default_rules_compiled, level_rank
 
 __all__ = ["assess", "Verdict", "Span", "Rules", "WatchedWord", "LEVELS", "CATEGORIES",
-           "risk_vocabulary", "default_rules_compiled"]
+           "risk_vocabulary", "default_rules_compiled", "level_rank"]

@@ -42,9 +42,15 @@ from .model import default_model
 from .normalise import Normaliser
 from .patterns import WordIndex, expand_macros, stretch, watched_word_source, words_regex_source
 
-__all__ = ["Rules", "WatchedWord", "LEVELS", "CATEGORIES", "RULES_DIR"]
+__all__ = ["Rules", "WatchedWord", "LEVELS", "CATEGORIES", "RULES_DIR", "level_rank"]
 
 LEVELS = ("none", "low", "medium", "high", "urgent")
+
+
+def level_rank(level: str | None) -> int:
+    """How severe a level is (0 for none or one not known): the one ordering every part of
+    Waymark compares risk levels by."""
+    return LEVELS.index(level) if level in LEVELS else 0
 CATEGORIES = ("risk_to_life", "danger_from_others", "self_harm", "abuse_bullying", "grooming", "sexual", "hate",
               "personal_details", "spam", "profanity", "watched_word")
 VIEWS = ("words", "plain", "original")

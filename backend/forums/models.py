@@ -30,10 +30,6 @@ WATCHED_ACTIONS = ("block", "hold", "flag")
 FORMER_MEMBER = "Former member"  # the author of a post whose account is gone
 
 
-def level_rank(level: str | None) -> int:
-    return RISK_LEVELS.index(level) if level in RISK_LEVELS else 0
-
-
 class Board(Base):
     """A topic board, loaded from content/boards.yaml."""
 

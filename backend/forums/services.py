@@ -40,11 +40,12 @@ from backend.chat.services import crisis_lines_for
 from backend.clock import age_today, utcnow
 from backend.errors import Conflict, Invalid, NotFound, Throttled
 from backend.events import announce
-from backend.forums.models import FORMER_MEMBER, RISK_LEVELS, Board, Post, Reaction, Report, Thread, level_rank
+from backend.forums.models import FORMER_MEMBER, RISK_LEVELS, Board, Post, Reaction, Report, Thread
 from backend.forums.policy import BLOCKED_MESSAGE, Findings, assess_post, rules_and_settings
 from backend.forums.schemas import BODY_MAX, REACTION_KINDS, TITLE_MAX
 from backend.reports.services import record_usage_event
 from backend.safeguarding.services import raise_safeguarding_alert, register_source
+from moderation import level_rank
 
 # Like Discourse's trust level 0: new authors may start a few threads, everyone else more.
 # Replies have their own, generous limit: a new member can always answer in a conversation.

@@ -35,12 +35,12 @@ from backend.push.services import push_after_commit
 from backend.safeguarding.services import raise_safeguarding_alert, register_source
 from backend.security import COUNSELLING_ROLES
 from backend.settings import get_settings
+from moderation import LEVELS, level_rank
 
 log = logging.getLogger("waymark.messages")
 
 MAX_BODY_CHARS = 4000
 MAX_SUBJECT_CHARS = 140
-LEVELS = ("none", "low", "medium", "high", "urgent")
 # What each encrypted column is called in the associated data (binds a ciphertext to it).
 SUBJECT = "message_thread.subject"
 BODY = "message_thread_message.body"
@@ -59,10 +59,6 @@ SUPPORT_MESSAGE = (
 
 def reply_target() -> dt.timedelta:
     return dt.timedelta(hours=get_settings().messages_reply_hours)
-
-
-def level_rank(level: str | None) -> int:
-    return LEVELS.index(level) if level in LEVELS else 0
 
 
 # --- text: checked, assessed, sealed ---------------------------------------------------------

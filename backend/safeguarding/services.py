@@ -34,10 +34,10 @@ from backend.errors import Conflict, Invalid, NotFound
 from backend.events import announce
 from backend.safeguarding.models import (
     ALERT_KINDS,
-    ALERT_LEVELS,
     SafeguardingAlert,
     SafeguardingAlertItem,
 )
+from moderation import level_rank
 
 if TYPE_CHECKING:
     from moderation import Verdict
@@ -60,10 +60,6 @@ def register_source(kind: str, describe: Describer) -> None:
     if kind not in ALERT_KINDS:
         raise ValueError(f"kind must be one of {', '.join(ALERT_KINDS)}")
     _describers[kind] = describe
-
-
-def level_rank(level: str | None) -> int:
-    return ALERT_LEVELS.index(level) if level in ALERT_LEVELS else 0
 
 
 def merged_categories(*groups: Any) -> list[str]:
