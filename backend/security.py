@@ -150,6 +150,16 @@ def caching_enabled() -> bool:
     return _Caching.enabled
 
 
+def forgetting() -> int:
+    """How often this worker has forgotten a session or a user: a read under way across a
+    change of this count may be stale, so it serves its own request but is not kept."""
+    return _Caching.forgets
+
+
+def note_forgetting() -> None:
+    _Caching.forgets += 1
+
+
 RENEW_AFTER_SECONDS = 60 * 60  # a session's expiry moves forward at most once an hour
 _ROTATE_KEY = "waymark.rotate_session"
 _NEW_SESSION_ID = "waymark.new_session_id"

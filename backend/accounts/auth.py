@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.accounts.models import StaffMfa, User
 from backend.errors import Forbidden
-from backend.security import caching_enabled, session_user_id, single_flight
+from backend.security import caching_enabled, forgetting, note_forgetting, session_user_id, single_flight
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,23 +60,16 @@ _MISSING = object()
 _READS: dict[uuid.UUID, asyncio.Future] = {}
 
 
-class _Forgets:
-    """Counts every forgetting: a read that was under way meanwhile may be stale, so it is
-    used for its own request but not kept."""
-
-    count = 0
-
-
 def forget_user(user_id: uuid.UUID) -> None:
     """Forget one person at once in this worker (their account changed or was deleted)."""
-    _Forgets.count += 1
+    note_forgetting()
     _USERS.pop(user_id, None)
     _READS.pop(user_id, None)  # a read under way may be stale: later requests read anew
 
 
 def forget_all_users() -> None:
     """Forget everyone (a notice may have been missed)."""
-    _Forgets.count += 1
+    note_forgetting()
     _USERS.clear()
     _READS.clear()
 
@@ -125,9 +118,9 @@ class UserReader:
         return await single_flight(_READS, user_id, lambda: self._read_and_keep(user_id, keep))
 
     async def _read_and_keep(self, user_id: uuid.UUID, keep: bool) -> CurrentUser | None:
-        forgets = _Forgets.count
+        forgets = forgetting()
         user = await self.read(user_id)
-        if keep and caching_enabled() and forgets == _Forgets.count:  # nothing forgotten meanwhile
+        if keep and caching_enabled() and forgets == forgetting():  # nothing forgotten meanwhile
             _USERS[user_id] = user  # bounded: the oldest go first when it is full
         return user
 
