@@ -28,9 +28,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.clock import utcnow
 from backend.database import Base
+from moderation import LEVELS
 
 REQUEST_STATUSES = ("waiting", "active", "ended", "left")
-RISK_LEVELS = ("none", "low", "medium", "high", "urgent")
+RISK_LEVELS = LEVELS  # the moderation engine's levels, lowest first
 
 
 class ChatRequest(UUIDPrimaryKey, Base):

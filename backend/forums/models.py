@@ -22,9 +22,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.clock import utcnow
 from backend.database import Base
+from moderation import LEVELS
 
 POST_STATUSES = ("pending", "published", "rejected", "held")
-RISK_LEVELS = ("none", "low", "medium", "high", "urgent")
+RISK_LEVELS = LEVELS  # the moderation engine's levels, lowest first
 REPORT_STATUSES = ("open", "dismissed", "upheld")
 WATCHED_ACTIONS = ("block", "hold", "flag")
 FORMER_MEMBER = "Former member"  # the author of a post whose account is gone
