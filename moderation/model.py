@@ -39,7 +39,7 @@ from pathlib import Path
 import re2
 
 __all__ = ["MODEL_PATH", "Model", "Scored", "tokens", "token_features", "WINDOW", "STRIDE", "CHAR_MIN", "RUN",
-           "TOKEN_RE", "default_model", "token_strings"]
+           "TOKEN_RE", "default_model", "token_strings", "token_spans"]
 
 MODEL_PATH = Path(__file__).with_name("model.json")
 WINDOW = 10
@@ -102,6 +102,22 @@ def token_strings(words: str, canon: dict[str, str]) -> tuple[list[str], list[in
     return out, starts
 
 
+def token_spans(words: str) -> list[tuple[int, int]]:
+    """The (start, end) in the words view of each token of ``tokens()`` (and of
+    ``token_strings()``: the same tokens), without working out the tokens themselves."""
+    if "'" not in words:
+        return [m.span() for m in TOKEN_RE.finditer(words)]
+    return [m.span() for m in TOKEN_RE.finditer(words) if m.group().strip("'")]   # (one of apostrophes only is none)
+
+
+def _clause_flags(starts: list[int], n: int) -> list[bool]:
+    """Per token, whether it starts a clause (``starts``: the indices that do)."""
+    flags = [False] * n
+    for i in starts:
+        flags[i] = True
+    return flags
+
+
 def token_features(toks: list[tuple[str, int, int, bool]], i: int) -> list[str]:
     """The features that end at token i."""
     t = toks[i][0]
@@ -147,30 +163,43 @@ class Model:
         self.canon: dict[str, str] = data.get("canon", {})
         self.thresholds: dict[str, dict[str, float]] = data.get("thresholds", {})
         self._cache: dict[str, tuple[float, ...] | None] = {}
-        # for score(): bigram and trigram weights keyed by their tokens (a tuple), and each
-        # word's summed own features and their positive parts (filled as words are met)
-        self._b2: dict[tuple[str, ...], tuple[float, ...]] = {}
-        self._t3: dict[tuple[str, ...], tuple[float, ...]] = {}
+        # for score(): every bigram and trigram with a weight gets a number (1, 2, ...; 0 is
+        # "none"), found with ONE dict look-up (keyed by its tokens, a tuple) for all
+        # categories; per category, lists indexed by that number give its weight and its
+        # positive part, so a text's per-token weights are C-level map()s, with no Python
+        # loop over tokens (see score())
+        k = len(self.categories)
+        self._gram_ids: tuple[dict[tuple[str, ...], int], dict[tuple[str, ...], int]] = ({}, {})
+        whole: tuple[list[list[float]], ...] = ([[0.0] for _ in range(k)], [[0.0] for _ in range(k)])
         for f, v in self.weights.items():
             if f[0] in "bt" and any(v):
-                (self._b2 if f[0] == "b" else self._t3)[tuple(f[2:].split(" "))] = tuple(v)
-        self._words: dict[str, tuple[float, ...]] = {}
-        self._words_pos: dict[str, tuple[float, ...]] = {}
+                g = f[0] == "t"
+                key = tuple(f[2:].split(" "))
+                if key not in self._gram_ids[g]:
+                    self._gram_ids[g][key] = len(whole[g][0])
+                    for j in range(k):
+                        whole[g][j].append(v[j])
+        self._gram_w = whole   # [bigrams | trigrams][category][id] -> weight
+        self._gram_pos = tuple([[x if x > 0 else 0.0 for x in w] for w in ws] for ws in whole)
         # the most a word can add (its positive own weight plus the most positive bigram and
         # trigram ending at it): a bound that needs no n-gram look-up
-        k = len(self.categories)
         self._ends_max: dict[str, list[float]] = {}
-        for table in (self._b2, self._t3):
+        for g in (0, 1):
             most: dict[str, list[float]] = {}
-            for key, v in table.items():
+            for key, i in self._gram_ids[g].items():
                 m = most.setdefault(key[-1], [0.0] * k)
                 for j in range(k):
-                    if v[j] > m[j]:
-                        m[j] = v[j]
+                    x = self._gram_pos[g][j][i]
+                    if x > m[j]:
+                        m[j] = x
             for word, m in most.items():
                 e = self._ends_max.setdefault(word, [0.0] * k)
                 for j in range(k):
                     e[j] += m[j]
+        # each word met: its own features' summed weights (per category), their positive
+        # parts and the most it may add (filled as words are met)
+        self._words: dict[str, tuple[float, ...]] = {}
+        self._words_pos: dict[str, tuple[float, ...]] = {}
         self._words_most: dict[str, tuple[float, ...]] = {}
 
     @classmethod
@@ -209,30 +238,33 @@ class Model:
         searched: those whose WINDOW + 2 tokens (a stretch touches no more) have positive
         weights that add up to enough; usually none."""
         toks, starts = token_strings(words, self.canon)
-        k = len(self.categories)
         if not toks:
             return [Scored(c, _sigmoid(self.bias[j]), 0, 0, ()) for j, c in enumerate(self.categories)]
         n = len(toks)
-        known, known_pos, known_most = self._words, self._words_pos, self._words_most
-        new = set(toks).difference(known)
+        known_most = self._words_most
+        new = set(toks).difference(self._words)
         if new:
-            if len(known) > 50_000:  # bounded: the oldest half go (dicts keep their order)
-                for old in list(islice(known, 25_000)):
-                    del known[old], known_pos[old], known_most[old]
-                new = set(toks).difference(known)
-            zero = (0.0,) * k
-            for t in new:
-                v = self._unigram(t) or zero
-                known[t] = v
-                known_pos[t] = p = tuple(x if x > 0 else 0.0 for x in v)
-                known_most[t] = tuple(map(add, p, self._ends_max.get(t, zero)))
-        U = pos_u = most = ng = None
+            self._learn(new)
+        # the bigram and trigram ending at each token (their numbers; 0: none, or across a
+        # clause start), and the tokens where one ends (usually about half of them)
+        ids2 = list(map(self._gram_ids[0].get, zip(toks, islice(toks, 1, None), strict=False), repeat(0)))
+        ids3 = list(map(self._gram_ids[1].get, zip(toks, islice(toks, 1, None), islice(toks, 2, None), strict=False),
+                        repeat(0)))
+        for c in islice(starts, 1, None):
+            ids2[c - 1] = 0
+            ids3[max(c - 2, 0):c] = [0] * len(ids3[max(c - 2, 0):c])
+        at2 = list(compress(range(1, n), ids2))
+        at3 = list(compress(range(2, n), ids3))
+        U = pos_u = most = None
         out = []
         full = None
         for j, cat in enumerate(self.categories):
             starts_at = None
             if cutoff is not None and cat in cutoff:
                 need = _logit(cutoff[cat]) - self.bias[j]   # the best stretch must reach this
+                if need == math.inf:   # (a cutoff above 1: never reached, never searched)
+                    out.append(Scored(cat, _sigmoid(self.bias[j]), 0, 0, ()))
+                    continue
                 if n > 4 * WINDOW:   # a long text always gets past the first bound
                     top = need
                 else:
@@ -241,66 +273,67 @@ class Model:
                     top = most[j]
                 if top >= need:
                     if pos_u is None:
-                        pos_u = list(zip(*map(known_pos.__getitem__, toks), strict=False))
-                    if ng is None:
-                        ng = self._ngrams(toks, starts, n)
-                    starts_at, top = self._starts(pos_u[j], *ng, j, n, need)
+                        pos_u = list(zip(*map(self._words_pos.__getitem__, toks), strict=False))
+                    # what each token may add at most: its own features', its bigram's and its trigram's positive parts
+                    pos = list(pos_u[j])
+                    w = self._gram_pos[0][j]
+                    for i in at2:
+                        x = w[ids2[i - 1]]
+                        if x:
+                            pos[i] += x
+                    w = self._gram_pos[1][j]
+                    for i in at3:
+                        x = w[ids3[i - 2]]
+                        if x:
+                            pos[i] += x
+                    starts_at, top = _window_starts(list(accumulate(pos, initial=0.0)), n, need)
                 else:
                     starts_at = []
                 if not starts_at:
                     out.append(Scored(cat, _sigmoid(self.bias[j] + top), 0, 0, ()))
                     continue
             if U is None:
-                U = list(zip(*map(known.__getitem__, toks), strict=False))   # per category: each token's own weight
-            if ng is None:
-                ng = self._ngrams(toks, starts, n)
-            bvals, bidx, tvals, tidx = ng
-            b = [0.0] * n
-            for i in bidx:
-                b[i] = bvals[i - 1][j]
-            t = [0.0] * n
-            for i in tidx:
-                t[i] = tvals[i - 2][j]
+                U = list(zip(*map(self._words.__getitem__, toks), strict=False))   # per category: each token's own weight
             u = U[j]
+            b = [0.0] * n
+            w = self._gram_w[0][j]
+            for i in at2:
+                b[i] = w[ids2[i - 1]]
+            t = [0.0] * n
+            w = self._gram_w[1][j]
+            for i in at3:
+                t[i] = w[ids3[i - 2]]
             if starts_at is not None and len(starts_at) * 4 < n:   # only these starts can reach the cutoff
-                best = best_from(u, b, t, starts_at)
+                best, where = best_from(u, b, t, starts_at)
+                if best < need:   # (then the best stretch may start elsewhere: found below if asked)
+                    where = None
             else:
-                best, _ = best_stretch(u, b, t, False)
+                best, where = best_stretch(u, b, t)
             p = _sigmoid(self.bias[j] + best)
             start = end = 0
             reasons: tuple[str, ...] = ()
             if want_reasons is True or (want_reasons and want_reasons(cat, p)):
-                if full is None:
-                    full = tokens(words, self.canon)
-                start, end, reasons = self._explain(full, best_stretch(u, b, t)[1], j)
+                if full is None:   # (token, start, end, starts a clause): the same tokens, with their offsets
+                    full = list(zip(toks, *zip(*token_spans(words), strict=False), _clause_flags(starts, n),
+                                    strict=False))
+                start, end, reasons = self._explain(full, where or best_stretch(u, b, t)[1], j)
             out.append(Scored(cat, p, start, end, reasons))
         return out
 
-    @staticmethod
-    def _starts(pos_u, bvals, bidx, tvals, tidx, j: int, n: int, need: float) -> tuple[list[int], float]:
-        """Where a stretch whose sum reaches ``need`` may start, and an upper bound of the
-        best sum. A stretch [a, b] (b - a < WINDOW) touches the features of tokens a..b+2
-        only, so its sum is at most the positive weights of the WINDOW + 2 tokens from a."""
-        pos = list(pos_u)
-        for i in bidx:
-            x = bvals[i - 1][j]
-            if x > 0:
-                pos[i] += x
-        for i in tidx:
-            x = tvals[i - 2][j]
-            if x > 0:
-                pos[i] += x
-        return _window_starts(pos, n, need)
-
-    def _ngrams(self, toks: list[str], starts: list[int], n: int):
-        """The bigrams and trigrams found (a dict look-up each; none across a clause start):
-        (weights of the bigram ending at each i + 1, the i where one is, the same for trigrams)."""
-        cs = set(starts[1:])
-        bvals = list(map(self._b2.get, zip(toks, toks[1:], strict=False)))
-        tvals = list(map(self._t3.get, zip(toks, toks[1:], toks[2:], strict=False)))
-        bidx = [i for i in compress(range(1, n), bvals) if i not in cs]
-        tidx = [i for i in compress(range(2, n), tvals) if i not in cs and i - 1 not in cs]
-        return bvals, bidx, tvals, tidx
+    def _learn(self, new: set[str]) -> None:
+        """Cache the words' own weights (per category), their positive parts and the most
+        each may add, for score()."""
+        known, known_pos, known_most = self._words, self._words_pos, self._words_most
+        if len(known) > 50_000:  # bounded: the oldest half go (dicts keep their order)
+            for old in list(islice(known, 25_000)):
+                del known[old], known_pos[old], known_most[old]
+            new = new.difference(known)
+        zero = (0.0,) * len(self.categories)
+        for t in new:
+            v = self._unigram(t) or zero
+            known[t] = v
+            known_pos[t] = p = tuple(x if x > 0 else 0.0 for x in v)
+            known_most[t] = tuple(map(add, p, self._ends_max.get(t, zero)))
 
     def _explain(self, toks, ab, j) -> tuple[int, int, tuple[str, ...]]:
         """The strongest word n-grams touching the stretch, and the text they cover."""
@@ -368,26 +401,36 @@ def _ends_starts(u, b, t) -> tuple[list[float], list[float]]:
     return list(map(add, map(add, pu[1:], sb), st)), list(map(add, map(add, pu[:n], pb[:n]), pt[:n]))
 
 
-def _window_starts(pos, n: int, need: float) -> tuple[list[int], float]:
-    """Given what each token may add at most (``pos``, none negative): the starts a from
-    which WINDOW + 2 tokens may add up to ``need``, and the most any of them may add."""
-    top = sum(pos)
+def _window_starts(ps: list[float], n: int, need: float) -> tuple[list[int], float]:
+    """Given the prefix sums ``ps`` of what each token may add at most (none negative):
+    the starts a from which WINDOW + 2 tokens may add up to ``need``, and the most any of
+    them may add."""
+    top = ps[n]
     if top < need:
         return [], top
     if n <= WINDOW + 2:
         return list(range(n)), top
-    ps = list(accumulate(pos, initial=0.0))
-    win = list(map(sub, (ps[WINDOW + 2:] + [ps[n]] * (WINDOW + 2))[:n], ps[:n]))
-    top = max(win)
+    # (the sums of the last WINDOW + 1 starts, which run into the end, are no more than
+    # the one before them: the most is among the whole windows)
+    top = max(map(sub, islice(ps, WINDOW + 2, None), ps))
     if top < need:
         return [], top
+    win = map(sub, chain(islice(ps, WINDOW + 2, None), repeat(ps[n], WINDOW + 1)), ps)
     return list(compress(range(n), map(ge, win, repeat(need)))), top
 
 
-def best_from(u, b, t, starts: list[int]) -> float:
-    """best_stretch's sum over the stretches that start at ``starts`` only."""
+def best_from(u, b, t, starts: list[int]) -> tuple[float, tuple[int, int]]:
+    """best_stretch's sum and stretch over the stretches that start at ``starts`` only
+    (ascending): the same as best_stretch's when its best stretch starts at one of them."""
     E, S = _ends_starts(u, b, t)
-    return max(max(E[a:a + WINDOW]) - S[a] for a in starts)
+    best, where = -math.inf, (0, 0)
+    for a in starts:
+        m = max(E[a:a + WINDOW])
+        d = m - S[a]
+        if d > best:
+            best, where = d, (a, m)
+    a, m = where
+    return best, (a, a + E[a:a + WINDOW].index(m))
 
 
 def _logit(p: float) -> float:
