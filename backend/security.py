@@ -191,7 +191,8 @@ class WaymarkSessionBackend(SQLAlchemyAsyncSessionBackend):
         if scope_session is Empty or not scope_session:
             if had_cookie:
                 await self.delete(cookie_id, store=store)  # type: ignore[arg-type]
-                headers.add("Set-Cookie", Cookie(value="null", key=self.config.key, expires=0, **cookie_params).to_header(header=""))
+                gone = {**cookie_params, "max_age": 0}  # Max-Age wins over Expires in browsers: 0 deletes the cookie
+                headers.add("Set-Cookie", Cookie(value="null", key=self.config.key, expires=0, **gone).to_header(header=""))
                 headers.add("Set-Cookie", signed_in_hint(cookie_params, signed_in=False))
             return
 

@@ -40,6 +40,9 @@ def test_log_in_sets_it_and_log_out_removes_it(young_person, make_client) -> Non
     [gone] = set_cookies(r, HINT)
     assert attributes(gone)["max-age"] == "0"
     assert fresh.http.cookies.get(HINT) is None
+    [session_gone] = set_cookies(r, "waymark_session")  # deleted, not kept as the value "null"
+    assert attributes(session_gone)["max-age"] == "0"
+    assert fresh.http.cookies.get("waymark_session") is None
 
 
 def test_anonymous_visitors_and_failed_log_ins_get_no_hint(young_person, client: Client) -> None:
