@@ -4,6 +4,8 @@
     .venv/bin/python bench/moderation_verdicts.py save /tmp/verdicts_before.pickle --root /path/to/old/checkout
     # on the changed code
     .venv/bin/python bench/moderation_verdicts.py compare /tmp/verdicts_before.pickle
+    # or two snapshots already saved (e.g. made at the same time)
+    .venv/bin/python bench/moderation_verdicts.py diff /tmp/verdicts_before.pickle /tmp/verdicts_after.pickle
 
 The lines: every message of moderation/data/*.txt and every "text" of moderation/data/*.jsonl
 and tests/moderation/labelled.jsonl, each as typed, stretched to 600 characters (the
@@ -12,11 +14,16 @@ middle of a longer post), plus the bench's posts. Each is assessed in every cont
 rule files (post, chat, journal, and no context), and the learned layer's own scores
 (``Model.score`` with and without reasons: the training script picks thresholds from them)
 are kept too. ``compare`` says how many differ and shows the first few; exit status 1 if any.
+
+Both run with PYTHONHASHSEED=0 (the script restarts itself so): the engine drops negated
+findings while going through a set, so the order of its "not counted" reasons follows
+string hashing, which differs from one process to the next otherwise.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import pickle
 import sys
 import time
@@ -77,12 +84,18 @@ def snapshot(root: Path) -> dict:
 
 
 def main() -> None:
+    if os.environ.get("PYTHONHASHSEED") != "0":
+        os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})  # noqa: S606 - this script, again
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("what", choices=["save", "compare"])
+    ap.add_argument("what", choices=["save", "compare", "diff"])
     ap.add_argument("file")
+    ap.add_argument("other", nargs="?", help="diff: the second snapshot")
     ap.add_argument("--root", default=str(HERE), help="the checkout whose moderation/ is used (default: this one)")
     args = ap.parse_args()
-    snap = snapshot(Path(args.root).resolve())
+    if args.what == "diff":
+        snap = pickle.loads(Path(args.other).read_bytes())  # noqa: S301 - our own file
+    else:
+        snap = snapshot(Path(args.root).resolve())
     print(f"{snap['messages']} messages x {len(snap['contexts'])} contexts {snap['contexts']}: "
           f"{snap['cpu_seconds']:.1f} s of CPU")
     if args.what == "save":
