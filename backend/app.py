@@ -15,14 +15,13 @@ from litestar.logging.config import StructLoggingConfig
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.logging import LoggingMiddlewareConfig
 from litestar.middleware.rate_limit import RateLimitConfig
-from litestar.middleware.session.base import SessionMiddleware
 from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.plugins.structlog import StructlogConfig, StructlogPlugin
 from prometheus_client import Gauge
 
-from backend.accounts.auth import CurrentUserMiddleware, UserReader
+from backend.accounts.auth import SessionUserMiddleware, UserReader
 from backend.accounts.controllers import AuthController, MeController
 from backend.accounts.models import WebSession
 from backend.admin.controllers import AdminController
@@ -144,10 +143,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[alchemy_plugin, problem_details_plugin(), structlog],
         middleware=[
             prometheus.middleware,
-            DefineMiddleware(RequestChecks, max_body_bytes=settings.max_body_bytes),
-            rate_limit.middleware,
-            DefineMiddleware(SessionMiddleware, backend=session_backend),
-            DefineMiddleware(CurrentUserMiddleware, reader=user_reader, mfa_required=settings.staff_mfa_required),
+            # bad input refused; writes (only they) rate limited
+            DefineMiddleware(RequestChecks, max_body_bytes=settings.max_body_bytes, rate_limit=rate_limit),
+            DefineMiddleware(SessionUserMiddleware, backend=session_backend, reader=user_reader,
+                             mfa_required=settings.staff_mfa_required),
             DefineMiddleware(SessionBoundCSRF, config=csrf),
         ],
         # Static files and JSON answers over 1 KB travel compressed (brotli, gzip for older
