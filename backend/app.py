@@ -58,7 +58,7 @@ from backend.reports.controllers import ReportController
 from backend.restrictions.controllers import AccountModerationController, MyRestrictionsController
 from backend.review.controllers import ModerationController
 from backend.safeguarding.controllers import SafeguardingController
-from backend.security import SESSION_COOKIE, SessionBoundCSRF, WaymarkSessionBackend
+from backend.security import SESSION_COOKIE, SessionBoundCSRF, WaymarkSessionBackend, guards_share_the_handler
 from backend.settings import Settings, get_settings
 from backend.signposting.controllers import CouncilServiceController, CrisisLineController, ServiceController
 from backend.signposting.feed_controllers import OrukFeedController
@@ -98,6 +98,7 @@ CHAT_SOCKETS = Gauge("waymark_chat_sockets", "Open chat WebSockets in this worke
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
+    guards_share_the_handler()
     alchemy = make_alchemy_config(settings)
     session_config = ServerSideSessionConfig(
         key=SESSION_COOKIE, max_age=settings.session_max_age, httponly=True, samesite="lax",

@@ -14,6 +14,7 @@ from backend.clock import london_now
 from backend.errors import Invalid
 from backend.security import refuse_other_council, requires_role, requires_young_person
 from backend.signposting import directory, services
+from backend.signposting.cache import precompressed_json
 from backend.signposting.crisis import crisis_lines_for
 from backend.signposting.oruk_schemas import Export
 from backend.signposting.schemas import (
@@ -57,6 +58,7 @@ class ServiceController(Controller):
         "",
         guards=[requires_reader],
         summary="Services that fit: the council's first, then national; open now first",
+        opt={"precompressed": True},  # 5 KB: compressed once per cached answer (precompressed_json)
     )
     async def list_services(
         self,
@@ -84,7 +86,7 @@ class ServiceController(Controller):
         encoded = await services.services_answer_json(
             sessionmaker, audience, topic=topic, thrive=thrive, open_now=_truthy(open_now)
         )
-        return Response(encoded, media_type="application/json")
+        return precompressed_json(request, encoded)
 
     @get("/{service_id:str}", guards=[requires_reader], summary="One service (for sharing it in a chat)")
     async def one_service(self, request: Request, db_session: DB, service_id: str) -> ServiceItem:
