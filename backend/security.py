@@ -15,7 +15,6 @@ from typing import Any
 from advanced_alchemy.extensions.litestar.session import SQLAlchemyAsyncSessionBackend
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from cachetools import TTLCache
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie, Headers, MutableScopeHeaders
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
@@ -28,6 +27,7 @@ from sqlalchemy import String, cast, delete, func, select
 
 from backend.clock import utcnow
 from backend.errors import Forbidden
+from backend.short_memory import ShortMemory
 
 # --- passwords ------------------------------------------------------------------------
 
@@ -84,7 +84,7 @@ def _user_id_in(data: bytes | None) -> str | None:
 
 SESSION_CACHE_SECONDS = 5.0
 # Remembered per worker for a few seconds, bounded (the oldest go first when it is full).
-_SESSION_CACHE: TTLCache[str, bytes] = TTLCache(maxsize=50_000, ttl=SESSION_CACHE_SECONDS)
+_SESSION_CACHE: ShortMemory[str, bytes] = ShortMemory(maxsize=50_000, ttl=SESSION_CACHE_SECONDS)
 
 
 def remember_session(session_id: str, data: bytes) -> None:

@@ -11,7 +11,6 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from cachetools import TTLCache
 from litestar.connection import ASGIConnection
 from litestar.middleware.session.base import SessionMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
@@ -22,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from backend.accounts.models import StaffMfa, User
 from backend.errors import Forbidden
 from backend.security import caching_enabled, forgetting, note_forgetting, session_user_id, single_flight
+from backend.short_memory import ShortMemory
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +54,7 @@ _COLUMNS = (
 # forget (backend.accounts.sessions: ``waymark_user_changed`` from a trigger on every change
 # to what is kept, and the sign-out notices); USER_CACHE_SECONDS is only a backstop.
 USER_CACHE_SECONDS = 60.0
-_USERS: TTLCache[uuid.UUID, CurrentUser | None] = TTLCache(maxsize=50_000, ttl=USER_CACHE_SECONDS)
+_USERS: ShortMemory[uuid.UUID, CurrentUser | None] = ShortMemory(maxsize=50_000, ttl=USER_CACHE_SECONDS)
 _MISSING = object()
 _READS: dict[uuid.UUID, asyncio.Future] = {}
 

@@ -22,11 +22,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.after_commit import on_commit
 from backend.councils.models import Council
+from backend.short_memory import ShortMemory
 from backend.signposting.models import DirectoryService
 
 DIRECTORY_CACHE_SECONDS = 30.0
 _rows: TTLCache[str | None, list[DirectoryService]] = TTLCache(maxsize=256, ttl=DIRECTORY_CACHE_SECONDS)
-_answers: TTLCache[Hashable, bytes] = TTLCache(maxsize=4096, ttl=DIRECTORY_CACHE_SECONDS)
+_answers: ShortMemory[Hashable, bytes] = ShortMemory(maxsize=4096, ttl=DIRECTORY_CACHE_SECONDS)
 
 
 ALL = "*"  # forget every council's entries (a national service or content changed)
@@ -99,7 +100,7 @@ async def known_council(sessionmaker: Any, council_code: str) -> bool:
     return hit
 
 
-_compressed: TTLCache[tuple[bytes, str], bytes] = TTLCache(maxsize=512, ttl=DIRECTORY_CACHE_SECONDS)
+_compressed: ShortMemory[tuple[bytes, str], bytes] = ShortMemory(maxsize=512, ttl=DIRECTORY_CACHE_SECONDS)
 COMPRESS_FROM = 1024  # bytes: smaller answers travel as they are
 
 
