@@ -16,12 +16,13 @@ from typing import Any
 
 import brotli
 from cachetools import TTLCache
-from litestar import Request, Response
+from litestar import Request
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.after_commit import on_commit
 from backend.councils.models import Council
+from backend.encoded_json import EncodedJSON
 from backend.short_memory import ShortMemory
 from backend.signposting.models import DirectoryService
 
@@ -115,7 +116,7 @@ def compressed(body: bytes, encoding: str) -> bytes:
     return hit
 
 
-def precompressed_json(request: Request, body: bytes) -> Response[Any]:
+def precompressed_json(request: Request, body: bytes) -> EncodedJSON:
     """An answer already encoded (and cached) as JSON, compressed once per cached answer
     when the reader accepts brotli or gzip and it is 1 KB or more. For routes with the
     ``precompressed`` opt, which the app's own compression (it would compress the same
@@ -123,9 +124,5 @@ def precompressed_json(request: Request, body: bytes) -> Response[Any]:
     accepted = request.headers.get("accept-encoding", "")
     encoding = "br" if "br" in accepted else "gzip" if "gzip" in accepted else None
     if encoding is None or len(body) < COMPRESS_FROM:
-        return Response(body, media_type="application/json", headers={"Vary": "Accept-Encoding"})
-    return Response(
-        compressed(body, encoding),
-        media_type="application/json",
-        headers={"Content-Encoding": encoding, "Vary": "Accept-Encoding"},
-    )
+        return EncodedJSON(body, headers={"Vary": "Accept-Encoding"})
+    return EncodedJSON(compressed(body, encoding), headers={"Content-Encoding": encoding, "Vary": "Accept-Encoding"})
