@@ -11,6 +11,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.clock import london_now
+from backend.encoded_json import EncodedJSON
 from backend.errors import Invalid
 from backend.security import refuse_other_council, requires_role, requires_young_person
 from backend.signposting import directory, services
@@ -50,6 +51,20 @@ class CrisisLineController(Controller):
         return await crisis_lines_for(db_session, user.council_code if user else None)
 
 
+async def young_persons_unfiltered_list(request: Request) -> EncodedJSON | None:
+    """GET /services with no query (what a young person's screen asks for): answered from the
+    cache before Litestar turns the six optional query parameters into arguments (there are
+    none to read or check). Anything else (None) goes on to ``list_services``. Runs after the
+    guards, as ``before_request`` does."""
+    user = request.scope["user"]
+    if request.scope["query_string"] or user.role != "young_person":
+        return None
+    encoded = await services.services_answer_json(
+        request.app.state.sessionmaker, audience_of_young_person(user), topic=None, thrive=None, open_now=False
+    )
+    return precompressed_json(request, encoded)
+
+
 class ServiceController(Controller):
     path = "/api/v1/services"
     tags = ["signposting"]
@@ -59,6 +74,7 @@ class ServiceController(Controller):
         guards=[requires_reader],
         summary="Services that fit: the council's first, then national; open now first",
         opt={"precompressed": True},  # 5 KB: compressed once per cached answer (precompressed_json)
+        before_request=young_persons_unfiltered_list,
     )
     async def list_services(
         self,
