@@ -7,7 +7,7 @@
   voice, mostly sad, worried or angry without a risk to life.
 * ``heldout_long.txt`` (hand-written long posts, 200-2000 characters, never tuned on) ->
   ``heldout_long.jsonl``, split "heldout_long", reported on its own row.
-* ``dev.txt`` and ``dev_posts.txt`` (hand-written), ``tests/moderation/labelled.jsonl`` (the older set, family
+* ``dev.txt``, ``dev_posts.txt`` and ``dev_long.txt`` (hand-written; dev_long: long posts), ``tests/moderation/labelled.jsonl`` (the older set, family
   "legacy"), ``article_sentences.txt`` (risk-free sentences of the project's library
   articles, frozen), seeded templates and long composed posts -> ``dev.jsonl``, split "dev".
 
@@ -469,7 +469,8 @@ def key(text: str) -> str:
 def build() -> tuple[list[dict], list[dict]]:
     rng = random.Random(SEED)
     held = read_source(HERE / "heldout.txt", "heldout") + read_source(HERE / "heldout_posts.txt", "heldout")
-    hand = read_source(HERE / "dev.txt", "dev") + read_source(HERE / "dev_posts.txt", "dev")
+    hand = (read_source(HERE / "dev.txt", "dev") + read_source(HERE / "dev_posts.txt", "dev")
+            + read_source(HERE / "dev_long.txt", "dev"))
     # noisy copies of the hand-written lines (the way they are typed), then templates, then long posts
     copies = [item(noisy(it["text"], rng, 0.8), it["label"], it["family"], "dev", origin=key(it["text"]))
               for it in hand for _ in range(2)]

@@ -198,3 +198,46 @@ def test_report_command_per_family(capsys):
     out = capsys.readouterr().out
     assert "risk_to_life (explicit, first person)" in out and "ordinary/negation" in out
     assert main(["--split", "nonsense"]) == 2
+
+
+# -- recovery stories and school worries: held, not raised as an emergency (issue 10, long posts) --
+@pytest.mark.parametrize("text", [
+    "just wanted to share that today is 100 days clean from self harm!! i still get urges sometimes but i use my coping box",
+    "i've been clean from sh for a year and a half and my scars are fading to silver",
+    "i used to self harm but i'm 2 years clean and proud",
+    "i was really suicidal when i was 14, like i genuinely didnt think id see 15. i'm 18 now and i just got into uni",
+])
+def test_recovery_stories_are_not_raised_to_high(text):
+    v = assess(text)
+    assert v.level not in ("high", "urgent"), v.to_dict()
+
+
+@pytest.mark.parametrize("text", [
+    "i relapsed last night after 4 months clean", "im 3 weeks clean from sh but the urges are really bad tonight",
+    "i tried to kill myself two years ago and the same thoughts are back now",
+    "i used to be happy but now i want to die",
+])
+def test_relapse_and_feelings_now_stay_raised(text):
+    v = assess(text)
+    assert v.level in ("high", "urgent") and v.needs_support, v.to_dict()
+
+
+@pytest.mark.parametrize("text", ["my maths teacher is so unfair, she picks on me every lesson", "i'm being bullied in pe because i'm not sporty"])
+def test_being_bullied_is_held_at_medium_without_an_alert(text):
+    v = assess(text, {"kind": "post"})
+    assert v.categories == ("abuse_bullying",) and v.level == "medium", v.to_dict()
+    assert v.action == "hold" and not v.needs_alert
+
+
+def test_long_posts_are_held_to_their_own_learned_threshold():
+    """A long post's best stretch is picked from many, so train.py picks "raise_long" (never
+    under "raise") on the dev split's hand-written long posts; the phone gets it too."""
+    from moderation.engine import raise_thresholds, risk_vocabulary
+    model = default_model()
+    short, long = "i feel a bit low today", " ".join(["i went to school and it was fine"] * 8)
+    for cat, t in model.thresholds.items():
+        assert t["long_tokens"] > len(short.split()) and t["raise_long"] >= t["raise"]
+        assert raise_thresholds(model, short)[cat] == t["raise"]
+        assert raise_thresholds(model, long)[cat] == t["raise_long"]
+    exported = risk_vocabulary()["model"]["thresholds_long"]
+    assert exported == {c: [t["long_tokens"], t["raise_long"]] for c, t in model.thresholds.items()}
