@@ -209,10 +209,14 @@ def to_model(W, bias, index: dict[str, int], canon: dict[str, str], thresholds: 
 
 def pick_thresholds(items: list[dict], probs: list[list[float]], caught: list[list[bool]] | None = None,
                     lengths: list[int] | None = None) -> dict:
-    """``pick_raise`` for every text, and for the long ones (``lengths[n]`` words, at least
-    LONG_TOKENS) a "raise_long" of at least the category's "raise"."""
+    """``pick_raise`` on the texts under LONG_TOKENS words (``lengths[n]``; every text when no
+    lengths are given), and on the hand-written long ones a "raise_long" of at least "raise"."""
     caught = caught or [[False] * len(CATEGORIES) for _ in items]
-    out = pick_raise(items, probs, caught)
+    if lengths:   # "raise" is for the texts under LONG_TOKENS words, so it is picked on them alone
+        short = [n for n, k in enumerate(lengths) if k < LONG_TOKENS]
+        out = pick_raise([items[n] for n in short], [probs[n] for n in short], [caught[n] for n in short])
+    else:
+        out = pick_raise(items, probs, caught)
     if lengths:   # hand-written long posts only: the composed ones (long_*) are everyday clauses glued together
         long = [n for n, k in enumerate(lengths) if k >= LONG_TOKENS and not items[n]["family"].startswith("long_")]
         if any(items[n]["label"] == "ordinary" for n in long):
