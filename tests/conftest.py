@@ -17,6 +17,7 @@ from tests.harness import (
     Client,
     Server,
     TestDatabase,
+    create_staff,
     free_port,
     signup_body,
     unique_username,
@@ -113,10 +114,8 @@ def staff(make_client: Callable[..., Client], server_env: dict[str, str]) -> Cal
         key = (role, council, key)
         if key not in _staff_cache:
             email = f"{role}.{unique_username('s')}@staff.example".replace("_", "-")
-            args = ["create-staff", "--role", role, "--email", email, "--password", PASSWORD, "--name", name]
-            if council:
-                args += ["--council", council]
-            waymark_cli(*args, env=server_env)
+            create_staff(server_env["DATABASE_URL"], role=role, email=email, password=PASSWORD, name=name,
+                         council=council)
             _staff_cache[key] = email
         c = make_client()
         r = c.post("/api/v1/auth/login", json={"username": _staff_cache[key], "password": PASSWORD})

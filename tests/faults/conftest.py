@@ -22,7 +22,7 @@ from websockets.sync.client import connect
 
 from tests.chat_client import cookie_header
 from tests.faults.cluster import Cluster
-from tests.harness import PASSWORD, Client, run_async, signup_body, unique_username, waymark_cli
+from tests.harness import PASSWORD, Client, create_staff, run_async, signup_body, unique_username, waymark_cli
 
 
 @pytest.fixture(scope="module")
@@ -60,8 +60,7 @@ def fault_env(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> dic
 
 def counsellor_client(env: dict[str, str], base_url: str, name: str = "Ash") -> Client:
     email = f"c-{unique_username('f')}@staff.example".replace("_", "-")
-    waymark_cli("create-staff", "--role", "counsellor", "--email", email, "--password", PASSWORD, "--name", name,
-                env=env)
+    create_staff(env["DATABASE_URL"], role="counsellor", email=email, password=PASSWORD, name=name)
     c = Client(base_url)
     assert c.post("/api/v1/auth/login", json={"username": email, "password": PASSWORD}).status_code == 200
     assert c.put("/api/v1/chat/availability", json={"status": "available", "max_concurrent": 10}).status_code == 200
