@@ -1,11 +1,14 @@
-"""Fixtures: one fresh database and one running server for the whole run; clients and
-accounts per test."""
+"""Fixtures: one fresh database and one running server for the whole run (for each worker:
+`make test` runs two, pytest-xdist, each with its own database, server and browser); clients
+and accounts per test."""
 
 from __future__ import annotations
 
 import base64
+import fcntl
 import os
 import secrets
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +29,19 @@ from tests.harness import (
 
 # A local stand-in for a browser push service (tests/api/test_push.py listens here).
 PUSH_RECEIVER_PORT = free_port()
+
+
+@pytest.fixture(autouse=True)
+def _alone_when_marked(request: pytest.FixtureRequest) -> Iterator[None]:
+    """With several workers (pytest-xdist), a test marked ``alone`` (it measures latency) runs
+    while no other test does: every test holds a shared lock, an ``alone`` one the exclusive."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if run is None:
+        yield
+        return
+    with open(Path(tempfile.gettempdir()) / f"waymark-tests-{run}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX if request.node.get_closest_marker("alone") else fcntl.LOCK_SH)
+        yield
 
 
 @pytest.fixture(scope="session")

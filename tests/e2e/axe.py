@@ -6,6 +6,7 @@ contexts made with ``bypass_csp=True`` (see ``axe_context``)."""
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import shutil
 import subprocess
@@ -20,12 +21,14 @@ FAILING = ("serious", "critical")
 @functools.cache
 def axe_source() -> str:
     script = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
-    if not script.exists():
-        npm = shutil.which("npm")
-        assert npm, "npm is needed to install axe-core for the accessibility scan"
-        AXE_DIR.mkdir(exist_ok=True)
-        subprocess.run([npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(AXE_DIR),
-                        f"axe-core@{AXE_VERSION}"], check=True, capture_output=True, timeout=300)
+    AXE_DIR.mkdir(exist_ok=True)
+    with open(AXE_DIR / ".installing", "a") as lock:  # one install, when two test workers want it at once
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not script.exists():
+            npm = shutil.which("npm")
+            assert npm, "npm is needed to install axe-core for the accessibility scan"
+            subprocess.run([npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(AXE_DIR),
+                            f"axe-core@{AXE_VERSION}"], check=True, capture_output=True, timeout=300)
     return script.read_text(encoding="utf-8")
 
 

@@ -25,7 +25,9 @@ from tests.faults.cluster import Cluster
 from tests.harness import PASSWORD, Client, create_staff, run_async, signup_body, unique_username, waymark_cli
 
 
-@pytest.fixture(scope="module")
+# One cluster, migrated and loaded once, for every fault module (each starts its own app
+# servers against it, and a module that stops the cluster starts it again before it ends).
+@pytest.fixture(scope="session")
 def cluster() -> Iterator[Cluster]:
     # not under pytest's own temporary folder: that is private to root, and the cluster may run
     # as the postgres user
@@ -38,7 +40,7 @@ def cluster() -> Iterator[Cluster]:
     shutil.rmtree(root, ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def fault_env(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     data_dir = tmp_path_factory.mktemp("data")
     env = {k: v for k, v in os.environ.items() if not k.startswith("WAYMARK_")}
