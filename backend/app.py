@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 import secrets
 from pathlib import Path
 
@@ -139,7 +140,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     user_reader = UserReader(alchemy.get_engine().url.render_as_string(hide_password=False).replace("+asyncpg", ""))
     app = Litestar(
         route_handlers=[HealthController, WaymarkMetrics, api, OrukFeedController, chat_socket, moderation_socket, pwa],
-        on_startup=[warm_up_moderation, start_chat_hub, start_housekeeping, publish_truthful_schema],
+        on_startup=[warm_up_moderation, start_chat_hub, start_housekeeping, publish_truthful_schema,
+                    keep_start_up_objects_out_of_gc],
         on_shutdown=[stop_chat_hub, stop_housekeeping, stop_user_reader],
         plugins=[alchemy_plugin, problem_details_plugin(), structlog],
         middleware=[
@@ -197,6 +199,16 @@ async def warm_up_moderation(app: Litestar) -> None:
 
     if app.state.settings.moderation_warm_up:  # production: long-lived workers; tests start many short ones
         app.state.moderation_warm_up = asyncio.create_task(asyncio.to_thread(Rules.default().warm_up))
+        app.state.moderation_warm_up.add_done_callback(lambda _: gc.freeze())  # the compiled rules too
+
+
+async def keep_start_up_objects_out_of_gc(app: Litestar) -> None:
+    """Leave what start-up made (modules, the app, the moderation rules: about 190,000
+    objects that live as long as the worker) out of the garbage collector's full
+    collections. Each one walked them all on the event loop: 0.1-0.3 s, every half minute
+    or so under chat load, during which no chat message moved (the p99). Objects made
+    later are collected as before."""
+    gc.freeze()
 
 
 async def start_chat_hub(app: Litestar) -> None:

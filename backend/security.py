@@ -191,7 +191,9 @@ class WaymarkSessionBackend(SQLAlchemyAsyncSessionBackend):
         if scope_session is Empty or not scope_session:
             if had_cookie:
                 await self.delete(cookie_id, store=store)  # type: ignore[arg-type]
-                headers.add("Set-Cookie", Cookie(value="null", key=self.config.key, expires=0, **cookie_params).to_header(header=""))
+                gone = {**cookie_params, "max_age": 0}  # Max-Age wins over Expires in browsers: 0 deletes the cookie
+                headers.add("Set-Cookie", Cookie(value="null", key=self.config.key, expires=0, **gone).to_header(header=""))
+                headers.add("Set-Cookie", signed_in_hint(cookie_params, signed_in=False))
             return
 
         rotate = scope.get(_ROTATE_KEY, False)  # type: ignore[call-overload]
@@ -205,6 +207,7 @@ class WaymarkSessionBackend(SQLAlchemyAsyncSessionBackend):
                 return  # unchanged: nothing to write
         await self.set(session_id=session_id, data=self.serialize_data(scope_session, scope), store=store)
         headers.add("Set-Cookie", Cookie(value=session_id, key=self.config.key, **cookie_params).to_header(header=""))
+        headers.add("Set-Cookie", signed_in_hint(cookie_params, signed_in=True))
 
     async def get(self, /, session_id: str, store: Any) -> bytes | None:
         """Read a session; renew its expiry only when less than ``max_age - RENEW_AFTER`` is
@@ -257,6 +260,21 @@ class WaymarkSessionBackend(SQLAlchemyAsyncSessionBackend):
         data = await super().load_from_connection(connection)
         connection.scope["waymark.session_loaded"] = dict(data)  # type: ignore[typeddict-unknown-key]
         return data
+
+
+SIGNED_IN_HINT = "waymark_signed_in"
+
+
+def signed_in_hint(session_cookie_params: dict[str, Any], *, signed_in: bool) -> str:
+    """The ``Set-Cookie`` of the hint that travels with the session cookie: ``1`` while this
+    browser holds a session, removed with it. Readable by the PWA (not HttpOnly) and nothing
+    personal, so a signed-out phone knows not to ask ``GET /api/v1/me`` (which would answer
+    401). It proves nothing: the session cookie alone signs anyone in."""
+    params = {k: v for k, v in session_cookie_params.items() if k not in ("key", "value", "httponly", "expires")}
+    if not signed_in:
+        params["max_age"] = 0  # gone at once
+    cookie = Cookie(key=SIGNED_IN_HINT, value="1" if signed_in else "", httponly=False, **params)
+    return cookie.to_header(header="")
 
 
 def start_session(connection: ASGIConnection, user_id: uuid.UUID) -> None:

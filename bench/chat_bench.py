@@ -202,7 +202,7 @@ class WaymarkServer:
                 "--no-access-log", "--log-level", "warning", "--proxy-headers", "--forwarded-allow-ips", "127.0.0.1",
                 "--timeout-graceful-shutdown", "2"] + ([] if self.deflate else ["--ws-per-message-deflate", "false"])
 
-    def start(self, timeout: float = 90) -> WaymarkServer:
+    def start(self, timeout: float = 90, compile_timeout: float = 300) -> WaymarkServer:
         import httpx
 
         log_path = self.log_dir / f"waymark-{self.port}.log"
@@ -220,13 +220,16 @@ class WaymarkServer:
         else:
             raise RuntimeError(f"waymark not ready in {timeout}s:\n{log_path.read_text()}")
         if self.env.get("WAYMARK_MODERATION_WARM_UP") == "1":  # each worker compiles its rules in a thread
+            # Its own deadline: on a loaded 2-core machine two workers compiling at once took
+            # over 90 s (a --nodes 2 run at load average 14 stopped here).
+            deadline = time.monotonic() + compile_timeout
             in_a_row = 0
             while in_a_row < 10 * self.workers and time.monotonic() < deadline:
                 answer = httpx.get(self.base_url + "/health/ready", timeout=2).json()
                 in_a_row = in_a_row + 1 if answer.get("moderation_rules") == "compiled" else 0
                 time.sleep(0.05)
             if in_a_row < 10 * self.workers:
-                raise RuntimeError(f"waymark did not compile its moderation rules in {timeout}s")
+                raise RuntimeError(f"waymark did not compile its moderation rules in {compile_timeout}s")
         for _ in range(100):  # every worker up
             self.pids = serving_pids(self.process.pid)
             if len(self.pids) >= self.workers or self.workers == 1:

@@ -75,10 +75,20 @@ class Extras:
         reply_ms: list[float] = []
         statuses: dict[str, int] = {}
 
-        async def say(ws: Any, session_id: str, body: str) -> None:
+        async def say(ws: Any, session_id: str, body: str) -> str:
             cid = str(uuid.uuid4())
             sent[session_id].append(cid)
             await ws.send(json.dumps({"type": "message", "session_id": session_id, "client_id": cid, "body": body}))
+            return cid
+
+        async def answered(person_id: str, cid: str, within: float = 60) -> None:
+            """Until the server has acknowledged (or refused) this message: a counsellor hands
+            a chat over only after their last message in it is stored, as in the console."""
+            deadline = time.monotonic() + within
+            while time.monotonic() < deadline:
+                if any(f.get("client_id") == cid and f.get("type") in ("ack", "error") for f in frames[person_id]):
+                    return
+                await asyncio.sleep(0.01)
 
         async with httpx.AsyncClient(base_url=self.base_url, timeout=60) as http:
             async def chat_rounds(i: int, session_id: str, yp: Any, rounds: int) -> None:
@@ -87,7 +97,7 @@ class Extras:
                 for r in range(rounds):
                     await say(sockets[yp.id], session_id, f"round {r}: still there?")
                     current = self.counsellors[holder]
-                    await say(sockets[current.id], session_id, f"round {r}: yes, I'm here")
+                    await answered(current.id, await say(sockets[current.id], session_id, f"round {r}: yes, I'm here"))
                     await asyncio.sleep(0.2)
                     nxt = self.counsellors[1 - holder]
                     t = time.monotonic()
@@ -121,8 +131,9 @@ class Extras:
             await asyncio.sleep(5)  # the last deliveries
 
             problems = {"lost_or_twice": 0, "gaps": 0, "yp_socket_dups": 0, "yp_socket_missing": 0,
-                        "not_told_of_transfer": 0, "unacked": 0}
+                        "not_told_of_transfer": 0, "unacked": 0, "error_frames": 0}
             acked = {f.get("client_id") for fs in frames.values() for f in fs if f.get("type") == "ack"}
+            problems["error_frames"] = sum(1 for fs in frames.values() for f in fs if f.get("type") == "error")
             for session_id, yp in self.chats:
                 items = (await http.get(f"/api/v1/chat/sessions/{session_id}/messages",
                                         headers=self._headers(yp.cookie))).json()["items"]

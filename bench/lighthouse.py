@@ -43,6 +43,8 @@ CHROME = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 CHROME_FLAGS = "--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 GOAL = 95
+METRICS = ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "speed-index",
+           "cumulative-layout-shift")
 
 
 def lighthouse_bin() -> Path:
@@ -72,13 +74,15 @@ def audit(url: str, out: Path) -> dict:
                       if ref["weight"] and (a := ref["id"]) in report["audits"]
                       and report["audits"][a]["score"] is not None and report["audits"][a]["score"] < 0.9})
     weight = report["audits"].get("total-byte-weight", {}).get("numericValue")
-    return {"scores": scores, "bytes": int(weight or 0), "below_0.9": failing}
+    metrics = {m: report["audits"].get(m, {}).get("numericValue") or 0 for m in METRICS}
+    return {"scores": scores, "bytes": int(weight or 0), "below_0.9": failing, "metrics": metrics}
 
 
 def runs_of(url: str, runs: int, tmp: Path, name: str) -> dict:
     results = [audit(url, tmp / f"{name}-{i}.json") for i in range(runs)]
     return {"scores": {c: statistics.median(r["scores"][c] for r in results) for c in CATEGORIES},
             "bytes": statistics.median(r["bytes"] for r in results),
+            "metrics": {m: statistics.median(r["metrics"][m] for r in results) for m in METRICS},
             "below_0.9": sorted({a for r in results for a in r["below_0.9"]})}
 
 
@@ -132,6 +136,14 @@ def report(waymark: dict, baseline: dict | None, visit: list, args: argparse.Nam
         print(f"{c:<16}{ours:>9}{theirs if theirs is not None else '-':>9}{ratio:>8}{flag}")
     print(f"{'page bytes':<16}{waymark['bytes']:>9}{baseline['bytes'] if baseline else '-':>9}"
           f"{waymark['bytes'] / baseline['bytes'] if baseline and baseline['bytes'] else 0:>8.2f}")
+    for m in METRICS:
+        ours = waymark["metrics"][m]
+        theirs = baseline["metrics"][m] if baseline else None
+        unit = "" if m == "cumulative-layout-shift" else " ms"
+        print(f"{m:<26}{ours:>10.0f}{unit}" if unit else f"{m:<26}{ours:>10.3f}",
+              f"(static {theirs:.0f}{unit})" if theirs is not None and unit else
+              (f"(static {theirs:.3f})" if theirs is not None else ""))
+    print("load average (1, 5, 15 min):", " ".join(f"{x:.2f}" for x in os.getloadavg()))
     if waymark["below_0.9"]:
         print("audits under 0.9 (Waymark):", ", ".join(waymark["below_0.9"]))
     wire = sum(d.wire for d in visit)

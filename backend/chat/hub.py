@@ -47,6 +47,7 @@ COUNSELLING = set(COUNSELLING_ROLES)
 
 ACQUIRE_TIMEOUT = 5.0  # seconds to wait for a pooled connection (uvicorn's ping timeout is 20 s)
 READ_BATCH = 500
+FAN_OUT_BATCH = 8  # sockets sent a team-wide frame between two turns of the event loop
 ANY_NEWER = 0  # a delivery wish that cannot skip the read: "whatever is new"
 
 
@@ -381,10 +382,18 @@ class ChatHub:
         await self.deliver(session_id)
 
     async def _to_roles(self, roles: set[str], frame: dict[str, Any]) -> None:
+        """One frame to every local socket of these roles: encoded once, and the event loop
+        let go every few sockets, so that a fan-out to a whole team (a thread answered, an
+        alert) never holds up a chat message arriving meanwhile."""
+        text = json.dumps(frame, default=str)
+        sent = 0
         for conns in list(self.by_user.values()):
             for conn in list(conns):
                 if conn.user.role in roles:
-                    await conn.send(frame)
+                    await conn.send_text(text)
+                    sent += 1
+                    if not sent % FAN_OUT_BATCH:
+                        await asyncio.sleep(0)
 
     async def _typing(self, session_id: uuid.UUID, from_user: uuid.UUID) -> None:
         for conn in self._local(*await self.participants_of(session_id)):
@@ -397,6 +406,12 @@ class ChatHub:
         handover note, and catch up from its first message."""
         from backend.chat.toolkit import handover_for
 
+        young_person_id, _ = await self.participants_of(session_id)  # the young person never changes
+        if young_person_id is not None and not self._local(young_person_id, to_id, from_id):
+            # Nobody of the chat has a socket here (most workers, most of the time): nothing
+            # to tell or read. Who has the chat now is read again when a socket here needs it.
+            self._participants.pop(session_id, None)
+            return
         async with self.sessionmaker() as db:
             chat = await db.get(ChatSession, session_id)
             counsellor = await db.get(User, to_id) if to_id else None
@@ -469,12 +484,8 @@ class ChatHub:
                 frame = services.queue_frame(request_id, position, created, capacity, lines, closing)
                 for conn in self._local(user_id):
                     await conn.send(frame)
-        if not tell_counsellors:
-            return
-        for conns in list(self.by_user.values()):
-            for conn in list(conns):
-                if conn.user.role in COUNSELLING:
-                    await conn.send({"type": "queue_changed"})
+        if tell_counsellors:
+            await self._to_roles(COUNSELLING, {"type": "queue_changed"})
 
     async def resync_all(self) -> None:
         """Deliver anything a socket has not had yet (after a reconnect, and periodically):

@@ -346,7 +346,11 @@ async function start() {
   updateOfflineBanner();
 
   if ('serviceWorker' in navigator) {
-    navigator.serviceWorker.register('sw.js').catch(() => { /* the app still works online */ });
+    // After the page has loaded: the worker's precache then does not compete with the
+    // first screen for a slow connection.
+    const register = () => navigator.serviceWorker.register('sw.js').catch(() => { /* the app still works online */ });
+    if (document.readyState === 'complete') register();
+    else window.addEventListener('load', register, { once: true });
     // A tapped notification asks an open Waymark to show a screen (sw.js, notificationclick).
     navigator.serviceWorker.addEventListener('message', (event) => {
       const data = event.data || {};
@@ -357,6 +361,9 @@ async function start() {
   // After Quick exit: signed out here before anything shows, and this start stays signed out.
   state.user = (await finishQuickExit()) ? null : await loadUser();
   updateShell();
+  // Hand the main thread back once before building the first screen: the browser paints the
+  // shell and a tap on Quick exit is handled now, not after one long task.
+  await new Promise((resolve) => { setTimeout(resolve, 0); });
   await render();
   // The server's risk labels and writing limits (kept for offline starts too).
   import('./meta.js').then((m) => m.loadMeta()).catch(() => {});

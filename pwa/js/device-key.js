@@ -12,8 +12,9 @@
 // See docs/journal-encryption.md ("On the phone").
 
 import { api } from './api.js';
+import { KEYS_DB } from './local-databases.js';
 
-export const KEYS_DB = 'waymark-keys';
+export { KEYS_DB };
 const STORE = 'keys';
 
 /**

@@ -4,8 +4,9 @@
 // without the key a copy left behind can't be read. See docs/journal-encryption.md.
 
 import { inStore, openDatabase, seal, unseal } from './device-key.js';
+import { SAVED_DB } from './local-databases.js';
 
-export const SAVED_DB = 'waymark-journal-saved';
+export { SAVED_DB };
 const STORE = 'saved';
 const KEY = 'entries';
 

@@ -5,11 +5,11 @@
 // phone is offline; it is removed on log-out and whenever the server says "not signed in".
 
 import { api, ApiError, FIRST_STEPS } from './api.js';
-import { OUTBOX_DB, flushOutbox } from './outbox.js';
-import { KEYS_DB, forgetDeviceKeys } from './device-key.js';
-import { SAVED_DB } from './journal-saved.js';
-import { turnOffPush } from './push.js';
+import { OUTBOX_DB, KEYS_DB, SAVED_DB } from './local-databases.js';
 import { QUICK_EXIT_MARK } from './quick-exit.js';
+
+// The outbox, the journal keys and notifications are loaded only when someone logs out (or
+// the journal needs them), not on every start of the app: a signed-out first visit never runs them.
 
 const USER_KEY = 'waymark.user';
 /**
@@ -59,10 +59,31 @@ function remembered() {
 }
 
 /**
+ * The server sets this readable, non-personal cookie next to the HttpOnly session cookie
+ * and removes it with the session (backend/security.py, signed_in_hint).
+ */
+export const SIGNED_IN_HINT = 'waymark_signed_in';
+
+function hasSignedInHint() {
+  try {
+    return document.cookie.split(';').some((part) => part.trim().startsWith(`${SIGNED_IN_HINT}=1`));
+  } catch {
+    return true; // cookies unreadable: ask the server
+  }
+}
+
+function dropSignedInHint() {
+  try { document.cookie = `${SIGNED_IN_HINT}=; Max-Age=0; Path=/; SameSite=Lax`; } catch { /* ignore */ }
+}
+
+/**
  * Ask the server who we are. Returns the user or null. When offline, falls back to the
- * remembered copy so the app still opens on the right screens.
+ * remembered copy so the app still opens on the right screens. With neither the server's
+ * signed-in hint nor a remembered user this device has no session: the server is not asked
+ * (it would only answer 401).
  */
 export async function loadUser() {
+  if (!hasSignedInHint() && !remembered()) return null;
   try {
     const user = await api('/me');
     remember(user);
@@ -74,6 +95,7 @@ export async function loadUser() {
     if (err instanceof ApiError && err.status === 403 && FIRST_STEPS.has(err.code) && remembered()) {
       return { ...remembered(), pending: err.code }; // signed in, with one thing to do first
     }
+    if (err instanceof ApiError && err.status === 401) dropSignedInHint(); // it outlived the session
     remember(null);
     return null;
   }
@@ -99,7 +121,9 @@ export async function clearLocalData() {
       await Promise.all(keys.filter((k) => k.startsWith(API_CACHE_PREFIX)).map((k) => caches.delete(k)));
     } catch { /* ignore */ }
   }
-  forgetDeviceKeys();
+  // The keys this page holds in memory, if the journal loaded them (then this resolves at
+  // once; otherwise there is nothing to forget, and the wipe does not wait for a download).
+  import('./device-key.js').then((m) => m.forgetDeviceKeys()).catch(() => {});
   if ('indexedDB' in window) {
     const names = new Set(APP_DATABASES);
     try {
@@ -123,11 +147,13 @@ export async function clearLocalData() {
 export async function logOut() {
   // Last chance for check-ins and entries made offline: send them if we can (briefly).
   if (navigator.onLine !== false) {
-    await Promise.race([flushOutbox().catch(() => 0), new Promise((r) => { setTimeout(r, 4000); })]);
+    await Promise.race([import('./outbox.js').then((m) => m.flushOutbox()).catch(() => 0),
+      new Promise((r) => { setTimeout(r, 4000); })]);
   }
   // Notifications belong to this person: stop them on this device (and tell the server,
   // while the session still exists), so the next person on this phone doesn't get them.
-  await Promise.race([turnOffPush().catch(() => {}), new Promise((r) => { setTimeout(r, 2000); })]);
+  await Promise.race([import('./push.js').then((m) => m.turnOffPush()).catch(() => {}),
+      new Promise((r) => { setTimeout(r, 2000); })]);
   let reached = true;
   try {
     await api('/auth/logout', { method: 'POST' });

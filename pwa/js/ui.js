@@ -210,10 +210,18 @@ export function formatWait(seconds) {
   return hours === 1 ? 'about an hour' : `about ${hours} hours`;
 }
 
-const LONDON_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
-const LONDON_TIME = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-const LONDON_WEEKDAY = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'long' });
-const LONDON_DAY_MONTH = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'long', day: 'numeric', month: 'long' });
+/**
+ * A Europe/London date formatter, made the first time it is used and kept: making one loads
+ * time-zone data, which every start of the app would otherwise pay before its first screen.
+ */
+function londonFormat(locale, options) {
+  let made = null;
+  return { format: (when) => (made ??= new Intl.DateTimeFormat(locale, { timeZone: 'Europe/London', ...options })).format(when) };
+}
+const LONDON_DAY = londonFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' });
+const LONDON_TIME = londonFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const LONDON_WEEKDAY = londonFormat('en-GB', { weekday: 'long' });
+const LONDON_DAY_MONTH = londonFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long' });
 
 function addDays(dayKey, n) {
   const [y, m, d] = dayKey.split('-').map(Number);

@@ -27,10 +27,11 @@ def empty_queue(database) -> None:
     database.query("UPDATE counsellor_availability SET status = 'away'")
 
 
-def _login_counsellor(staff, base_url: str) -> Client:
-    c = staff("counsellor", name="Ash Worker", key="workers")
+def _login_counsellor(staff, base_url: str, name: str = "Ash Worker", key: str = "workers") -> Client:
+    c = staff("counsellor", name=name, key=key)
     moved = Client(base_url)
     moved.http.cookies.set("waymark_session", c.http.cookies.get("waymark_session"), domain="127.0.0.1")
+    moved.user = c.user
     assert moved.put("/api/v1/chat/availability", json={"status": "available", "max_concurrent": 10}).status_code == 200
     return moved
 
@@ -200,3 +201,40 @@ def test_typing_reaches_the_other_worker_and_only_the_two_people_may_send_it(two
     sneaky.send({"type": "typing", "session_id": session_id})
     assert "no such chat" in sneaky.wait_for("error", session_id=session_id)["detail"].lower()
     assert not [f for f in phone.drain(0.5) if f.get("type") == "typing"]
+
+
+def test_a_transfer_reaches_the_next_counsellor_on_a_worker_that_held_nobody_of_the_chat(two_workers, staff) -> None:
+    """Worker B holds no socket of the chat when it is handed over (it only relayed its
+    first message), so it has nothing to tell; the next counsellor, connecting to B
+    afterwards, still follows the chat: its history, then every new message, both ways."""
+    a, b = two_workers
+    yp = Client(a.base_url)
+    assert yp.post("/api/v1/auth/signup", json=signup_body()).status_code == 201
+    first = _login_counsellor(staff, a.base_url)
+    second = _login_counsellor(staff, b.base_url, name="Bea Next", key="next")
+    yp_ws, first_ws = ChatSocket(a.base_url, yp), ChatSocket(a.base_url, first)
+    request_id = yp.post("/api/v1/chat/requests", json={}).json()["id"]
+    session_id = first.post("/api/v1/chat/queue/take", json={"request_id": request_id}).json()["session_id"]
+    yp_ws.wait_for("assigned", session_id=session_id)
+    yp_ws.say(session_id, "before the handover")  # worker B hears of it and learns who is in the chat
+    first_ws.wait_for("message", session_id=session_id, seq=1)
+
+    moved = first.post(f"/api/v1/chat/sessions/{session_id}/transfer",
+                       json={"to_counsellor_id": second.user["id"], "note": "Exams; go gently."})
+    assert moved.status_code == 200, moved.text
+    assert yp_ws.wait_for("transferred", session_id=session_id)["counsellor"] == "Bea"
+
+    second_ws = ChatSocket(b.base_url, second)
+    deadline = time.monotonic() + 10
+    while True:  # worker B applies the handover when its notification arrives
+        second_ws.send({"type": "resume", "session_id": session_id, "after_seq": 0})
+        frames = second_ws.drain(0.3)
+        if any(f.get("type") == "message" for f in frames):
+            break
+        assert time.monotonic() < deadline, f"the next counsellor cannot follow the chat on worker B: {frames}"
+    assert [f["body"] for f in frames if f.get("type") == "message"][:1] == ["before the handover"]
+    yp_ws.say(session_id, "after the handover")
+    assert second_ws.wait_for("message", session_id=session_id, seq=2)["body"] == "after the handover"
+    second_ws.say(session_id, "Hi, I'm Bea.")
+    assert yp_ws.wait_for("message", session_id=session_id, seq=3)["body"] == "Hi, I'm Bea."
+    assert not [f for f in first_ws.drain(0.3) if f.get("type") == "message"]  # the first has let it go

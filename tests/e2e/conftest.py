@@ -70,8 +70,10 @@ def sign_in(page, client, path: str = "/#/home") -> None:
     base = str(client.http.base_url).rstrip("/")
     cookies = [{"name": c.name, "value": c.value, "url": base,
                 "httpOnly": c.name == "waymark_session", "sameSite": "Lax"}
-               for c in client.http.cookies.jar if c.name in ("waymark_session", "csrftoken")]
+               for c in client.http.cookies.jar if c.name in ("waymark_session", "waymark_signed_in", "csrftoken")]
     assert any(c["name"] == "waymark_session" for c in cookies), "the client is not signed in"
+    # The PWA asks GET /me only when the server's signed-in hint is there (or it remembers someone).
+    assert any(c["name"] == "waymark_signed_in" for c in cookies), "the server set no signed-in hint"
     page.context.add_cookies(cookies)
     page.goto(path)
 

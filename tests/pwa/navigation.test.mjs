@@ -118,6 +118,7 @@ test('the router: a screen hears the outbox while shown, and not after the perso
   try {
     document.body.innerHTML = '<nav id="staff-nav" hidden></nav><main id="main"></main><nav id="bottom-nav" hidden></nav>';
     window.location.hash = '#/messages';
+    document.cookie = 'waymark_signed_in=1'; // the server's hint, set with the session cookie
     await import('../../pwa/js/app.js');
     const threadLoads = () => server.requests.filter((r) => r.url.startsWith('/api/v1/messages/threads')).length;
     await until(() => document.querySelector('#main h1') && threadLoads() >= 1, 'the messages screen');
