@@ -28,8 +28,10 @@ run: $(STAMP)
 stop: $(STAMP)
 	$(BIN)/waymark stop-database
 
+# Two workers (pytest-xdist), each with its own database, server and browser; a file's tests
+# stay together on one worker. One file alone: `.venv/bin/python -m pytest -q tests/api/test_x.py`.
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

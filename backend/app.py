@@ -16,14 +16,13 @@ from litestar.logging.config import StructLoggingConfig
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.logging import LoggingMiddlewareConfig
 from litestar.middleware.rate_limit import RateLimitConfig
-from litestar.middleware.session.base import SessionMiddleware
 from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.plugins.structlog import StructlogConfig, StructlogPlugin
 from prometheus_client import Gauge
 
-from backend.accounts.auth import CurrentUserMiddleware, UserReader
+from backend.accounts.auth import SessionUserMiddleware, UserReader
 from backend.accounts.controllers import AuthController, MeController
 from backend.accounts.models import WebSession
 from backend.admin.controllers import AdminController
@@ -60,7 +59,7 @@ from backend.reports.controllers import ReportController
 from backend.restrictions.controllers import AccountModerationController, MyRestrictionsController
 from backend.review.controllers import ModerationController
 from backend.safeguarding.controllers import SafeguardingController
-from backend.security import SESSION_COOKIE, SessionBoundCSRF, WaymarkSessionBackend
+from backend.security import SESSION_COOKIE, SessionBoundCSRF, WaymarkSessionBackend, guards_share_the_handler
 from backend.settings import Settings, get_settings
 from backend.signposting.controllers import CouncilServiceController, CrisisLineController, ServiceController
 from backend.signposting.feed_controllers import OrukFeedController
@@ -100,6 +99,7 @@ CHAT_SOCKETS = Gauge("waymark_chat_sockets", "Open chat WebSockets in this worke
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
+    guards_share_the_handler()
     alchemy = make_alchemy_config(settings)
     session_config = ServerSideSessionConfig(
         key=SESSION_COOKIE, max_age=settings.session_max_age, httponly=True, samesite="lax",
@@ -146,10 +146,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[alchemy_plugin, problem_details_plugin(), structlog],
         middleware=[
             prometheus.middleware,
-            DefineMiddleware(RequestChecks, max_body_bytes=settings.max_body_bytes),
-            rate_limit.middleware,
-            DefineMiddleware(SessionMiddleware, backend=session_backend),
-            DefineMiddleware(CurrentUserMiddleware, reader=user_reader, mfa_required=settings.staff_mfa_required),
+            # bad input refused; writes (only they) rate limited
+            DefineMiddleware(RequestChecks, max_body_bytes=settings.max_body_bytes, rate_limit=rate_limit),
+            DefineMiddleware(SessionUserMiddleware, backend=session_backend, reader=user_reader,
+                             mfa_required=settings.staff_mfa_required),
             DefineMiddleware(SessionBoundCSRF, config=csrf),
         ],
         # Static files and JSON answers over 1 KB travel compressed (brotli, gzip for older

@@ -21,6 +21,7 @@ from litestar.enums import ScopeType
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import AbstractMiddleware
+from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.plugins.prometheus import PrometheusMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Scopes, Send
 
@@ -119,25 +120,38 @@ def _is_json(scope: Scope) -> bool:
     return False
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 class RequestChecks(AbstractMiddleware):
     """Refuses (400, problem details) a NUL character in the path, the query string or a
-    JSON body, and JSON nested too deeply: one place, before any handler, decoder or SQL."""
+    JSON body, and JSON nested too deeply: one place, before any handler, decoder or SQL.
+
+    It also hands every write (an HTTP request with an unsafe method) to the rate limiter:
+    reads are not rate limited (they are cached and cheap; log-in and posting have their own
+    limits in PostgreSQL), so a read no longer passes through the limiter's layer at all
+    (Litestar's builds a Request for every request only to ask ``check_throttle_handler``)."""
 
     scopes: Scopes = {ScopeType.HTTP, ScopeType.WEBSOCKET}
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, rate_limit: RateLimitConfig | None = None) -> None:
         super().__init__(app)
         self.max_body_bytes = max_body_bytes  # unless the route allows more (or less)
+        self.writes = rate_limit.middleware(app) if rate_limit is not None else app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        scope["user"] = None  # nobody until the session middleware says who (it skips some paths)
         query = scope.get("query_string", b"")
         if "\x00" in scope["path"] or b"%00" in query or b"\x00" in query:
             raise Invalid(NUL_DETAIL, code="nul_character")
-        if scope["type"] == ScopeType.HTTP and scope["method"] in ("POST", "PUT", "PATCH", "DELETE") and _is_json(scope):
+        if scope["type"] != ScopeType.HTTP or scope["method"] in SAFE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        if scope["method"] in ("POST", "PUT", "PATCH", "DELETE") and _is_json(scope):
             handler = scope.get("route_handler")
             limit = getattr(handler, "resolve_request_max_body_size", lambda: None)() or self.max_body_bytes
             receive = await self._checked_body(receive, limit, _body_type(handler))
-        await self.app(scope, receive, send)
+        await self.writes(scope, receive, send)
 
     async def _checked_body(self, receive: Receive, limit: int, body_type: Any) -> Receive:
         chunks: list[bytes] = []

@@ -200,16 +200,17 @@ def _model_findings(model: Model, rules: Rules, words: str, pmap, wanted, hits: 
     cats = [c for c in model.categories if wanted(c)]
     if not cats:
         return
+    raise_at = raise_thresholds(model, words)
+
     def found(cat: str, p: float) -> bool:
-        return cat in cats and p >= model.thresholds.get(cat, {}).get("raise", 0.5)
+        return cat in cats and p >= raise_at[cat]
 
     # categories not wanted are never searched (cutoff above 1); the rest only when they can reach "raise"
-    cutoff = {c: model.thresholds.get(c, {}).get("raise", 0.5) if c in cats else 2.0 for c in model.categories}
+    cutoff = {c: raise_at[c] if c in cats else 2.0 for c in model.categories}
     for sc in model.score(words, found, cutoff):
         if sc.category not in cats:
             continue
-        t = model.thresholds.get(sc.category, {})
-        if sc.probability >= t.get("raise", 0.5) and sc.end > sc.start:
+        if sc.probability >= raise_at[sc.category] and sc.end > sc.start:
             if sc.probability < rules.learned_keep and sc.category in rules.dampen_categories:
                 why = dampened(rules, words, sc.start, sc.end)
                 if why is not None:
@@ -219,6 +220,25 @@ def _model_findings(model: Model, rules: Rules, words: str, pmap, wanted, hits: 
             reasons.append(f"{sc.category} {sc.probability:.2f} (learned layer): " + ", ".join(sc.reasons))
             if not any(h[2].category == sc.category for h in hits):  # a rule's span already shows it
                 hits.add((*_map(sc.start, sc.end, pmap), _model_rule(rules, sc.category)))
+
+
+def raise_thresholds(model: Model, words: str) -> dict[str, float]:
+    """Each category's "raise" threshold for this text. A long post (``long_tokens`` words or
+    more in the words view) has many stretches for its best one to be picked from, so an
+    ordinary one reaches a given probability more easily: it is held to ``raise_long``
+    (picked by train.py on the development split's long texts, out of fold)."""
+    n = None
+    out = {}
+    for c in model.categories:
+        t = model.thresholds.get(c, {})
+        r = t.get("raise", 0.5)
+        if "raise_long" in t:
+            if n is None:
+                n = len(words.split())
+            if n >= t["long_tokens"]:
+                r = t["raise_long"]
+        out[c] = r
+    return out
 
 
 def _model_rule(rules: Rules, category: str) -> RuleInfo:
@@ -389,7 +409,11 @@ def risk_vocabulary(rules: Rules | None = None, model: Model | None | bool = Tru
         out["model"] = {
             "categories": list(model.categories), "bias": model.bias, "weights": phone_weights(model.weights),
             "canon": model.canon, "thresholds": {c: t["raise"] for c, t in model.thresholds.items()},
+            "thresholds_long": {c: [t["long_tokens"], t["raise_long"]] for c, t in model.thresholds.items()
+                                if "raise_long" in t},
             "window": WINDOW, "char_min": CHAR_MIN, "token": TOKEN_RE.pattern, "run": RUN,
             "note": "see moderation/model.py: tokens of the normalised text, features w: b: t: c:, "
-                    "the best stretch of 1..window tokens, probability = sigmoid(bias + sum)"}
+                    "the best stretch of 1..window tokens, probability = sigmoid(bias + sum); "
+                    "thresholds_long {category: [n, t]}: a text of n or more space-separated words "
+                    "(of the normalised text) is held to threshold t instead"}
     return out

@@ -1,6 +1,7 @@
 """How well the engine does on labelled sets.
 
-    python -m moderation.report                     # per family, held-out split (the honest figures)
+    python -m moderation.report                     # per family, both held-out splits (the honest figures)
+    python -m moderation.report --split heldout_long   # only the long-post held-out split
     python -m moderation.report --split dev         # per family, development split
     python -m moderation.report --split heldout --errors   # and every miss and false alarm
     python -m moderation.report tests/moderation/labelled.jsonl [--errors]   # per category
@@ -22,11 +23,14 @@ from .rules import LEVELS, Rules
 
 ORDINARY = "(ordinary)"
 DATA = Path(__file__).with_name("data")
-SPLITS = {"dev": DATA / "dev.jsonl", "heldout": DATA / "heldout.jsonl"}
+SPLITS = {"dev": DATA / "dev.jsonl", "heldout": DATA / "heldout.jsonl",
+          "heldout_long": DATA / "heldout_long.jsonl"}
+HELD_OUT = ("heldout", "heldout_long")  # what the report shows when no split is named
 RISKY = ("risk_to_life", "self_harm", "danger_from_others")
 # The groups the goals are stated for: explicit first-person risk to life, all risk to life,
 # self-harm, danger from others, and ordinary posts (every line labelled ordinary).
-EXPLICIT_FAMILIES = ("explicit", "plan", "farewell", "post_risk_explicit", "post_risk_plan", "post_risk_farewell")
+EXPLICIT_FAMILIES = ("explicit", "plan", "farewell", "post_risk_explicit", "post_risk_plan", "post_risk_farewell",
+                     "longpost_explicit", "longpost_plan", "longpost_farewell")
 
 
 def load(path: str | Path) -> list[dict]:
@@ -149,15 +153,16 @@ def main(argv: list[str] | None = None) -> int:
             for e in result["errors"]:
                 print(f"- want {e['want']} got {e['got']} {e['spans']}: {e['text']}")
         return 0
-    split = argv[argv.index("--split") + 1] if "--split" in argv else "heldout"
-    if split not in SPLITS:
+    splits = [argv[split_at]] if split_at is not None and split_at < len(argv) else list(HELD_OUT)
+    if any(s not in SPLITS for s in splits):
         print(f"--split must be one of {sorted(SPLITS)}")
         return 2
-    result = by_family(load(SPLITS[split]))
-    print(f"split: {split} ({SPLITS[split].name})")
-    print(format_families(result))
-    if "--errors" in argv:
-        print("\n".join(family_errors(result)))
+    for i, split in enumerate(splits):
+        result = by_family(load(SPLITS[split]))
+        print(("\n" if i else "") + f"split: {split} ({SPLITS[split].name})")
+        print(format_families(result))
+        if "--errors" in argv:
+            print("\n".join(family_errors(result)))
     return 0
 
 

@@ -45,6 +45,11 @@ FOLDS = 3
 MISS_COST = 3.0
 MAX_FALSE_ALARMS = 0.03
 MIN_RAISE = 0.15   # no threshold lower than this: at 0.05 a stray "he ... me" tips an ordinary post over
+# Long posts (LONG_TOKENS words or more): their best stretch is picked from many, so an ordinary
+# long post reaches a given probability more easily. Their own threshold ("raise_long", never
+# under "raise") is picked the same way on the dev split's hand-written long posts alone (and
+# their noisy copies; not the composed long_* posts, which are short lines glued together).
+LONG_TOKENS = 40
 
 # Words worth recognising when misspelt: each gets its one-edit variants (a letter left
 # out, two letters swapped, c/s and i/y mixed) unless the variant is a word in its own right.
@@ -202,14 +207,40 @@ def to_model(W, bias, index: dict[str, int], canon: dict[str, str], thresholds: 
             "weights": weights, "canon": canon, "thresholds": thresholds or {}}
 
 
-def pick_thresholds(items: list[dict], probs: list[list[float]], caught: list[list[bool]] | None = None) -> dict:
+def pick_thresholds(items: list[dict], probs: list[list[float]], caught: list[list[bool]] | None = None,
+                    lengths: list[int] | None = None) -> dict:
+    """``pick_raise`` on the texts under LONG_TOKENS words (``lengths[n]``; every text when no
+    lengths are given), and on the hand-written long ones a "raise_long" of at least "raise"."""
+    caught = caught or [[False] * len(CATEGORIES) for _ in items]
+    if lengths:   # "raise" is for the texts under LONG_TOKENS words, so it is picked on them alone
+        short = [n for n, k in enumerate(lengths) if k < LONG_TOKENS]
+        out = pick_raise([items[n] for n in short], [probs[n] for n in short], [caught[n] for n in short])
+    else:
+        out = pick_raise(items, probs, caught)
+    if lengths:   # hand-written long posts only: the composed ones (long_*) are everyday clauses glued together
+        long = [n for n, k in enumerate(lengths) if k >= LONG_TOKENS and not items[n]["family"].startswith("long_")]
+        if any(items[n]["label"] == "ordinary" for n in long):
+            picked = pick_raise([items[n] for n in long], [probs[n] for n in long], [caught[n] for n in long],
+                                floor={c: out[c]["raise"] for c in CATEGORIES}, prefer_high=True)
+            for c in CATEGORIES:
+                out[c].update({"long_tokens": LONG_TOKENS, "raise_long": picked[c]["raise"],
+                               "dev_recall_long": picked[c]["dev_recall"],
+                               "dev_false_alarms_long": picked[c]["dev_false_alarms"]})
+    return out
+
+
+def pick_raise(items: list[dict], probs: list[list[float]], caught: list[list[bool]] | None = None,
+               floor: dict[str, float] | None = None, prefer_high: bool = False) -> dict:
     """Per category, the threshold with the least cost for the engine as a whole (MISS_COST per
     risky line that neither the rules nor the model raise, 1 per ordinary line the model
     alone raises) among those whose false alarms added by the model on ordinary dev lines
     (averaged over their families) stay at or under MAX_FALSE_ALARMS. ``caught[n][j]``: the
-    rules alone raise line n to category j at high or above (None: the model alone)."""
+    rules alone raise line n to category j at high or above (None: the model alone).
+    Of thresholds that cost the same, the lowest is taken, or with ``prefer_high`` the highest
+    (long posts: the rules already catch most of their risk, and an ordinary long post has many
+    stretches to raise a false alarm from, so a tie goes to fewer alarms)."""
     caught = caught or [[False] * len(CATEGORIES) for _ in items]
-    out = {}
+    out: dict = {}
     families: dict[str, list[tuple[list[float], list[bool]]]] = {}
     for it, p, c in zip(items, probs, caught, strict=True):
         if it["label"] == "ordinary":
@@ -217,13 +248,14 @@ def pick_thresholds(items: list[dict], probs: list[list[float]], caught: list[li
     for j, cat in enumerate(CATEGORIES):
         pos = [(p[j], c[j]) for it, p, c in zip(items, probs, caught, strict=True) if labels_of(it)[j]]
         best = None
-        for t in [x / 100 for x in range(round(MIN_RAISE * 100), 99)]:
-            miss = sum(not c and p < t for p, c in pos) / len(pos)
+        lowest = max(MIN_RAISE, (floor or {}).get(cat, 0.0))
+        for t in [x / 100 for x in range(round(lowest * 100), 99)]:
+            miss = sum(not c and p < t for p, c in pos) / len(pos) if pos else 0.0
             # false alarms: the mean over ordinary families, so the many easy generated
             # lines cannot hide the hard hand-written ones
             fa = sum(sum(not c[j] and p[j] >= t for p, c in fam) / len(fam) for fam in families.values()) / len(families)
             cost = MISS_COST * miss + fa + (100 if fa > MAX_FALSE_ALARMS else 0)
-            if best is None or cost < best[0] - 1e-9:
+            if best is None or cost < best[0] - 1e-9 or (prefer_high and cost <= best[0] + 1e-9):
                 best = (cost, t, miss, fa)
         _, t, miss, fa = best
         out[cat] = {"raise": t, "dev_recall": round(1 - miss, 4), "dev_false_alarms": round(fa, 4)}
@@ -251,6 +283,7 @@ def main(argv: list[str] | None = None) -> int:
     canon = build_canon(known)
     fz = Featuriser(rules, canon)
     feats = [fz.token_feats(it["text"]) for it in items]
+    lengths = [len(rules.normaliser.words(rules.normaliser.plain(it["text"])[0]).split()) for it in items]
     # a hand-written line, its noisy copies and the long posts made from it share a fold, so the
     # out-of-fold probabilities (and the thresholds picked from them) are not flattered by copies
     fold_of = [zlib.crc32((it.get("origin") or it["text"].lower()).encode("utf-8")) % FOLDS for it in items]
@@ -268,9 +301,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"fold {f + 1}/{FOLDS} done", file=sys.stderr)
     caught = rules_catch(items, rules) if "--quick" not in argv else None
     if "--cv-only" in argv:
-        print(json.dumps(pick_thresholds(items, probs, caught)))
+        print(json.dumps(pick_thresholds(items, probs, caught, lengths)))
         return 0
-    thresholds = pick_thresholds(items, probs, caught) if "--quick" not in argv else json.loads(
+    thresholds = pick_thresholds(items, probs, caught, lengths) if "--quick" not in argv else json.loads(
         MODEL_PATH.read_text(encoding="utf-8"))["thresholds"]
     oof = [a for a in argv if a.startswith("--oof=")]
     if oof and "--quick" not in argv:  # the out-of-fold probabilities, to study the dev split's errors

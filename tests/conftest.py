@@ -1,11 +1,14 @@
-"""Fixtures: one fresh database and one running server for the whole run; clients and
-accounts per test."""
+"""Fixtures: one fresh database and one running server for the whole run (for each worker:
+`make test` runs two, pytest-xdist, each with its own database, server and browser); clients
+and accounts per test."""
 
 from __future__ import annotations
 
 import base64
+import fcntl
 import os
 import secrets
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +20,7 @@ from tests.harness import (
     Client,
     Server,
     TestDatabase,
+    create_staff,
     free_port,
     signup_body,
     unique_username,
@@ -25,6 +29,19 @@ from tests.harness import (
 
 # A local stand-in for a browser push service (tests/api/test_push.py listens here).
 PUSH_RECEIVER_PORT = free_port()
+
+
+@pytest.fixture(autouse=True)
+def _alone_when_marked(request: pytest.FixtureRequest) -> Iterator[None]:
+    """With several workers (pytest-xdist), a test marked ``alone`` (it measures latency) runs
+    while no other test does: every test holds a shared lock, an ``alone`` one the exclusive."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if run is None:
+        yield
+        return
+    with open(Path(tempfile.gettempdir()) / f"waymark-tests-{run}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX if request.node.get_closest_marker("alone") else fcntl.LOCK_SH)
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -113,10 +130,8 @@ def staff(make_client: Callable[..., Client], server_env: dict[str, str]) -> Cal
         key = (role, council, key)
         if key not in _staff_cache:
             email = f"{role}.{unique_username('s')}@staff.example".replace("_", "-")
-            args = ["create-staff", "--role", role, "--email", email, "--password", PASSWORD, "--name", name]
-            if council:
-                args += ["--council", council]
-            waymark_cli(*args, env=server_env)
+            create_staff(server_env["DATABASE_URL"], role=role, email=email, password=PASSWORD, name=name,
+                         council=council)
             _staff_cache[key] = email
         c = make_client()
         r = c.post("/api/v1/auth/login", json={"username": _staff_cache[key], "password": PASSWORD})

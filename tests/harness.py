@@ -116,6 +116,31 @@ def waymark_cli(*args: str, env: dict[str, str]) -> str:
     return result.stdout
 
 
+def create_staff(database_url: str, *, role: str, email: str, password: str, name: str | None = None,
+                 council: str | None = None) -> str:
+    """A staff account made by the service call behind `waymark create-staff`, in this process
+    (a CLI process per account spent about 2.5 s of CPU importing the backend). The CLI itself
+    stays under test (tests/api/test_openapi_fuzz.py, test_encryption_rotation.py)."""
+
+    async def go() -> str:
+        from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
+        from backend.accounts.services import create_staff_account
+        from backend.database import to_async_url
+
+        engine = create_async_engine(to_async_url(database_url))
+        try:
+            async with async_sessionmaker(engine, expire_on_commit=False)() as db:
+                user = await create_staff_account(db, role=role, email=email, password=password,
+                                                  council_code=council, name=name)
+                await db.commit()
+                return str(user.id)
+        finally:
+            await engine.dispose()
+
+    return run_async(go())
+
+
 @dataclass
 class Server:
     """A real uvicorn process serving the app."""

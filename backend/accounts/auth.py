@@ -11,11 +11,9 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from cachetools import TTLCache
 from litestar.connection import ASGIConnection
-from litestar.enums import ScopeType
-from litestar.middleware import AbstractMiddleware
-from litestar.types import ASGIApp, Receive, Scope, Scopes, Send
+from litestar.middleware.session.base import SessionMiddleware
+from litestar.types import ASGIApp, Receive, Scope, Send
 from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -23,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from backend.accounts.models import StaffMfa, User
 from backend.errors import Forbidden
 from backend.security import caching_enabled, forgetting, note_forgetting, session_user_id, single_flight
+from backend.short_memory import ShortMemory
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +54,7 @@ _COLUMNS = (
 # forget (backend.accounts.sessions: ``waymark_user_changed`` from a trigger on every change
 # to what is kept, and the sign-out notices); USER_CACHE_SECONDS is only a backstop.
 USER_CACHE_SECONDS = 60.0
-_USERS: TTLCache[uuid.UUID, CurrentUser | None] = TTLCache(maxsize=50_000, ttl=USER_CACHE_SECONDS)
+_USERS: ShortMemory[uuid.UUID, CurrentUser | None] = ShortMemory(maxsize=50_000, ttl=USER_CACHE_SECONDS)
 _MISSING = object()
 _READS: dict[uuid.UUID, asyncio.Future] = {}
 
@@ -149,31 +148,31 @@ async def load_current_user(sessionmaker: async_sessionmaker[AsyncSession], user
     return user
 
 
-class CurrentUserMiddleware(AbstractMiddleware):
-    """Sets ``scope["user"]`` (None when anonymous), and refuses every call but the first
-    steps while a temporary password or missing staff MFA is in the way (this check was an
-    app-wide guard: Litestar copies the route handler for each guard on every request)."""
+class SessionUserMiddleware(SessionMiddleware):
+    """Litestar's session middleware (the session from its cookie, written back on the
+    answer), which then also says who is asking: ``scope["user"]`` (None when anonymous).
+    While a temporary password or missing staff MFA is in the way, it refuses every call but
+    the first steps (this check was an app-wide guard: Litestar copies the route handler for
+    each guard on every request). One layer instead of two: each layer costs every request."""
 
-    scopes: Scopes = {ScopeType.HTTP, ScopeType.WEBSOCKET}
-    exclude = ["^/health", "^/metrics", "^/schema"]
-
-    def __init__(self, app: ASGIApp, reader: UserReader, mfa_required: bool = False) -> None:
-        super().__init__(app)
+    def __init__(self, app: ASGIApp, backend: Any, reader: UserReader, mfa_required: bool = False) -> None:
+        super().__init__(app, backend)
         self.reader = reader
         self.mfa_required = mfa_required
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        connection = ASGIConnection(scope, receive=receive, send=send)
+        scope["session"] = session = await self.backend.load_from_connection(connection)
+        connection._connection_state.session_id = self.backend.get_session_id(connection)
         user = None
-        if "session" in scope:
-            uid = session_user_id(ASGIConnection(scope))
-            if uid is not None:
-                user = await self.reader.load(uid)
-                if user is None:  # the account is gone: forget the session
-                    ASGIConnection(scope).clear_session()
-                elif step := first_step_required(user, scope["path"], self.mfa_required):
-                    raise Forbidden(_FIRST_STEP_DETAIL[step], code=step)
+        if session and (uid := session_user_id(connection)) is not None:
+            user = await self.reader.load(uid)
+            if user is None:  # the account is gone: forget the session
+                connection.clear_session()
+            elif step := first_step_required(user, scope["path"], self.mfa_required):
+                raise Forbidden(_FIRST_STEP_DETAIL[step], code=step)
         scope["user"] = user
-        await self.app(scope, receive, send)
+        await self.app(scope, receive, self.create_send_wrapper(connection))
 
 
 # --- what an account must do first ----------------------------------------------------------

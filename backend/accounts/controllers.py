@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated, TypeVar
 
+import msgspec
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.datastructures import Cookie
 from litestar.params import Dependency
@@ -11,7 +13,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.accounts import mfa, services, throttle
-from backend.accounts.auth import CurrentUser
+from backend.accounts.auth import USER_CACHE_SECONDS, CurrentUser
 from backend.accounts.models import User
 from backend.accounts.schemas import (
     LoginIn,
@@ -25,6 +27,7 @@ from backend.accounts.schemas import (
     SignupOut,
     UserOut,
 )
+from backend.encoded_json import EncodedJSON
 from backend.errors import Forbidden, Invalid, NotLoggedIn
 from backend.security import (
     end_session,
@@ -34,6 +37,7 @@ from backend.security import (
     session_cookie_id,
     start_session,
 )
+from backend.short_memory import ShortMemory
 
 DB = Annotated[AsyncSession, Dependency(skip_validation=True)]
 T = TypeVar("T")
@@ -45,6 +49,21 @@ def user_out(user: User | CurrentUser) -> UserOut:
     if user.role != "young_person" and user.display_name:
         out.name = user.display_name
     return out
+
+
+# GET /me, encoded once per person while the worker keeps the same CurrentUser for them: a
+# change to the account (or its expiry from the worker's memory) makes a new CurrentUser,
+# so the answer is encoded anew and never names an old name, role or council.
+_ME_ANSWERS: ShortMemory[uuid.UUID, tuple[CurrentUser, bytes]] = ShortMemory(maxsize=50_000, ttl=USER_CACHE_SECONDS)
+
+
+def me_json(user: CurrentUser) -> bytes:
+    hit = _ME_ANSWERS.get(user.id)
+    if hit is not None and hit[0] is user:
+        return hit[1]
+    encoded = msgspec.json.encode(user_out(user))
+    _ME_ANSWERS[user.id] = (user, encoded)
+    return encoded
 
 
 async def requires_staff(connection: Request, _: object) -> None:
@@ -133,8 +152,8 @@ class MeController(Controller):
     guards = [requires_login]
 
     @get("", summary="Who am I")
-    async def me(self, request: Request) -> UserOut:
-        return user_out(request.scope["user"])
+    async def me(self, request: Request) -> Response[UserOut]:
+        return EncodedJSON(me_json(request.scope["user"]))
 
     @post("/password", status_code=HTTP_204_NO_CONTENT, summary="Change my password (my other sessions end)")
     async def change_password(self, request: Request, db_session: DB, data: PasswordChangeIn) -> None:

@@ -12,6 +12,7 @@ from backend.clock import age_today
 from backend.content import services
 from backend.content.schemas import ArticleList, ArticleOut, TopicOut
 from backend.content.services import Reader
+from backend.encoded_json import EncodedJSON
 from backend.schema_rules import typed
 
 DB = Annotated[AsyncSession, Dependency(skip_validation=True)]
@@ -49,7 +50,7 @@ class LibraryController(Controller):
         encoded = await services.articles_answer_json(
             request.app.state.sessionmaker, reader=reader_of(request), topic=topic, q=q, sort=sort, limit=limit,
             content_dir=request.app.state.settings.content_dir, support=SEARCH_SUPPORT)
-        return Response(encoded, media_type="application/json")
+        return EncodedJSON(encoded)
 
     @get("/articles/{slug:str}", summary="One article")
     async def article(self, request: Request, db_session: DB,

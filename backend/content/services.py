@@ -21,6 +21,7 @@ from backend.after_commit import on_commit
 from backend.content.markdown import render_markdown
 from backend.content.models import THRIVE, Article, Topic
 from backend.errors import NotFound
+from backend.short_memory import ShortMemory
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n(.*)\Z", re.S)
 ARTICLE_FIELDS = ("title", "summary", "topics", "thrive", "kind", "min_age", "max_age", "reading_minutes", "reviewed_on")
@@ -107,7 +108,7 @@ async def import_library(db: AsyncSession, content_dir: Path) -> dict[str, int]:
 # go first): the library changes only on import, which forgets them all.
 _CACHE_SECONDS = 300.0
 _RESULTS_MAX = 5000
-_results_cache: TTLCache[tuple[Any, ...], tuple[list[dict[str, Any]], Intent]] = TTLCache(
+_results_cache: ShortMemory[tuple[Any, ...], tuple[list[dict[str, Any]], Intent]] = ShortMemory(
     maxsize=_RESULTS_MAX, ttl=_CACHE_SECONDS)
 _library_cache: TTLCache[str, Any] = TTLCache(maxsize=4, ttl=_CACHE_SECONDS)  # "topics", "vocabulary"
 _synonyms_cache: LRUCache[Path, list[tuple[tuple[str, ...], frozenset[str], frozenset[str], bool]]] = LRUCache(4)
@@ -138,7 +139,7 @@ async def find_articles_cached(sessionmaker: Any, *, reader: Reader, topic: str 
 
 
 # The encoded answers of those lists and searches, kept as long as their results.
-_answers_cache: TTLCache[tuple[Any, ...], bytes] = TTLCache(maxsize=_RESULTS_MAX, ttl=_CACHE_SECONDS)
+_answers_cache: ShortMemory[tuple[Any, ...], bytes] = ShortMemory(maxsize=_RESULTS_MAX, ttl=_CACHE_SECONDS)
 
 
 async def articles_answer_json(sessionmaker: Any, *, reader: Reader, topic: str | None, q: str | None, sort: str,

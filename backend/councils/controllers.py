@@ -4,6 +4,7 @@ from litestar import Controller, Request, Response, get
 
 from backend.councils.schemas import CouncilOut
 from backend.councils.services import councils_json
+from backend.encoded_json import EncodedJSON
 
 
 class CouncilController(Controller):
@@ -14,4 +15,4 @@ class CouncilController(Controller):
     @get("", summary="The councils Waymark serves, with their age ranges", cache=False,
          opt={"skip_session": True}, response_description="[{code, name, min_age, max_age, extended_max_age}]")
     async def councils(self, request: Request) -> Response[list[CouncilOut]]:
-        return Response(await councils_json(request.app.state.sessionmaker), media_type="application/json")
+        return EncodedJSON(await councils_json(request.app.state.sessionmaker))

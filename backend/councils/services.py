@@ -8,7 +8,6 @@ from typing import Any
 
 import msgspec
 import yaml
-from cachetools import TTLCache
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -16,9 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from backend.after_commit import on_commit
 from backend.councils.models import Council
 from backend.councils.schemas import CouncilOut
+from backend.short_memory import ShortMemory
 
 _CACHE_SECONDS = 60.0
-_cache: TTLCache[str, Any] = TTLCache(maxsize=2, ttl=_CACHE_SECONDS)  # "list", "json"
+_cache: ShortMemory[str, Any] = ShortMemory(maxsize=2, ttl=_CACHE_SECONDS)  # "list", "json"
 
 
 async def list_councils(sessionmaker: async_sessionmaker[AsyncSession]) -> list[CouncilOut]:

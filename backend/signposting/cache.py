@@ -16,16 +16,19 @@ from typing import Any
 
 import brotli
 from cachetools import TTLCache
+from litestar import Request
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.after_commit import on_commit
 from backend.councils.models import Council
+from backend.encoded_json import EncodedJSON
+from backend.short_memory import ShortMemory
 from backend.signposting.models import DirectoryService
 
 DIRECTORY_CACHE_SECONDS = 30.0
 _rows: TTLCache[str | None, list[DirectoryService]] = TTLCache(maxsize=256, ttl=DIRECTORY_CACHE_SECONDS)
-_answers: TTLCache[Hashable, bytes] = TTLCache(maxsize=4096, ttl=DIRECTORY_CACHE_SECONDS)
+_answers: ShortMemory[Hashable, bytes] = ShortMemory(maxsize=4096, ttl=DIRECTORY_CACHE_SECONDS)
 
 
 ALL = "*"  # forget every council's entries (a national service or content changed)
@@ -98,7 +101,7 @@ async def known_council(sessionmaker: Any, council_code: str) -> bool:
     return hit
 
 
-_compressed: TTLCache[tuple[bytes, str], bytes] = TTLCache(maxsize=512, ttl=DIRECTORY_CACHE_SECONDS)
+_compressed: ShortMemory[tuple[bytes, str], bytes] = ShortMemory(maxsize=512, ttl=DIRECTORY_CACHE_SECONDS)
 COMPRESS_FROM = 1024  # bytes: smaller answers travel as they are
 
 
@@ -111,3 +114,15 @@ def compressed(body: bytes, encoding: str) -> bytes:
         hit = brotli.compress(body, quality=5) if encoding == "br" else gzip.compress(body, compresslevel=6)
         _compressed[key] = hit
     return hit
+
+
+def precompressed_json(request: Request, body: bytes) -> EncodedJSON:
+    """An answer already encoded (and cached) as JSON, compressed once per cached answer
+    when the reader accepts brotli or gzip and it is 1 KB or more. For routes with the
+    ``precompressed`` opt, which the app's own compression (it would compress the same
+    bytes again on every request) skips."""
+    accepted = request.headers.get("accept-encoding", "")
+    encoding = "br" if "br" in accepted else "gzip" if "gzip" in accepted else None
+    if encoding is None or len(body) < COMPRESS_FROM:
+        return EncodedJSON(body, headers={"Vary": "Accept-Encoding"})
+    return EncodedJSON(compressed(body, encoding), headers={"Content-Encoding": encoding, "Vary": "Accept-Encoding"})

@@ -11,9 +11,11 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.clock import london_now
+from backend.encoded_json import EncodedJSON
 from backend.errors import Invalid
 from backend.security import refuse_other_council, requires_role, requires_young_person
 from backend.signposting import directory, services
+from backend.signposting.cache import precompressed_json
 from backend.signposting.crisis import crisis_lines_for
 from backend.signposting.oruk_schemas import Export
 from backend.signposting.schemas import (
@@ -49,6 +51,20 @@ class CrisisLineController(Controller):
         return await crisis_lines_for(db_session, user.council_code if user else None)
 
 
+async def young_persons_unfiltered_list(request: Request) -> EncodedJSON | None:
+    """GET /services with no query (what a young person's screen asks for): answered from the
+    cache before Litestar turns the six optional query parameters into arguments (there are
+    none to read or check). Anything else (None) goes on to ``list_services``. Runs after the
+    guards, as ``before_request`` does."""
+    user = request.scope["user"]
+    if request.scope["query_string"] or user.role != "young_person":
+        return None
+    encoded = await services.services_answer_json(
+        request.app.state.sessionmaker, audience_of_young_person(user), topic=None, thrive=None, open_now=False
+    )
+    return precompressed_json(request, encoded)
+
+
 class ServiceController(Controller):
     path = "/api/v1/services"
     tags = ["signposting"]
@@ -57,6 +73,8 @@ class ServiceController(Controller):
         "",
         guards=[requires_reader],
         summary="Services that fit: the council's first, then national; open now first",
+        opt={"precompressed": True},  # 5 KB: compressed once per cached answer (precompressed_json)
+        before_request=young_persons_unfiltered_list,
     )
     async def list_services(
         self,
@@ -84,7 +102,7 @@ class ServiceController(Controller):
         encoded = await services.services_answer_json(
             sessionmaker, audience, topic=topic, thrive=thrive, open_now=_truthy(open_now)
         )
-        return Response(encoded, media_type="application/json")
+        return precompressed_json(request, encoded)
 
     @get("/{service_id:str}", guards=[requires_reader], summary="One service (for sharing it in a chat)")
     async def one_service(self, request: Request, db_session: DB, service_id: str) -> ServiceItem:

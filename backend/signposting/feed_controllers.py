@@ -13,7 +13,7 @@ from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
 from litestar.params import Parameter
 
 from backend.signposting import feed
-from backend.signposting.cache import COMPRESS_FROM, compressed
+from backend.signposting.cache import precompressed_json as _json
 from backend.signposting.oruk_schemas import (
     ApiInfo,
     Service,
@@ -40,27 +40,12 @@ Age = _stated(type=OpenAPIType.INTEGER, minimum=0, maximum=150)
 AnId = _stated(type=OpenAPIType.STRING, format=OpenAPIFormat.UUID)
 
 
-def _json(request: Request, body: bytes) -> Response[Any]:
-    """An answer the feed has already encoded (and cached) as JSON, compressed once per
-    cached answer when the reader accepts brotli or gzip (the app's own compression, which
-    would compress it again on every request, is skipped for the feed)."""
-    accepted = request.headers.get("accept-encoding", "")
-    encoding = "br" if "br" in accepted else "gzip" if "gzip" in accepted else None
-    if encoding is None or len(body) < COMPRESS_FROM:
-        return Response(body, media_type="application/json", headers={"Vary": "Accept-Encoding"})
-    return Response(
-        compressed(body, encoding),
-        media_type="application/json",
-        headers={"Content-Encoding": encoding, "Vary": "Accept-Encoding"},
-    )
-
-
 class OrukFeedController(Controller):
     path = "/oruk/{council_code:str}"
     tags = ["open referral uk"]
     response_headers = [ResponseHeader(name="Access-Control-Allow-Origin", value="*")]
     cache_control = CacheControlHeader(no_cache=True, public=True)
-    opt = {"precompressed": True}  # see _json
+    opt = {"precompressed": True}  # see precompressed_json
 
     @get("/", summary="This API: its HSDS version (3.0)")
     async def info(self, request: Request, council_code: str) -> Response[ApiInfo]:

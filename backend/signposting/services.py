@@ -16,7 +16,7 @@ from typing import Any
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.clock import london_now
+from backend.clock import london_now, utcnow
 from backend.councils.models import Council
 from backend.errors import NotFound
 from backend.reports.services import record_usage_event
@@ -52,14 +52,15 @@ async def services_answer_json(
     session on a hit). "Open now" changes at most on the minute, so an answer is kept until
     the minute turns (and never past the row cache)."""
     topic, thrive = topic_and_thrive(topic, thrive)
-    now = london_now()
+    at = utcnow()
+    minute = int(at.timestamp()) // 60  # London's minutes turn with UTC's (its offset is whole hours)
 
     async def make() -> bytes:
         rows = await active_rows(sessionmaker, audience.council_code)
-        items = items_for(rows, audience, topic=topic, thrive=thrive, open_now=open_now, now=now)
+        items = items_for(rows, audience, topic=topic, thrive=thrive, open_now=open_now, now=london_now(at))
         return msgspec.json.encode({"items": items, "total": len(items)})
 
-    return await cached_answer(("services", audience, topic, thrive, open_now, now.strftime("%Y%m%d%H%M")), make)
+    return await cached_answer(("services", audience, topic, thrive, open_now, minute), make)
 
 
 async def _active(db: AsyncSession, service_id: str) -> DirectoryService | None:

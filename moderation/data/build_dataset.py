@@ -5,7 +5,9 @@
 * ``heldout.txt`` and ``heldout_posts.txt`` (hand-written, never tuned on) -> ``heldout.jsonl``,
   split "heldout". The ``post_*`` families are realistic forum posts in young people's own
   voice, mostly sad, worried or angry without a risk to life.
-* ``dev.txt`` and ``dev_posts.txt`` (hand-written), ``tests/moderation/labelled.jsonl`` (the older set, family
+* ``heldout_long.txt`` (hand-written long posts, 200-2000 characters, never tuned on) ->
+  ``heldout_long.jsonl``, split "heldout_long", reported on its own row.
+* ``dev.txt``, ``dev_posts.txt`` and ``dev_long.txt`` (hand-written; dev_long: long posts), ``tests/moderation/labelled.jsonl`` (the older set, family
   "legacy"), ``article_sentences.txt`` (risk-free sentences of the project's library
   articles, frozen), seeded templates and long composed posts -> ``dev.jsonl``, split "dev".
 
@@ -467,14 +469,15 @@ def key(text: str) -> str:
 def build() -> tuple[list[dict], list[dict]]:
     rng = random.Random(SEED)
     held = read_source(HERE / "heldout.txt", "heldout") + read_source(HERE / "heldout_posts.txt", "heldout")
-    hand = read_source(HERE / "dev.txt", "dev") + read_source(HERE / "dev_posts.txt", "dev")
+    hand = (read_source(HERE / "dev.txt", "dev") + read_source(HERE / "dev_posts.txt", "dev")
+            + read_source(HERE / "dev_long.txt", "dev"))
     # noisy copies of the hand-written lines (the way they are typed), then templates, then long posts
     copies = [item(noisy(it["text"], rng, 0.8), it["label"], it["family"], "dev", origin=key(it["text"]))
               for it in hand for _ in range(2)]
     days = everyday(rng, 1500)
     dev = hand + legacy() + copies + templated(rng, 45) + days + article_sentences()
     dev += composed(rng, [it for it in hand + copies + days if it["label"] != "abuse_bullying"], 900)
-    seen = {key(it["text"]) for it in held}
+    seen = {key(it["text"]) for it in held + build_long()}
     out_dev = []
     for it in dev:
         k = key(it["text"])
@@ -482,6 +485,12 @@ def build() -> tuple[list[dict], list[dict]]:
             seen.add(k)
             out_dev.append(it)
     return out_dev, held
+
+
+def build_long() -> list[dict]:
+    """The long-post held-out split (heldout_long.txt: 200-2000 characters, rambling, risk often
+    in the middle), split "heldout_long": measured on its own row, never trained or tuned on."""
+    return read_source(HERE / "heldout_long.txt", "heldout_long")
 
 
 def write(path: Path, items: list[dict]) -> None:
@@ -497,7 +506,9 @@ def main(argv: list[str] | None = None) -> None:
     dev, held = build()
     write(HERE / "dev.jsonl", dev)
     write(HERE / "heldout.jsonl", held)
-    print(f"dev: {len(dev)} lines; heldout: {len(held)} lines")
+    long_held = build_long()
+    write(HERE / "heldout_long.jsonl", long_held)
+    print(f"dev: {len(dev)} lines; heldout: {len(held)} lines; heldout_long: {len(long_held)} posts")
 
 
 if __name__ == "__main__":

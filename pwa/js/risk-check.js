@@ -108,6 +108,7 @@ function compileModel(m) {
     weights: new Map(Object.entries(m.weights)),
     canon: new Map(Object.entries(m.canon || {})),
     thresholds: m.thresholds || {},
+    thresholdsLong: m.thresholds_long || {},
     window: m.window || 10,
     charMin: m.char_min || 5,
     token,
@@ -318,8 +319,10 @@ export function checkText(vocab, text) {
   if (vocab.model) {
     const scores = scoreModel(vocab.model, words);
     const d = vocab.dampen;
+    const nWords = words.split(/\s+/).filter(Boolean).length;
     for (const cat of vocab.categories) {
-      const t = vocab.model.thresholds[cat.name];
+      const long = vocab.model.thresholdsLong[cat.name];
+      const t = Array.isArray(long) && nWords >= long[0] ? long[1] : vocab.model.thresholds[cat.name];
       const sc = scores[cat.name];
       if (typeof t !== 'number' || !sc || sc.p < t || found.includes(cat)) continue;
       const [s, e] = sc.span;

@@ -331,25 +331,24 @@ def test_unknown_api_path_is_a_problem_404(client: Client) -> None:
 
 
 def test_a_session_read_does_not_write_until_its_expiry_is_getting_old(young_person, database) -> None:
-    yp = young_person()
-    sid = yp.http.cookies.get("waymark_session")
+    # three sessions, each in one state, and one wait past the worker's short memory of them
+    fresh, old, expired = (young_person() for _ in range(3))
+    sid = {who: who.http.cookies.get("waymark_session") for who in (fresh, old, expired)}
 
-    def expiry():
-        return database.query("SELECT expires_at FROM web_session WHERE session_id = $1", sid)[0]["expires_at"]
+    def expiry(who):
+        return database.query("SELECT expires_at FROM web_session WHERE session_id = $1", sid[who])[0]["expires_at"]
 
     from backend.security import SESSION_CACHE_SECONDS
 
-    first = expiry()
-    time.sleep(SESSION_CACHE_SECONDS + 0.5)  # past the worker's short memory of this session
-    assert yp.get("/api/v1/me").status_code == 200
-    assert expiry() == first  # a fresh session is read without a write
-    database.query("UPDATE web_session SET expires_at = now() + interval '2 days' WHERE session_id = $1", sid)
-    time.sleep(SESSION_CACHE_SECONDS + 0.5)
-    assert yp.get("/api/v1/me").status_code == 200
-    assert expiry() > first - dt.timedelta(minutes=1)  # an older one is renewed to the full age
-    database.query("UPDATE web_session SET expires_at = now() - interval '1 minute' WHERE session_id = $1", sid)
-    time.sleep(SESSION_CACHE_SECONDS + 0.5)
-    assert yp.get("/api/v1/me").status_code == 401  # an expired one is gone
+    first = expiry(fresh)
+    database.query("UPDATE web_session SET expires_at = now() + interval '2 days' WHERE session_id = $1", sid[old])
+    database.query("UPDATE web_session SET expires_at = now() - interval '1 minute' WHERE session_id = $1", sid[expired])
+    time.sleep(SESSION_CACHE_SECONDS + 0.5)  # past the worker's short memory of these sessions
+    assert fresh.get("/api/v1/me").status_code == 200
+    assert expiry(fresh) == first  # a fresh session is read without a write
+    assert old.get("/api/v1/me").status_code == 200
+    assert expiry(old) > first - dt.timedelta(minutes=1)  # an older one is renewed to the full age
+    assert expired.get("/api/v1/me").status_code == 401  # an expired one is gone
 
 
 def test_logging_out_ends_the_session_at_once_despite_the_cache(young_person) -> None:

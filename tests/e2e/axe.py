@@ -6,6 +6,7 @@ contexts made with ``bypass_csp=True`` (see ``axe_context``)."""
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import shutil
 import subprocess
@@ -20,12 +21,14 @@ FAILING = ("serious", "critical")
 @functools.cache
 def axe_source() -> str:
     script = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
-    if not script.exists():
-        npm = shutil.which("npm")
-        assert npm, "npm is needed to install axe-core for the accessibility scan"
-        AXE_DIR.mkdir(exist_ok=True)
-        subprocess.run([npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(AXE_DIR),
-                        f"axe-core@{AXE_VERSION}"], check=True, capture_output=True, timeout=300)
+    AXE_DIR.mkdir(exist_ok=True)
+    with open(AXE_DIR / ".installing", "a") as lock:  # one install, when two test workers want it at once
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not script.exists():
+            npm = shutil.which("npm")
+            assert npm, "npm is needed to install axe-core for the accessibility scan"
+            subprocess.run([npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(AXE_DIR),
+                            f"axe-core@{AXE_VERSION}"], check=True, capture_output=True, timeout=300)
     return script.read_text(encoding="utf-8")
 
 
@@ -45,14 +48,32 @@ RUN = """async () => {
 }"""
 
 
+# The screen the router drew last (main > .screen), drawn, and no visible "Loading…" in main.
+# A screen marked as left by ``leave`` does not count: after page.goto('/#/next') the router
+# draws the next screen only once its module is imported, so until then the previous one is
+# still there, with its h1 and nothing loading.
+DRAWN = """() => {
+  const screen = document.querySelector('main > .screen');
+  if (!screen || screen.dataset.axeLeft || !screen.querySelector('h1')) return false;
+  return ![...document.querySelectorAll('main .loading')].some((e) => e.checkVisibility());
+}"""
+
+
+def leave(page) -> None:
+    """Mark the screen shown now as left: ``settle`` waits for the next one."""
+    page.evaluate("() => { const s = document.querySelector('main > .screen'); if (s) s.dataset.axeLeft = '1'; }")
+
+
 def settle(page, name: str) -> None:
-    """Wait until the screen has drawn: its h1 is there and nothing says "Loading"."""
-    page.locator("main h1").first.wait_for(timeout=20_000)
+    """Wait until the screen has drawn: its h1 is there and nothing on it says "Loading"
+    (a hidden loading line says nothing)."""
     try:
-        page.wait_for_function("() => !document.querySelector('main .loading')", timeout=20_000)
+        page.wait_for_function(DRAWN, timeout=20_000)
     except Exception as exc:
-        still = page.locator("main .loading").all_inner_texts()
-        raise AssertionError(f"{name}: still loading after 20 s: {still}") from exc
+        screen = page.evaluate("() => { const s = document.querySelector('main > .screen');"
+                               " return s ? [s.className, Boolean(s.dataset.axeLeft), Boolean(s.querySelector('h1'))] : null; }")
+        still = [t for t in page.locator("main .loading").all_inner_texts() if t.strip()]
+        raise AssertionError(f"{name}: not drawn after 20 s (screen, left, h1: {screen}); loading: {still}") from exc
     page.wait_for_timeout(150)
 
 

@@ -11,7 +11,7 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.axe import axe_context, scan
+from tests.e2e.axe import axe_context, leave, scan
 from tests.e2e.conftest import PHONE, sign_in
 from tests.harness import unique_username
 
@@ -22,6 +22,7 @@ BOARD = "exams-and-school"
 
 
 def visit(page: Page, path: str, name: str, problems: list[str]) -> None:
+    leave(page)  # scan the screen at ``path``, not the one before it
     page.goto(path)
     problems.extend(scan(page, name))
 

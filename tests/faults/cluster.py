@@ -62,10 +62,13 @@ class Cluster:
                   f'CREATE DATABASE "{name}"')
         return self.url(name)
 
+    def is_up(self) -> bool:
+        return self._run("pg_isready", "-h", "127.0.0.1", "-p", str(self.port), check=False).returncode == 0
+
     def wait_until_down(self, timeout: float = 20) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self._run("pg_isready", "-h", "127.0.0.1", "-p", str(self.port), check=False).returncode != 0:
+            if not self.is_up():
                 return
             time.sleep(0.1)
         raise RuntimeError("the cluster did not stop")

@@ -22,10 +22,12 @@ from websockets.sync.client import connect
 
 from tests.chat_client import cookie_header
 from tests.faults.cluster import Cluster
-from tests.harness import PASSWORD, Client, run_async, signup_body, unique_username, waymark_cli
+from tests.harness import PASSWORD, Client, create_staff, run_async, signup_body, unique_username, waymark_cli
 
 
-@pytest.fixture(scope="module")
+# One cluster, migrated and loaded once, for every fault module (each starts its own app
+# servers against it, and a module that stops the cluster starts it again before it ends).
+@pytest.fixture(scope="session")
 def cluster() -> Iterator[Cluster]:
     # not under pytest's own temporary folder: that is private to root, and the cluster may run
     # as the postgres user
@@ -38,7 +40,7 @@ def cluster() -> Iterator[Cluster]:
     shutil.rmtree(root, ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def fault_env(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     data_dir = tmp_path_factory.mktemp("data")
     env = {k: v for k, v in os.environ.items() if not k.startswith("WAYMARK_")}
@@ -60,8 +62,7 @@ def fault_env(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> dic
 
 def counsellor_client(env: dict[str, str], base_url: str, name: str = "Ash") -> Client:
     email = f"c-{unique_username('f')}@staff.example".replace("_", "-")
-    waymark_cli("create-staff", "--role", "counsellor", "--email", email, "--password", PASSWORD, "--name", name,
-                env=env)
+    create_staff(env["DATABASE_URL"], role="counsellor", email=email, password=PASSWORD, name=name)
     c = Client(base_url)
     assert c.post("/api/v1/auth/login", json={"username": email, "password": PASSWORD}).status_code == 200
     assert c.put("/api/v1/chat/availability", json={"status": "available", "max_concurrent": 10}).status_code == 200

@@ -21,6 +21,17 @@ from tests.faults.conftest import (
 )
 from tests.harness import Server, run_async
 
+# the time limit counts fixture set-up too: two app servers to start, and a cluster restart (longer on a busy machine)
+pytestmark = pytest.mark.timeout(300)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def cluster_left_running(cluster: Cluster):
+    """The cluster is shared with the other fault modules: up again even if a test stopped here."""
+    yield
+    if not cluster.is_up():
+        cluster.start()
+
 
 @pytest.fixture(scope="module")
 def two_servers(fault_env):

@@ -11,6 +11,9 @@ from tests.faults.balancer import Balancer
 from tests.faults.conftest import Phone, assert_once_in_order, counsellor_client, start_chat, stored_seqs
 from tests.harness import Client, Server, signup_body
 
+# the time limit counts fixture set-up too: two nodes of two workers each and a balancer to start (longer on a busy machine)
+pytestmark = pytest.mark.timeout(300)
+
 
 @pytest.fixture(scope="module")
 def nodes(fault_env):

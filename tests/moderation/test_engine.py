@@ -95,13 +95,13 @@ def test_ordinary_idioms_are_not_risk(text):
 @pytest.mark.parametrize("text, category, level", [
     ("I've been cutting again", "self_harm", "high"),
     ("i relapsed last night", "self_harm", "high"),
-    ("clean for 30 days today", "self_harm", "high"),
-    ("30 days clean!!", "self_harm", "high"),
+    ("clean for 30 days today", "self_harm", "medium"),   # recovery: held and support, not raised to high
+    ("30 days clean!!", "self_harm", "medium"),
     ("I keep burning myself", "self_harm", "high"),
-    ("i used to self harm but i'm 2 years clean and proud", "self_harm", "high"),
+    ("i used to self harm but i'm 2 years clean and proud", "self_harm", "medium"),
     ("my step-dad hits me", "danger_from_others", "high"),
     ("someone at home is hurting me", "danger_from_others", "high"),
-    ("I'm being bullied", "abuse_bullying", "high"),
+    ("I'm being bullied", "abuse_bullying", "medium"),   # held for a moderator, not an emergency
     ("you're so ugly", "abuse_bullying", "high"),
     ("add me on snap", "grooming", "high"),
     ("what's your insta", "grooming", "high"),

@@ -56,27 +56,49 @@ def test_model_was_trained_on_the_current_dev_split():
 
 
 # -- the held-out split: floors just under what was measured (moderation/README.md) ------------
-FLOORS = {  # group: share at high+ and share shown support, at least (measured: 0.910, 0.914, 1.000, 0.977)
-    "risk_to_life (explicit, first person)": 0.90,
-    "risk_to_life (all)": 0.90,
-    "self_harm (all)": 0.98,
-    "danger_from_others (all)": 0.96,
+FLOORS = {  # split: {group: share at high+ and share shown support, at least}, just under what was measured
+    "heldout": {  # measured 0.900, 0.904, 1.000, 0.977
+        "risk_to_life (explicit, first person)": 0.89,
+        "risk_to_life (all)": 0.90,
+        "self_harm (all)": 0.98,
+        "danger_from_others (all)": 0.96,
+    },
+    "heldout_long": {  # long posts (heldout_long.txt); measured 0.953, 0.947, 0.933, 1.000
+        "risk_to_life (explicit, first person)": 0.94,
+        "risk_to_life (all)": 0.93,
+        "self_harm (all)": 0.93,
+        "danger_from_others (all)": 0.98,
+    },
 }
-MAX_FALSE_ALARMS_HIGH = 0.05   # ordinary lines raised to high (measured 0.042)
-MAX_FALSE_ALARMS_MEDIUM = 0.05  # ... to medium or above (measured 0.042)
+MAX_FALSE_ALARMS = {  # split: (ordinary raised to high, ... to medium or above), at most
+    "heldout": (0.02, 0.02),        # measured 0.013, 0.016
+    "heldout_long": (0.045, 0.11),  # measured 0.040, 0.104 (medium: recovery milestones and being bullied)
+}
 
 
-def test_heldout_figures_stay_above_their_floors():
-    result = by_family(load(SPLITS["heldout"]))
+@pytest.mark.parametrize("split", sorted(FLOORS))
+def test_heldout_figures_stay_above_their_floors(split):
+    result = by_family(load(SPLITS[split]))
     groups = result["groups"]
-    for name, floor in FLOORS.items():
+    for name, floor in FLOORS[split].items():
         assert groups[name]["high"] >= floor, (name, groups[name])
         assert groups[name]["support"] >= floor, (name, groups[name])
-    assert groups["ordinary (all): false alarms"]["high"] <= MAX_FALSE_ALARMS_HIGH
-    assert groups["ordinary (all): false alarms"]["medium"] <= MAX_FALSE_ALARMS_MEDIUM
+    high, medium = MAX_FALSE_ALARMS[split]
+    assert groups["ordinary (all): false alarms"]["high"] <= high, groups["ordinary (all): false alarms"]
+    assert groups["ordinary (all): false alarms"]["medium"] <= medium, groups["ordinary (all): false alarms"]
 
 
-MAX_FALSE_ALARMS_REAL_POSTS = 0.06  # realistic ordinary posts (post_* families) raised to high (measured 0.054)
+def test_long_post_split_is_long_varied_and_mostly_ordinary():
+    held = load(SPLITS["heldout_long"])
+    assert len(held) >= 200 and all(len(it["text"]) >= 200 and it["split"] == "heldout_long" for it in held)
+    ordinary = sum(it["label"] == "ordinary" for it in held) / len(held)
+    assert 0.5 <= ordinary <= 0.6
+    assert {it["label"] for it in held} == {"ordinary", "risk_to_life", "self_harm", "danger_from_others"}
+    dev_keys = {build_dataset.key(it["text"]) for it in load(SPLITS["dev"])}
+    assert not dev_keys & {build_dataset.key(it["text"]) for it in held}   # never trained on
+
+
+MAX_FALSE_ALARMS_REAL_POSTS = 0.02  # realistic ordinary posts (post_* families) raised to high (measured 0.014)
 
 
 def test_realistic_ordinary_posts_are_rarely_raised():
@@ -198,3 +220,46 @@ def test_report_command_per_family(capsys):
     out = capsys.readouterr().out
     assert "risk_to_life (explicit, first person)" in out and "ordinary/negation" in out
     assert main(["--split", "nonsense"]) == 2
+
+
+# -- recovery stories and school worries: held, not raised as an emergency (issue 10, long posts) --
+@pytest.mark.parametrize("text", [
+    "just wanted to share that today is 100 days clean from self harm!! i still get urges sometimes but i use my coping box",
+    "i've been clean from sh for a year and a half and my scars are fading to silver",
+    "i used to self harm but i'm 2 years clean and proud",
+    "i was really suicidal when i was 14, like i genuinely didnt think id see 15. i'm 18 now and i just got into uni",
+])
+def test_recovery_stories_are_not_raised_to_high(text):
+    v = assess(text)
+    assert v.level not in ("high", "urgent"), v.to_dict()
+
+
+@pytest.mark.parametrize("text", [
+    "i relapsed last night after 4 months clean", "im 3 weeks clean from sh but the urges are really bad tonight",
+    "i tried to kill myself two years ago and the same thoughts are back now",
+    "i used to be happy but now i want to die",
+])
+def test_relapse_and_feelings_now_stay_raised(text):
+    v = assess(text)
+    assert v.level in ("high", "urgent") and v.needs_support, v.to_dict()
+
+
+@pytest.mark.parametrize("text", ["my maths teacher is so unfair, she picks on me every lesson", "i'm being bullied in pe because i'm not sporty"])
+def test_being_bullied_is_held_at_medium_without_an_alert(text):
+    v = assess(text, {"kind": "post"})
+    assert v.categories == ("abuse_bullying",) and v.level == "medium", v.to_dict()
+    assert v.action == "hold" and not v.needs_alert
+
+
+def test_long_posts_are_held_to_their_own_learned_threshold():
+    """A long post's best stretch is picked from many, so train.py picks "raise_long" (never
+    under "raise") on the dev split's hand-written long posts; the phone gets it too."""
+    from moderation.engine import raise_thresholds, risk_vocabulary
+    model = default_model()
+    short, long = "i feel a bit low today", " ".join(["i went to school and it was fine"] * 8)
+    for cat, t in model.thresholds.items():
+        assert t["long_tokens"] > len(short.split()) and t["raise_long"] >= t["raise"]
+        assert raise_thresholds(model, short)[cat] == t["raise"]
+        assert raise_thresholds(model, long)[cat] == t["raise_long"]
+    exported = risk_vocabulary()["model"]["thresholds_long"]
+    assert exported == {c: [t["long_tokens"], t["raise_long"]] for c, t in model.thresholds.items()}
