@@ -300,7 +300,7 @@ def _drop_dampened(rules: Rules, hits: set, words: str, pmap, reasons: list[str]
     inverse = None
     kept = set()
     memo: dict = {}
-    for h in hits:
+    for h in sorted(hits, key=lambda h: (h[0], h[1], h[2].id)):  # in text order: the same reasons every run
         s, e, info = h
         if info.category not in rules.dampen_categories:
             kept.add(h)
