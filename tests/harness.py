@@ -197,10 +197,15 @@ _counter = 0
 
 def unique_username(prefix: str = "yp") -> str:
     """A username the rules accept: letters only after a short prefix, never long digits."""
+    from backend.accounts.rules import username_problem  # pure rules, no I/O
+
     global _counter
     _counter += 1
-    letters = "".join(secrets.choice(string.ascii_lowercase) for _ in range(8))
-    return f"{prefix}_{letters}"[:20]
+    while True:  # random letters now and then spell a reserved word ("nhs", "admin" after look-alikes)
+        letters = "".join(secrets.choice(string.ascii_lowercase) for _ in range(8))
+        name = f"{prefix}_{letters}"[:20]
+        if username_problem(name) is None:
+            return name
 
 
 class Client:
