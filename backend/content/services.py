@@ -12,7 +12,7 @@ from typing import Any
 
 import msgspec
 import yaml
-from cachetools import LRUCache, TTLCache
+from cachetools import LRUCache
 from sqlalchemy import case, delete, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -110,7 +110,7 @@ _CACHE_SECONDS = 300.0
 _RESULTS_MAX = 5000
 _results_cache: ShortMemory[tuple[Any, ...], tuple[list[dict[str, Any]], Intent]] = ShortMemory(
     maxsize=_RESULTS_MAX, ttl=_CACHE_SECONDS)
-_library_cache: TTLCache[str, Any] = TTLCache(maxsize=4, ttl=_CACHE_SECONDS)  # "topics", "vocabulary"
+_library_cache: ShortMemory[str, Any] = ShortMemory(maxsize=4, ttl=_CACHE_SECONDS)  # "topics", "vocabulary"
 _synonyms_cache: LRUCache[Path, list[tuple[tuple[str, ...], frozenset[str], frozenset[str], bool]]] = LRUCache(4)
 _corrections: LRUCache[str, str] = LRUCache(maxsize=20_000)  # a search word -> the library word it meant
 

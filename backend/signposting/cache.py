@@ -1,6 +1,6 @@
 """The per-worker caches of the directory. Young people and feed readers ask for a council's
 services far more often than officers change them, so the active rows (and the encoded
-answers made from them) are kept for a short while, bounded (``cachetools``).
+answers made from them) are kept for a short while, bounded (``backend.short_memory``).
 
 A change is forgotten **after its commit** (``forget_after_commit``, through
 ``backend.after_commit.on_commit``): forgetting before the
@@ -15,7 +15,6 @@ from collections.abc import Awaitable, Callable, Hashable
 from typing import Any
 
 import brotli
-from cachetools import TTLCache
 from litestar import Request
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,7 +26,7 @@ from backend.short_memory import ShortMemory
 from backend.signposting.models import DirectoryService
 
 DIRECTORY_CACHE_SECONDS = 30.0
-_rows: TTLCache[str | None, list[DirectoryService]] = TTLCache(maxsize=256, ttl=DIRECTORY_CACHE_SECONDS)
+_rows: ShortMemory[str | None, list[DirectoryService]] = ShortMemory(maxsize=256, ttl=DIRECTORY_CACHE_SECONDS)
 _answers: ShortMemory[Hashable, bytes] = ShortMemory(maxsize=4096, ttl=DIRECTORY_CACHE_SECONDS)
 
 
@@ -86,7 +85,7 @@ async def cached_answer(key: Hashable, make: Callable[[], Awaitable[bytes]]) -> 
     return encoded
 
 
-_councils: TTLCache[str, bool] = TTLCache(maxsize=512, ttl=300)
+_councils: ShortMemory[str, bool] = ShortMemory(maxsize=512, ttl=300)
 
 
 async def known_council(sessionmaker: Any, council_code: str) -> bool:
