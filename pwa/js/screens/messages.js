@@ -62,6 +62,20 @@ function waitingList(items) {
 }
 
 /** A textarea with its label, hint and a live character count. */
+/** The text written in ``area``, or null after asking kindly for it in ``status``. */
+function writtenText(area, status, ask) {
+  const text = area.value.trim();
+  if (text) return text;
+  fill(status, h('p', { class: 'error-text', role: 'alert' }, ask));
+  area.focus();
+  return null;
+}
+
+/** How a message waiting on the phone is named in its list: its first 60 characters. */
+function preview(text) {
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
 function bodyField(label, hint) {
   const id = uid('msg');
   const area = h('textarea', { id, name: 'body', rows: 6, required: true, 'aria-describedby': `${id}-hint` });
@@ -163,19 +177,15 @@ function renderNew(root, ctx) {
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const text = area.value.trim();
-    if (!text) {
-      fill(status, h('p', { class: 'error-text', role: 'alert' }, 'Please write your message first.'));
-      area.focus();
-      return;
-    }
+    const text = writtenText(area, status, 'Please write your message first.');
+    if (!text) return;
     submit.disabled = true;
     const title = subject.value.trim();
     const body = { body: text, client_id: newClientId() };
     if (title) body.subject = title;
     const ok = await send({
       path: THREADS, body, kind: 'message', status,
-      label: title || (text.length > 60 ? `${text.slice(0, 60)}…` : text),
+      label: title || preview(text),
       onSent: (answer) => {
         form.remove();
         fill(result,
@@ -215,18 +225,14 @@ function replyForm(threadId, onSent) {
   const form = h('form', { class: 'message-form', novalidate: true }, node, status, submit);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const text = area.value.trim();
-    if (!text) {
-      fill(status, h('p', { class: 'error-text', role: 'alert' }, 'Please write your reply first.'));
-      area.focus();
-      return;
-    }
+    const text = writtenText(area, status, 'Please write your reply first.');
+    if (!text) return;
     submit.disabled = true;
     const ok = await send({
       path: `${THREADS}/${encodeURIComponent(threadId)}/messages`,
       body: { body: text, client_id: newClientId() },
       kind: 'message_reply', threadId, status,
-      label: text.length > 60 ? `${text.slice(0, 60)}…` : text,
+      label: preview(text),
       onSent,
     });
     if (ok) area.value = '';
