@@ -114,7 +114,7 @@ class Extras:
 
             async def replies() -> None:
                 gap = self.window / max(1, self.replies)
-                for k in range(self.replies):
+                for k in range(self.replies if self.threads else 0):
                     j = k % len(self.threads)
                     thread_id = self.threads[j]
                     replier = self.counsellors[j % len(self.counsellors)]  # a thread's replies: one counsellor
@@ -126,8 +126,9 @@ class Extras:
                     statuses[f"reply {resp.status_code}"] = statuses.get(f"reply {resp.status_code}", 0) + 1
                     await asyncio.sleep(gap)
 
-            rounds = max(1, round(self.transfers / max(1, len(self.chats))))
-            await asyncio.gather(replies(), *(chat_rounds(i, sid, yp, rounds) for i, (sid, yp) in enumerate(self.chats)))
+            rounds = round(self.transfers / max(1, len(self.chats)))  # --transfers 0: none
+            await asyncio.gather(replies(), *(chat_rounds(i, sid, yp, rounds) for i, (sid, yp) in enumerate(self.chats)
+                                              if rounds))
             await asyncio.sleep(5)  # the last deliveries
 
             problems = {"lost_or_twice": 0, "gaps": 0, "yp_socket_dups": 0, "yp_socket_missing": 0,
