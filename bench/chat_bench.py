@@ -73,7 +73,7 @@ if str(ROOT) not in sys.path:  # run as a script: make backend/ and tests/ impor
     sys.path.insert(0, str(ROOT))
 
 from bench import disk_probe  # noqa: E402
-from bench.common import app_database, clean_up, free_port, raise_nofile, session_headers  # noqa: E402
+from bench.common import app_database, clean_up, free_port, pct, raise_nofile, session_headers  # noqa: E402
 from bench.disk_probe import DiskProbe  # noqa: E402
 
 PYTHON = sys.executable
@@ -110,13 +110,6 @@ def letters(n: int, width: int = 5) -> str:
         n, r = divmod(n, 26)
         out.append(chr(ord("a") + r))
     return "".join(reversed(out))
-
-
-def pct(values: list[float], p: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
 
 
 # --- processes and memory -------------------------------------------------------------
@@ -912,6 +905,8 @@ def run_phase(name: str, specs: list[dict[str, Any]], pids: list[int], port: int
             done = group.gather("done", timeout=timeout)
         finally:
             disk = probe.stop() if probe else None
+            if probe and probe.error:
+                print(f"  {name}: the disk probe failed ({probe.error}); its figures are missing", flush=True)
         cpu = cpu_seconds(pids) - cpu0
         after = snapshot(pids, port)
         return {"before": before, "with_sockets": with_sockets, "after": after, "open_seconds": open_seconds,

@@ -16,16 +16,28 @@ The probe's own load is 50 commits a second, in both phases alike.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import sys
 import threading
 import time
+from pathlib import Path
 from typing import Any
+
+if __package__ in (None, ""):  # run as a script: make bench/ importable as a package
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import pct  # noqa: E402
 
 SLOW_COMMIT_S = 0.005
 
 
 class DiskProbe:
-    def __init__(self, db_url: str, every: float = 0.02) -> None:
-        self.db_url, self.every = db_url, every
+    """``DiskProbe(url).start()`` … ``.stop()``: the samples. ``durable=False`` makes the
+    same commits without the wait for the disk (the stand-alone run's baseline); ``drop``
+    removes the probe's table when it stops (a database the bench doesn't drop itself)."""
+
+    def __init__(self, db_url: str, every: float = 0.02, *, durable: bool = True, drop: bool = False) -> None:
+        self.db_url, self.every, self.durable, self.drop = db_url, every, durable, drop
         self.samples: list[tuple[float, float]] = []  # (monotonic start, seconds)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -53,6 +65,8 @@ class DiskProbe:
         try:
             await conn.execute("CREATE TABLE IF NOT EXISTS bench_disk_probe (id bigserial PRIMARY KEY,"
                                " at timestamptz NOT NULL DEFAULT now())")
+            if not self.durable:
+                await conn.execute("SET synchronous_commit = off")
             while not self._stop.is_set():
                 t = time.monotonic()
                 await conn.execute("INSERT INTO bench_disk_probe DEFAULT VALUES")
@@ -61,14 +75,10 @@ class DiskProbe:
         except Exception as exc:  # noqa: BLE001
             self.error = f"{type(exc).__name__}: {exc}"
         finally:
+            if self.drop:
+                with contextlib.suppress(Exception):
+                    await conn.execute("DROP TABLE IF EXISTS bench_disk_probe")
             await conn.close()
-
-
-def _pct(values: list[float], p: float) -> float:
-    if not values:
-        return 0.0
-    s = sorted(values)
-    return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
 
 
 def summarise(samples: list[tuple[float, float]], messages: list[tuple[float, float]],
@@ -86,11 +96,11 @@ def summarise(samples: list[tuple[float, float]], messages: list[tuple[float, fl
 
     during = sum(1 for sent, lat in tail if in_a_stall(sent, lat))
     clear = [lat for sent, lat in messages if not in_a_stall(sent, lat)]
-    return {"commits": len(durations), "p50_ms": _pct(durations, 50) * 1000, "p99_ms": _pct(durations, 99) * 1000,
+    return {"commits": len(durations), "p50_ms": pct(durations, 50) * 1000, "p99_ms": pct(durations, 99) * 1000,
             "max_ms": max(durations, default=0.0) * 1000, "stalls_over_5ms": len(stalls),
             "stalled_seconds": sum(b - a for a, b in stalls),
             "slowest_messages": len(tail), "slowest_in_flight_during_a_stall": during,
-            "messages_clear_of_stalls": len(clear), "p99_ms_clear_of_stalls": _pct(clear, 99) * 1000}
+            "messages_clear_of_stalls": len(clear), "p99_ms_clear_of_stalls": pct(clear, 99) * 1000}
 
 
 def describe(d: dict[str, Any]) -> str:
@@ -115,29 +125,18 @@ def main() -> int:
     parser.add_argument("--url", default=os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
     args = parser.parse_args()
 
-    async def run(durable: bool) -> list[float]:
-        import asyncpg
-
-        conn = await asyncpg.connect(args.url)
-        try:
-            await conn.execute("CREATE TABLE IF NOT EXISTS bench_disk_probe (id bigserial PRIMARY KEY,"
-                               " at timestamptz NOT NULL DEFAULT now())")
-            await conn.execute(f"SET synchronous_commit = {'on' if durable else 'off'}")
-            out, end = [], time.monotonic() + args.seconds
-            while time.monotonic() < end:
-                t = time.monotonic()
-                await conn.execute("INSERT INTO bench_disk_probe DEFAULT VALUES")
-                out.append(time.monotonic() - t)
-                await asyncio.sleep(max(0.0, 0.02 - (time.monotonic() - t)))
-            return out
-        finally:
-            await conn.execute("DROP TABLE IF EXISTS bench_disk_probe")
-            await conn.close()
+    def run(durable: bool) -> list[float]:
+        probe = DiskProbe(args.url, durable=durable, drop=True).start()
+        time.sleep(args.seconds)
+        samples = probe.stop()
+        if probe.error:
+            raise SystemExit(f"disk probe: {probe.error}")
+        return [d for _, d in samples]
 
     figures = {}
     for durable in (True, False):
-        d = asyncio.run(run(durable))
-        figures[durable] = (_pct(d, 50) * 1000, _pct(d, 99) * 1000, max(d) * 1000, sum(x > SLOW_COMMIT_S for x in d), len(d))
+        d = run(durable)
+        figures[durable] = (pct(d, 50) * 1000, pct(d, 99) * 1000, max(d) * 1000, sum(x > SLOW_COMMIT_S for x in d), len(d))
         name = "durable commits (as Waymark)" if durable else "baseline: synchronous_commit = off"
         print(f"{name:<38} {figures[durable][4]:>5} commits: p50 {figures[durable][0]:.2f} ms,"
               f" p99 {figures[durable][1]:.2f} ms, max {figures[durable][2]:.1f} ms, {figures[durable][3]} over 5 ms")
@@ -146,6 +145,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    import sys
-
     sys.exit(main())
