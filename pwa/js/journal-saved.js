@@ -6,7 +6,6 @@
 import { inStore, openDatabase, seal, unseal } from './device-key.js';
 import { SAVED_DB } from './local-databases.js';
 
-export { SAVED_DB };
 const STORE = 'saved';
 const KEY = 'entries';
 

@@ -22,7 +22,6 @@ import { api, ApiError } from './api.js';
 import { inStore, openDatabase, seal, unseal, refreshDeviceKeys } from './device-key.js';
 import { OUTBOX_DB } from './local-databases.js';
 
-export { OUTBOX_DB };
 const STORE = 'items';
 const EVENT = 'waymark:outbox';
 

@@ -20,7 +20,6 @@ const USER_KEY = 'waymark.user';
  * after the same person logs in again (see outbox.js).
  */
 export const APP_DATABASES = [KEYS_DB, SAVED_DB];
-export { OUTBOX_DB };
 /** Cache Storage caches that hold API responses (see sw.js). */
 export const API_CACHE_PREFIX = 'waymark-api';
 

@@ -61,7 +61,6 @@ function waitingList(items) {
       h('p', {}, i.label), i.failed ? h('p', { class: 'error-text' }, `Couldn't send: ${i.failed}`) : null))));
 }
 
-/** A textarea with its label, hint and a live character count. */
 /** The text written in ``area``, or null after asking kindly for it in ``status``. */
 function writtenText(area, status, ask) {
   const text = area.value.trim();
@@ -76,6 +75,7 @@ function preview(text) {
   return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
 
+/** A textarea with its label, hint and a live character count. */
 function bodyField(label, hint) {
   const id = uid('msg');
   const area = h('textarea', { id, name: 'body', rows: 6, required: true, 'aria-describedby': `${id}-hint` });
