@@ -280,17 +280,37 @@ def dampened(rules: Rules, words: str, start: int, end: int, memo: dict | None =
         m = rx.match(after)
         if m:
             return m.group().strip()
-    if memo is not None and (a, b) in memo:
-        return memo[(a, b)]
-    why = None
     clause = words[a:b]
-    for rx in d["clause"]:
+    why = _in_clause(d, "clause", clause, (a, b), memo)
+    if why is not None:
+        return why
+    # a story (the past, recovery, someone else's words, a song) counts for nothing only
+    # while its clause doesn't say it is the author's now ("unless")
+    for rx in d["story_before"]:
+        m = rx.search(before)
+        if m:
+            why = m.group().strip()
+            break
+    else:
+        why = _in_clause(d, "story_clause", clause, (a, b), memo)
+    if why is not None and _in_clause(d, "unless", clause, (a, b), memo) is not None:
+        return None
+    return why
+
+
+def _in_clause(d: dict, part: str, clause: str, at: tuple[int, int], memo: dict | None) -> str | None:
+    """What a dampen ``part`` finds anywhere in the clause (kept in ``memo`` per clause)."""
+    key = (part, *at)
+    if memo is not None and key in memo:
+        return memo[key]
+    why = None
+    for rx in d[part]:
         m = rx.search(clause)
         if m:
             why = m.group().strip()
             break
     if memo is not None:
-        memo[(a, b)] = why
+        memo[key] = why
     return why
 
 

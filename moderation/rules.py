@@ -11,6 +11,9 @@ File format (every file is a mapping; files are merged in name order)::
       clause: [words pattern, ...]  #   anywhere in the finding's clause
       learned_keep: 0.95            # a learned finding this sure is kept all the same
       turn: [words pattern, ...]    # words that end a clause for dampening ("but", "though")
+      story_before: [...]           # a story (the past, recovery, someone else's words): as
+      story_clause: [...]           #   before / clause, but a finding is kept when its clause
+      unless: [words pattern, ...]  #   matches "unless" (it is the author's, now)
     <category>:
       allow: [words pattern, ...]   # or {words: [...], plain: [...]}: a finding that lies
                                     # wholly inside an allowed match is dropped
@@ -112,7 +115,8 @@ def _load_file(path: Path) -> dict:
 def merge_rule_data(docs: Iterable[dict]) -> dict:
     """Merge loaded files into {settings, macros, categories: {cat: {allow, rules}}}."""
     data: dict = {"settings": {}, "macros": {}, "categories": {},
-                  "dampen": {"categories": [], "before": [], "after": [], "clause": [], "turn": []}}
+                  "dampen": {"categories": [], "before": [], "after": [], "clause": [], "turn": [],
+                             "story_before": [], "story_clause": [], "unless": []}}
     for doc in docs:
         for key, value in doc.items():
             if key == "settings":
@@ -238,6 +242,10 @@ class Rules:
             "after": [r"^ *(?:" + words(p) + r")\b" for p in d.get("after") or ()],
             # searched in the whole clause of the finding
             "clause": [words_regex_source(p, self.macros) for p in d.get("clause") or ()],
+            # stories (see the rule file): as "before" and "clause", cancelled by "unless" in the clause
+            "story_before": [r"\b(?:" + words(p) + r") *$" for p in d.get("story_before") or ()],
+            "story_clause": [words_regex_source(p, self.macros) for p in d.get("story_clause") or ()],
+            "unless": [words_regex_source(p, self.macros) for p in d.get("unless") or ()],
         }
         # one regex per part (any of its patterns), so a finding costs three searches
         self.dampen = {part: [re.compile("|".join(f"(?:{src})" for src in srcs))] if srcs else []

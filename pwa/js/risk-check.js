@@ -91,6 +91,7 @@ export function compileVocabulary(data) {
   const dampen = {
     categories: new Set(Array.isArray(d.categories) ? d.categories : []),
     before: list(d.before), after: list(d.after), clause: list(d.clause),
+    storyBefore: list(d.story_before), storyClause: list(d.story_clause), unless: list(d.unless),
     learnedKeep: typeof d.learned_keep === 'number' ? d.learned_keep : 1,
     turn: d.turn ? regex(d.turn, 'g') : null,
   };
@@ -200,8 +201,12 @@ function dampened(d, subject, s, e) {
   const before = subject.slice(a, s);
   const after = subject.slice(e, b);
   const clause = subject.slice(a, b);
-  return d.before.some((rx) => rx.test(before)) || d.after.some((rx) => rx.test(after))
-    || d.clause.some((rx) => rx.test(clause));
+  if (d.before.some((rx) => rx.test(before)) || d.after.some((rx) => rx.test(after))
+    || d.clause.some((rx) => rx.test(clause))) return true;
+  // a story (the past, recovery, someone else's words, a song) only while its clause doesn't
+  // say it is the author's now (moderation/engine.py, dampened)
+  const story = d.storyBefore.some((rx) => rx.test(before)) || d.storyClause.some((rx) => rx.test(clause));
+  return story && !d.unless.some((rx) => rx.test(clause));
 }
 
 function matches(category, subject, d) {

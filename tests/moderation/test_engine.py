@@ -412,7 +412,8 @@ def test_risk_vocabulary_is_json_and_javascript_compatible():
     sources += [a for c in vocab["categories"].values() for a in c["allow"]]
     for step in vocab["normalise"]["steps"]:
         sources += [step[k] for k in ("token", "skip_if_token_is", "pattern") if k in step]
-    sources += [src for part in ("before", "after", "clause") for src in vocab["dampen"][part]]
+    sources += [src for part in ("before", "after", "clause", "story_before", "story_clause", "unless")
+                for src in vocab["dampen"][part]]
     sources += [vocab["model"]["token"], vocab["model"]["run"]]
     sources.append(vocab["normalise"]["spaced_letters"]["pattern"])
     assert len(sources) > 50
@@ -420,6 +421,35 @@ def test_risk_vocabulary_is_json_and_javascript_compatible():
         re.compile(src)
         assert not PYTHON_ONLY.search(src), src
     assert set(vocab["flags"]) <= set("gimsuy")
+
+
+# A story (the past, recovery, someone else's words, a song) that the same clause says is the
+# author's now: the risk is found, not dropped as a story.
+STORY_NOW = [
+    "he told me to kill myself and honestly i think i will",
+    "people at school told me to kill myself so i probably should",
+    "i used to think about ending my life and it's back now",
+    "the lyrics say i want to die and that's literally me rn",
+    "i was suicidal when i was 14 and the feelings are coming back",
+]
+# ... and stories that stay stories (or negations, which "unless" never touches)
+STORY_PAST = [
+    "i was suicidal when i was 14, it's so much better now",
+    "i'm not going to kill myself again, i promise",
+    "i used to want to die but therapy really helped me",
+]
+
+
+@pytest.mark.parametrize("text", STORY_NOW)
+def test_a_story_that_is_the_authors_now_is_risk_to_life(text):
+    v = assess(text, {"kind": "post"})
+    assert "risk_to_life" in v.categories, v.reasons
+    assert v.level == "urgent" and v.needs_alert
+
+
+@pytest.mark.parametrize("text", STORY_PAST)
+def test_a_story_of_the_past_or_a_negation_stays_dropped(text):
+    assert "risk_to_life" not in assess(text, {"kind": "post"}).categories
 
 
 def run_phone_check(tmp_path, texts: list[str]) -> list[set[str]]:
@@ -443,7 +473,8 @@ def server_support(text: str) -> set[str]:
 
 def test_phone_check_agrees_with_the_server_on_the_examples(tmp_path):
     texts = [*RISK, *IDIOMS, "my dad said if i tell anyone he will hurt me", "this isn't a suicide post",
-             "i'm not suicidal, just tired", "k i l l myself", "the friendship will end, it's happened before"]
+             "i'm not suicidal, just tired", "k i l l myself", "the friendship will end, it's happened before",
+             *STORY_NOW, *STORY_PAST]
     for text, phone in zip(texts, run_phone_check(tmp_path, texts), strict=True):
         assert phone == server_support(text), text
 
